@@ -1,0 +1,114 @@
+"""Vietnamese text helpers: normalisation, accent folding for search and matching, and sort keys.
+
+``fold`` is the one place that turns text into its accent-free, lower-case form. FTS5's
+``remove_diacritics 2`` does not fold đ/Đ (it is a letter, not d + a mark), so we fold it here and index
+and query the folded text only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_INLINE_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Vietnamese alphabet order for sorting (base letters; tones sort after the base letter).
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0301": 5, "\u0323": 6}  # huyền hỏi ngã sắc nặng
+
+
+def nfc(text: str | None) -> str:
+    """Return ``text`` in Unicode NFC (precomposed), or "" for None. Store and render only NFC."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFC", str(text))
+
+
+def clean(text: str | None) -> str:
+    """NFC, trimmed, runs of blanks on each line collapsed to one space; line breaks kept."""
+    lines = [_INLINE_SPACES.sub(" ", line).strip() for line in nfc(text).replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def one_line(text: str | None) -> str:
+    """NFC with every run of whitespace (line breaks included) collapsed to one space."""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+def strip_marks(text: str) -> str:
+    """Remove every combining mark and map đ/Đ to d/D; case is kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", kept).replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str | None) -> str:
+    """Accent- and case-insensitive form: "Đổi  mới\\nsáng tạo" → "doi moi sang tao"."""
+    return _SPACES.sub(" ", strip_marks(nfc(text)).casefold()).strip()
+
+
+def fold_words(text: str | None) -> list[str]:
+    """Folded text split into words of letters and digits (punctuation dropped)."""
+    return [w for w in _NON_WORD.split(fold(text)) if w]
+
+
+def fold_key(text: str | None) -> str:
+    """Folded words joined by single spaces: a key for matching titles and names loosely."""
+    return " ".join(fold_words(text))
+
+
+def upper_vn(text: str | None) -> str:
+    """Upper case that keeps NFC (Python's upper is correct for Vietnamese; this keeps it normalised)."""
+    return nfc(nfc(text).upper())
+
+
+def _letter_key(ch: str) -> tuple[int, int]:
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    base = decomposed[0]
+    marks = decomposed[1:]
+    tone = 1
+    shape = ""
+    for m in marks:
+        if m in _TONES:
+            tone = _TONES[m]
+        else:
+            shape += m
+    letter = unicodedata.normalize("NFC", base + shape)
+    if letter in _ORDER:
+        return (_ORDER[letter] + 1, tone)
+    if letter.isdigit():
+        return (0, ord(letter))
+    return (100 + ord(letter), tone)
+
+
+def sort_key(text: str | None) -> tuple[tuple[int, int], ...]:
+    """Sort key following the Vietnamese alphabet (a ă â b c d đ e ê …), tones after the base letter."""
+    return tuple(_letter_key(ch) for ch in one_line(text) if not ch.isspace())
+
+
+def name_sort_key(full_name: str | None) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Sort Vietnamese personal names the way lists are sorted in offices: by given name, then the rest."""
+    words = one_line(full_name).split(" ")
+    return (sort_key(words[-1]), sort_key(" ".join(words[:-1])))
+
+
+def split_names(text: str | None) -> list[str]:
+    """Split an author cell ("Nguyễn Văn A, Trần Thị B; Lê C\\nPhạm D") into names.
+
+    Separators: comma, semicolon, line break, " và ", " - " at the start of a line (bullets), "+".
+    Titles in brackets are kept with the name they follow.
+    """
+    raw = nfc(text)
+    raw = re.sub(r"(?im)^\s*[-–•+*]\s*", "\n", raw)
+    raw = re.sub(r"\s+(và|va)\s+", "\n", raw, flags=re.IGNORECASE)
+    parts = re.split(r"[,;\n]+", raw)
+    names = []
+    for part in parts:
+        p = re.sub(r"^\s*\d+[.)]\s*", "", part)  # "1. Nguyễn Văn A"
+        p = one_line(p).strip(" .")
+        if p:
+            names.append(p)
+    return names

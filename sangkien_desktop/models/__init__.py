@@ -1,0 +1,44 @@
+"""SQLAlchemy mappings, one module per area. Importing this package registers every table on ``Base``."""
+
+from .audit import AuditEntry
+from .base import Base
+from .calendar import Round, RoundChecklistItem, Year
+from .certificate import Certificate
+from .council import Assignment, CouncilMember
+from .dossier import Authorship, Dossier, DossierChecklistItem, dossier_code
+from .people import Person
+from .registration import ImportMapping, Registration, RegistrationAuthor
+from .scoring import Criterion, GradeBand, GradeCondition, GradeResult, GradeRuleSet, Score, Vote
+from .settings import NumberSeries, Setting
+from .units import Unit, UnitAlias, UnitType
+
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "Authorship",
+    "Base",
+    "Certificate",
+    "CouncilMember",
+    "Criterion",
+    "Dossier",
+    "DossierChecklistItem",
+    "GradeBand",
+    "GradeCondition",
+    "GradeResult",
+    "GradeRuleSet",
+    "ImportMapping",
+    "NumberSeries",
+    "Person",
+    "Registration",
+    "RegistrationAuthor",
+    "Round",
+    "RoundChecklistItem",
+    "Score",
+    "Setting",
+    "Unit",
+    "UnitAlias",
+    "UnitType",
+    "Vote",
+    "Year",
+    "dossier_code",
+]
