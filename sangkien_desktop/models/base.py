@@ -32,7 +32,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
     cache_ok = True
 
     def __init__(self, precision: int = 8, scale: int = 2) -> None:
-        super().__init__()
+        super().__init__(precision=precision, scale=scale)
         self.precision = precision
         self.scale = scale
         self._quantum = Decimal(1).scaleb(-scale)

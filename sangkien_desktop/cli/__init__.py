@@ -1,0 +1,67 @@
+"""The ``sangkien`` command: every feature of the app, scriptable, without Qt.
+
+Each area registers its subcommands in its own module (``core``, ``registration``, ``intake``, ``grading``,
+``documents``, ``safety``, ``setup``); ``import`` and ``export`` are shared groups, so
+``sangkien import registrations …`` and ``sangkien import scores …`` live in different modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..domain.errors import SangKienError
+from .common import Registry, db_parent
+
+AREA_MODULES = ("core", "registration", "intake", "grading", "documents", "safety", "setup")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sangkien",
+        description="Sáng kiến Desktop — dòng lệnh cho thư ký Hội đồng Sáng kiến (không cần mạng).",
+        parents=[db_parent(top_level=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"sangkien {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
+    registry = Registry(commands)
+    for name in AREA_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.register(registry)
+    return parser
+
+
+def _utf8_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        # a group without its subcommand, or no command at all
+        target = getattr(args, "group_parser", parser)
+        target.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except SangKienError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Bring a database to the schema this version of the app needs, safely.
+
+Before an upgrade of an existing SQLite file a copy is written to the backups folder. Foreign keys are
+switched off on the migrating connection (a batch ALTER recreates tables, and with foreign keys on, dropping
+a parent table would silently cascade-delete child rows), then checked with ``foreign_key_check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from ..domain.errors import DatabaseError
+from .engine import sqlite_path
+from .sqlite_copy import copy_sqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    before: str | None
+    after: str | None
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str = "head") -> MigrationReport:
+    """Migrate to ``target`` (default: the newest schema). Returns what happened.
+
+    Raises ``DatabaseError`` when the database was written by a newer version of the app.
+    """
+    cfg = alembic_config(engine)
+    script = ScriptDirectory.from_config(cfg)
+    before = current_revision(engine)
+    if before is not None and before not in {rev.revision for rev in script.walk_revisions()}:
+        raise DatabaseError(
+            "Cơ sở dữ liệu này được tạo bởi phiên bản Sáng kiến Desktop mới hơn "
+            f"(phiên bản lược đồ {before}). Hãy cài phiên bản mới hơn để mở nó; dữ liệu chưa bị thay đổi."
+        )
+    wanted = script.get_current_head() if target == "head" else target
+    if before == wanted:
+        return MigrationReport(before, before, None)
+
+    backup = None
+    path = sqlite_path(engine.url)
+    if before is not None and path is not None and path.exists() and backup_dir is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = copy_sqlite(path, backup_dir / f"truoc-nang-cap-{before}-{stamp}.db")
+        log.info("Database copied to %s before upgrading from %s", backup, before)
+
+    with engine.connect() as conn:
+        is_sqlite = conn.dialect.name == "sqlite"
+        if is_sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        cfg.attributes["connection"] = conn
+        try:
+            command.upgrade(cfg, target)
+            conn.commit()
+        except Exception as exc:
+            conn.rollback()
+            hint = f" Bản sao trước khi nâng cấp: {backup}." if backup else ""
+            raise DatabaseError(f"Không nâng cấp được cơ sở dữ liệu: {exc}.{hint}") from exc
+        if is_sqlite:
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if problems:
+                raise DatabaseError(
+                    f"Sau khi nâng cấp, {len(problems)} dòng tham chiếu sai (bảng {problems[0][0]})."
+                    + (f" Bản sao trước khi nâng cấp: {backup}." if backup else "")
+                )
+    return MigrationReport(before, current_revision(engine), backup)

@@ -1,0 +1,93 @@
+"""``sangkien-desktop``: start the GUI on a database (``--db``), creating or upgrading it first."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from logging.handlers import RotatingFileHandler
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
+from ..db.database import Database
+from ..domain.errors import SangKienError
+from ..services import demo as demo_service
+from .fonts import register_fonts
+from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sangkien-desktop", description=f"{APP_TITLE} — giao diện đồ họa")
+    parser.add_argument("--db", metavar="ĐƯỜNG_DẪN", help="tệp cơ sở dữ liệu (hoặc URL SQLAlchemy)")
+    parser.add_argument("--version", action="version", version=f"sangkien-desktop {__version__}")
+    parser.add_argument("--page", metavar="TRANG", help="mở sẵn một trang (overview, registrations, …)")
+    parser.add_argument(
+        "--demo", action="store_true", help="tạo dữ liệu mẫu nếu cơ sở dữ liệu trống, không hỏi lại"
+    )
+    parser.add_argument(
+        "--no-prompt", action="store_true", help="không hỏi gì khi khởi động (dùng cho kiểm thử)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="TỆP.png", help="chụp cửa sổ vào tệp PNG sau khi hiện rồi thoát (tài liệu)"
+    )
+    return parser
+
+
+def _setup_logging() -> None:
+    try:
+        handler: logging.Handler = RotatingFileHandler(
+            paths.log_dir() / "sangkien.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging()
+    QCoreApplication.setOrganizationName(APP_AUTHOR)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName(APP_TITLE)
+    register_fonts(app)
+
+    try:
+        db = Database.open(args.db)
+    except SangKienError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        return 1
+    if db.migration and db.migration.changed and db.migration.before is not None:
+        log.info("Database upgraded %s → %s", db.migration.before, db.migration.after)
+
+    if args.demo and demo_service.database_is_empty(db):
+        demo_service.create_demo(db)
+    window = MainWindow(db)
+    if args.page:
+        window.show_page(args.page)
+    window.show()
+
+    if args.screenshot:
+
+        def grab() -> None:
+            window.grab().save(args.screenshot)
+            app.quit()
+
+        QTimer.singleShot(300, grab)
+    elif not args.no_prompt and demo_service.database_is_empty(db):
+        QTimer.singleShot(0, window.offer_demo)
+    try:
+        return app.exec()
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""What every page receives: the database and the current round, with signals when they change."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from ..db.database import Database
+from ..services import rounds as rounds_service
+from ..services.rounds import RoundInfo
+
+
+class AppContext(QObject):
+    """Shared state of one main window. Pages read ``db`` and ``round``; they never keep a session open.
+
+    Signals:
+        roundChanged(object): the selected round's ``RoundInfo`` (or None when there is no round).
+        dataChanged(str): something was written; the argument names the area ("registrations", "dossiers" …)
+            so other pages can refresh.
+    """
+
+    roundChanged = Signal(object)
+    dataChanged = Signal(str)
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.round: RoundInfo | None = None
+        self.rounds: list[RoundInfo] = []
+
+    @property
+    def round_id(self) -> int | None:
+        return self.round.id if self.round else None
+
+    def reload_rounds(self) -> list[RoundInfo]:
+        self.rounds = rounds_service.list_rounds(self.db)
+        return self.rounds
+
+    def select_round(self, round_id: int | None) -> None:
+        info = next((r for r in self.rounds if r.id == round_id), None)
+        if info == self.round:
+            return
+        self.round = info
+        if info is not None:
+            self._settings().setValue(self._last_round_key(), info.id)
+        self.roundChanged.emit(info)
+
+    def last_round_id(self) -> int | None:
+        value = self._settings().value(self._last_round_key())
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def notify(self, area: str) -> None:
+        self.dataChanged.emit(area)
+
+    def _settings(self) -> QSettings:
+        return QSettings()
+
+    def _last_round_key(self) -> str:
+        return "last_round/" + self.db.description.replace("/", "|").replace("\\", "|")

@@ -1,0 +1,220 @@
+"""The main window: navigation on the left, the round selector on top, the database in the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from .. import APP_TITLE, __version__, paths
+from ..db.database import Database
+from ..domain.errors import SangKienError
+from ..services import demo as demo_service
+from ..services.rounds import RoundInfo
+from .context import AppContext
+from .pages import PAGES, Page
+
+_ICONS = {
+    "overview": QStyle.StandardPixmap.SP_ComputerIcon,
+    "registrations": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "dossiers": QStyle.StandardPixmap.SP_DirOpenIcon,
+    "council": QStyle.StandardPixmap.SP_DirHomeIcon,
+    "scoring": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "results": QStyle.StandardPixmap.SP_FileDialogListView,
+    "documents": QStyle.StandardPixmap.SP_DriveFDIcon,
+    "search": QStyle.StandardPixmap.SP_FileDialogContentsView,
+    "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
+    "safety": QStyle.StandardPixmap.SP_DriveHDIcon,
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = AppContext(db, self)
+        self.setWindowTitle(f"{APP_TITLE} — {db.description}")
+        self.resize(1200, 760)
+
+        self.round_combo = QComboBox()
+        self.round_combo.setObjectName("round_selector")
+        self.round_combo.setMinimumWidth(320)
+        self.round_combo.setToolTip("Đợt đang làm việc (mọi trang hiển thị dữ liệu của đợt này)")
+        self.round_combo.currentIndexChanged.connect(self._round_picked)
+        toolbar = QToolBar("Đợt")
+        toolbar.setObjectName("round_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" Đợt: "))
+        toolbar.addWidget(self.round_combo)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setMinimumWidth(190)
+        self.nav.setMaximumWidth(260)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for index, page_cls in enumerate(PAGES):
+            page = page_cls(self.ctx)
+            self.pages[page.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(
+                self.style().standardIcon(_ICONS.get(page.key, _ICONS["overview"])), page.title
+            )
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            if index < 9:
+                item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([210, 990])
+        self.setCentralWidget(splitter)
+
+        self.db_label = QLabel(f"Cơ sở dữ liệu: {db.description}")
+        self.db_label.setObjectName("db_label")
+        self.statusBar().addPermanentWidget(self.db_label)
+
+        self._build_menus()
+        self.ctx.dataChanged.connect(self._data_changed)
+        self.reload_rounds(self.ctx.last_round_id())
+        self.nav.setCurrentRow(0)
+
+    # navigation -------------------------------------------------------------------------------------
+    def page(self, key: str) -> Page:
+        return self.pages[key]
+
+    def show_page(self, key: str) -> None:
+        keys = list(self.pages)
+        self.nav.setCurrentRow(keys.index(key))
+
+    def current_page(self) -> Page:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Page)
+        return widget
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self._refresh(self.current_page())
+
+    def _refresh(self, page: Page) -> None:
+        try:
+            page.refresh()
+        except SangKienError as exc:
+            QMessageBox.warning(self, APP_TITLE, str(exc))
+
+    # rounds -----------------------------------------------------------------------------------------
+    def reload_rounds(self, select_id: int | None = None) -> None:
+        infos = self.ctx.reload_rounds()
+        keep = select_id if select_id is not None else self.ctx.round_id
+        self.round_combo.blockSignals(True)
+        self.round_combo.clear()
+        for info in infos:
+            self.round_combo.addItem(self._round_text(info), info.id)
+        index = next((i for i, r in enumerate(infos) if r.id == keep), 0 if infos else -1)
+        self.round_combo.setCurrentIndex(index)
+        self.round_combo.blockSignals(False)
+        self.ctx.select_round(infos[index].id if index >= 0 else None)
+
+    @staticmethod
+    def _round_text(info: RoundInfo) -> str:
+        return f"{info.label} — {info.field.label} — {info.status.label}"
+
+    def _round_picked(self, index: int) -> None:
+        self.ctx.select_round(self.round_combo.itemData(index) if index >= 0 else None)
+
+    def _data_changed(self, area: str) -> None:
+        if area in {"rounds", "all"}:
+            self.reload_rounds()
+        self._refresh(self.current_page())
+
+    # menus ------------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Tệp")
+        demo_action = QAction("Tạo &dữ liệu mẫu…", self)
+        demo_action.triggered.connect(self.offer_demo)
+        file_menu.addAction(demo_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Thoát", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&Xem")
+        for index, page in enumerate(self.pages.values()):
+            action = QAction(page.title, self)
+            if index < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, key=page.key: self.show_page(key))
+            view_menu.addAction(action)
+            self.addAction(action)
+
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        about = QAction("&Giới thiệu", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"Giới thiệu {APP_TITLE}",
+            f"<b>{APP_TITLE}</b> {__version__}<br>"
+            "Phần mềm cho thư ký Hội đồng Sáng kiến — làm việc hoàn toàn không cần mạng.<br><br>"
+            f"Cơ sở dữ liệu: {self.ctx.db.description}<br>"
+            f"Thư mục dữ liệu: {paths.data_dir()}",
+        )
+
+    # demo -------------------------------------------------------------------------------------------
+    def offer_demo(self) -> bool:
+        """Offer demo data. Only possible on an empty database; returns True when demo data was created."""
+        if not demo_service.database_is_empty(self.ctx.db):
+            QMessageBox.information(
+                self,
+                APP_TITLE,
+                "Cơ sở dữ liệu này đã có dữ liệu. Dữ liệu mẫu chỉ tạo được trong một cơ sở dữ liệu trống.",
+            )
+            return False
+        answer = QMessageBox.question(
+            self,
+            APP_TITLE,
+            "Cơ sở dữ liệu đang trống.\n\nTạo dữ liệu mẫu (một Hội đồng, hai đợt, khoảng 40 đơn vị, "
+            "hồ sơ và điểm chấm) để xem thử phần mềm?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.create_demo()
+
+    def create_demo(self, dossiers: int = 60, seed: int = 1) -> bool:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            demo_service.create_demo(self.ctx.db, dossiers=dossiers, seed=seed)
+        except SangKienError as exc:
+            QMessageBox.warning(self, APP_TITLE, str(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.ctx.notify("all")
+        self.statusBar().showMessage("Đã tạo dữ liệu mẫu.", 5000)
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
