@@ -15,6 +15,7 @@ from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
 from ..db.database import Database
 from ..domain.errors import SangKienError
 from ..services import demo as demo_service
+from .first_run import run_first_run
 from .fonts import register_fonts
 from .main_window import MainWindow
 
@@ -82,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(300, grab)
     elif not args.no_prompt and demo_service.database_is_empty(db):
-        QTimer.singleShot(0, window.offer_demo)
+        QTimer.singleShot(0, lambda: run_first_run(window))
     try:
         return app.exec()
     finally:
