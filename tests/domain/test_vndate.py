@@ -174,7 +174,7 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", ["vndate"])
+@pytest.mark.parametrize("module", ["vndate", "money"])
 def test_domain_modules_import_only_stdlib(module: str) -> None:
     path = Path(vndate.__file__).with_name(f"{module}.py")
     for name in _imported_modules(path):
