@@ -165,7 +165,7 @@ def header_block(info: HeaderInfo) -> Flowable:
         left.append(para("\n".join(body), st.header_body))
         body_w = max((text_width(b, st.header_body.fontSize, bold=True) for b in body), default=0)
         # NĐ 30: a solid line under the issuing body, 1/3 to 1/2 of the text length.
-        left.append(HRule(max(body_w * 0.4, 15 * mm), max_fraction=0.5))
+        left.append(HRule(body_w * 0.4, max_fraction=0.5))
 
         motto_w = text_width(MOTTO, st.header_motto.fontSize, bold=True)
         right: list[Flowable] = [

@@ -126,7 +126,11 @@ class Styles:
 
 @functools.cache
 def get_styles() -> Styles:
-    """The shared style set (fonts are registered on first call)."""
+    """The shared style set (fonts are registered on first call).
+
+    The styles are shared: never change one in place; derive a variant with
+    ``ParagraphStyle("Mine", parent=get_styles().body, fontSize=13)``.
+    """
     register_fonts()
     b = BODY_SIZE
     h = HEADER_SIZE
