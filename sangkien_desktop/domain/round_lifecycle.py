@@ -105,7 +105,7 @@ class StatusInfo:
 
     def summary(self) -> str:
         """One Vietnamese sentence: what can be done now."""
-        return f"{self.label}: được " + "; ".join(a.label.lower() for a in self.allowed) + "."
+        return f"{self.label}: được " + "; ".join(_lower_first(a.label) for a in self.allowed) + "."
 
     def explanation(self) -> str:
         """Several lines for a tooltip or a help box: allowed and not allowed actions."""
@@ -115,6 +115,10 @@ class StatusInfo:
             lines.append("Không được làm:")
             lines += [f"  ✗ {a.label}" for a in self.forbidden]
         return "\n".join(lines)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def allows(status: RoundStatus, action: RoundAction) -> bool:
@@ -134,7 +138,9 @@ def check(status: RoundStatus, action: RoundAction, round_label: str = "Đợt n
     status = RoundStatus(status)
     if allows(status, action):
         return
-    message = f"{round_label} đang ở trạng thái '{status.label}' nên không được: {action.label.lower()}."
+    message = (
+        f"{round_label} đang ở trạng thái '{status.label}' nên không được: {_lower_first(action.label)}."
+    )
     if status is RoundStatus.FINALIZED:
         raise RoundLockedError(
             message + " Muốn sửa, hãy mở lại đợt (phải ghi lý do; việc mở lại được ghi vào nhật ký)."

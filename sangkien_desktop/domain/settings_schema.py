@@ -251,7 +251,7 @@ def normalize(key: str, value: str) -> str:
     if spec.upper:
         text = upper_vn(text)
     if spec.suffix:
-        text = text.lstrip("/").replace(" ", "")
+        text = text.lstrip("/").strip()
     return text
 
 
@@ -280,6 +280,6 @@ def check(key: str, value: str) -> list[Issue]:
 
 def legal_basis_lines(value: str) -> list[str]:
     """The căn cứ lines as printed: one per line, each ending ";" and the last ".". (NĐ 30)"""
-    lines = [one_line(line).rstrip(";.,") for line in clean(value).split("\n")]
-    lines = [line for line in lines if line]
+    lines = [one_line(line).rstrip(";.,: ") for line in clean(value).split("\n")]
+    lines = [line for line in lines if any(ch.isalnum() for ch in line)]
     return [line + ("." if i == len(lines) - 1 else ";") for i, line in enumerate(lines)]

@@ -28,6 +28,7 @@ from ..domain.defaults import (
 )
 from ..domain.enums import RoundField, RoundStatus, TiePolicy
 from ..domain.errors import Issue, NotFoundError, ValidationError
+from ..domain.money import format_money
 from ..domain.round_lifecycle import RoundAction
 from ..models import (
     CouncilMember,
@@ -602,16 +603,28 @@ _CHANGE_LABELS = {
 def _rules_summary(setup: RoundSetup) -> str:
     rules = setup.rules
     bands = "; ".join(
-        f"{b.code} ≥ {b.min_mean}"
+        f"{b.code} ≥ {points_text(b.min_mean)}"
         + (f", tối đa {b.quota}" if b.quota is not None else "")
-        + (f", {b.amount:,} đ".replace(",", ".") if b.amount else "")
-        + "".join(f", {setup.rubric[p].name} ≥ {pts}" for p, pts in b.conditions if p < len(setup.rubric))
+        + (f", {format_money(b.amount)} đ" if b.amount else "")
+        + "".join(
+            f", {setup.rubric[p].name} ≥ {points_text(pts)}"
+            for p, pts in b.conditions
+            if p < len(setup.rubric)
+        )
         for b in rules.bands
     )
     since = setup.rules_effective_from.strftime("%d/%m/%Y") if setup.rules_effective_from else "?"
     return (
         f"{rules.name or 'Quy tắc'} (áp dụng từ {since}): {bands}; công nhận ≥ {rules.certificate_threshold}"
     )
+
+
+def points_text(value: Decimal) -> str:
+    """Points as a secretary writes them: 80.00 → "80", 72.50 → "72,5"."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def _audit_value(setup: RoundSetup, key: str) -> object:
