@@ -22,11 +22,11 @@ from ..domain import round_lifecycle
 from ..domain.enums import RoundField, RoundStatus
 from ..domain.errors import ValidationError
 from ..domain.money import format_money
+from ..domain.rule_text import format_points
 from ..domain.settings_schema import SERIES_SUFFIX_KEYS, SPECS
 from ..domain.vndate import dmy, parse_date
 from ..services import numbering, rounds, settings_preview, units
 from ..services import settings as settings_service
-from ..services.rounds import points_text
 from .common import Registry, open_db, print_json, print_table
 
 
@@ -412,18 +412,18 @@ def cmd_rounds_show(args: argparse.Namespace) -> int:
         print(f"  {i}. {item['name']}{copies}{'' if item['required'] else ' — không bắt buộc'}")
     print("Tiêu chí chấm:")
     for i, crit in enumerate(data["rubric"], start=1):
-        print(f"  {i}. {crit['name']}: tối đa {points_text(crit['max_points'])}")
+        print(f"  {i}. {crit['name']}: tối đa {format_points(crit['max_points'])}")
     rules = data["rules"]
     since = dmy(rules["effective_from"]) if rules["effective_from"] else "—"
     print(f"Quy tắc xếp loại: {rules['name'] or '(không tên)'}, áp dụng từ {since}")
     for band in rules["bands"]:
         quota = f", tối đa {band['quota']} suất" if band["quota"] is not None else ""
-        conds = "".join(f", {c['criterion']} ≥ {points_text(c['min_points'])}" for c in band["conditions"])
+        conds = "".join(f", {c['criterion']} ≥ {format_points(c['min_points'])}" for c in band["conditions"])
         print(
-            f"  {band['code']}: điểm ≥ {points_text(band['min_mean'])}{quota}, "
+            f"  {band['code']}: điểm ≥ {format_points(band['min_mean'])}{quota}, "
             f"thưởng {format_money(band['amount'])} đồng{conds}"
         )
-    print(f"  Công nhận (không thưởng): điểm ≥ {points_text(rules['certificate_threshold'])}")
+    print(f"  Công nhận (không thưởng): điểm ≥ {format_points(rules['certificate_threshold'])}")
     return 0
 
 

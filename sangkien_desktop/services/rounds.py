@@ -30,6 +30,7 @@ from ..domain.enums import RoundField, RoundStatus, TiePolicy
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.money import format_money
 from ..domain.round_lifecycle import RoundAction
+from ..domain.rule_text import format_points
 from ..models import (
     CouncilMember,
     Criterion,
@@ -462,6 +463,15 @@ def copy_round(
     return rnd
 
 
+def next_free_number(session: Session, year: int) -> int:
+    """The first round number not used yet in ``year``."""
+    used = set(session.scalars(select(Round.number).where(Round.year == year)))
+    number = 1
+    while number in used:
+        number += 1
+    return number
+
+
 def suggest_next(session: Session, today: dt.date | None = None) -> tuple[int, int, int | None]:
     """(year, number, source round id) for "Tạo đợt mới": the next round of the latest year, or round 1 of
     the current year when the latest year is over; the source is the latest round of the same number if
@@ -603,11 +613,11 @@ _CHANGE_LABELS = {
 def _rules_summary(setup: RoundSetup) -> str:
     rules = setup.rules
     bands = "; ".join(
-        f"{b.code} ≥ {points_text(b.min_mean)}"
+        f"{b.code} ≥ {format_points(b.min_mean)}"
         + (f", tối đa {b.quota}" if b.quota is not None else "")
         + (f", {format_money(b.amount)} đ" if b.amount else "")
         + "".join(
-            f", {setup.rubric[p].name} ≥ {points_text(pts)}"
+            f", {setup.rubric[p].name} ≥ {format_points(pts)}"
             for p, pts in b.conditions
             if p < len(setup.rubric)
         )
@@ -617,14 +627,6 @@ def _rules_summary(setup: RoundSetup) -> str:
     return (
         f"{rules.name or 'Quy tắc'} (áp dụng từ {since}): {bands}; công nhận ≥ {rules.certificate_threshold}"
     )
-
-
-def points_text(value: Decimal) -> str:
-    """Points as a secretary writes them: 80.00 → "80", 72.50 → "72,5"."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def _audit_value(setup: RoundSetup, key: str) -> object:

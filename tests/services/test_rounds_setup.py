@@ -224,4 +224,3 @@ def test_suggest_next(db: Database, demo_db: Database) -> None:
 def test_shift_years() -> None:
     assert rounds.shift_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
     assert rounds.shift_years(None, 1) is None
-    assert rounds.points_text(Decimal("72.50")) == "72,5" and rounds.points_text(Decimal("80.00")) == "80"
