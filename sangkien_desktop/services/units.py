@@ -344,10 +344,11 @@ def update_unit(
     if unit is None:
         raise NotFoundError(f"Không tìm thấy đơn vị có mã {unit_id}.")
     old = _unit_values(unit)
-    if name is not None and one_line(name) != unit.name:
-        new_name = _check_name(session, name, unit.id)
-        previous = unit.name
-        unit.name = new_name
+    previous = unit.name
+    renamed = name is not None and one_line(name) != unit.name
+    if renamed:
+        assert name is not None
+        unit.name = _check_name(session, name, unit.id)
         # the old name keeps matching on import
         if fold_key(previous) != unit.name_key:
             _add_aliases(session, unit, [previous], quiet=True)
@@ -360,7 +361,8 @@ def update_unit(
     if note is not None:
         unit.note = note
     if aliases is not None:
-        wanted = {fold_key(a): one_line(a) for a in aliases if fold_key(a) and fold_key(a) != unit.name_key}
+        keep = [*aliases, previous] if renamed else list(aliases)
+        wanted = {fold_key(a): one_line(a) for a in keep if fold_key(a) and fold_key(a) != unit.name_key}
         for alias in list(unit.aliases):
             if alias.alias_key not in wanted:
                 unit.aliases.remove(alias)

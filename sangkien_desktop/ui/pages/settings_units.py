@@ -132,6 +132,11 @@ class UnitsTab(QWidget):
     # data -----------------------------------------------------------------------------------------------
     def load(self) -> None:
         with self.ctx.db.reading() as session:
+            missing = not units_service.list_types(session)
+        if missing:  # a council set up without the wizard: start from the usual unit types
+            with self.ctx.db.session() as session:
+                units_service.ensure_default_types(session)
+        with self.ctx.db.reading() as session:
             self.types = units_service.list_types(session)
             rows = units_service.list_units(session)
         self.type_table.setRowCount(len(self.types))
