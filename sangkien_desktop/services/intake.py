@@ -403,12 +403,21 @@ def find_unit(session: Session, ref: str | int) -> Unit:
     return unit
 
 
+def shorten(text: str, width: int) -> str:
+    """One line of at most ``width`` characters, cut at a word with "…"."""
+    line = one_line(text)
+    if len(line) <= width:
+        return line
+    cut = line[: width - 1].rsplit(" ", 1)[0]
+    return (cut or line[: width - 1]) + "…"
+
+
 def _taken_numbers(session: Session, year: int, exclude_id: int | None = None) -> dict[int, str]:
     query = select(Dossier.id, Dossier.receipt_no, Dossier.title).where(Dossier.year == year)
     out: dict[int, str] = {}
     for dossier_id, number, title in session.execute(query):
         if dossier_id != exclude_id:
-            out[number] = f"{dossier_code(year, number)} «{one_line(title)[:60]}»"
+            out[number] = f"{dossier_code(year, number)} «{shorten(title, 70)}»"
     return out
 
 
@@ -595,7 +604,7 @@ def _validate(
             if other is not None:
                 issues.append(
                     Issue(
-                        f"đăng ký «{one_line(reg.title)[:80]}» đã gắn với hồ sơ {other.code}. Một đăng ký "
+                        f"đăng ký «{shorten(reg.title, 80)}» đã gắn với hồ sơ {other.code}. Một đăng ký "
                         "chỉ gắn với một hồ sơ (trừ hồ sơ đã rút).",
                         "Đăng ký",
                         column="registration",
@@ -654,6 +663,13 @@ def _validate(
             received_on=data.received_on,
             today=now,
         )
+    if data.received_on is not None:
+        for clock in (
+            clock_rules.first_application_clock(data.first_applied_on, data.received_on),
+            clock_rules.round_deadline_clock(rnd.receive_until, data.received_on),
+        ):
+            if clock.needs_attention:
+                issues.append(Issue(clock.text, clock.kind.label, "warning"))
     if data.result_due_on is not None and data.result_due_on < data.received_on:
         issues.append(
             Issue(

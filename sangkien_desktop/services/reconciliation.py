@@ -87,7 +87,7 @@ class PriorMatch:
     title: str
     authors_text: str
     kind: MatchKind
-    detail: str  # the shared author's name, or the similarity
+    detail: str  # the shared author's name, the similarity ("92%"), or ""
     score: float  # 100 for exact matches
     earlier_dossier_id: int
     earlier_code: str
@@ -95,6 +95,15 @@ class PriorMatch:
     earlier_title: str
     earlier_authors: str
     earlier_grade: str
+
+    @property
+    def reason(self) -> str:
+        """ "Trùng tác giả: Trần Văn A", "Trùng tên sáng kiến", "Tên sáng kiến gần giống (92%)"."""
+        if self.kind is MatchKind.AUTHOR:
+            return f"{self.kind.label}: {self.detail}"
+        if self.kind is MatchKind.SIMILAR_TITLE:
+            return f"{self.kind.label} ({self.detail})"
+        return self.kind.label
 
 
 @dataclass(frozen=True)
@@ -200,9 +209,7 @@ def reconcile_session(session: Session, round_ref: str | int) -> Reconciliation:
                     _match(d, prior, grade, MatchKind.AUTHOR, a.person.full_name, 100.0),
                 )
         for prior, grade in by_title.get(d.title_key, []):
-            found.setdefault(
-                (prior.id, MatchKind.TITLE), _match(d, prior, grade, MatchKind.TITLE, "Tên trùng khớp", 100.0)
-            )
+            found.setdefault((prior.id, MatchKind.TITLE), _match(d, prior, grade, MatchKind.TITLE, "", 100.0))
         similar = process.extract(
             d.title_key, titles, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_TITLE, limit=None
         )
@@ -211,7 +218,7 @@ def reconcile_session(session: Session, round_ref: str | int) -> Reconciliation:
             if prior.title_key != d.title_key:
                 found.setdefault(
                     (prior.id, MatchKind.SIMILAR_TITLE),
-                    _match(d, prior, grade, MatchKind.SIMILAR_TITLE, f"Giống {score:.0f}%", round(score, 1)),
+                    _match(d, prior, grade, MatchKind.SIMILAR_TITLE, f"{score:.0f}%", round(score, 1)),
                 )
         matches += found.values()
     order = list(MatchKind)
