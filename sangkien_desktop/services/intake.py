@@ -21,7 +21,7 @@ from ..db.database import Database
 from ..domain import clocks as clock_rules
 from ..domain import intake_rules as rules
 from ..domain.clocks import Clock, ClockFilter
-from ..domain.enums import DossierStatus, SolutionKind
+from ..domain.enums import DossierStatus, RoundStatus, SolutionKind
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.text import fold, fold_key, one_line
 from ..models import (
@@ -432,6 +432,63 @@ def next_number(db: Database, round_id: int) -> tuple[int, str]:
         rnd = _round(session, round_id)
         n = next_receipt_no(session, rnd.year)
         return n, dossier_code(rnd.year, n)
+
+
+@dataclass(frozen=True)
+class IntakeContext:
+    """What the intake dialog needs to know of a round."""
+
+    round_id: int
+    year: int
+    label: str
+    next_receipt_no: int
+    checklist: tuple[ChecklistInput, ...]
+    co_author_limit: int
+    receive_until: dt.date | None
+    locked: bool
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    id: int
+    name: str
+    keys: tuple[str, ...]  # folded name, short name and aliases
+
+
+def intake_context(db: Database, round_id: int) -> IntakeContext:
+    with db.reading() as session:
+        rnd = _round(session, round_id)
+        return IntakeContext(
+            rnd.id,
+            rnd.year,
+            rnd.label,
+            next_receipt_no(session, rnd.year),
+            tuple(_template_checklist(rnd)),
+            rnd.co_author_limit,
+            rnd.receive_until,
+            rnd.status is RoundStatus.FINALIZED,
+        )
+
+
+def unit_choices(db: Database) -> list[UnitChoice]:
+    """Active units with their search keys (for the unit field's completer)."""
+    with db.reading() as session:
+        units = session.scalars(
+            select(Unit)
+            .where(Unit.active.is_(True))
+            .options(selectinload(Unit.aliases))
+            .order_by(Unit.name_key)
+        ).all()
+        return [
+            UnitChoice(
+                u.id,
+                u.name,
+                tuple(
+                    k for k in (u.name_key, fold_key(u.short_name), *(a.alias_key for a in u.aliases)) if k
+                ),
+            )
+            for u in units
+        ]
 
 
 def _round(session: Session, round_id: int) -> Round:
@@ -939,8 +996,17 @@ def receive_many(db: Database, items: Sequence[DossierInput]) -> list[SaveResult
         return results
 
 
-def update(db: Database, dossier_id: int, data: DossierInput) -> SaveResult:
-    """Save changes to a dossier (fields, authors, checklist and status), audited with old and new values."""
+def update(
+    db: Database,
+    dossier_id: int,
+    data: DossierInput,
+    *,
+    enforce_transition: bool = True,
+    action: str = "update",
+) -> SaveResult:
+    """Save changes to a dossier (fields, authors, checklist and status), audited with old and new values.
+
+    ``enforce_transition`` False lets an undo put back any earlier status (still audited, as ``action``)."""
     with db.session() as session:
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
@@ -965,7 +1031,7 @@ def update(db: Database, dossier_id: int, data: DossierInput) -> SaveResult:
         old_status = dossier.status
         issues = _validate(session, data, rnd, exclude_id=dossier.id, receipt_no=receipt_no)
         assert data.status is not None
-        if data.status != old_status:
+        if data.status != old_status and enforce_transition:
             issues += [
                 i
                 for i in rules.check_status_change(
@@ -990,10 +1056,10 @@ def update(db: Database, dossier_id: int, data: DossierInput) -> SaveResult:
         changed = sorted(k for k in after if after[k] != before.get(k))
         audit.record(
             session,
-            "update",
+            action,
             "dossier",
             dossier.id,
-            f"Sửa hồ sơ {dossier.code}: {', '.join(changed) or 'không đổi'}",
+            f"{'Hoàn tác' if action == 'undo' else 'Sửa'} hồ sơ {dossier.code}: {', '.join(changed) or 'không đổi'}",
             old={k: before[k] for k in changed},
             new={k: after[k] for k in changed},
         )
