@@ -207,11 +207,19 @@ def dossier_clocks(
     receive_until: dt.date | None,
     today: dt.date,
     decided_on: dt.date | None = None,
+    closed: str | None = None,
 ) -> tuple[Clock, Clock, Clock]:
-    """The three clocks of one dossier, in a fixed order: first application, decision, round deadline."""
+    """The three clocks of one dossier, in a fixed order: first application, decision, round deadline.
+
+    ``closed`` (e.g. "Hồ sơ đã rút") stops the decision clock: no decision is due on such a dossier."""
+    decision = (
+        Clock(ClockKind.DECISION, ClockLevel.INFO, None, None, f"{closed}: không tính hạn 3 tháng.")
+        if closed
+        else decision_clock(accepted_on, today, decided_on=decided_on)
+    )
     return (
         first_application_clock(first_applied_on, received_on),
-        decision_clock(accepted_on, today, decided_on=decided_on),
+        decision,
         round_deadline_clock(receive_until, received_on),
     )
 

@@ -1198,6 +1198,10 @@ def _clocks(d: Dossier, rnd: Round, now: dt.date) -> tuple[Clock, ...]:
         receive_until=rnd.receive_until,
         today=now,
         decided_on=rnd.decision_date,
+        closed={
+            DossierStatus.WITHDRAWN: "Hồ sơ đã rút",
+            DossierStatus.INVALID: "Hồ sơ không hợp lệ",
+        }.get(d.status),
     )
 
 

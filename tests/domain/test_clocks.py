@@ -111,3 +111,16 @@ def test_decision_due_is_three_months_on(accepted: dt.date, offset: int) -> None
     assert clock.due is not None and 89 <= (clock.due - accepted).days <= 92
     assert clock.days_left == (clock.due - now).days
     assert (clock.level is ClockLevel.OVERDUE) == (now > clock.due)
+
+
+def test_closed_dossier_has_no_decision_clock() -> None:
+    clocks = c.dossier_clocks(
+        received_on=D(2026, 1, 2),
+        first_applied_on=D(2025, 6, 1),
+        accepted_on=D(2026, 1, 5),
+        receive_until=D(2026, 4, 10),
+        today=D(2026, 11, 1),
+        closed="Hồ sơ đã rút",
+    )
+    assert clocks[1].level is ClockLevel.INFO and clocks[1].text == "Hồ sơ đã rút: không tính hạn 3 tháng."
+    assert not c.matches_filter(clocks, ClockFilter.DECISION_OVERDUE)

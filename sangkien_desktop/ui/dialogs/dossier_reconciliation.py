@@ -80,6 +80,7 @@ class ReconciliationDialog(QDialog):
             model.set_records(list(records))
             view = RecordTableView(model)
             view.setWordWrap(True)
+            view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
             self.views.append(view)
             self.tabs.addTab(view, title)
 

@@ -51,12 +51,14 @@ class DossierStatusDialog(QDialog):
         order = list(DossierStatus)
         for s in sorted(TRANSITIONS[detail.status] | {detail.status}, key=order.index):
             self.status.addItem(s.label, s.value)
-        self.note_label = QLabel()
         self.note = QLineEdit()
         self.note.setObjectName("note")
-        self.date_label = QLabel()
+        self.note_label = QLabel()
+        self.note_label.setBuddy(self.note)
         self.date = DateEdit(default_year=self.today.year)
         self.date.setObjectName("date")
+        self.date_label = QLabel()
+        self.date_label.setBuddy(self.date)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
 
