@@ -333,6 +333,12 @@ class DossierDialog(QDialog):
             except SangKienError as exc:
                 messages.show_error(self, exc)
         self._update_flags()
+        # move on to the first field the registration did not fill
+        for widget in (self.unit, self.title_edit):
+            if not widget.text().strip() or (widget is self.unit and self.unit_id is None):
+                widget.setFocus()
+                return
+        self.kind.setFocus()
 
     def _registration_edited(self, text: str) -> None:
         if self.registration_id is not None:
@@ -359,6 +365,7 @@ class DossierDialog(QDialog):
 
     def _unit_picked(self, unit: UnitChoice) -> None:
         self._set_unit(unit)
+        self.title_edit.setFocus()
 
     def _unit_exact(self) -> None:
         """Leaving the field with a name typed in full (or a short name) picks that unit."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -89,6 +89,11 @@ class _KeyboardTable(QTableWidget):
 
     def editable_columns(self) -> list[int]:
         return list(range(self.columnCount()))
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if not self.currentIndex().isValid() and self.rowCount():
+            self.setCurrentCell(0, self.editable_columns()[0])
 
     def advance(self, *, leave: bool = False, add_row: bool = False) -> None:
         row, col = self.currentRow(), self.currentColumn()
