@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from ..db.database import Database
@@ -34,6 +36,7 @@ from .pdf import (
     Signer,
     build_pdf,
     column_table,
+    frame_size,
     frame_width,
     get_styles,
     header_block,
@@ -85,10 +88,17 @@ def _label_line(label: str, value: str, style: ParagraphStyle, *, bold_value: bo
     return para([Run(f"{label}: "), Run(value or "…………………………", bold=bold_value)], style)
 
 
-def _receipt_story(d: DossierDetail, settings: dict[str, str], *, copy_label: str = "") -> list[Flowable]:
+def _receipt_story(
+    d: DossierDetail, settings: dict[str, str], *, copy_label: str = "", compact: bool = False
+) -> list[Flowable]:
+    """The receipt's flowables. ``compact`` (smaller type, less room to sign) keeps a long receipt on one
+    page."""
     st = get_styles()
-    body = ParagraphStyle("ReceiptBody", parent=st.body_left, fontSize=13, leading=16.5, spaceAfter=3)
-    small = ParagraphStyle("ReceiptNote", parent=st.note, fontSize=12, leading=15)
+    size, leading, after = (12, 14.5, 1.5) if compact else (13, 16.5, 3)
+    body = ParagraphStyle(
+        "ReceiptBody", parent=st.body_left, fontSize=size, leading=leading, spaceAfter=after
+    )
+    small = ParagraphStyle("ReceiptNote", parent=st.note, fontSize=size - 1, leading=leading - 1.5)
     council = one_line(settings.get("council_name", "")) or "Hội đồng Sáng kiến"
     header = HeaderInfo.from_settings(
         settings,
@@ -142,9 +152,10 @@ def _receipt_story(d: DossierDetail, settings: dict[str, str], *, copy_label: st
                 ],
                 rows,
                 frame_width(),
+                font_size=11 if compact else 12,
             )
         )
-        story.append(Spacer(1, 6))
+        story.append(Spacer(1, 4 if compact else 6))
     missing = d.missing
     if missing:
         ask = "8. Hồ sơ còn thiếu, đề nghị bổ sung: " + "; ".join(missing)
@@ -165,7 +176,7 @@ def _receipt_story(d: DossierDetail, settings: dict[str, str], *, copy_label: st
     )
     if not d.registered:
         story.append(para("Ghi chú: sáng kiến này chưa có trong danh sách đăng ký sáng kiến của năm.", small))
-    story.append(Spacer(1, 8))
+    story.append(Spacer(1, 4 if compact else 8))
     story.append(
         KeepTogether(
             [
@@ -174,12 +185,22 @@ def _receipt_story(d: DossierDetail, settings: dict[str, str], *, copy_label: st
                     Signer(
                         "NGƯỜI NHẬN HỒ SƠ", settings.get("secretary_name", ""), note="(Ký, ghi rõ họ tên)"
                     ),
-                    sign_space=22 * 2.8346,
+                    sign_space=(16 if compact else 22) * mm,
                 )
             ]
         )
     )
     return story
+
+
+def _fits_one_page(story: list[Flowable]) -> bool:
+    width, height = frame_size()
+    canvas = Canvas(io.BytesIO())
+    used = 0.0
+    for flowable in story:
+        _w, h = flowable.wrapOn(canvas, width, height)
+        used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return used <= height - 4
 
 
 def _round_deadline(d: DossierDetail) -> dt.date | None:
@@ -200,7 +221,10 @@ def receipt_pdf(db: Database, ref: int | str, *, copies: int = 1) -> bytes:
     for n, label in enumerate(labels):
         if n:
             story.append(PageBreak())
-        story += _receipt_story(detail, settings, copy_label=label)
+        page = _receipt_story(detail, settings, copy_label=label)
+        if not _fits_one_page(page):
+            page = _receipt_story(detail, settings, copy_label=label, compact=True)
+        story += page
     return build_pdf(
         story,
         title=f"Giấy biên nhận hồ sơ {detail.code}",

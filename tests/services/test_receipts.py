@@ -154,3 +154,34 @@ def test_reconciliation_pdf_and_xlsx(demo_db: Database, tmp_path: Path) -> None:
     titles = {row[2] for row in wb["Chưa nộp hồ sơ"].iter_rows(values_only=True) if isinstance(row[0], int)}
     assert titles == {m.title for m in data.registered_without_dossier}
     assert any(row[0] == "Không có." for row in wb["Đã công nhận trước"].iter_rows(values_only=True))
+
+
+def test_long_receipt_stays_on_one_page_per_copy(demo_db: Database) -> None:
+    ctx = intake.intake_context(demo_db, intake.get_dossier(demo_db, "HS26-045").round_id)
+    extra = [
+        intake.ChecklistInput("Ảnh chụp minh họa quá trình áp dụng", False, None, None, False),
+        intake.ChecklistInput("Báo cáo đánh giá của đơn vị áp dụng thử", True, 2, 3),
+    ]
+    names = ["Nguyễn Thị Thanh Hương", "Trần Đức Mạnh", "Lê Văn Quyết", "Phạm Thị Ngọc Ánh", "Đặng Hữu Phước"]
+    result = intake.receive(
+        demo_db,
+        intake.DossierInput(
+            round_id=ctx.round_id,
+            unit_id=intake.get_dossier(demo_db, "HS26-045").unit_id,
+            title="Ứng dụng nền tảng số dùng chung trong quản lý, theo dõi, đôn đốc việc giải quyết hồ sơ thủ "
+            "tục hành chính, phản ánh kiến nghị của người dân và doanh nghiệp tại bộ phận tiếp nhận và trả "
+            "kết quả của Ủy ban nhân dân phường Tam Điệp giai đoạn 2025–2026",
+            received_on=dt.date(2026, 11, 2),
+            authors=[
+                intake.AuthorInput(n, dt.date(1980 + i, 1, 1 + i), contribution=c)
+                for i, (n, c) in enumerate(zip(names, ["30", "25", "20", "15", "10"], strict=True))
+            ],
+            delivered_by=names[0],
+            delivered_phone="0912 345 678",
+            checklist=[*ctx.checklist, *extra],
+        ),
+    )
+    pdf = receipts.receipt_pdf(demo_db, result.code, copies=2)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    assert "NGƯỜI NHẬN HỒ SƠ" in reader.pages[0].extract_text()
