@@ -26,6 +26,17 @@ from ..services.rounds import find_round
 from .common import Registry, open_db, print_json, print_table
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024
+ADD_EXAMPLE = """ví dụ (JSON; TOML dùng cùng tên mục, nhiều hồ sơ ghi trong [[dossiers]]):
+  {"round": "2026/1", "unit": "Phòng Văn hóa - Xã hội", "title": "Số hóa sổ theo dõi hộ nghèo",
+   "received_on": "02/4/2026", "kind": "quan_ly", "field": "Văn hóa, xã hội",
+   "first_applied_on": "01/3/2025", "registration": "auto", "delivered_by": "Lê Thị Hoa",
+   "authors": [{"name": "Lê Thị Hoa", "birth_date": "12/5/1988", "job_title": "Chuyên viên",
+                "workplace": "Phòng Văn hóa - Xã hội", "qualification": "Cử nhân", "contribution": 60},
+               {"name": "Trần Văn Bình", "birth_date": "02/01/1979", "contribution": 40}],
+   "missing": ["minh chứng"]}
+các mục khác: receipt_no, registration (mã số), investor, summary, delivered_phone, note, result_due_on,
+checklist ([{"name", "received", "copies", "copies_required", "required"}]), status, status_note,
+supplement_requested_on, accepted_on; loại giải pháp: ky_thuat, quan_ly, tac_nghiep, ung_dung."""
 
 
 def register(reg: Registry) -> None:
@@ -53,6 +64,8 @@ def register(reg: Registry) -> None:
         "tiếp nhận hồ sơ từ tệp JSON hoặc TOML (một hồ sơ, hoặc danh sách; lưu tất cả hoặc không lưu gì)",
         cmd_add,
     )
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = ADD_EXAMPLE
     p.add_argument("file", metavar="TỆP", help="tệp .json hoặc .toml; '-' để đọc JSON từ đầu vào chuẩn")
     p.add_argument("--round", metavar="ĐỢT", help="đợt mặc định cho các hồ sơ không ghi 'round'")
     p.add_argument("--json", action="store_true", help="in kết quả ra JSON")

@@ -17,7 +17,6 @@ from sangkien_desktop.domain.enums import DossierStatus
 from sangkien_desktop.models import Dossier, Registration
 from sangkien_desktop.services import intake
 from sangkien_desktop.ui import messages
-from sangkien_desktop.ui.dialogs import dossier_dialog, dossier_status
 from sangkien_desktop.ui.dialogs.dossier_dialog import DossierDialog
 from sangkien_desktop.ui.dialogs.dossier_status import DossierStatusDialog
 from sangkien_desktop.ui.main_window import MainWindow
@@ -351,23 +350,22 @@ def test_delete_asks_and_undoes(
     assert errors and "đã có điểm chấm" in errors[-1]
 
 
-def test_screenshots_render(qtbot: QtBot, page: DossiersPage, demo_db: Database, tmp_path: object) -> None:
+def test_status_dialog_asks_for_what_each_status_needs(
+    qtbot: QtBot, page: DossiersPage, demo_db: Database, errors: list[str]
+) -> None:
     assert not page.grab().isNull()
-    dialog = open_dialog(qtbot, demo_db, round2(demo_db))
-    assert not dialog.grab().isNull()
     status = DossierStatusDialog(demo_db, intake.get_dossier(demo_db, "HS26-045"), today=TODAY)
     qtbot.addWidget(status)
     status.choose(DossierStatus.INCOMPLETE)
     assert status.note.text() == "Còn thiếu: Minh chứng hiệu quả áp dụng"
+    assert status.date.text() == "06/10/2026"  # the date already asked
     status.choose(DossierStatus.INVALID)
+    assert not status.date.isEnabled()
     status.note.clear()
-    shown: list[str] = []
-    status_messages = dossier_status.messages
-    original = status_messages.show_error
-    status_messages.show_error = lambda parent, err, *a, **k: shown.append(str(err))  # type: ignore[assignment]
-    try:
-        status.save()
-    finally:
-        status_messages.show_error = original  # type: ignore[assignment]
-    assert shown and "ghi lý do" in shown[0]
-    assert dossier_dialog.status_after_save is not None
+    status.save()
+    assert errors and "ghi lý do hồ sơ không hợp lệ" in errors[0]
+    assert intake.get_dossier(demo_db, "HS26-045").status is DossierStatus.INCOMPLETE
+    type_text(status.note, "Trùng sáng kiến đã công nhận năm 2024")
+    status.save()
+    assert status.result is not None and status.result.status is DossierStatus.INVALID
+    assert intake.get_dossier(demo_db, "HS26-045").status_note == "Trùng sáng kiến đã công nhận năm 2024"
