@@ -3,8 +3,10 @@ by copying the previous one, and the next document rendered carries the new issu
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.domain.enums import RoundStatus
 from sangkien_desktop.models import Round, UnitType
-from sangkien_desktop.services import letterhead, rounds, settings
+from sangkien_desktop.services import intake, letterhead, receipts, rounds, settings, units
 from sangkien_desktop.services.pdf import build_pdf, header_block
 from sangkien_desktop.ui import first_run
 from sangkien_desktop.ui.dialogs import first_run_wizard
@@ -160,6 +162,23 @@ def test_first_run_by_keyboard_then_copy_round_then_document(
     assert "HỘI ĐỒNG SÁNG KIẾN" in text
     assert "Vạn Phúc, ngày" in text
     assert "Nguyễn Văn An" in text and "12/KH-UBND" in text
+    # … and so does a real document of the year: the receipt of the first dossier of the copied round
+    with db.session() as s:
+        unit = units.create_unit(s, "Trường THCS Vạn Phúc")
+        unit_id = unit.id
+    saved = intake.receive(
+        db,
+        intake.DossierInput(
+            round_id=new_id,
+            unit_id=unit_id,
+            title="Ứng dụng mã QR tra cứu hồ sơ",
+            received_on=dt.date(2026, 9, 8),
+            authors=[intake.AuthorInput("Lê Thị Hoa", contribution=Decimal(100), unit_id=unit_id)],
+        ),
+    )
+    text = pdf_words(receipts.receipt_pdf(db, saved.dossier_id), tmp_path)
+    assert "ỦY BAN NHÂN DÂN XÃ VẠN PHÚC" in text and "HỘI ĐỒNG SÁNG KIẾN" in text
+    assert "Vạn Phúc, ngày 08 tháng 9 năm 2026" in text and "/BN-HĐSK" in text
     with db.reading() as s:
         until = rounds.find_round(s, "2026/2").receive_until
         info = letterhead.header_info(s, "suffix_decision", number=4, date=until, year=2026)

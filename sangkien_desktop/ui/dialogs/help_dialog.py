@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ... import paths
@@ -40,6 +48,7 @@ class HelpDialog(QDialog):
             self.browser.setSearchPaths([str(path.parent)])
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(path.parent) + "/"))
             self.browser.setMarkdown(path.read_text(encoding="utf-8"))
+            self._natural: dict[str, int] = {}
         else:
             self.browser.setPlainText(f"Không tìm thấy tệp hướng dẫn ({path}).")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -48,6 +57,43 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_images()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_images()
+
+    def fit_images(self) -> None:
+        """Shrink screenshots wider than the window so the guide reads without scrolling sideways."""
+        document = self.browser.document()
+        room = max(200, self.browser.viewport().width() - 40)
+        natural: dict[str, int] = getattr(self, "_natural", {})
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fragment.isValid() and fmt.isImageFormat():
+                    image = fmt.toImageFormat()
+                    name = image.name()
+                    if name not in natural:
+                        resource = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+                        natural[name] = resource.width() if isinstance(resource, QImage | QPixmap) else 0
+                    if natural[name]:
+                        image.setWidth(min(natural[name], room))
+                        cursor = QTextCursor(document)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                        )
+                        cursor.setCharFormat(image)
+                it += 1
+            block = block.next()
+        self._natural = natural
 
     def _link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
