@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,13 @@ def register(reg: Registry) -> None:
     )
     p.add_argument("keep", metavar="GIỮ", help="mã hoặc tên đơn vị được giữ")
     p.add_argument("drop", metavar="GỘP", help="mã hoặc tên đơn vị gộp vào (sẽ thành tên khác)")
+    p = reg.subcommand(
+        "units", "alias", "thêm tên khác cho một đơn vị (để nhận ra khi nhập tệp)", cmd_units_alias
+    )
+    p.add_argument("unit", metavar="ĐƠN_VỊ", help="mã hoặc tên đơn vị")
+    p.add_argument("alias", metavar="TÊN_KHÁC")
+    p = reg.subcommand("units", "delete", "xóa một đơn vị chưa có đăng ký, hồ sơ, người", cmd_units_delete)
+    p.add_argument("unit", metavar="ĐƠN_VỊ", help="mã hoặc tên đơn vị")
     p = reg.subcommand("units", "add", "thêm một đơn vị", cmd_units_add)
     p.add_argument("name", metavar="TÊN")
     p.add_argument("--short", default="", help="tên viết tắt")
@@ -95,6 +104,14 @@ def register(reg: Registry) -> None:
     p.add_argument("round", metavar="ĐỢT")
     p.add_argument("status", metavar="TRẠNG_THÁI", choices=[s.value for s in RoundStatus])
     p.add_argument("--reason", default="", help="lý do (bắt buộc khi mở lại đợt đã chốt)")
+    p = reg.subcommand(
+        "rounds",
+        "apply",
+        "sửa thiết lập đợt từ tệp JSON (cùng dạng với rounds show --json; mục nào không có thì giữ nguyên)",
+        cmd_rounds_apply,
+    )
+    p.add_argument("round", metavar="ĐỢT")
+    p.add_argument("file", metavar="TỆP.json", type=Path)
     p = reg.subcommand("rounds", "delete", "xóa một đợt chưa có hồ sơ", cmd_rounds_delete)
     p.add_argument("round", metavar="ĐỢT")
     p = reg.subcommand("rounds", "rules", "quy tắc xếp loại của từng đợt và ngày áp dụng", cmd_rounds_rules)
@@ -257,6 +274,32 @@ def cmd_units_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_units_alias(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            unit = units.get_unit(session, args.unit)
+            added = units.add_alias(session, unit.id, args.alias)
+            name = unit.name
+    finally:
+        db.dispose()
+    print(f"Đã thêm tên khác cho {name}." if added else f"{name} đã có tên này.")
+    return 0
+
+
+def cmd_units_delete(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            unit = units.get_unit(session, args.unit)
+            name = unit.name
+            units.delete_unit(session, unit.id)
+    finally:
+        db.dispose()
+    print(f"Đã xóa đơn vị {name}.")
+    return 0
+
+
 def cmd_units_add(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
@@ -337,49 +380,19 @@ def cmd_rounds_create(args: argparse.Namespace) -> int:
 
 
 def _round_json(rnd: Any) -> dict[str, Any]:
-    setup = rounds.setup_of(rnd)
     status = RoundStatus(rnd.status)
-    return {
+    data: dict[str, Any] = {
         "id": rnd.id,
         "year": rnd.year,
         "number": rnd.number,
         "label": rnd.label,
-        "field": setup.field.value,
         "status": status.value,
         "status_label": status.label,
         "allowed": [a.value for a in round_lifecycle.info(status).allowed],
-        "receive_from": setup.receive_from,
-        "receive_until": setup.receive_until,
-        "meeting_on": setup.meeting_on,
-        "decision_no": setup.decision_no,
-        "co_author_limit": setup.co_author_limit,
-        "copies_required": setup.copies_required,
         "members": len(rnd.members),
-        "checklist": [asdict(c) for c in setup.checklist],
-        "rubric": [asdict(c) for c in setup.rubric],
-        "rules": {
-            "name": setup.rules.name,
-            "effective_from": setup.rules_effective_from,
-            "decimals": setup.rules.decimals,
-            "certificate_threshold": setup.rules.certificate_threshold,
-            "tie_policy": setup.rules.tie_policy,
-            "tie_break_position": setup.tie_break_position,
-            "bands": [
-                {
-                    "code": b.code,
-                    "label": b.label,
-                    "min_mean": b.min_mean,
-                    "quota": b.quota,
-                    "amount": b.amount,
-                    "conditions": [
-                        {"criterion": setup.rubric[p].name, "position": p, "min_points": pts}
-                        for p, pts in b.conditions
-                    ],
-                }
-                for b in setup.rules.bands
-            ],
-        },
     }
+    data.update(rounds.setup_as_dict(rounds.setup_of(rnd)))
+    return data
 
 
 def cmd_rounds_show(args: argparse.Namespace) -> int:
@@ -401,7 +414,7 @@ def cmd_rounds_show(args: argparse.Namespace) -> int:
         ("Họp Hội đồng", data["meeting_on"]),
     ]
     for label, day in when:
-        print(f"{label}: {dmy(day) if day else '—'}")
+        print(f"{label}: {dmy(dt.date.fromisoformat(day)) if day else '—'}")
     print(
         f"Số đồng tác giả tối đa mỗi đơn vị: {data['co_author_limit']}; số bản đơn: {data['copies_required']}"
     )
@@ -412,18 +425,20 @@ def cmd_rounds_show(args: argparse.Namespace) -> int:
         print(f"  {i}. {item['name']}{copies}{'' if item['required'] else ' — không bắt buộc'}")
     print("Tiêu chí chấm:")
     for i, crit in enumerate(data["rubric"], start=1):
-        print(f"  {i}. {crit['name']}: tối đa {format_points(crit['max_points'])}")
+        print(f"  {i}. {crit['name']}: tối đa {format_points(Decimal(crit['max_points']))}")
     rules = data["rules"]
-    since = dmy(rules["effective_from"]) if rules["effective_from"] else "—"
+    since = dmy(dt.date.fromisoformat(rules["effective_from"])) if rules["effective_from"] else "—"
     print(f"Quy tắc xếp loại: {rules['name'] or '(không tên)'}, áp dụng từ {since}")
     for band in rules["bands"]:
         quota = f", tối đa {band['quota']} suất" if band["quota"] is not None else ""
-        conds = "".join(f", {c['criterion']} ≥ {format_points(c['min_points'])}" for c in band["conditions"])
+        conds = "".join(
+            f", {c['criterion']} ≥ {format_points(Decimal(c['min_points']))}" for c in band["conditions"]
+        )
         print(
-            f"  {band['code']}: điểm ≥ {format_points(band['min_mean'])}{quota}, "
+            f"  {band['code']}: điểm ≥ {format_points(Decimal(band['min_mean']))}{quota}, "
             f"thưởng {format_money(band['amount'])} đồng{conds}"
         )
-    print(f"  Công nhận (không thưởng): điểm ≥ {format_points(rules['certificate_threshold'])}")
+    print(f"  Công nhận (không thưởng): điểm ≥ {format_points(Decimal(rules['certificate_threshold']))}")
     return 0
 
 
@@ -443,6 +458,29 @@ def cmd_rounds_status(args: argparse.Namespace) -> int:
         print(f"Lưu ý: {w}", file=sys.stderr)
     print(f"{label}: {old.label} → {target.label}.")
     print(round_lifecycle.info(target).summary())
+    return 0
+
+
+def cmd_rounds_apply(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"Không đọc được tệp {args.file}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValidationError(f"Tệp {args.file} phải chứa một đối tượng JSON (như rounds show --json).")
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            rnd = rounds.find_round(session, args.round)
+            setup = rounds.setup_from_dict(data, rounds.setup_of(rnd))
+            warnings = [i for i in rounds.setup_issues(setup) if not i.is_error]
+            rounds.save_setup(session, rnd, setup)
+            label = rnd.label
+    finally:
+        db.dispose()
+    for w in warnings:
+        print(f"Lưu ý: {w.text()}", file=sys.stderr)
+    print(f"Đã lưu thiết lập {label}.")
     return 0
 
 

@@ -698,6 +698,195 @@ def status_warnings(session: Session, rnd: Round, target: RoundStatus) -> list[s
     return warnings
 
 
+# --- as plain data (``sangkien rounds show --json`` / ``rounds apply``) ----------------------------------
+
+
+def setup_as_dict(setup: RoundSetup) -> dict[str, object]:
+    """The setup as JSON-ready data (dates ISO, points as strings)."""
+    return {
+        "name": setup.name,
+        "field": setup.field.value,
+        "receive_from": setup.receive_from.isoformat() if setup.receive_from else None,
+        "receive_until": setup.receive_until.isoformat() if setup.receive_until else None,
+        "meeting_on": setup.meeting_on.isoformat() if setup.meeting_on else None,
+        "decision_no": setup.decision_no,
+        "decision_date": setup.decision_date.isoformat() if setup.decision_date else None,
+        "co_author_limit": setup.co_author_limit,
+        "copies_required": setup.copies_required,
+        "members_per_dossier": setup.members_per_dossier,
+        "score_spread_limit": str(setup.score_spread_limit),
+        "double_entry": setup.double_entry,
+        "quorum": setup.quorum,
+        "approval_numerator": setup.approval_numerator,
+        "approval_denominator": setup.approval_denominator,
+        "note": setup.note,
+        "checklist": [
+            {"name": c.name, "copies_required": c.copies_required, "required": c.required}
+            for c in setup.checklist
+        ],
+        "rubric": [
+            {
+                "name": c.name,
+                "max_points": str(c.max_points),
+                "min_points": None if c.min_points is None else str(c.min_points),
+                "description": c.description,
+            }
+            for c in setup.rubric
+        ],
+        "rules": {
+            "name": setup.rules.name,
+            "effective_from": setup.rules_effective_from.isoformat() if setup.rules_effective_from else None,
+            "decimals": setup.rules.decimals,
+            "certificate_threshold": str(setup.rules.certificate_threshold),
+            "tie_policy": str(setup.rules.tie_policy),
+            "tie_break_position": setup.tie_break_position,
+            "bands": [
+                {
+                    "code": b.code,
+                    "label": b.label,
+                    "min_mean": str(b.min_mean),
+                    "quota": b.quota,
+                    "amount": b.amount,
+                    "conditions": [
+                        {
+                            "position": p,
+                            "criterion": setup.rubric[p].name if p < len(setup.rubric) else "",
+                            "min_points": str(v),
+                        }
+                        for p, v in b.conditions
+                    ],
+                }
+                for b in setup.rules.bands
+            ],
+        },
+    }
+
+
+def setup_from_dict(data: dict[str, object], base: RoundSetup) -> RoundSetup:
+    """A setup from data shaped like :func:`setup_as_dict`; keys left out keep ``base``'s values.
+    Unreadable values raise ``ValidationError`` naming the key."""
+    issues: list[Issue] = []
+
+    def date_of(value: object, where: str) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            issues.append(Issue(f"'{value}' không phải ngày dạng YYYY-MM-DD", where=where))
+            return None
+
+    def dec(value: object, where: str, *, optional: bool = False) -> Decimal | None:
+        if value in (None, "") and optional:
+            return None
+        try:
+            return Decimal(str(value).replace(",", "."))
+        except (ArithmeticError, ValueError):
+            issues.append(Issue(f"'{value}' không phải là số", where=where))
+            return Decimal(0)
+
+    def integer(value: object, where: str, *, optional: bool = False) -> int | None:
+        if value in (None, "") and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+            issues.append(Issue(f"'{value}' không phải là số nguyên", where=where))
+            return 0
+        return int(value)
+
+    changes: dict[str, object] = {}
+    for key in ("name", "decision_no", "note"):
+        if key in data:
+            changes[key] = str(data[key] or "")
+    if "field" in data:
+        try:
+            changes["field"] = RoundField(str(data["field"]))
+        except ValueError:
+            issues.append(Issue(f"lĩnh vực '{data['field']}' không có (general, education)", where="field"))
+    for key in ("receive_from", "receive_until", "meeting_on", "decision_date"):
+        if key in data:
+            changes[key] = date_of(data[key], key)
+    for key in ("co_author_limit", "copies_required", "approval_numerator", "approval_denominator"):
+        if key in data:
+            changes[key] = integer(data[key], key)
+    for key in ("members_per_dossier", "quorum"):
+        if key in data:
+            changes[key] = integer(data[key], key, optional=True)
+    if "score_spread_limit" in data:
+        changes["score_spread_limit"] = dec(data["score_spread_limit"], "score_spread_limit")
+    if "double_entry" in data:
+        changes["double_entry"] = bool(data["double_entry"])
+    if "checklist" in data:
+        items = data["checklist"] if isinstance(data["checklist"], list) else []
+        changes["checklist"] = tuple(
+            ChecklistSpec(
+                str(item.get("name", "")),
+                integer(item.get("copies_required"), f"checklist[{i}].copies_required", optional=True),
+                bool(item.get("required", True)),
+            )
+            for i, item in enumerate(items)
+            if isinstance(item, dict)
+        )
+    if "rubric" in data:
+        items = data["rubric"] if isinstance(data["rubric"], list) else []
+        changes["rubric"] = tuple(
+            CriterionSpec(
+                str(item.get("name", "")),
+                dec(item.get("max_points"), f"rubric[{i}].max_points") or Decimal(0),
+                dec(item.get("min_points"), f"rubric[{i}].min_points", optional=True),
+                str(item.get("description", "")),
+            )
+            for i, item in enumerate(items)
+            if isinstance(item, dict)
+        )
+    rules = base.rules
+    raw_rules = data.get("rules")
+    if isinstance(raw_rules, dict):
+        bands = rules.bands
+        if "bands" in raw_rules and isinstance(raw_rules["bands"], list):
+            bands = tuple(
+                BandSpec(
+                    str(b.get("code", "")),
+                    str(b.get("label", "")),
+                    dec(b.get("min_mean"), f"rules.bands[{i}].min_mean") or Decimal(0),
+                    integer(b.get("quota"), f"rules.bands[{i}].quota", optional=True),
+                    integer(b.get("amount", 0), f"rules.bands[{i}].amount") or 0,
+                    tuple(
+                        (
+                            integer(c.get("position"), f"rules.bands[{i}].conditions[{j}].position") or 0,
+                            dec(c.get("min_points"), f"rules.bands[{i}].conditions[{j}].min_points")
+                            or Decimal(0),
+                        )
+                        for j, c in enumerate(b.get("conditions") or [])
+                        if isinstance(c, dict)
+                    ),
+                )
+                for i, b in enumerate(raw_rules["bands"])
+                if isinstance(b, dict)
+            )
+        rules = replace(
+            rules,
+            name=str(raw_rules.get("name", rules.name)),
+            bands=bands,
+            decimals=integer(raw_rules.get("decimals", rules.decimals), "rules.decimals") or 0,
+            certificate_threshold=dec(
+                raw_rules.get("certificate_threshold", rules.certificate_threshold),
+                "rules.certificate_threshold",
+            )
+            or Decimal(0),
+            tie_policy=str(raw_rules.get("tie_policy", rules.tie_policy)),
+        )
+        changes["rules"] = rules
+        if "effective_from" in raw_rules:
+            changes["rules_effective_from"] = date_of(raw_rules["effective_from"], "rules.effective_from")
+        if "tie_break_position" in raw_rules:
+            changes["tie_break_position"] = integer(
+                raw_rules["tie_break_position"], "rules.tie_break_position", optional=True
+            )
+    if issues:
+        raise ValidationError(issues, title="Tệp thiết lập đợt không hợp lệ")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
 # --- reading ---------------------------------------------------------------------------------------------
 
 

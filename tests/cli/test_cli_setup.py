@@ -160,3 +160,51 @@ def test_units_import_errors_exit_1(db_url: str, tmp_path: Path, capsys: pytest.
     wb.save(path)
     assert main(["--db", db_url, "units", "import", str(path)]) == 1
     assert "Dòng 2 (Xã A): loại đơn vị 'Không biết' không có" in capsys.readouterr().err
+
+
+def test_rounds_apply_round_trips_show_json(
+    db_url: str, db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", db_url, "rounds", "create", "--year", "2026", "--number", "1"]) == 0
+    capsys.readouterr()
+    data = _json(capsys, ["--db", db_url, "rounds", "show", "2026/1", "--json"])
+    assert isinstance(data, dict)
+    data["co_author_limit"] = 3
+    data["receive_until"] = "2026-04-15"
+    data["checklist"].append({"name": "Bản sao bằng chứng nhận", "copies_required": 2, "required": False})
+    data["rubric"][0]["name"] = "Tính mới"
+    data["rules"]["bands"][0]["conditions"] = [{"position": 0, "min_points": "25"}]
+    data["rules"]["effective_from"] = "2026-03-01"
+    path = tmp_path / "dot.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", db_url, "rounds", "apply", "2026/1", str(path)]) == 0
+    assert "Đã lưu thiết lập Đợt 1 năm 2026" in capsys.readouterr().out
+    again = _json(capsys, ["--db", db_url, "rounds", "show", "2026/1", "--json"])
+    assert isinstance(again, dict)
+    assert again["co_author_limit"] == 3 and again["receive_until"] == "2026-04-15"
+    assert again["checklist"][-1] == {
+        "name": "Bản sao bằng chứng nhận",
+        "copies_required": 2,
+        "required": False,
+    }
+    assert again["rubric"][0]["name"] == "Tính mới"
+    band = again["rules"]["bands"][0]
+    assert band["conditions"] == [{"position": 0, "criterion": "Tính mới", "min_points": "25.00"}]
+    assert again["rules"]["effective_from"] == "2026-03-01"
+    # a bad value names its key and changes nothing
+    path.write_text(json.dumps({"co_author_limit": "hai", "receive_until": "15/4"}), encoding="utf-8")
+    assert main(["--db", db_url, "rounds", "apply", "2026/1", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "co_author_limit" in err and "receive_until" in err
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert main(["--db", db_url, "rounds", "apply", "2026/1", str(path)]) == 1
+
+
+def test_units_alias_and_delete(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "units", "add", "Xã Vạn Phúc"]) == 0
+    assert main(["--db", db_url, "units", "alias", "Xã Vạn Phúc", "UBND Vạn Phúc"]) == 0
+    assert "Đã thêm tên khác" in capsys.readouterr().out
+    rows = _json(capsys, ["--db", db_url, "units", "list", "--json"])
+    assert isinstance(rows, list) and rows[0]["aliases"] == ["UBND Vạn Phúc"]
+    assert main(["--db", db_url, "units", "delete", "UBND Vạn Phúc"]) == 0
+    assert "Đã xóa đơn vị Xã Vạn Phúc" in capsys.readouterr().out
