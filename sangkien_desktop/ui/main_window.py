@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.ctx.dataChanged.connect(self._data_changed)
         self.reload_rounds(self.ctx.last_round_id())
+        self._show_round_status(self.ctx.round)
         self.nav.setCurrentRow(0)
 
     # navigation -------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ class UnitsTab(QWidget):
         self.type_table.setColumnWidth(2, 70)
         self.type_table.horizontalHeader().setStretchLastSection(False)
         self.type_table.verticalHeader().setDefaultSectionSize(24)
-        self.type_table.doubleClicked.connect(lambda _=None: self.edit_type())
+        self.type_table.activated.connect(lambda _=None: self.edit_type())  # Enter or double click
         type_buttons = QHBoxLayout()
         for text, slot in (("Thêm…", self.add_type), ("Sửa…", self.edit_type), ("Xóa", self.delete_type)):
             button = QPushButton(text)
@@ -83,7 +83,7 @@ class UnitsTab(QWidget):
         self.model: RecordTableModel[UnitRow] = RecordTableModel(UNIT_COLUMNS, self)
         self.view = RecordTableView(self.model)
         self.view.setObjectName("units_view")
-        self.view.doubleClicked.connect(lambda _=None: self.edit_unit())
+        self.view.activated.connect(lambda _=None: self.edit_unit())  # Enter or double click
         self.filter = QLineEdit()
         self.filter.setObjectName("units_filter")
         self.filter.setPlaceholderText("Lọc theo tên, viết tắt, tên khác (gõ không dấu cũng được)…")
