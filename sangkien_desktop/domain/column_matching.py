@@ -364,6 +364,28 @@ def _is_total_row(values: dict[str, str]) -> bool:
     return _TOTAL_ROW.match(fold_key(filled[0])) is not None
 
 
+def _section_text(texts: list[str], values: dict[str, str], match: HeaderMatch) -> str:
+    """The text of a group row ("I. KHỐI TRƯỜNG HỌC", a unit's name) or "" for a data row.
+
+    A group row holds one text: merged across the table (Word repeats it in every cell it spans, so it
+    shows in three or more cells) or written in the first columns only (Excel keeps a merged text in
+    its first cell), possibly after an index such as "I" or "A"."""
+    if values.get(form.SEQ, "").isdigit():
+        return ""
+    filled = [(j, t) for j, t in enumerate(texts) if t and not is_blank(t)]
+    body = [(j, t) for j, t in filled if not _INDEX_CELL.match(t)]
+    distinct = {t for _, t in body}
+    if len(distinct) != 1:
+        return ""
+    text = body[0][1]
+    if len(body) >= 3:
+        return text
+    leading = {0, match.columns.get(form.SEQ, 0), match.columns.get(form.APPLIED_UNIT, 0)}
+    if all(j in leading for j, _ in body) and not values.get(form.TITLE) and not values.get(form.AUTHORS):
+        return text
+    return ""
+
+
 def extract_rows(rows: Sequence[Sequence[object]], match: HeaderMatch) -> list[SourceRow]:
     """The data and section rows under the header, up to the signature block."""
     found: list[SourceRow] = []
@@ -373,19 +395,16 @@ def extract_rows(rows: Sequence[Sequence[object]], match: HeaderMatch) -> list[S
             name: (texts[i] if i < len(texts) and not is_blank(texts[i]) else "")
             for name, i in match.columns.items()
         }
-        seq = values.get(form.SEQ, "")
         if _is_signature_row(texts, values):
             break
         if not any(v for k, v in values.items() if k != form.SEQ):
             continue  # an empty numbered row of the blank form ("3", "…")
         if _is_total_row(values):
             continue
-        if not seq.isdigit() and not values.get(form.TITLE) and not values.get(form.AUTHORS):
-            distinct = list(dict.fromkeys(t for t in texts if t and not is_blank(t)))
-            indexed = len(distinct) == 2 and _INDEX_CELL.match(distinct[0]) is not None
-            if len(distinct) == 1 or indexed:
-                found.append(SourceRow(line=r + 1, kind="section", values=values, text=distinct[-1]))
-                continue
+        section = _section_text(texts, values, match)
+        if section:
+            found.append(SourceRow(line=r + 1, kind="section", values=values, text=section))
+            continue
         found.append(SourceRow(line=r + 1, kind="data", values=values))
     return found
 

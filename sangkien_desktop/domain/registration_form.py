@@ -39,7 +39,9 @@ class FormColumn:
     width: float  # relative width in the printed table (sums to 100)
 
 
-# Titles as in the official form (seed 000), including its wording "(nếu cụ thể, rõ ràng)".
+# Titles as in the official form (seed 000). The seed's typed copy reads "(nếu cụ thể, rõ ràng)" and
+# "(nếu tóm tắt, đủ ý)", a typing slip for "nêu" (state); we print "nêu". The importer folds accents, so
+# it reads both.
 COLUMNS: tuple[FormColumn, ...] = (
     FormColumn(SEQ, "TT", "TT", 4),
     FormColumn(
@@ -48,17 +50,17 @@ COLUMNS: tuple[FormColumn, ...] = (
         "Đơn vị",
         11,
     ),
-    FormColumn(PROBLEM, "Tồn tại\n(nếu cụ thể, rõ ràng)", "Tồn tại", 12),
+    FormColumn(PROBLEM, "Tồn tại\n(nêu cụ thể, rõ ràng)", "Tồn tại", 12),
     FormColumn(TITLE, "Tên sáng kiến", "Tên sáng kiến", 14),
     FormColumn(
         CONTENT,
-        "Nội dung thực hiện/dự kiến thực hiện nhằm giải quyết tồn tại\n(nếu tóm tắt, đủ ý)",
+        "Nội dung thực hiện/dự kiến thực hiện nhằm giải quyết tồn tại\n(nêu tóm tắt, đủ ý)",
         "Nội dung",
         15,
     ),
     FormColumn(
         EFFECT,
-        "Hiệu quả/ dự kiến hiệu quả đạt được sau khi áp dụng sáng kiến\n(nếu tóm tắt, đủ ý)",
+        "Hiệu quả/ dự kiến hiệu quả đạt được sau khi áp dụng sáng kiến\n(nêu tóm tắt, đủ ý)",
         "Hiệu quả",
         14,
     ),

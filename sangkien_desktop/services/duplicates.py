@@ -3,8 +3,8 @@ recognized (a dossier graded A/B/C/CN)?
 
 Titles are compared on folded text (accents, case and đ removed), with common abbreviations unified and
 the boilerplate of Vietnamese titles ("Một số biện pháp nâng cao chất lượng …") weighed less, so two
-titles that share only the boilerplate do not look alike. When both sides have a content description it
-counts for a quarter of the score. The secretary can mark a registration "không trùng".
+titles that share only the boilerplate do not look alike. When both sides have a content description and
+it is closer than the titles, it raises the score (a quarter weight); it never lowers it. The secretary can mark a registration "không trùng".
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ class DuplicateIndex:
             score = title_similarity(norm, k.title_norm)
             other = content_similarity(content_norm, k.content_norm)
             if other is not None:
-                score = 0.75 * score + 0.25 * other
+                score = max(score, 0.75 * score + 0.25 * other)  # similar content raises, never lowers
             if score >= threshold:
                 found.append(
                     DuplicateMatch(

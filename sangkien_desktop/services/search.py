@@ -206,7 +206,7 @@ def _score(words: list[str], title_key: str, body: str) -> float:
     for w in words:
         if any(t.startswith(w) for t in title_words):
             score += 3.0
-        elif w in body:
+        elif f" {w}" in f" {body}":
             score += 1.0
     return score
 
@@ -218,8 +218,9 @@ def _like_search(session: Session, words: list[str], limit: int, year: int | Non
     )
     if year is not None:
         query = query.where(Registration.year == year)
-    for w in words:
-        query = query.where((Registration.search_key + " " + Unit.name_key).contains(w, autoescape=True))
+    haystack = " " + Registration.search_key + " " + Unit.name_key
+    for w in words:  # a word starting with w, as FTS5's prefix query "w"*
+        query = query.where(haystack.contains(" " + w, autoescape=True))
     for reg_id, title_key, search_key, _unit in session.execute(query):
         ranked.append(("registration", reg_id, _score(words, title_key or "", search_key or "")))
     recognized = set(
@@ -229,8 +230,8 @@ def _like_search(session: Session, words: list[str], limit: int, year: int | Non
         for d_id, title_key, body in _dossier_texts(session):
             if d_id not in recognized:
                 continue
-            haystack = f"{title_key} {body}"
-            if all(w in haystack for w in words):
+            text_ = f" {title_key} {body}"
+            if all(f" {w}" in text_ for w in words):
                 ranked.append(("dossier", d_id, _score(words, title_key, body)))
     ranked.sort(key=lambda r: -r[2])
     return _hydrate(session, ranked, year, limit)
