@@ -20,7 +20,7 @@ from ..db.database import Database
 from ..domain.text import fold_key, one_line
 from ..models import Dossier, GradeResult, Registration, Unit
 
-DEFAULT_THRESHOLD = 80.0
+DEFAULT_THRESHOLD = 85.0
 RECOGNIZED_GRADES = ("A", "B", "C", "CN")
 
 _ABBREVIATIONS = (

@@ -28,6 +28,7 @@ from ..models import Dossier, ImportMapping, Registration
 from . import audit, safe_files
 from .duplicates import DEFAULT_THRESHOLD, DuplicateIndex, DuplicateMatch
 from .registrations import (
+    DeletedRegistration,
     RegistrationData,
     TitleBook,
     UnitRef,
@@ -38,6 +39,7 @@ from .registrations import (
     create_unit,
     delete_in,
     next_seq,
+    restore_in,
 )
 from .rounds import ensure_year
 
@@ -176,9 +178,10 @@ class ImportResult:
     updated: int
     deleted: int
     units_created: list[str]
-    registration_ids: list[int]
+    registration_ids: list[int]  # every row written, in the file's order
     warnings: list[Issue]
     preview: ImportPreview
+    created_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         text = f"Đã nhập {self.created + self.updated} đăng ký năm {self.year} từ tệp {self.file_name}"
@@ -655,6 +658,7 @@ def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResul
         resolver = UnitResolver(session)
         created = updated = 0
         ids: list[int] = []
+        created_ids: list[int] = []
         for row in preview.data_rows:
             if row.unit_id is not None:
                 unit_id = resolver.ref(row.unit_id).id
@@ -690,6 +694,8 @@ def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResul
                 created += 1
             session.flush()
             ids.append(reg.id)
+            if row.action != "update":
+                created_ids.append(reg.id)
         for reg_id, _ in preview.to_delete:
             delete_in(session, reg_id)
         if options.remember_mapping:
@@ -723,15 +729,20 @@ def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResul
             registration_ids=ids,
             warnings=preview.warnings,
             preview=preview,
+            created_ids=created_ids,
         )
 
 
-def undo_import(db: Database, registration_ids: list[int]) -> int:
-    """Remove the registrations an import created (undo of the last import). Returns how many."""
+def undo_import(db: Database, created_ids: list[int], before: list[DeletedRegistration] | None = None) -> int:
+    """Take an import back in one transaction: remove the registrations it created and put back the
+    ones it changed or deleted (``before``: their snapshots taken before the import). Returns how many
+    registrations were removed."""
     removed = 0
     with db.session() as session:
-        for reg_id in registration_ids:
+        for reg_id in created_ids:
             if session.get(Registration, reg_id) is not None:
                 delete_in(session, reg_id)
                 removed += 1
+        for snapshot in before or []:
+            restore_in(session, snapshot)
     return removed

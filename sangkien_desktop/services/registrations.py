@@ -443,14 +443,30 @@ def authors_by_unit(
 
 
 def check(
-    session: Session, data: RegistrationData, exclude_id: int | None = None, line: int | None = None
+    session: Session,
+    data: RegistrationData,
+    exclude_id: int | None = None,
+    line: int | None = None,
+    new_unit_name: str = "",
 ) -> list[Issue]:
-    """Every error and warning of a registration typed in the form (or edited)."""
+    """Every error and warning of a registration typed in the form (or edited). ``new_unit_name``: the
+    unit is not in the list yet and will be added under this name when saving."""
     resolver = UnitResolver(session)
     try:
         unit: UnitRef | None = resolver.ref(data.unit_id)
     except NotFoundError:
         unit = None
+    if unit is None and new_unit_name:
+        facts = rules.RowFacts(
+            line=line,
+            values=data.values(),
+            year=data.year,
+            unit_name=one_line(new_unit_name),
+            authors_by_unit=authors_by_unit(resolver, data.authors_text, None, one_line(new_unit_name)),
+            co_author_limit=co_author_limit(session, data.year),
+            registered_on=data.registered_on,
+        )
+        return rules.check_row(facts)
     book = TitleBook.load(session, data.year)
     key = fold_key(data.title)
     exclude = {exclude_id} if exclude_id is not None else set()
@@ -472,9 +488,11 @@ def check(
     return rules.check_row(facts)
 
 
-def validate(db: Database, data: RegistrationData, exclude_id: int | None = None) -> list[Issue]:
+def validate(
+    db: Database, data: RegistrationData, exclude_id: int | None = None, new_unit_name: str = ""
+) -> list[Issue]:
     with db.reading() as session:
-        return check(session, data, exclude_id)
+        return check(session, data, exclude_id, new_unit_name=new_unit_name)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -636,37 +654,60 @@ def delete_in(session: Session, registration_id: int) -> DeletedRegistration:
 def restore(db: Database, deleted: DeletedRegistration) -> int:
     """Put a deleted registration back with its old id (undo of a delete)."""
     with db.session() as session:
-        if session.get(Registration, deleted.id) is not None:
-            return deleted.id
-        values = dict(deleted.values)
+        return restore_in(session, deleted)
+
+
+def _data_from_values(values: dict[str, Any]) -> RegistrationData:
+    return RegistrationData(
+        year=values["year"],
+        unit_id=values["unit_id"],
+        title=values["title"],
+        authors_text=values["authors_text"],
+        **{k: values[k] for k in form.TEXT_FIELDS if k not in ("title", "authors_text")},
+        seq=values["seq"],
+        registered_on=values["registered_on"],
+        source=values["source"],
+    )
+
+
+def restore_in(session: Session, deleted: DeletedRegistration) -> int:
+    """Put a registration back as it was in ``deleted`` (re-inserted with its id, or its values put back
+    if it still exists), logged."""
+    values = dict(deleted.values)
+    reg = session.get(Registration, deleted.id)
+    existed = reg is not None
+    if reg is None:
         ensure_year(session, values["year"])
         reg = Registration(
             id=deleted.id, year=values["year"], unit_id=values["unit_id"], title=values["title"]
         )
         session.add(reg)
-        data = RegistrationData(
-            year=values["year"],
-            unit_id=values["unit_id"],
-            title=values["title"],
-            authors_text=values["authors_text"],
-            **{k: values[k] for k in form.TEXT_FIELDS if k not in ("title", "authors_text")},
-            seq=values["seq"],
-            registered_on=values["registered_on"],
-            source=values["source"],
-        )
-        apply_data(session, reg, data, values["unit_id"])
-        reg.not_duplicate = bool(values.get("not_duplicate"))
-        reg.not_duplicate_note = values.get("not_duplicate_note") or ""
-        session.flush()
-        audit.record(
-            session,
-            "restore",
-            "registration",
-            reg.id,
-            f"Khôi phục đăng ký '{one_line(reg.title)}' ({reg.year})",
-            new=_snapshot(reg),
-        )
-        return reg.id
+    apply_data(session, reg, _data_from_values(values), values["unit_id"])
+    reg.not_duplicate = bool(values.get("not_duplicate"))
+    reg.not_duplicate_note = values.get("not_duplicate_note") or ""
+    session.flush()
+    audit.record(
+        session,
+        "restore",
+        "registration",
+        reg.id,
+        ("Trả lại nội dung đăng ký '" if existed else "Khôi phục đăng ký '")
+        + f"{one_line(reg.title)}' ({reg.year})",
+        new=_snapshot(reg),
+    )
+    return reg.id
+
+
+def snapshots(db: Database, ids: list[int]) -> list[DeletedRegistration]:
+    """The current values of some registrations, to put them back later (undo of an import that
+    replaces or deletes them)."""
+    with db.reading() as session:
+        found = []
+        for reg_id in ids:
+            reg = session.get(Registration, reg_id)
+            if reg is not None:
+                found.append(DeletedRegistration(reg.id, _snapshot(reg)))
+        return found
 
 
 def set_not_duplicate(db: Database, registration_id: int, flag: bool, note: str = "") -> tuple[bool, str]:

@@ -276,3 +276,23 @@ def test_units_found_loosely(demo_db: Database) -> None:
     assert registrations.find_unit(demo_db, "Hội Phụ nữ phường").name == "Hội Liên hiệp Phụ nữ phường"
     with pytest.raises(NotFoundError):
         registrations.find_unit(demo_db, "Sở Tài chính")
+
+
+def test_undo_a_replacing_import(demo_db: Database, tmp_path: Path) -> None:
+    import_file(demo_db, write_xlsx(tmp_path / "a.xlsx", year=YEAR), ImportOptions(year=YEAR))
+    original = [(r.id, r.title, r.scope) for r in imported(demo_db)]
+    rows = [
+        dict(SAMPLE_ROWS[0], **{form.SCOPE: "Cả phường"}),
+        dict(SAMPLE_ROWS[1]),
+        {**SAMPLE_ROWS[2], form.TITLE: "Mới hẳn"},
+    ]
+    path = write_xlsx(tmp_path / "b.xlsx", rows, year=YEAR)
+    options = ImportOptions(year=YEAR, replace=True)
+    preview = preview_file(demo_db, path, options)
+    touched = [r.existing_id for r in preview.data_rows if r.existing_id] + [i for i, _ in preview.to_delete]
+    before = registrations.snapshots(demo_db, touched)
+    result = import_file(demo_db, path, options)
+    assert (result.created, result.updated, result.deleted) == (1, 2, 1)
+    assert len(result.created_ids) == 1
+    undo_import(demo_db, result.created_ids, before)
+    assert [(r.id, r.title, r.scope) for r in imported(demo_db)] == original
