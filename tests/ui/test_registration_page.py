@@ -291,3 +291,15 @@ def test_search_page_as_you_type(qtbot: QtBot, window: MainWindow, demo_db: Data
     type_text(page.query, "khongcogi xyz")
     page.run_search()
     assert page.model.rowCount() == 0 and "Không tìm thấy" in page.status.text()
+
+
+def test_import_dialog_offers_new_units(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "moi.xlsx", year=2026, unit_line="ĐƠN VỊ: Trường Mầm non Sao Sáng")
+    dialog = RegistrationImportDialog(demo_db, path, 2026, service.list_units(demo_db))
+    qtbot.addWidget(dialog)
+    assert not dialog.import_button.isEnabled()
+    assert "Thêm đơn vị chưa có" in dialog.summary.text()
+    dialog.create_units.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    dialog.do_import()
+    assert dialog.result is not None and dialog.result.units_created == ["Trường Mầm non Sao Sáng"]

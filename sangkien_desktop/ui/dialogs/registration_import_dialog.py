@@ -254,6 +254,8 @@ class RegistrationImportDialog(QDialog):
             if not p.ok
             else "Có thể nhập: mọi dòng được ghi cùng lúc."
         )
+        if not p.ok and any("chưa có trong danh mục" in e.message for e in p.errors):
+            verdict += " Đơn vị chưa có: chọn 'Đơn vị của tệp' hoặc đánh dấu 'Thêm đơn vị chưa có…'."
         self.summary.setText(f"{_html(p.summary())}<br><b style='color:{color}'>{verdict}</b>")
         n = len(p.data_rows)
         self.import_button.setText(f"&Nhập {n} đăng ký")

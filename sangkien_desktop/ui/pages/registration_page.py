@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -242,7 +242,12 @@ class RegistrationPage(Page):
     def on_round_changed(self, info: RoundInfo | None) -> None:
         if info is not None:
             self._select_year(info.year)
-        self.refresh()
+        if self.isVisible():  # a hidden page is refreshed when it is shown
+            self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.wait_for_jobs()
+        super().hideEvent(event)
 
     def selected_year(self) -> int:
         value = self.year.currentData()
