@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def shoot(out: Path, work: Path) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QWidget
+    from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 
     from sangkien_desktop import APP_AUTHOR, APP_NAME
     from sangkien_desktop.db.database import Database
@@ -166,10 +166,16 @@ def shoot(out: Path, work: Path) -> int:
         "settings": "11-cai-dat-hoi-dong.png",
         "safety": "90-sao-luu.png",
     }
+    searches = {"search": "so hoa"}  # pages shown with something typed in their first search field
     for key, page in window.pages.items():
         window.show_page(key)
         if page.findChild(QLabel, "placeholder_message") is not None:
             placeholders.append(key)
+        if key in searches:
+            field = page.findChild(QLineEdit)
+            if field is not None:
+                field.setText(searches[key])
+                settle(800)
         save(window, names.get(key, f"trang-{key}.png"))
 
     settings = window.page("settings")
