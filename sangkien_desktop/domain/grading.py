@@ -26,11 +26,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from fractions import Fraction
 
 from .enums import Grade, TiePolicy
 from .errors import Issue, ValidationError
-from .scoring import format_points, round_half_up
+from .scoring import divide_half_up, format_points
 
 RESERVED_CODES = frozenset({Grade.RECOGNIZED.value, Grade.NOT_RECOGNIZED.value, Grade.MISSING.value})
 MAX_DECIMALS = 4
@@ -334,8 +333,8 @@ def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
             ungraded.append(_missing_outcome(e))
             continue
         n = len(e.totals)
-        mean = round_half_up(Fraction(sum(e.totals, Decimal(0))) / n, decimals)
-        crit = {k: round_half_up(Fraction(v) / n, decimals) for k, v in e.criterion_sums.items()}
+        mean = divide_half_up(sum(e.totals, Decimal(0)), n, decimals)
+        crit = {k: divide_half_up(v, n, decimals) for k, v in e.criterion_sums.items()}
         tie_value = Decimal(0)
         if criterion_policy:
             tie_value = crit.get(rules.tie_break_criterion, Decimal(-1))
@@ -401,7 +400,10 @@ def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
         for w in pending:
             w.grade = Grade.RECOGNIZED.value
 
-    outcomes = [_outcome(w, rules) for w in works]
+    index = {b.code: i for i, b in enumerate(rules.bands)}
+    labels = {code.value: code.label for code in (Grade.RECOGNIZED, Grade.NOT_RECOGNIZED, Grade.MISSING)}
+    labels.update({b.code: b.title for b in rules.bands})
+    outcomes = [_outcome(w, rules, index, labels) for w in works]
     ungraded.sort(key=lambda o: (o.code, str(o.key)))
     return Grading(rules, tuple(outcomes + ungraded))
 
@@ -462,17 +464,17 @@ def _condition_text(failed: list[tuple[Condition, Decimal | None]], decimals: in
     return "; ".join(bits)
 
 
-def _outcome(w: _Work, rules: GradeRules) -> Outcome:
+def _outcome(w: _Work, rules: GradeRules, index: dict[str, int], grade_labels: dict[str, str]) -> Outcome:
     d = rules.decimals
     mean_text = format_points(w.mean, d)
-    band = rules.band(w.grade)
+    band = rules.bands[index[w.grade]] if w.grade in index else None
     parts: list[str] = []
     if w.full:
         labels = [_lower_first(b.title) for b in w.full]
         quotas = [f"{b.quota} suất {_lower_first(b.title)}" for b in w.full]
         parts.append(f"đủ điểm {_join(labels)} nhưng đã đủ {_join(quotas)}")
     for failed_band, failed in w.failed:
-        if band is not None and rules.bands.index(failed_band) > rules.bands.index(band):
+        if band is not None and index[failed_band.code] > index[band.code]:
             continue  # a lower band's condition does not explain a higher grade
         parts.append(f"chưa đạt điều kiện {_lower_first(failed_band.title)} ({_condition_text(failed, d)})")
     parts.extend(w.notes)
@@ -530,7 +532,7 @@ def _outcome(w: _Work, rules: GradeRules) -> Outcome:
         scorers=len(w.entry.totals),
         rank=w.rank,
         grade=w.grade,
-        label=rules.label_of(w.grade),
+        label=grade_labels.get(w.grade, w.grade),
         reward=reward,
         tie=w.tie,
         reason=" ".join(reason.split()),

@@ -30,15 +30,28 @@ def round_half_up(value: Fraction | Decimal | int, decimals: int = 2) -> Decimal
     >>> round_half_up(Fraction(79995, 1000))
     Decimal('80.00')
     """
+    numerator, denominator = value.as_integer_ratio()
+    return _round_ratio(numerator, denominator, decimals)
+
+
+def divide_half_up(total: Decimal, count: int, decimals: int = 2) -> Decimal:
+    """``total / count`` rounded half up to ``decimals`` places, exactly (integers only, no Fraction):
+    the mean of ``count`` values summing to ``total``."""
+    numerator, denominator = total.as_integer_ratio()
+    return _round_ratio(numerator, denominator * count, decimals)
+
+
+def _round_ratio(numerator: int, denominator: int, decimals: int) -> Decimal:
     if decimals < 0:
         raise ValueError("decimals must be ≥ 0")
-    exact = Fraction(value)
-    scaled = exact * 10**decimals
-    sign = -1 if scaled < 0 else 1
-    magnitude = abs(scaled)
+    if denominator <= 0:
+        raise ValueError("denominator must be > 0")
+    scaled = abs(numerator) * 10**decimals
     # floor(x + 1/2) on the magnitude, in integers: (2n + d) // 2d
-    rounded = (2 * magnitude.numerator + magnitude.denominator) // (2 * magnitude.denominator)
-    return Decimal(sign * rounded).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals))
+    rounded = (2 * scaled + denominator) // (2 * denominator)
+    if numerator < 0:
+        rounded = -rounded
+    return Decimal(rounded).scaleb(-decimals)
 
 
 def exact_mean(values: Sequence[Decimal]) -> Fraction:
@@ -50,7 +63,9 @@ def exact_mean(values: Sequence[Decimal]) -> Fraction:
 
 def mean_half_up(values: Sequence[Decimal], decimals: int = 2) -> Decimal:
     """Mean of ``values`` rounded half up to ``decimals`` places on the exact quotient."""
-    return round_half_up(exact_mean(values), decimals)
+    if not values:
+        raise ValueError("mean of no values")
+    return divide_half_up(sum(values, Decimal(0)), len(values), decimals)
 
 
 def quantum(decimals: int) -> Decimal:
