@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import MemberRole, VoteMethod
 from ..domain.errors import Issue, NotFoundError, ValidationError
+from ..domain.money import format_money
 from ..domain.scoring import format_points, parse_points
 from ..domain.text import fold
 from ..models import Dossier
@@ -65,7 +66,7 @@ def _optional_int(text: str, label: str, empty: tuple[str, ...]) -> int | None:
 
 
 def _money(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return format_money(int(n))
 
 
 def find_dossier(session: Session, round_id: int, ref: str) -> Dossier:

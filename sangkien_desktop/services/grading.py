@@ -45,6 +45,7 @@ from ..domain.grading import (
     check_rules,
     grade,
 )
+from ..domain.money import format_money
 from ..domain.scoring import format_points, quantum
 from ..domain.text import one_line
 from ..models import (
@@ -70,7 +71,7 @@ JSON_KEYS = ("code", "mean", "rank", "grade", "reward", "tie", "reason")
 
 def format_dong(amount: int) -> str:
     """2000000 → "2.000.000 đ"."""
-    return f"{amount:,}".replace(",", ".") + " đ"
+    return format_money(int(amount)) + " đ"
 
 
 # ---------------------------------------------------------------------------------------------- rules
