@@ -77,11 +77,13 @@ def vote_passes(in_favour: int, members_total: int, numerator: int = 2, denomina
 
 
 def vote_text(vote: VoteCount, numerator: int = 2, denominator: int = 3, quorum: int | None = None) -> str:
-    """One line for the results table: "6/7 tán thành, 1 không — đạt" ."""
+    """One line for the results table: "6/7 tán thành, 1 không — đạt"."""
     if vote.present == 0 and vote.in_favour == 0:
         return "Chưa biểu quyết"
     passed = vote_passes(vote.in_favour, vote.members_total, numerator, denominator)
-    text = f"{vote.in_favour}/{vote.members_total} tán thành, {vote.against} không tán thành"
+    text = f"{vote.in_favour}/{vote.members_total} tán thành"
+    if vote.against:
+        text += f", {vote.against} không"
     text += " — đạt" if passed else f" — chưa đạt {numerator}/{denominator}"
     need = quorum_of(vote.members_total, quorum)
     if vote.present < need:

@@ -464,3 +464,31 @@ def clear_unscored(session: Session, round_id: int) -> int:
             session, "delete", "assignment", round_id, f"Xóa {removed} phân công chưa có điểm của {rnd.label}"
         )
     return removed
+
+
+def unassign_pairs(session: Session, round_id: int, pairs: list[tuple[int, int]]) -> int:
+    """Remove the given (dossier id, member id) assignments that have no score yet (undo of an automatic
+    assignment). Returns how many were removed."""
+    rnd = editable_round(session, round_id, "phân công chấm")
+    wanted = set(pairs)
+    if not wanted:
+        return 0
+    dossier_ids = list({d for d, _ in wanted})
+    scored = {
+        (d, m)
+        for d, m in session.execute(
+            select(Score.dossier_id, Score.member_id).where(Score.dossier_id.in_(dossier_ids))
+        )
+    }
+    removed = 0
+    for a in session.scalars(select(Assignment).where(Assignment.dossier_id.in_(dossier_ids))):
+        key = (a.dossier_id, a.member_id)
+        if key in wanted and key not in scored:
+            session.delete(a)
+            removed += 1
+    session.flush()
+    if removed:
+        audit.record(
+            session, "delete", "assignment", round_id, f"Bỏ {removed} lượt phân công tự động của {rnd.label}"
+        )
+    return removed

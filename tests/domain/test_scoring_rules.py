@@ -253,7 +253,8 @@ def test_votes_two_thirds_and_quorum() -> None:
     assert vote_passes(5, 7) and not vote_passes(4, 7)
     assert vote_passes(6, 9) and not vote_passes(5, 9)
     assert not vote_passes(0, 0)
-    assert vote_text(VoteCount(7, 7, 6, 1)) == "6/7 tán thành, 1 không tán thành — đạt"
+    assert vote_text(VoteCount(7, 7, 6, 1)) == "6/7 tán thành, 1 không — đạt"
+    assert vote_text(VoteCount(7, 7, 7, 0)) == "7/7 tán thành — đạt"
     assert vote_text(VoteCount(7, 3, 3, 0)).endswith("(chỉ 3 người dự, cần 4)")
     assert vote_text(VoteCount(7, 0, 0, 0)) == "Chưa biểu quyết"
     assert "chưa đạt 2/3" in vote_text(VoteCount(7, 7, 4, 3))

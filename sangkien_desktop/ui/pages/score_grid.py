@@ -251,7 +251,7 @@ class ScoreGridModel(QAbstractTableModel):
             return "Tổng" if role == Qt.ItemDataRole.DisplayRole else None
         elif column == "spread":
             if role == Qt.ItemDataRole.DisplayRole:
-                return "Lệch"
+                return "Lệch tổng"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Chênh lệch giữa tổng điểm cao nhất và thấp nhất của các thành viên"
         return None

@@ -221,11 +221,14 @@ class ScoringPage(Page):
             criterion_id=self.criterion_combo.currentData(),
             check=self.check_box.isChecked(),
         )
+        header = self.grid.horizontalHeader()
+        metrics = header.fontMetrics()
         self.grid.setColumnWidth(0, 90)
-        self.grid.setColumnWidth(1, 300 if mode is Mode.SHEET else 240)
         for col in range(FIXED_COLUMNS, self.model.columnCount()):
-            self.grid.setColumnWidth(col, 120 if mode is Mode.SHEET else 110)
-        self.grid.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
+            widest = max((metrics.horizontalAdvance(line) for line in title.splitlines()), default=60)
+            self.grid.setColumnWidth(col, max(80, min(240, widest + 24)))
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._apply_filter()
         target = QModelIndex()
         if keep is not None and keep[0] < self.model.rowCount() and keep[1] < self.model.columnCount():
