@@ -122,6 +122,36 @@ amount = 1500000
     assert by["HS26-003"]["grade"] == "KCN"
 
 
+def test_grade_sheet_rules_synonyms_and_blank_skip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = workbook(
+        tmp_path / "diem.xlsx", [["HS26-001", "a", 90, None, 80], ["HS26-002", "b", None, None, None]]
+    )
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        """
+certificate = 50
+blank = "skip"
+
+[bands.A]
+threshold = 85
+limit = 2
+reward = "2.000.000"
+
+[bands.B]
+threshold = 70
+reward = 1000000
+""",
+        encoding="utf-8",
+    )
+    by = {r["code"]: r for r in run_json(capsys, "grade-sheet", str(path), "--rules", str(rules), "--json")}
+    assert by["HS26-001"]["mean"] == "85.00" and by["HS26-001"]["grade"] == "A"
+    assert by["HS26-001"]["reward"] == 2000000
+    assert by["HS26-002"]["grade"] == "THIEU"
+    assert by["HS26-002"]["reason"] == "Chưa xếp loại: không thành viên nào chấm hồ sơ này"
+
+
 def test_grade_sheet_errors_name_the_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = workbook(
         tmp_path / "diem.xlsx", [["HS26-001", "a", 105, 80, 80], ["HS26-002", "b", "tám", 80, 80]]

@@ -56,6 +56,10 @@ def test_roster_add_member_through_the_dialog(
     added = roster.model.record(2)
     assert (added.name, added.role.label, added.unit_name) == ("Phạm Thu Hà", "Ủy viên thư ký", "Đơn vị 1-2")
     assert roster.issues.text() == ""
+    _win.ctx.undo_stack.undo()  # Ctrl+Z takes the new member off again
+    assert roster.model.rowCount() == 2
+    _win.ctx.undo_stack.redo()
+    assert roster.model.rowCount() == 3
 
 
 def test_roster_shows_missing_chair_and_saves_settings(qtbot: QtBot, db: Database) -> None:

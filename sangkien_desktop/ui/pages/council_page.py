@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -146,6 +146,9 @@ class RosterTab(QWidget):
         self.spread.setRange(0, 1000)
         self.spread.setDecimals(2)
         self.spread.setSuffix(" điểm")
+        self.spread.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        for spin in (self.quorum, self.k_spin, self.spread):
+            spin.setMaximumWidth(360)
         self.double_entry = QCheckBox("Nhập mỗi phiếu hai lần để kiểm tra (ô khác nhau tô đỏ)")
         self.double_entry.setObjectName("double_entry")
         approval = QHBoxLayout()
@@ -215,14 +218,17 @@ class RosterTab(QWidget):
         if self.ctx.round_id is None:
             return
         dialog = MemberDialog(self._units(), None, self)
+        round_id = self.ctx.round_id
+        db = self.ctx.db
         while dialog.exec() == QDialog.DialogCode.Accepted:
+            value = dialog.value()
             try:
-                with self.ctx.db.session() as session:
-                    council_service.add_member(session, self.ctx.round_id, dialog.value())
+                with db.session() as session:
+                    member_id = council_service.add_member(session, round_id, value).id
             except SangKienError as exc:
                 messages.show_error(self, exc)
                 continue
-            self.ctx.notify("council")
+            self._undoable_add(round_id, value, member_id)
             self.refresh()
             return
 
@@ -231,16 +237,47 @@ class RosterTab(QWidget):
         if member is None:
             return
         dialog = MemberDialog(self._units(), member, self)
+        db = self.ctx.db
+        before = MemberInput(
+            member.name, member.role, member.unit_id, member.job_title, member.expertise, active=member.active
+        )
         while dialog.exec() == QDialog.DialogCode.Accepted:
+            value = dialog.value()
             try:
-                with self.ctx.db.session() as session:
-                    council_service.update_member(session, member.id, dialog.value())
+                with db.session() as session:
+                    council_service.update_member(session, member.id, value)
             except SangKienError as exc:
                 messages.show_error(self, exc)
                 continue
-            self.ctx.notify("council")
+
+            self._undoable_edit(member.id, member.name, before, value)
             self.refresh()
             return
+
+    def _undoable_add(self, round_id: int, value: MemberInput, member_id: int) -> None:
+        db = self.ctx.db
+        added = [member_id]
+
+        def undo() -> None:
+            with db.session() as session:
+                council_service.remove_member(session, added[0])
+
+        def redo() -> None:
+            with db.session() as session:
+                added[0] = council_service.add_member(session, round_id, value).id
+
+        self.ctx.push_undo(f"thêm thành viên {value.full_name}", undo=undo, redo=redo, area="council")
+
+    def _undoable_edit(self, member_id: int, name: str, before: MemberInput, after: MemberInput) -> None:
+        db = self.ctx.db
+
+        def put(data: MemberInput) -> None:
+            with db.session() as session:
+                council_service.update_member(session, member_id, data)
+
+        self.ctx.push_undo(
+            f"sửa thành viên {name}", undo=lambda: put(before), redo=lambda: put(after), area="council"
+        )
 
     def remove_member(self) -> None:
         member = self.table.current_record()
@@ -312,9 +349,24 @@ class RosterTab(QWidget):
     def save_settings(self) -> None:
         if self.ctx.round_id is None:
             return
-        with messages.reporting_errors(self), self.ctx.db.session() as session:
-            council_service.save_settings(session, self.ctx.round_id, self.settings_value())
-        self.ctx.notify("council")
+        round_id = self.ctx.round_id
+        db = self.ctx.db
+        value = self.settings_value()
+        try:
+            with db.session() as session:
+                before = council_service.settings_of(session, round_id)
+                council_service.save_settings(session, round_id, value)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+
+        def put(data: CouncilSettings) -> None:
+            with db.session() as session:
+                council_service.save_settings(session, round_id, data)
+
+        self.ctx.push_undo(
+            "sửa cài đặt chấm điểm", undo=lambda: put(before), redo=lambda: put(value), area="council"
+        )
         self.refresh()
 
 
