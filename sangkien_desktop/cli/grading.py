@@ -208,6 +208,9 @@ def register(reg: Registry) -> None:
         "--k", type=int, metavar="N", help="số thành viên mỗi hồ sơ (mặc định: cài đặt của đợt, hoặc tất cả)"
     )
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không lưu")
+    p.add_argument(
+        "--replace", action="store_true", help="phân công lại từ đầu (bỏ các phân công chưa có điểm)"
+    )
     _json_arg(p)
     p = reg.subcommand("assign", "list", "bảng phân công hồ sơ × thành viên", cmd_assign_list)
     _round_arg(p)
@@ -697,7 +700,9 @@ def cmd_council_tie(args: argparse.Namespace) -> int:
 def cmd_assign_auto(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
-        plan = assignment_service.auto_assign(db, args.round, args.k, dry_run=args.dry_run)
+        plan = assignment_service.auto_assign(
+            db, args.round, args.k, dry_run=args.dry_run, replace=args.replace
+        )
     finally:
         db.dispose()
     if args.json:
@@ -716,8 +721,10 @@ def cmd_assign_auto(args: argparse.Namespace) -> int:
         return 0
     head = "Xem trước phân công tự động" if args.dry_run else "Đã phân công tự động"
     each = f"{plan.k} thành viên mỗi hồ sơ" if plan.k else "mọi thành viên không vướng xung đột"
+    removed = f", bỏ {plan.removed} phân công chưa có điểm" if plan.removed else ""
     print(
-        f"{head} ({each}): thêm {len(plan.pairs)} lượt chấm, {plan.matched} lượt đúng lĩnh vực; giữ {plan.existing} phân công có sẵn."
+        f"{head} ({each}): thêm {len(plan.pairs)} lượt chấm, {plan.matched} lượt đúng lĩnh vực; "
+        f"giữ {plan.existing} phân công có sẵn{removed}."
     )
     print_table(["Thành viên", "Số hồ sơ"], [[plan.member_names[m], n] for m, n in plan.loads.items()])
     for s in plan.shortfalls:

@@ -323,6 +323,8 @@ class AutoPlan:
     loads: dict[int, int]  # member id → assignments after applying
     member_names: dict[int, str]
     existing: int  # assignments already there (kept)
+    replace_unscored: bool = False  # the assignments without scores are removed first
+    removed: int = 0  # how many that is
 
     @property
     def matched(self) -> int:
@@ -330,10 +332,16 @@ class AutoPlan:
 
 
 def preview_auto(
-    session: Session, round_id: int, k: int | None = None, *, use_round_setting: bool = True
+    session: Session,
+    round_id: int,
+    k: int | None = None,
+    *,
+    use_round_setting: bool = True,
+    replace_unscored: bool = False,
 ) -> AutoPlan:
     """Plan k members per dossier (``k`` None: the round's setting, and when that is empty every member).
-    Only active members are assigned; conflicts are never planned."""
+    Only active members are assigned; conflicts are never planned. With ``replace_unscored`` the plan starts
+    from the assignments that already have scores only (the others are removed when it is applied)."""
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise NotFoundError(f"Không tìm thấy đợt có mã {round_id}.")
@@ -348,7 +356,17 @@ def preview_auto(
     found = conflict_map(dossiers, members)
     ids = [d.id for d in dossiers]
     existing: dict[int, set[int]] = {}
+    scored = {
+        (d, m)
+        for d, m in session.execute(
+            select(Score.dossier_id, Score.member_id).where(Score.dossier_id.in_(ids))
+        )
+    }
+    removed = 0
     for a in session.scalars(select(Assignment).where(Assignment.dossier_id.in_(ids))):
+        if replace_unscored and (a.dossier_id, a.member_id) not in scored:
+            removed += 1
+            continue
         existing.setdefault(a.dossier_id, set()).add(a.member_id)
     active_ids = {m.id for m in members}
     slots = [
@@ -388,12 +406,16 @@ def preview_auto(
         loads={int(m): n for m, n in plan.loads.items()},
         member_names=names,
         existing=sum(len(v) for v in existing.values()),
+        replace_unscored=replace_unscored,
+        removed=removed,
     )
 
 
 def apply_plan(session: Session, plan: AutoPlan) -> int:
     """Write every planned pair in the caller's transaction (re-checked: still no conflict, not yet there)."""
     rnd = editable_round(session, plan.round_id, "phân công chấm")
+    if plan.replace_unscored:
+        clear_unscored(session, plan.round_id)
     if not plan.pairs:
         return 0
     dossier_ids = {p.dossier_id for p in plan.pairs}
@@ -432,12 +454,13 @@ def apply_plan(session: Session, plan: AutoPlan) -> int:
 
 
 def auto_assign(
-    db: Database, round_ref: str | int, k: int | None = None, *, dry_run: bool = False
+    db: Database, round_ref: str | int, k: int | None = None, *, dry_run: bool = False, replace: bool = False
 ) -> AutoPlan:
-    """Preview (``dry_run``) or apply the automatic assignment in one transaction."""
+    """Preview (``dry_run``) or apply the automatic assignment in one transaction (``replace``: redo the
+    assignments that have no score yet)."""
     with db.session() as session:
         rnd = find_round(session, round_ref)
-        plan = preview_auto(session, rnd.id, k)
+        plan = preview_auto(session, rnd.id, k, replace_unscored=replace)
         if not dry_run:
             apply_plan(session, plan)
         return plan

@@ -125,6 +125,14 @@ def test_auto_assignment_preview_then_apply(db: Database) -> None:
     assert "Phân công tự động" in _last_audit(db).summary
     again = assignment_service.auto_assign(db, b.round_id, 3, dry_run=True)
     assert again.pairs == [] and again.existing == 24
+    # redo from scratch with two per dossier: the 24 unscored assignments go, 16 new ones come
+    first = plan.pairs[0]
+    with db.session() as s:
+        put_scores(s, b, b.dossiers.index(first.dossier_id), b.members.index(first.member_id), [1, 1, 1, 1])
+    redo = assignment_service.auto_assign(db, b.round_id, 2, replace=True)
+    assert redo.removed == 23 and redo.existing == 1 and len(redo.pairs) == 15
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Assignment.id))) == 16
 
 
 def test_default_assignment_is_every_member_without_conflict(db: Database) -> None:

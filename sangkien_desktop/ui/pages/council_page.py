@@ -52,6 +52,20 @@ OVERRIDE_BACKGROUND = QColor("#ffe5b4")
 ASSIGNED_BACKGROUND = QColor("#d1e7dd")
 
 
+def vn_buttons(which: QDialogButtonBox.StandardButton) -> QDialogButtonBox:
+    """A dialog button box with Vietnamese captions (Qt's own are English without a translator)."""
+    box = QDialogButtonBox(which)
+    captions = {
+        QDialogButtonBox.StandardButton.Ok: "Đồng ý",
+        QDialogButtonBox.StandardButton.Cancel: "Hủy",
+        QDialogButtonBox.StandardButton.Close: "Đóng",
+    }
+    for button, caption in captions.items():
+        if box.button(button) is not None:
+            box.button(button).setText(caption)
+    return box
+
+
 class CouncilPage(Page):
     key = "council"
     title = "Hội đồng"
@@ -322,9 +336,7 @@ class RosterTab(QWidget):
         for r in others:
             combo.addItem(r.label, r.id)
         lay.addWidget(combo)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         lay.addWidget(buttons)
@@ -378,7 +390,7 @@ class MemberDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sửa thành viên Hội đồng" if member else "Thêm thành viên Hội đồng")
-        self.resize(560, 300)
+        self.resize(640, 320)
         form = QFormLayout(self)
         self.name = QLineEdit(member.name if member else "")
         self.name.setObjectName("member_name")
@@ -414,16 +426,14 @@ class MemberDialog(QDialog):
                 pick.setCurrentIndex(0)
 
         pick.currentIndexChanged.connect(add_field)
-        expertise_row = QHBoxLayout()
-        expertise_row.addWidget(self.expertise, 1)
-        expertise_row.addWidget(pick)
         self.active = QCheckBox("Đang tham gia (bỏ chọn khi tạm vắng)")
         self.active.setChecked(member.active if member else True)
         form.addRow("&Họ và tên:", self.name)
         form.addRow("&Vai trò:", self.role)
         form.addRow("Đơn &vị công tác:", self.unit)
         form.addRow("&Chức vụ:", self.job)
-        form.addRow("&Lĩnh vực chuyên môn:", expertise_row)
+        form.addRow("&Lĩnh vực chuyên môn:", self.expertise)
+        form.addRow("", pick)
         form.addRow("", self.active)
         note = QLabel(
             "Thành viên không chấm hồ sơ của đơn vị mình hoặc hồ sơ mình là tác giả (phần mềm tự đánh dấu)."
@@ -431,9 +441,7 @@ class MemberDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         form.addRow(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -759,6 +767,11 @@ class AutoAssignDialog(QDialog):
         row.addWidget(self.k_spin)
         row.addStretch(1)
         layout.addLayout(row)
+        self.replace_box = QCheckBox(
+            "Phân công lại từ đầu (bỏ các phân công chưa có điểm, giữ phân công đã có điểm)"
+        )
+        self.replace_box.setObjectName("auto_replace")
+        layout.addWidget(self.replace_box)
         self.summary = QLabel()
         self.summary.setObjectName("auto_summary")
         self.summary.setWordWrap(True)
@@ -777,10 +790,9 @@ class AutoAssignDialog(QDialog):
         self.pairs.setObjectName("auto_pairs")
         layout.addWidget(QLabel("Các lượt chấm sẽ thêm:"))
         layout.addWidget(self.pairs, 1)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Áp &dụng")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -788,6 +800,7 @@ class AutoAssignDialog(QDialog):
             setting = council_service.settings_of(session, ctx.round_id or 0).members_per_dossier
         self.k_spin.setValue(setting or 0)
         self.k_spin.valueChanged.connect(self.preview)
+        self.replace_box.toggled.connect(self.preview)
         self.preview()
 
     def preview(self) -> None:
@@ -795,7 +808,11 @@ class AutoAssignDialog(QDialog):
         try:
             with self.ctx.db.reading() as session:
                 self.plan = assignment_service.preview_auto(
-                    session, self.ctx.round_id or 0, k, use_round_setting=False
+                    session,
+                    self.ctx.round_id or 0,
+                    k,
+                    use_round_setting=False,
+                    replace_unscored=self.replace_box.isChecked(),
                 )
         except SangKienError as exc:
             self.plan = None
@@ -803,11 +820,16 @@ class AutoAssignDialog(QDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         plan = self.plan
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(plan.pairs))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(plan.pairs or plan.removed))
+        removed = f", bỏ {plan.removed} phân công chưa có điểm" if plan.removed else ""
         self.summary.setText(
             f"Sẽ thêm {len(plan.pairs)} lượt chấm ({plan.matched} lượt đúng lĩnh vực chuyên môn); giữ nguyên "
-            f"{plan.existing} phân công đã có. Không phân công người vướng xung đột lợi ích."
-            + ("" if plan.pairs else "\nKhông có gì để thêm.")
+            f"{plan.existing} phân công{removed}. Không phân công người vướng xung đột lợi ích."
+            + (
+                ""
+                if plan.pairs
+                else "\nKhông có gì để thêm: mỗi hồ sơ đã đủ người chấm (chọn “Phân công lại từ đầu” để chia lại)."
+            )
         )
         self.loads.setRowCount(0)
         for member_id, n in plan.loads.items():

@@ -47,6 +47,7 @@ from .. import messages
 from ..context import AppContext
 from ..widgets.record_model import CENTER, RIGHT, Column, RecordTableModel, RecordTableView
 from .base import Page
+from .council_page import vn_buttons
 
 VN = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 TIE_BACKGROUND = QColor("#fff3cd")
@@ -595,9 +596,7 @@ class TieDialog(QDialog):
         self.note.setPlaceholderText("Ví dụ: biểu quyết 5/7 tại cuộc họp ngày 20/5")
         form.addRow("Cách Hội đồng quyết định:", self.note)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         clear = buttons.addButton("Bỏ mọi quyết định đồng điểm", QDialogButtonBox.ButtonRole.ResetRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -670,9 +669,7 @@ class VoteDialog(QDialog):
         form.addRow("Số không tán thành:", self.against)
         form.addRow("Hình thức:", self.method)
         form.addRow("Ghi chú:", self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -41,6 +41,7 @@ from ...services.scoring import CriterionInput, ScoreMatrix
 from .. import messages
 from ..context import AppContext
 from .base import Page
+from .council_page import vn_buttons
 from .score_grid import FIXED_COLUMNS, CellKey, Mode, ScoreGridModel, ScoreGridView
 
 HINT = (
@@ -327,7 +328,7 @@ class ScoringPage(Page):
             lst.addItem(empty)
         lay.addWidget(QLabel("Nhấn đúp (hoặc Enter) để tới phiếu đó."))
         lay.addWidget(lst)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         lay.addWidget(buttons)
 
