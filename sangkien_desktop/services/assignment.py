@@ -23,11 +23,12 @@ from ..domain.assignment import (
 )
 from ..domain.conflicts import Conflict, DossierFacts, MemberFacts, conflict_text, conflicts
 from ..domain.errors import Issue, NotFoundError, ValidationError
+from ..domain.round_lifecycle import RoundAction
 from ..domain.scoring import SCORABLE_STATUSES
 from ..domain.text import clean
 from ..models import Assignment, Authorship, CouncilMember, Dossier, Person, Round, Score
 from . import audit
-from .guards import editable_round
+from .council import round_for
 from .rounds import find_round
 
 
@@ -243,7 +244,7 @@ def set_assignment(
 
     A conflict of interest needs ``override_reason`` (logged). Unassigning a member who already typed
     scores for the dossier needs ``drop_scores`` (the scores are deleted with the assignment)."""
-    rnd = editable_round(session, round_id, "phân công chấm")
+    rnd = round_for(session, round_id, "phân công chấm", RoundAction.ASSIGN)
     dossier, member = _load_pair(session, round_id, dossier_id, member_id)
     row = session.scalar(
         select(Assignment).where(Assignment.dossier_id == dossier_id, Assignment.member_id == member_id)
@@ -413,7 +414,7 @@ def preview_auto(
 
 def apply_plan(session: Session, plan: AutoPlan) -> int:
     """Write every planned pair in the caller's transaction (re-checked: still no conflict, not yet there)."""
-    rnd = editable_round(session, plan.round_id, "phân công chấm")
+    rnd = round_for(session, plan.round_id, "phân công chấm", RoundAction.ASSIGN)
     if plan.replace_unscored:
         clear_unscored(session, plan.round_id)
     if not plan.pairs:
@@ -468,7 +469,7 @@ def auto_assign(
 
 def clear_unscored(session: Session, round_id: int) -> int:
     """Remove every assignment of the round that has no score yet (to redo the assignment)."""
-    rnd = editable_round(session, round_id, "phân công chấm")
+    rnd = round_for(session, round_id, "phân công chấm", RoundAction.ASSIGN)
     ids = [d.id for d in scorable_dossiers(session, round_id)]
     scored = {
         (d, m)
@@ -492,7 +493,7 @@ def clear_unscored(session: Session, round_id: int) -> int:
 def unassign_pairs(session: Session, round_id: int, pairs: list[tuple[int, int]]) -> int:
     """Remove the given (dossier id, member id) assignments that have no score yet (undo of an automatic
     assignment). Returns how many were removed."""
-    rnd = editable_round(session, round_id, "phân công chấm")
+    rnd = round_for(session, round_id, "phân công chấm", RoundAction.ASSIGN)
     wanted = set(pairs)
     if not wanted:
         return 0

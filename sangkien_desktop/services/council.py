@@ -1,7 +1,7 @@
 """The council of a round: its members (role, unit, expertise), the round's council settings (quorum,
 members per dossier, score spread limit, double entry, approval share) and the recognition votes.
 
-Every change is checked against a finalized round (``guards.editable_round``) and written to the audit log.
+Every change is checked against a finalized round and the status table (``round_for``) and written to the audit log.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..db.database import Database
+from ..domain import round_lifecycle
 from ..domain.council import (
     RosterMember,
     VoteCount,
@@ -24,6 +25,7 @@ from ..domain.council import (
 )
 from ..domain.enums import MemberRole, VoteMethod
 from ..domain.errors import Issue, NotFoundError, ValidationError
+from ..domain.round_lifecycle import RoundAction
 from ..domain.text import fold, fold_key, one_line, sort_key
 from ..models import Assignment, CouncilMember, Dossier, Person, Round, Score, Unit, Vote
 from . import audit
@@ -87,6 +89,14 @@ class MemberInput:
     expertise: str = ""
     person_id: int | None = None
     active: bool = True
+
+
+def round_for(session: Session, round_id: int, what: str, action: RoundAction) -> Round:
+    """The round, after the finalized-round guard and the status table (``domain.round_lifecycle``): e.g.
+    grading needs the round to be in "Đang chấm điểm"."""
+    rnd = editable_round(session, round_id, what)
+    round_lifecycle.check(rnd.status, action, rnd.label)
+    return rnd
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -247,7 +257,7 @@ def _person_for(session: Session, data: MemberInput, name: str) -> Person:
 
 
 def add_member(session: Session, round_id: int, data: MemberInput) -> CouncilMember:
-    rnd = editable_round(session, round_id, "thành phần Hội đồng")
+    rnd = round_for(session, round_id, "thành phần Hội đồng", RoundAction.EDIT_COUNCIL)
     name = _validate_input(data)
     if data.active:
         _check_single_chair(session, round_id, data.role, None)
@@ -287,7 +297,7 @@ def update_member(session: Session, member_id: int, data: MemberInput) -> Counci
     member = session.get(CouncilMember, member_id)
     if member is None:
         raise NotFoundError(f"Không tìm thấy thành viên có mã {member_id}.")
-    editable_round(session, member.round_id, "thành phần Hội đồng")
+    round_for(session, member.round_id, "thành phần Hội đồng", RoundAction.EDIT_COUNCIL)
     name = _validate_input(data)
     if data.active:
         _check_single_chair(session, member.round_id, data.role, member.id)
@@ -338,7 +348,7 @@ def remove_member(session: Session, member_id: int, *, drop_scores: bool = False
     member = session.get(CouncilMember, member_id)
     if member is None:
         raise NotFoundError(f"Không tìm thấy thành viên có mã {member_id}.")
-    rnd = editable_round(session, member.round_id, "thành phần Hội đồng")
+    rnd = round_for(session, member.round_id, "thành phần Hội đồng", RoundAction.EDIT_COUNCIL)
     scores = int(session.scalar(select(func.count(Score.id)).where(Score.member_id == member_id)) or 0)
     if scores and not drop_scores:
         raise ValidationError(
@@ -370,7 +380,7 @@ def move_member(session: Session, member_id: int, offset: int) -> None:
     member = session.get(CouncilMember, member_id)
     if member is None:
         raise NotFoundError(f"Không tìm thấy thành viên có mã {member_id}.")
-    editable_round(session, member.round_id, "thành phần Hội đồng")
+    round_for(session, member.round_id, "thành phần Hội đồng", RoundAction.EDIT_COUNCIL)
     members = list(
         session.scalars(
             select(CouncilMember)
@@ -396,7 +406,7 @@ def copy_roster(session: Session, from_round_id: int, to_round_id: int) -> int:
     source = session.get(Round, from_round_id)
     if source is None:
         raise NotFoundError(f"Không tìm thấy đợt có mã {from_round_id}.")
-    target = editable_round(session, to_round_id, "thành phần Hội đồng")
+    target = round_for(session, to_round_id, "thành phần Hội đồng", RoundAction.EDIT_COUNCIL)
     present = set(
         session.scalars(select(CouncilMember.person_id).where(CouncilMember.round_id == to_round_id))
     )
@@ -471,7 +481,7 @@ def settings_of(session: Session, round_id: int) -> CouncilSettings:
 
 
 def save_settings(session: Session, round_id: int, values: CouncilSettings) -> CouncilSettings:
-    rnd = editable_round(session, round_id, "cài đặt chấm điểm")
+    rnd = round_for(session, round_id, "cài đặt chấm điểm", RoundAction.EDIT_RULES)
     issues: list[Issue] = []
     if values.quorum is not None and values.quorum < 1:
         issues.append(
@@ -558,7 +568,7 @@ def set_vote(
     dossier = session.get(Dossier, dossier_id)
     if dossier is None:
         raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
-    rnd = editable_round(session, dossier.round_id, "kết quả biểu quyết")
+    rnd = round_for(session, dossier.round_id, "kết quả biểu quyết", RoundAction.ENTER_SCORES)
     if members_total is None:
         members_total = int(
             session.scalar(

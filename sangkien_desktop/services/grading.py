@@ -46,6 +46,7 @@ from ..domain.grading import (
     grade,
 )
 from ..domain.money import format_money
+from ..domain.round_lifecycle import RoundAction
 from ..domain.scoring import format_points, quantum
 from ..domain.text import one_line
 from ..models import (
@@ -61,8 +62,7 @@ from ..models import (
 from ..models.base import now
 from . import audit
 from .assignment import scorable_dossiers
-from .council import VoteRow, votes_of_round
-from .guards import editable_round
+from .council import VoteRow, round_for, votes_of_round
 from .rounds import find_round
 from .scoring import ScoreMatrix, score_matrix
 
@@ -149,7 +149,7 @@ def rules_of_round(session: Session, round_id: int) -> GradeRules:
 def save_rules(session: Session, round_id: int, rules: GradeRules) -> GradeRules:
     """Store ``rules`` as the round's rule set (bands, quotas, amounts, conditions, decimals, threshold,
     tie policy). Criterion minima are part of the rubric and are not written here."""
-    rnd = editable_round(session, round_id, "quy tắc xếp loại")
+    rnd = round_for(session, round_id, "quy tắc xếp loại", RoundAction.EDIT_RULES)
     check_rules(rules)
     criteria = set(session.scalars(select(Criterion.id).where(Criterion.round_id == round_id)))
     refs = [c.criterion for b in rules.bands for c in b.conditions]
@@ -419,7 +419,7 @@ def grade_round(db: Database, round_ref: str | int, rules: GradeRules | None = N
 def apply(session: Session, round_id: int, rules: GradeRules | None = None) -> RoundGrading:
     """Save ``rules`` (when given) and the round's ``GradeResult`` rows, replacing earlier ones, in the
     caller's transaction. Results of dossiers no longer scorable (e.g. withdrawn since) are removed."""
-    rnd = editable_round(session, round_id, "kết quả xếp loại")
+    rnd = round_for(session, round_id, "kết quả xếp loại", RoundAction.GRADE)
     if rules is not None:
         save_rules(session, round_id, rules)
     result = compute(session, round_id)
@@ -543,7 +543,7 @@ def stale_codes(session: Session, round_id: int) -> list[str]:
 
 
 def clear_results(session: Session, round_id: int) -> int:
-    rnd = editable_round(session, round_id, "kết quả xếp loại")
+    rnd = round_for(session, round_id, "kết quả xếp loại", RoundAction.GRADE)
     round_dossiers = select(Dossier.id).where(Dossier.round_id == round_id)
     rows = list(session.scalars(select(GradeResult).where(GradeResult.dossier_id.in_(round_dossiers))))
     for r in rows:
@@ -560,7 +560,7 @@ def clear_results(session: Session, round_id: int) -> int:
 def decide_tie(session: Session, round_id: int, codes: Sequence[str], note: str) -> None:
     """Record the council's order among tied dossiers (first code first). Re-deciding replaces the order
     of those dossiers; the note says how it was decided (e.g. "biểu quyết 5/7 tại cuộc họp 20/5")."""
-    rnd = editable_round(session, round_id, "quyết định đồng điểm")
+    rnd = round_for(session, round_id, "quyết định đồng điểm", RoundAction.GRADE)
     note = one_line(note)
     if not note:
         raise ValidationError(Issue("hãy ghi cách Hội đồng đã quyết định (ví dụ: biểu quyết 5/7)", "Ghi chú"))
@@ -605,7 +605,7 @@ def decide_tie(session: Session, round_id: int, codes: Sequence[str], note: str)
 
 
 def clear_tie_decisions(session: Session, round_id: int) -> int:
-    rnd = editable_round(session, round_id, "quyết định đồng điểm")
+    rnd = round_for(session, round_id, "quyết định đồng điểm", RoundAction.GRADE)
     query = (
         select(TieDecision)
         .join(Dossier, Dossier.id == TieDecision.dossier_id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.errors import Issue, NotFoundError, ValidationError
+from ..domain.round_lifecycle import RoundAction
 from ..domain.scoring import (
     SCORABLE_STATUSES,
     CriterionRule,
@@ -29,7 +30,7 @@ from ..domain.text import clean, one_line
 from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score
 from . import audit
 from .assignment import round_members, scorable_dossiers
-from .guards import editable_round
+from .council import round_for
 from .rounds import find_round
 
 
@@ -86,7 +87,7 @@ def save_rubric(session: Session, round_id: int, rows: list[CriterionInput]) -> 
     """Replace the round's rubric by ``rows`` (in this order). Once scores exist only names, descriptions,
     minima and the order may change: adding or removing a criterion or changing a maximum would make typed
     sheets wrong."""
-    rnd = editable_round(session, round_id, "bộ tiêu chí chấm")
+    rnd = round_for(session, round_id, "bộ tiêu chí chấm", RoundAction.EDIT_RULES)
     cleaned = [
         CriterionInput(
             name=one_line(r.name),
@@ -305,7 +306,7 @@ def get_matrix(db: Database, round_ref: str | int) -> ScoreMatrix:
 def _context(
     session: Session, round_id: int, member_id: int, dossier_id: int
 ) -> tuple[Round, CouncilMember, Dossier, dict[int, Criterion]]:
-    rnd = editable_round(session, round_id, "điểm")
+    rnd = round_for(session, round_id, "điểm", RoundAction.ENTER_SCORES)
     member = session.get(CouncilMember, member_id)
     dossier = session.get(Dossier, dossier_id)
     if member is None or member.round_id != round_id:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from sangkien_desktop.db.database import Database
-from sangkien_desktop.domain.enums import DossierStatus, MemberRole
+from sangkien_desktop.domain.enums import DossierStatus, MemberRole, RoundStatus
 from sangkien_desktop.models import (
     Assignment,
     Authorship,
@@ -50,6 +50,7 @@ def build_round(
     ``member_units[i]`` gives member i the unit of dossier j (index) or no unit (None)."""
     with db.session() as s:
         rnd = create_round(s, year, number)
+        rnd.status = RoundStatus.SCORING  # intake closed: the council scores and grades
         units = []
         for i in range(max(dossiers, 1)):
             u = Unit(name=f"Đơn vị {number}-{i + 1}")

@@ -167,6 +167,17 @@ def test_rubric_minimum_and_double_entry_block_grades(db: Database) -> None:
     assert "chưa nhập lần 2" in result.rows[0].reason
 
 
+def test_grading_needs_the_scoring_status(db: Database) -> None:
+    from sangkien_desktop.domain.enums import RoundStatus
+
+    b = build_round(db, dossiers=1, members=1)
+    with db.session() as s:
+        s.get(Round, b.round_id).status = RoundStatus.OPEN
+    assert grading_service.grade_round(db, b.round_id).rows  # computing is always possible
+    with pytest.raises(ValidationError, match="Đang chấm điểm"):
+        grading_service.apply_grading(db, b.round_id)
+
+
 def test_no_assignment_and_no_rubric_say_why(db: Database) -> None:
     b = build_round(db, dossiers=1, members=1, assign=False)
     result = grading_service.grade_round(db, b.round_id)

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import round_lifecycle
 from ...domain.enums import Grade, RoundStatus, TiePolicy, VoteMethod
 from ...domain.errors import SangKienError, ValidationError
 from ...domain.grading import Band, Condition, GradeRules, Move, compare
 from ...domain.money import format_money
+from ...domain.round_lifecycle import RoundAction
 from ...domain.scoring import format_points, parse_points
 from ...domain.text import fold_key
 from ...services import council as council_service
@@ -276,12 +278,19 @@ class ResultsPage(Page):
         self._banner(bool(saved), stale)
 
     def _banner(self, saved: bool, stale: list[str]) -> None:
-        locked = self.ctx.round is not None and self.ctx.round.status is RoundStatus.FINALIZED
+        status = self.ctx.round.status if self.ctx.round is not None else RoundStatus.OPEN
+        locked = not round_lifecycle.allows(status, RoundAction.GRADE)
         parts = []
         style = "color: #0f5132;"
-        if locked:
+        if status is RoundStatus.FINALIZED:
             parts.append("Đợt này đã chốt kết quả: chỉ xem.")
             style = "color: #842029;"
+        elif locked:
+            parts.append(
+                "Đợt đang nhận hồ sơ: xem thử được kết quả, nhưng chỉ lưu được khi đợt đã chuyển sang "
+                "“Đang chấm điểm” (trang Cài đặt, phần Đợt)."
+            )
+            style = "color: #664d03;"
         elif not saved:
             parts.append(
                 "Kết quả dưới đây tính theo điểm hiện có, chưa lưu. Nhấn “Lưu kết quả xếp loại” khi Hội đồng thống nhất."
@@ -305,6 +314,7 @@ class ResultsPage(Page):
         self.banner.setText(" ".join(parts))
         self.banner.setStyleSheet(style)
         self.apply_button.setEnabled(not locked)
+        self.tie_button.setEnabled(not locked)
         self.clear_button.setEnabled(not locked and saved)
 
     def _fill_rules(self, rules: GradeRules) -> None:
