@@ -61,6 +61,7 @@ class HeaderInfo:
     date: date | None
     year: int
     subject: str | None = None
+    show_number: bool = True
 
     @classmethod
     def from_settings(
@@ -104,7 +105,8 @@ class HeaderInfo:
 
     @property
     def number_text(self) -> str:
-        return number_line(self.number, self.suffix)
+        """The "Số: …" line ("" when ``show_number`` is False)."""
+        return number_line(self.number, self.suffix) if self.show_number else ""
 
     @property
     def date_text(self) -> str:

@@ -1,0 +1,133 @@
+"""What every document takes from the council's settings: signers, money wording, names, file names.
+
+Settings keys are declared in ``domain.settings_schema``; the header block itself is built by
+``services.docspec.HeaderInfo.from_settings`` and drawn by ``services.pdf`` / ``services.xlsx`` /
+:mod:`.docx_writer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from ...domain.money import format_decimal_vn, money_phrase
+from ...domain.text import fold_words, nfc, one_line
+from ..pdf.nd30 import Signer
+
+__all__ = [
+    "ProgressFn",
+    "body_in_sentence",
+    "chair_signer",
+    "council_title",
+    "head_signer",
+    "money_text",
+    "score_text",
+    "secretary_signer",
+    "slug",
+]
+
+ProgressFn = Callable[[int, int, str], None]
+"""``progress(done, total, text)``: called by long producers (certificates); may raise to cancel."""
+
+
+def money_text(settings: Mapping[str, str], amount: int) -> str:
+    """ "2.000.000 đồng (Hai triệu đồng)" with the council's "linh"/"lẻ" and "tư"/"bốn" settings."""
+    return money_phrase(
+        int(amount),
+        zero_ten=settings.get("money_zero_ten") or "linh",
+        four=settings.get("money_four") or "tư",
+    )
+
+
+def score_text(value: Decimal | None, places: int = 2) -> str:
+    """A score as printed: "85,50"; "" for None."""
+    return "" if value is None else format_decimal_vn(value, places)
+
+
+def _setting(settings: Mapping[str, str], key: str) -> str:
+    return one_line(settings.get(key, ""))
+
+
+def chair_signer(settings: Mapping[str, str], note: str = "") -> Signer:
+    """ "TM. HỘI ĐỒNG / CHỦ TỊCH / <name>" from the settings."""
+    return Signer(
+        title=_setting(settings, "chair_title") or "CHỦ TỊCH",
+        name=_setting(settings, "chair_name"),
+        authority=_setting(settings, "chair_authority"),
+        note=note,
+    )
+
+
+def secretary_signer(settings: Mapping[str, str], note: str = "") -> Signer:
+    return Signer(
+        title=_setting(settings, "secretary_title") or "THƯ KÝ",
+        name=_setting(settings, "secretary_name"),
+        note=note,
+    )
+
+
+def head_signer(settings: Mapping[str, str]) -> Signer:
+    return Signer(
+        title=_setting(settings, "head_title") or "CHỦ TỊCH",
+        name=_setting(settings, "head_name"),
+        authority=_setting(settings, "head_authority"),
+    )
+
+
+def council_title(settings: Mapping[str, str]) -> str:
+    """The council's name as written in a sentence: "Hội đồng Sáng kiến phường Tam Điệp"."""
+    return _setting(settings, "council_name") or "Hội đồng Sáng kiến"
+
+
+_ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "HĐSK", "KH&CN", "GD&ĐT", "TP", "TP.", "TW", "BCH", "QS", "CA"}
+_LEVELS = (
+    ("THÀNH", "PHỐ"),
+    ("THỊ", "XÃ"),
+    ("THỊ", "TRẤN"),
+    ("ĐẶC", "KHU"),
+    ("PHƯỜNG",),
+    ("XÃ",),
+    ("TỈNH",),
+    ("HUYỆN",),
+    ("QUẬN",),
+)
+
+
+def body_in_sentence(text: str) -> str:
+    """An agency name printed in capitals, as written inside a sentence:
+    "UBND PHƯỜNG TAM ĐIỆP" → "UBND phường Tam Điệp", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" →
+    "Ủy ban nhân dân thành phố Hà Nội". Abbreviations stay in capitals; words after the administrative
+    level word are a place name (each word capitalised); the other words are lower case."""
+    words = one_line(text).split(" ")
+    if not words or words == [""]:
+        return ""
+    out: list[str] = []
+    place = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        level = next((lv for lv in _LEVELS if [w.upper() for w in words[i : i + len(lv)]] == list(lv)), None)
+        if level is not None and not place:
+            out.extend(w.lower() for w in words[i : i + len(level)])
+            i += len(level)
+            place = True
+            continue
+        if word.upper() in _ABBREVIATIONS:
+            out.append(word.upper())
+        elif place:
+            out.append(word[:1].upper() + word[1:].lower())
+        else:
+            out.append(word.lower())
+        i += 1
+    first = out[0]
+    if first and first not in _ABBREVIATIONS:
+        out[0] = first[:1].upper() + first[1:]
+    return nfc(" ".join(out))
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """An ASCII file-name part: "Đợt 1 năm 2026" → "dot-1-nam-2026"."""
+    value = "-".join(fold_words(text))
+    value = re.sub(r"-+", "-", value).strip("-")
+    return value[:limit].rstrip("-") or "van-ban"
