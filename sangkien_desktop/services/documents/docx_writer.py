@@ -76,6 +76,20 @@ def _no_spacing(p: Paragraph, before: float = 0, after: float = 0, line: float =
     fmt.line_spacing = line
 
 
+def _set_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths that both Word (cell widths) and LibreOffice (the table grid) respect."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for col, w in zip(table.columns, widths_mm, strict=True):
+        col.width = Mm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(w)
+
+
 class DocxBuilder:
     """Build a .docx step by step: ``b = DocxBuilder(); b.header_block(info); b.title(...); b.to_bytes()``."""
 
@@ -229,10 +243,9 @@ class DocxBuilder:
     def _layout_table(self, widths_mm: Sequence[float], rows: int = 1) -> Table:
         table = self.doc.add_table(rows=rows, cols=len(widths_mm))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        _set_widths(table, widths_mm)
         for row in table.rows:
-            for cell, w in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(w)
+            for cell in row.cells:
                 cell.paragraphs[0].paragraph_format.space_after = Pt(0)
         return table
 
@@ -322,10 +335,7 @@ class DocxBuilder:
         table = self.doc.add_table(rows=nh + len(rows), cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths, strict=True):
-                cell.width = Mm(w)
+        _set_widths(table, widths)
         for r, titles in enumerate(grid.rows):
             tr_pr = table.rows[r]._tr.get_or_add_trPr()
             header = OxmlElement("w:tblHeader")
@@ -357,7 +367,9 @@ class DocxBuilder:
                 if value:
                     self._fill(p, value, font_size, i in bold, False)
         for r, c0, c1 in spans:
-            table.cell(nh + r, c0).merge(table.cell(nh + r, c1))
+            merged = table.cell(nh + r, c0).merge(table.cell(nh + r, c1))
+            for p in merged.paragraphs:
+                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.doc.add_paragraph()
         return table
 

@@ -45,6 +45,7 @@ __all__ = [
     "CertificateInfo",
     "CriterionInfo",
     "DossierInfo",
+    "GradeCount",
     "GradeInfo",
     "MemberInfo",
     "RoundData",
@@ -85,10 +86,15 @@ class MemberInfo:
     unit_name: str
     position: int
     active: bool
+    gender: str = ""
 
     @property
     def role_label(self) -> str:
         return self.role.label
+
+    @property
+    def salutation(self) -> str:
+        return {"Nam": "Ông", "Nữ": "Bà"}.get(self.gender, "Ông/Bà")
 
     @property
     def sheet_code(self) -> str:
@@ -189,6 +195,17 @@ class CertificateInfo:
     def number_text(self) -> str:
         """ "007/2026": the register number as printed (3 digits, then the year of the register)."""
         return f"{self.register_no:03d}/{self.year}"
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """How many dossiers got one grade, and the reward of each (0 for a grade without prize)."""
+
+    code: str
+    label: str
+    count: int
+    reward_each: int
+    reward_total: int
 
 
 def provisional_mean(totals: Iterable[Decimal], decimals: int = 2) -> Decimal | None:
@@ -343,6 +360,15 @@ class RoundData:
             groups.setdefault(self.grades[d.id].grade, []).append(d)
         return list(groups.items())
 
+    def grade_counts(self) -> list[GradeCount]:
+        """Recognized grades in order (A, B, C …, CN) with their counts and rewards."""
+        out: list[GradeCount] = []
+        for code, dossiers in self.by_grade():
+            rewards = [self.grades[d.id].reward for d in dossiers]
+            each = max(set(rewards), key=rewards.count) if rewards else 0
+            out.append(GradeCount(code, self.grade_label(code), len(dossiers), each, sum(rewards)))
+        return out
+
     def certificate(self, dossier_id: int, person_id: int) -> CertificateInfo | None:
         cert = self.certificates.get((dossier_id, person_id))
         return cert if cert is not None and not cert.voided else None
@@ -448,6 +474,7 @@ def load_round(session: Session, round_id: int) -> RoundData:
             unit_name=m.person.unit.name if m.person.unit is not None else (m.person.workplace or ""),
             position=m.position,
             active=m.active,
+            gender=m.person.gender or "",
         )
         for m in session.scalars(
             select(CouncilMember)

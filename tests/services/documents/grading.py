@@ -37,16 +37,16 @@ def grade_round(session: Session, round_id: int, *, decision: tuple[str, dt.date
         counts[(s.dossier_id, s.member_id)] = counts.get((s.dossier_id, s.member_id), 0) + 1
     means: dict[int, Decimal | None] = {}
     for d in dossiers:
-        complete = [
-            t for m, t in totals.get(d.id, {}).items() if counts.get((d.id, m), 0) == len(crit_ids)
-        ]
+        complete = [t for m, t in totals.get(d.id, {}).items() if counts.get((d.id, m), 0) == len(crit_ids)]
         means[d.id] = (
             (sum(complete, Decimal(0)) / len(complete)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             if complete
             else None
         )
     session.execute(delete(GradeResult).where(GradeResult.dossier_id.in_([d.id for d in dossiers])))
-    ranked = sorted((d for d in dossiers if means[d.id] is not None), key=lambda d: (-means[d.id], d.receipt_no))
+    ranked = sorted(
+        (d for d in dossiers if means[d.id] is not None), key=lambda d: (-means[d.id], d.receipt_no)
+    )
     bands = list(rnd.rule_set.bands)
     used = {b.code: 0 for b in bands}
     for rank, d in enumerate(ranked, start=1):
