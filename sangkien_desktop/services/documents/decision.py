@@ -79,16 +79,18 @@ def default_recipient(settings: Mapping[str, str]) -> str:
     return f"{title} {body}".strip()
 
 
-def _percent(value: Decimal) -> str:
-    places = 0 if value == value.to_integral() else 2
-    return format_decimal_vn(value, places).rstrip("0").rstrip(",") if places else format_decimal_vn(value, 0)
+def percent(value: Decimal) -> str:
+    """A contribution as printed: 60 → "60", 33.5 → "33,5"."""
+    if value == value.to_integral():
+        return format_decimal_vn(value, 0)
+    return format_decimal_vn(value, 2).rstrip("0").rstrip(",")
 
 
 def authors_text(d: DossierInfo) -> str:
     """One author per line; co-authors with their contribution: "Nguyễn Văn A (60%)"."""
     if len(d.authors) == 1:
         return d.authors[0].name
-    return "\n".join(f"{a.name} ({_percent(a.contribution)}%)" for a in d.authors)
+    return "\n".join(f"{a.name} ({percent(a.contribution)}%)" for a in d.authors)
 
 
 def attached_list(data: RoundData, *, with_certificates: bool = False) -> TableBlock:
@@ -140,9 +142,17 @@ def attached_list(data: RoundData, *, with_certificates: bool = False) -> TableB
     else:
         total = data.total_reward()
         rows.append(
-            ("", Run(f"Tổng cộng: {n:02d} sáng kiến", bold=True), "", "", "", "",
-             Run(format_money(total), bold=True) if total else "", *[""] * (ncols - 7))
-        )  # fmt: skip
+            (
+                "",
+                Run(f"Tổng cộng: {n:02d} sáng kiến", bold=True),
+                "",
+                "",
+                "",
+                "",
+                Run(format_money(total), bold=True) if total else "",
+                *[""] * (ncols - 7),
+            )
+        )
     return TableBlock(tuple(columns), tuple(rows), font_size=11.5, group_rows=tuple(groups))  # type: ignore[arg-type]
 
 
