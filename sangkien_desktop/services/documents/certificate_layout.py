@@ -31,6 +31,7 @@ __all__ = [
     "box_for",
     "load_offsets",
     "offsets_from_settings",
+    "parse_pair",
     "save_offsets",
 ]
 
@@ -100,7 +101,7 @@ def box_for(key: str) -> FieldBox:
     raise KeyError(key)
 
 
-def _parse(value: str, where: str) -> tuple[float, float]:
+def parse_pair(value: str, where: str) -> tuple[float, float]:
     parts = [p.strip().replace(",", ".") for p in value.split(";")]
     if len(parts) != 2:
         raise ValidationError(f"Độ lệch «{value}» của {where} phải có dạng dx;dy (mm), ví dụ 1,5;-2")
@@ -120,7 +121,7 @@ def offsets_from_settings(settings: Mapping[str, str]) -> Offsets:
             continue
         name = key[len(SETTING_PREFIX) :]
         try:
-            pair = _parse(value, name)
+            pair = parse_pair(value, name)
         except ValidationError:
             continue
         if name == PAGE_KEY:

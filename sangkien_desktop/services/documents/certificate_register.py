@@ -11,6 +11,9 @@ certificate when its initiative is recognized again.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import io
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -20,6 +23,19 @@ from ...db.database import Database
 from ...models import Certificate, Dossier, NumberSeries
 from ...models.base import now
 from .. import audit, guards
+from ..docspec import Column, HeaderInfo
+from ..pdf import build_pdf, column_table, frame_width, header_block, title_block
+from ..xlsx import (
+    new_workbook,
+    set_column_widths,
+    set_row_heights,
+    setup_print,
+    write_row,
+    write_table_header,
+    write_title_block,
+)
+from ..xlsx.layout import table_formats
+from .decision import decision_citation
 from .round_data import CertificateInfo, RoundData, certificate_info, load_round
 
 __all__ = ["AllocationPlan", "AllocationReport", "allocate", "allocate_round", "next_number", "plan"]
@@ -167,3 +183,131 @@ def pending(db: Database, round_id: int) -> AllocationPlan:
     with db.reading() as session:
         data = load_round(session, round_id)
         return plan(data, data.certificates)
+
+
+# the register as a document ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegisterRow:
+    number: str
+    issued_on: dt.date | None
+    name: str
+    unit: str
+    title: str
+    round_label: str
+    grade: str
+    decision: str
+    note: str
+
+
+def register_rows(session: Session, year: int) -> list[RegisterRow]:
+    """Every certificate of ``year`` in register order, voided ones included (with their reason)."""
+    rows: list[RegisterRow] = []
+    cache: dict[int, RoundData] = {}
+    certs = session.scalars(
+        select(Certificate).where(Certificate.year == year).order_by(Certificate.register_no)
+    ).all()
+    for cert in certs:
+        dossier = session.get(Dossier, cert.dossier_id)
+        assert dossier is not None
+        data = cache.get(dossier.round_id)
+        if data is None:
+            data = cache[dossier.round_id] = load_round(session, dossier.round_id)
+        d = data.dossier(dossier.id)
+        author = next((a for a in d.authors if a.person_id == cert.person_id), None)
+        grade = data.grades.get(d.id)
+        rows.append(
+            RegisterRow(
+                number=f"{cert.register_no:03d}/{cert.year}",
+                issued_on=cert.issued_on,
+                name=author.name if author is not None else cert.person.full_name,
+                unit=(author.unit_name if author is not None else "") or d.unit_name,
+                title=d.title,
+                round_label=data.label,
+                grade=data.grade_label(grade.grade) if grade is not None else "",
+                decision=decision_citation(data).removeprefix("Quyết định số "),
+                note=f"Đã hủy: {cert.void_reason}" if cert.voided_at is not None else "",
+            )
+        )
+    return rows
+
+
+REGISTER_COLUMNS = (
+    ("Số vào sổ", 11),
+    ("Ngày cấp", 11),
+    ("Họ và tên", 22),
+    ("Đơn vị công tác", 24),
+    ("Tên sáng kiến", 44),
+    ("Đợt", 14),
+    ("Xếp loại", 11),
+    ("Quyết định công nhận", 22),
+    ("Ghi chú", 18),
+)
+
+
+def register_xlsx(rows: list[RegisterRow], settings: dict[str, str], year: int) -> bytes:
+    widths = [w for _, w in REGISTER_COLUMNS]
+    wb, ws = new_workbook(f"Sổ GCN {year}")
+    set_column_widths(ws, widths)
+    info = dataclasses.replace(HeaderInfo.from_settings(settings, suffix="", year=year), show_number=False)
+    row = write_title_block(ws, info, f"SỔ CẤP GIẤY CHỨNG NHẬN SÁNG KIẾN NĂM {year}", None, len(widths))
+    top = row
+    row = write_table_header(ws, row, [Column(t) for t, _ in REGISTER_COLUMNS], font_size=11)
+    start = row
+    f = table_formats(11)
+    for r in rows:
+        write_row(
+            ws,
+            row,
+            [
+                r.number,
+                r.issued_on,
+                r.name,
+                r.unit,
+                r.title,
+                r.round_label,
+                r.grade or None,
+                r.decision,
+                r.note or None,
+            ],
+            formats=[f.center, f.date, f.text, f.text, f.text, f.text, f.center, f.text, f.text],
+        )
+        row += 1
+    if rows:
+        set_row_heights(ws, start, row - 1)
+    setup_print(ws, landscape=True, repeat_rows=f"{top}:{start - 1}")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def register_pdf(rows: list[RegisterRow], settings: dict[str, str], year: int) -> bytes:
+    info = dataclasses.replace(HeaderInfo.from_settings(settings, suffix="", year=year), show_number=False)
+    columns = [
+        Column("Số vào sổ", 5.5, center=True),
+        Column("Ngày cấp", 5.5, center=True),
+        Column("Họ và tên", 10),
+        Column("Đơn vị công tác", 11),
+        Column("Tên sáng kiến", 20),
+        Column("Xếp loại", 5, center=True),
+        Column("Quyết định công nhận", 9),
+        Column("Ghi chú", 7),
+    ]
+    body = [
+        [
+            r.number,
+            r.issued_on.strftime("%d/%m/%Y") if r.issued_on else "",
+            r.name,
+            r.unit,
+            r.title,
+            r.grade,
+            r.decision,
+            r.note,
+        ]
+        for r in rows
+    ] or [["", "", "Chưa cấp giấy chứng nhận nào trong năm này.", "", "", "", "", ""]]
+    story = [
+        header_block(info),
+        *title_block(f"Sổ cấp giấy chứng nhận sáng kiến năm {year}"),
+        column_table(columns, body, frame_width(landscape=True), font_size=10.5),  # type: ignore[arg-type]
+    ]
+    return build_pdf(story, title=f"Sổ cấp giấy chứng nhận sáng kiến năm {year}", landscape=True)
