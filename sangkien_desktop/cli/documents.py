@@ -5,19 +5,18 @@ offsets`` (register numbers, pre-printed blanks)."""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
 
 from ..db.database import Database
-from ..domain.errors import NotFoundError, SangKienError, ValidationError
+from ..domain.errors import NotFoundError, ValidationError
 from ..models import Dossier
 from ..services import settings as settings_service
 from ..services.documents import catalog, certificate_layout, certificate_register, score_import
+from ..services.documents.common import write_file
 from ..services.documents.round_data import load_round
 from ..services.rounds import find_round
 from .common import Registry, open_db, print_json, print_table
@@ -41,7 +40,9 @@ def register(reg: Registry) -> None:
             )
             p.add_argument("--year", type=int, metavar="NĂM", help="năm (cả năm)")
         else:
-            p.add_argument("--round", metavar="ĐỢT", help="không cần (nhận để mọi lệnh export ghi giống nhau)")
+            p.add_argument(
+                "--round", metavar="ĐỢT", help="không cần (nhận để mọi lệnh export ghi giống nhau)"
+            )
         if "member" in spec.options:
             p.add_argument("--member", metavar="TV", help="chỉ phiếu của một thành viên: mã TV05 hoặc số mã")
         if "dossier" in spec.options:
@@ -130,21 +131,6 @@ def _dossier_id(db: Database, round_id: int, text: str | None) -> int | None:
     return found
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target, then rename: a reader never sees half a file."""
-    path = path.expanduser()
-    if path.parent and not path.parent.exists():
-        raise SangKienError(f"Thư mục {path.parent} không tồn tại.")
-    fd, tmp = tempfile.mkstemp(prefix=".sangkien-", suffix=path.suffix, dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise SangKienError(f"Không ghi được tệp {path}: {exc}") from exc
-
-
 def _progress(done: int, total: int, text: str) -> None:
     if sys.stderr.isatty() and (done == total or done % 25 == 0):
         print(f"\r{text[:70]:<70} {done}/{total}", end="\n" if done == total else "", file=sys.stderr)
@@ -179,7 +165,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = catalog.produce(db, spec.key, request, fmt, _progress)
     finally:
         db.dispose()
-    write_atomically(out, result.data)
+    write_file(out, result.data)
     for message in result.messages:
         print(message)
     print(f"Đã ghi {spec.name} vào {out} ({len(result.data) // 1024 + 1} KB).")

@@ -7,10 +7,14 @@ Settings keys are declared in ``domain.settings_schema``; the header block itsel
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 
+from ...domain.errors import SangKienError
 from ...domain.money import format_decimal_vn, money_phrase
 from ...domain.text import fold_words, nfc, one_line
 from ..pdf.nd30 import Signer
@@ -25,6 +29,7 @@ __all__ = [
     "score_text",
     "secretary_signer",
     "slug",
+    "write_file",
 ]
 
 ProgressFn = Callable[[int, int, str], None]
@@ -131,3 +136,19 @@ def slug(text: str, limit: int = 60) -> str:
     value = "-".join(fold_words(text))
     value = re.sub(r"-+", "-", value).strip("-")
     return value[:limit].rstrip("-") or "van-ban"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write next to the target, then rename: a reader (or a crash) never leaves half a file."""
+    path = Path(path).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise SangKienError(f"Thư mục {folder} không tồn tại.")
+    fd, tmp = tempfile.mkstemp(prefix=".sangkien-", suffix=path.suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SangKienError(f"Không ghi được tệp {path}: {exc}") from exc

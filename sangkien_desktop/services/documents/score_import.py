@@ -30,7 +30,15 @@ from .. import audit, guards, safe_files
 from ..xlsx import read_decimal
 from .score_sheets import CODE_HEADER, SHEET_CODE_LABEL, parse_sheet_code
 
-__all__ = ["ImportReport", "SheetScores", "import_scores", "read_score_file", "write_member_scores"]
+__all__ = [
+    "ImportReport",
+    "ScoreState",
+    "SheetScores",
+    "import_scores",
+    "read_score_file",
+    "restore_scores",
+    "write_member_scores",
+]
 
 _DOSSIER_CODE = re.compile(r"^HS(\d{2})-(\d+)$", re.IGNORECASE)
 _HEADER_SCAN = 40
@@ -49,6 +57,17 @@ class SheetScores:
     blank_rows: int = 0
 
 
+ScoreKey = tuple[int, int, int]  # dossier id, member id, criterion id
+
+
+@dataclass(frozen=True)
+class ScoreState:
+    """The points of some score cells (None: no score row), to undo or redo an import."""
+
+    round_ids: tuple[int, ...]
+    values: tuple[tuple[ScoreKey, Decimal | None], ...]
+
+
 @dataclass(frozen=True)
 class ImportReport:
     file: str
@@ -59,6 +78,8 @@ class ImportReport:
     blank_rows: int
     dry_run: bool
     members: tuple[str, ...]
+    before: ScoreState | None = None  # the cells as they were (for undo)
+    after: ScoreState | None = None  # the cells as imported (for redo)
 
     def summary(self) -> str:
         verb = "Kiểm tra xong (chưa ghi gì)" if self.dry_run else "Đã nhập"
@@ -320,6 +341,23 @@ def import_scores(db: Database, path: Path, *, dry_run: bool = False) -> ImportR
         errors = [i for i in issues if i.is_error]
         if errors:
             raise ValidationError(issues, title=f"Không nhập được tệp {path.name}")
+        keys = [
+            (dossier_id, sheet.member_id, criterion_id)
+            for sheet in sheets
+            for dossier_id, values in sheet.scores.items()
+            for criterion_id in values
+        ]
+        round_ids = tuple(sorted({s.round_id for s in sheets}))
+        before = ScoreState(round_ids, tuple(_current(session, keys).items()))
+        after = ScoreState(
+            round_ids,
+            tuple(
+                ((d, sheet.member_id, c), points)
+                for sheet in sheets
+                for d, values in sheet.scores.items()
+                for c, points in values.items()
+            ),
+        )
         written = unchanged = 0
         for sheet in sheets:
             w, u = write_member_scores(session, sheet.round_id, sheet.member_id, sheet.scores, path.name)
@@ -336,4 +374,58 @@ def import_scores(db: Database, path: Path, *, dry_run: bool = False) -> ImportR
             blank_rows=sum(s.blank_rows for s in sheets),
             dry_run=dry_run,
             members=tuple(s.member_name for s in sheets),
+            before=None if dry_run else before,
+            after=None if dry_run else after,
         )
+
+
+def _current(session: Session, keys: list[ScoreKey]) -> dict[ScoreKey, Decimal | None]:
+    out: dict[ScoreKey, Decimal | None] = dict.fromkeys(keys)
+    dossier_ids = sorted({k[0] for k in keys})
+    for i in range(0, len(dossier_ids), 500):
+        chunk = dossier_ids[i : i + 500]
+        for s in session.scalars(select(Score).where(Score.dossier_id.in_(chunk))):
+            key = (s.dossier_id, s.member_id, s.criterion_id)
+            if key in out:
+                out[key] = s.points
+    return out
+
+
+def restore_scores(db: Database, state: ScoreState, reason: str) -> int:
+    """Put score cells back to ``state`` in one transaction (undo/redo of an import); returns the number
+    of cells changed. Each change is logged; a finalized round is refused."""
+    changed = 0
+    with db.session() as session:
+        for round_id in state.round_ids:
+            guards.editable_round(session, round_id, "điểm")
+        current = _current(session, [k for k, _ in state.values])
+        rows = {
+            (s.dossier_id, s.member_id, s.criterion_id): s
+            for s in session.scalars(
+                select(Score).where(Score.dossier_id.in_(sorted({k[0] for k, _ in state.values})))
+            )
+        }
+        for key, points in state.values:
+            if current.get(key) == points:
+                continue
+            row = rows.get(key)
+            if points is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(Score(dossier_id=key[0], member_id=key[1], criterion_id=key[2], points=points))
+            else:
+                row.points = points
+                row.check_points = None
+            audit.record(
+                session,
+                "update",
+                "score",
+                f"{key[0]}:{key[1]}:{key[2]}",
+                reason,
+                {"points": current.get(key)},
+                {"points": points},
+            )
+            changed += 1
+        session.flush()
+    return changed
