@@ -274,7 +274,7 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
                 type="decimal",
                 operator="between",
                 formula1="0",
-                formula2=str(c.max_points),
+                formula2=f"{c.max_points.normalize():f}",
                 allow_blank=True,
                 showErrorMessage=True,
                 errorTitle="Điểm không hợp lệ",

@@ -81,6 +81,7 @@ class DocumentsPage(Page):
         splitter = QSplitter()
         self.doc_list = QListWidget()
         self.doc_list.setObjectName("document_list")
+        self.doc_list.setSpacing(3)
         for spec in catalog.CATALOG:
             item = QListWidgetItem(spec.name)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
