@@ -113,8 +113,8 @@ def parse_pair(value: str, where: str) -> tuple[float, float]:
 
 
 def offsets_from_settings(settings: Mapping[str, str]) -> Offsets:
-    """Offsets stored in the settings (missing or damaged values count as 0)."""
-    fields: dict[str, tuple[float, float]] = {}
+    """Offsets stored in the settings, for every field (missing or damaged values count as 0)."""
+    fields: dict[str, tuple[float, float]] = dict.fromkeys(FIELD_KEYS, (0.0, 0.0))
     page = (0.0, 0.0)
     for key, value in settings.items():
         if not key.startswith(SETTING_PREFIX) or not value:

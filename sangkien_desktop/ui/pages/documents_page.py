@@ -34,6 +34,7 @@ from ...services.documents import (
     catalog,
     certificate_layout,
     certificate_register,
+    decision,
     score_import,
     year_report,
 )
@@ -374,7 +375,7 @@ class DocumentsPage(Page):
             notes.append(f"{len(data.recognized())} sáng kiến được công nhận.")
         if spec.key in ("decision", "certificates"):
             if data.decision_no and data.decision_date:
-                notes.append(f"Quyết định số {data.decision_no}, ngày {data.decision_date:%d/%m/%Y}.")
+                notes.append(decision.decision_citation(data) + ".")
             else:
                 notes.append("⚠ Chưa có số/ngày quyết định: để trống để ghi tay.")
         if spec.key == "certificates" and data.graded:
