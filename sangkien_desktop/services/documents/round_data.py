@@ -387,15 +387,16 @@ class RoundData:
 
 
 def _author(a: Authorship) -> AuthorInfo:
+    """An author as written on this đơn (``Authorship`` snapshot), falling back to the person's record."""
     p = a.person
     return AuthorInfo(
         person_id=p.id,
         name=p.full_name,
         gender=p.gender or "",
         birth_date=p.birth_date,
-        unit_name=p.workplace or (p.unit.name if p.unit is not None else ""),
-        job_title=p.job_title or "",
-        qualification=p.qualification or "",
+        unit_name=a.workplace or p.workplace or (p.unit.name if p.unit is not None else ""),
+        job_title=a.job_title or p.job_title or "",
+        qualification=a.qualification or p.qualification or "",
         contribution=a.contribution,
     )
 
