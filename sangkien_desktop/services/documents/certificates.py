@@ -442,9 +442,9 @@ def _draw_static(c: Canvas, item: CertificateItem) -> None:
     _centered(c, NATIONAL_TITLE, right_cx, top, 12.5, bold=True)
     _centered(c, MOTTO, right_cx, top + 12.5 * 1.2 / mm, 13.5, bold=True)
     _rule(c, right_cx, top + 2 * 13 * 1.2 / mm + 1.2, stringWidth(MOTTO, font_name(bold=True), 13.5))
-    _centered(c, "GIẤY CHỨNG NHẬN SÁNG KIẾN", PAGE_W / 2, 44, 30, bold=True, color=RED)
+    _centered(c, "GIẤY CHỨNG NHẬN SÁNG KIẾN", PAGE_W / 2, 40, 30, bold=True, color=RED)
     council = item.council or "Hội đồng Sáng kiến"
-    _centered(c, f"{council} chứng nhận", PAGE_W / 2, 58.5, 15, italic=True)
+    _centered(c, f"{council} chứng nhận", PAGE_W / 2, 53.5, 15, italic=True)
 
 
 def _static_key(item: CertificateItem) -> str:
@@ -463,7 +463,7 @@ def _draw_certificate(
             forms.add(key)
         c.doForm(key)
         role = "Là đồng tác giả sáng kiến:" if item.co_authors else "Là tác giả sáng kiến:"
-        _centered(c, role, PAGE_W / 2, 97, 14, italic=True)
+        _centered(c, role, PAGE_W / 2, 88.5, 14, italic=True)
     for box in FIELDS:
         off = offsets.of(box.key) if preprinted else (0.0, 0.0)
         draw_field(c, box, field_tokens(item, box.key), off, preprinted)
