@@ -26,7 +26,8 @@ def register(reg: Registry) -> None:
     reg.group("export", "xuất văn bản (PDF, Word) và bảng tính Excel")
     for spec in catalog.CATALOG:
         formats = ", ".join("." + f for f in spec.formats)
-        p = reg.subcommand("export", spec.key, f"{spec.name} ({formats})", cmd_export)
+        short = spec.name[:1].lower() + spec.name[1:]
+        p = reg.subcommand("export", spec.key, f"{short} ({formats})", cmd_export)
         p.description = f"{spec.name}. {spec.description} Dạng tệp theo đuôi của TỆP: {formats}."
         p.set_defaults(doc_key=spec.key)
         p.add_argument("-o", "--output", required=True, metavar="TỆP", help=f"tệp kết quả ({formats})")
