@@ -67,6 +67,14 @@ def register(reg: Registry) -> None:
             )
         if "recipient" in spec.options:
             p.add_argument("--kinh-gui", dest="recipient", default="", metavar="NƠI", help="dòng «Kính gửi:»")
+        if "number" in spec.options:
+            p.add_argument("--so", dest="number", default="", metavar="SỐ", help="số văn bản in ở dòng «Số:»")
+            p.add_argument(
+                "--cap-so",
+                dest="issue_number",
+                action="store_true",
+                help="cấp số tiếp theo trong năm cho văn bản này (quyết định: ghi luôn vào đợt)",
+            )
         if spec.key == "person-history":
             p.add_argument("--from-year", dest="year_from", type=int, metavar="NĂM", help="từ năm")
 
@@ -162,6 +170,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             recipient=getattr(args, "recipient", ""),
             allocate=getattr(args, "allocate", True),
             year_from=getattr(args, "year_from", None),
+            number=getattr(args, "number", ""),
+            issue_number=getattr(args, "issue_number", False),
         )
         result = catalog.produce(db, spec.key, request, fmt, _progress)
     finally:

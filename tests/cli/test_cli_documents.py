@@ -8,9 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from sangkien_desktop.cli import main
 from sangkien_desktop.db.database import Database
+from sangkien_desktop.models import Round
 from sangkien_desktop.services.documents import catalog
 from tests.services.documents.conftest import docx_text, needs_pdftotext, pdf_text
 from tests.services.documents.grading import grade_demo
@@ -146,3 +148,38 @@ def test_offsets_cli(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", db_url, "certificates", "offsets", "--reset", "--json"]) == 0
     out = capsys.readouterr().out
     assert all(r["dx"] == 0 and r["dy"] == 0 for r in json.loads(out[out.index("[") :]))
+
+
+@needs_pdftotext
+def test_document_numbers(
+    graded_url: str, demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bb.pdf"
+    assert (
+        main(["--db", graded_url, "export", "minutes", "--round", "2026/1", "--so", "7", "-o", str(out)]) == 0
+    )
+    assert "Số: 07/BB-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    out = tmp_path / "ttr.pdf"
+    for expected in ("01", "02"):
+        assert (
+            main(
+                ["--db", graded_url, "export", "submission", "--round", "2026/1", "--cap-so", "-o", str(out)]
+            )
+            == 0
+        )
+        assert f"Đã cấp số {expected}" in capsys.readouterr().out
+        assert f"Số: {expected}/TTr-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    # a decision number is written into its round; a round that has one keeps it
+    out = tmp_path / "qd2.pdf"
+    assert (
+        main(["--db", graded_url, "export", "decision", "--round", "2026/2", "--cap-so", "-o", str(out)]) == 0
+    )
+    assert "ghi vào Đợt 2 năm 2026" in capsys.readouterr().out
+    assert "Số: 01/QĐ-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    with demo_db.reading() as session:
+        assert session.scalar(select(Round.decision_no).where(Round.number == 2)) == "1"
+    assert (
+        main(["--db", graded_url, "export", "decision", "--round", "2026/1", "--cap-so", "-o", str(out)]) == 0
+    )
+    assert "đã có số quyết định 15" in capsys.readouterr().out
+    assert "Số: 15/QĐ-HĐSK" in pdf_text(out.read_bytes(), tmp_path)

@@ -217,3 +217,15 @@ def test_year_tab_draws_the_figures(qtbot: QtBot, page: DocumentsPage) -> None:
     assert page.chart_fields.categories and page.chart_types.categories
     image = page.grab()
     assert not image.isNull()
+
+
+def test_issue_number_button(qtbot: QtBot, page: DocumentsPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    page.select_document("minutes")
+    assert page.number_edit.isVisible() and page.number_edit.text() == ""
+    page.issue_button.click()
+    assert page.number_edit.text() == "1"
+    assert "Đã cấp số 01" in page.status.text()
+    assert page.request().number == "1"
+    page.select_document("score-summary")
+    assert not page.number_edit.isVisible()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from ...db.database import Database
 from ...domain.errors import NotFoundError, ValidationError
+from ...models import Round
+from .. import audit, guards, numbering
 from .. import settings as settings_service
 from ..rounds import find_round
 from . import (
@@ -48,6 +50,10 @@ class DocRequest:
     recipient: str = ""  # tờ trình: "Kính gửi"
     allocate: bool = True  # certificates: number the authors still without a register number first
     year_from: int | None = None  # person history: first year
+    number: str = (
+        ""  # minutes, tờ trình, quyết định, báo cáo: the number to print ("" = from the round/blank)
+    )
+    issue_number: bool = False  # take the next number of the year's series first (services.numbering)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,49 @@ def _bad_format(spec: DocumentSpec, fmt: str) -> ValidationError:
     )
 
 
+NUMBER_KINDS = {"minutes": "BB", "submission": "TTR", "decision": "QD", "year-report": "BC"}
+"""Documents that carry a number of their own, and their series in ``services.numbering``."""
+
+
+def issue_number(db: Database, key: str, year: int, round_id: int | None = None) -> tuple[str, str]:
+    """Take the next number of the document's series for ``year`` (one transaction, audited) and return
+    (number, message). A decision's number is also written into its round (``Round.decision_no``) when the
+    round has none, so certificates and lists cite it; a round that already has one keeps it."""
+    kind = NUMBER_KINDS[key]
+    spec = get(key)
+    with db.session() as session:
+        if key == "decision":
+            if round_id is None:
+                raise ValidationError("Hãy chọn đợt của quyết định.")
+            rnd = session.get(Round, round_id)
+            if rnd is not None and rnd.decision_no:
+                return (
+                    rnd.decision_no,
+                    f"{rnd.label} đã có số quyết định {rnd.decision_no}: không cấp số mới.",
+                )
+            rnd = guards.editable_round(session, round_id, "số quyết định")
+            number = numbering.allocate(session, year, kind, f"{spec.name} {rnd.label}")
+            audit.record(
+                session, "update", "round", rnd.id, f"Ghi số quyết định {number:02d} vào {rnd.label}",
+                {"decision_no": rnd.decision_no}, {"decision_no": str(number)},
+            )  # fmt: skip
+            rnd.decision_no = str(number)
+            return str(number), f"Đã cấp số quyết định {number:02d} (năm {year}) và ghi vào {rnd.label}."
+        number = numbering.allocate(session, year, kind, spec.name)
+    return str(number), f"Đã cấp số {number:02d} cho {spec.name.lower()} (năm {year})."
+
+
+def _number(
+    db: Database, req: DocRequest, key: str, year: int, round_id: int | None
+) -> tuple[str, list[str]]:
+    if req.number.strip():
+        return req.number.strip(), []
+    if not req.issue_number:
+        return "", []
+    number, message = issue_number(db, key, year, round_id)
+    return number, [message]
+
+
 # producers ------------------------------------------------------------------------------------------
 def _score_sheets(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     data = _round(db, req)
@@ -135,22 +184,27 @@ def _graded_note(data: RoundData) -> tuple[str, ...]:
 
 def _minutes(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     data = _round(db, req)
-    out = minutes.minutes_pdf(data) if fmt == "pdf" else minutes.minutes_docx(data)
-    return DocResult(out, fmt, _graded_note(data))
+    number, notes = _number(db, req, "minutes", data.year, data.id)
+    out = minutes.minutes_pdf(data, number) if fmt == "pdf" else minutes.minutes_docx(data, number)
+    return DocResult(out, fmt, (*notes, *_graded_note(data)))
 
 
 def _submission(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     data = _round(db, req)
+    number, notes = _number(db, req, "submission", data.year, data.id)
     fn = decision.submission_pdf if fmt == "pdf" else decision.submission_docx
-    return DocResult(fn(data, req.recipient or None), fmt, _graded_note(data))
+    return DocResult(fn(data, req.recipient or None, number), fmt, (*notes, *_graded_note(data)))
 
 
 def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     data = _round(db, req)
-    notes = list(_graded_note(data))
-    if not data.decision_no or not data.decision_date:
-        notes.append("Đợt chưa có số/ngày quyết định: để trống để ghi tay.")
-    out = decision.decision_pdf(data) if fmt == "pdf" else decision.decision_docx(data)
+    number, notes = _number(db, req, "decision", data.year, data.id)
+    if notes:
+        data = _round(db, req)  # the round may now carry the new number
+    notes += list(_graded_note(data))
+    if not (number or data.decision_no) or not data.decision_date:
+        notes.append("Đợt chưa có số hoặc ngày quyết định: phần còn thiếu để trống để ghi tay.")
+    out = decision.decision_pdf(data, number) if fmt == "pdf" else decision.decision_docx(data, number)
     return DocResult(out, fmt, tuple(notes))
 
 
@@ -207,8 +261,13 @@ def _year_report(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None)
     with db.reading() as session:
         data = load_year(session, year)
         records = person_history(session, year_to=year)
-    out = year_report.year_report_pdf(data) if fmt == "pdf" else year_report.year_report_xlsx(data, records)
-    return DocResult(out, fmt)
+    notes: list[str] = []
+    if fmt == "pdf":
+        number, notes = _number(db, req, "year-report", year, None)
+        out = year_report.year_report_pdf(data, number)
+    else:
+        out = year_report.year_report_xlsx(data, records)
+    return DocResult(out, fmt, tuple(notes))
 
 
 def _person_history(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
@@ -234,16 +293,16 @@ CATALOG: tuple[DocumentSpec, ...] = (
         "Hồ sơ × thành viên, điểm bình quân, xếp hạng, xếp loại, tiền thưởng, biểu quyết.", "bang-tong-hop-diem",
     ),
     DocumentSpec(
-        "minutes", "Biên bản họp Hội đồng", ("pdf", "docx"), ROUND, _minutes, (),
+        "minutes", "Biên bản họp Hội đồng", ("pdf", "docx"), ROUND, _minutes, ("number",),
         "Thời gian, thành phần, số thành viên có mặt, kết quả chấm và biểu quyết, kết luận. Bản Word để sửa "
         "trước khi ký.", "bien-ban-hop-hoi-dong",
     ),
     DocumentSpec(
-        "submission", "Tờ trình đề nghị công nhận", ("pdf", "docx"), ROUND, _submission, ("recipient",),
+        "submission", "Tờ trình đề nghị công nhận", ("pdf", "docx"), ROUND, _submission, ("recipient", "number"),
         "Tờ trình của Hội đồng kèm danh sách sáng kiến đề nghị công nhận.", "to-trinh-de-nghi-cong-nhan",
     ),
     DocumentSpec(
-        "decision", "Quyết định công nhận sáng kiến", ("pdf", "docx"), ROUND, _decision, (),
+        "decision", "Quyết định công nhận sáng kiến", ("pdf", "docx"), ROUND, _decision, ("number",),
         "Quyết định công nhận kèm danh sách theo xếp loại (tác giả, đơn vị, tiền thưởng).",
         "quyet-dinh-cong-nhan",
     ),
@@ -267,7 +326,7 @@ CATALOG: tuple[DocumentSpec, ...] = (
         "góp, điểm, xếp loại, quyết định, số giấy chứng nhận.", "danh-sach-gui-so-khcn",
     ),
     DocumentSpec(
-        "year-report", "Số liệu báo cáo tổng kết năm", ("xlsx", "pdf"), YEAR, _year_report, (),
+        "year-report", "Số liệu báo cáo tổng kết năm", ("xlsx", "pdf"), YEAR, _year_report, ("number",),
         "Nhận / hợp lệ / công nhận theo đợt, loại đơn vị, lĩnh vực, xếp loại; tiền thưởng; cá nhân theo năm.",
         "so-lieu-tong-ket",
     ),

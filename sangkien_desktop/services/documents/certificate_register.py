@@ -11,7 +11,6 @@ certificate when its initiative is recognized again.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from ...db.database import Database
 from ...models import Certificate, Dossier, NumberSeries
 from ...models.base import now
 from .. import audit, guards
-from ..docspec import Column, HeaderInfo
+from ..docspec import Column
 from ..pdf import build_pdf, column_table, frame_width, header_block, title_block
 from ..xlsx import (
     new_workbook,
@@ -35,6 +34,7 @@ from ..xlsx import (
     write_title_block,
 )
 from ..xlsx.layout import table_formats
+from .common import header
 from .decision import decision_citation
 from .round_data import CertificateInfo, RoundData, certificate_info, load_round
 
@@ -248,7 +248,7 @@ def register_xlsx(rows: list[RegisterRow], settings: dict[str, str], year: int) 
     widths = [w for _, w in REGISTER_COLUMNS]
     wb, ws = new_workbook(f"Sổ GCN {year}")
     set_column_widths(ws, widths)
-    info = dataclasses.replace(HeaderInfo.from_settings(settings, suffix="", year=year), show_number=False)
+    info = header(settings, None, year=year)
     row = write_title_block(ws, info, f"SỔ CẤP GIẤY CHỨNG NHẬN SÁNG KIẾN NĂM {year}", None, len(widths))
     top = row
     row = write_table_header(ws, row, [Column(t) for t, _ in REGISTER_COLUMNS], font_size=11)
@@ -281,7 +281,7 @@ def register_xlsx(rows: list[RegisterRow], settings: dict[str, str], year: int) 
 
 
 def register_pdf(rows: list[RegisterRow], settings: dict[str, str], year: int) -> bytes:
-    info = dataclasses.replace(HeaderInfo.from_settings(settings, suffix="", year=year), show_number=False)
+    info = header(settings, None, year=year)
     columns = [
         Column("Số vào sổ", 5.5, center=True),
         Column("Ngày cấp", 5.5, center=True),

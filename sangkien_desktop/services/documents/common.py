@@ -7,6 +7,8 @@ Settings keys are declared in ``domain.settings_schema``; the header block itsel
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import re
 import tempfile
@@ -17,6 +19,8 @@ from pathlib import Path
 from ...domain.errors import SangKienError
 from ...domain.money import format_decimal_vn, money_phrase
 from ...domain.text import fold_words, nfc, one_line
+from .. import letterhead
+from ..docspec import HeaderInfo
 from ..pdf.nd30 import Signer
 
 __all__ = [
@@ -24,7 +28,9 @@ __all__ = [
     "body_in_sentence",
     "chair_signer",
     "council_title",
+    "filing_line",
     "head_signer",
+    "header",
     "money_text",
     "score_text",
     "secretary_signer",
@@ -50,39 +56,43 @@ def score_text(value: Decimal | None, places: int = 2) -> str:
     return "" if value is None else format_decimal_vn(value, places)
 
 
-def _setting(settings: Mapping[str, str], key: str) -> str:
-    return one_line(settings.get(key, ""))
+def header(
+    settings: Mapping[str, str],
+    suffix_key: str | None,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    year: int | None = None,
+) -> HeaderInfo:
+    """The NĐ 30 header from the settings (``services.letterhead``): ``suffix_key`` names the ký hiệu
+    setting ("suffix_minutes" …); None gives a form without a "Số:" line (score sheets, tables)."""
+    if suffix_key is None:
+        info = letterhead.header_from(settings, "suffix_report", None, date, year=year)
+        return dataclasses.replace(info, show_number=False)
+    return letterhead.header_from(settings, suffix_key, number, date, year=year)
 
 
 def chair_signer(settings: Mapping[str, str], note: str = "") -> Signer:
     """ "TM. HỘI ĐỒNG / CHỦ TỊCH / <name>" from the settings."""
-    return Signer(
-        title=_setting(settings, "chair_title") or "CHỦ TỊCH",
-        name=_setting(settings, "chair_name"),
-        authority=_setting(settings, "chair_authority"),
-        note=note,
-    )
+    return letterhead.signer_from(settings, "chair", note=note)
 
 
 def secretary_signer(settings: Mapping[str, str], note: str = "") -> Signer:
-    return Signer(
-        title=_setting(settings, "secretary_title") or "THƯ KÝ",
-        name=_setting(settings, "secretary_name"),
-        note=note,
-    )
+    return letterhead.signer_from(settings, "secretary", note=note)
 
 
 def head_signer(settings: Mapping[str, str]) -> Signer:
-    return Signer(
-        title=_setting(settings, "head_title") or "CHỦ TỊCH",
-        name=_setting(settings, "head_name"),
-        authority=_setting(settings, "head_authority"),
-    )
+    return letterhead.signer_from(settings, "head")
+
+
+def filing_line(settings: Mapping[str, str]) -> str:
+    """ "Lưu: VT, <cơ quan thường trực>": the last "Nơi nhận" line."""
+    return letterhead.filing_line(settings)
 
 
 def council_title(settings: Mapping[str, str]) -> str:
     """The council's name as written in a sentence: "Hội đồng Sáng kiến phường Tam Điệp"."""
-    return _setting(settings, "council_name") or "Hội đồng Sáng kiến"
+    return one_line(settings.get("council_name", "")) or "Hội đồng Sáng kiến"
 
 
 _ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "HĐSK", "KH&CN", "GD&ĐT", "TP", "TP.", "TW", "BCH", "QS", "CA"}

@@ -30,7 +30,7 @@ from .blocks import (
     render_docx,
     render_pdf,
 )
-from .common import body_in_sentence, chair_signer, council_title, money_text, score_text
+from .common import body_in_sentence, chair_signer, council_title, filing_line, header, money_text, score_text
 from .minutes import conclusion_parts, round_phrase
 from .round_data import DossierInfo, RoundData
 
@@ -171,13 +171,11 @@ def _results_sentence(data: RoundData) -> str:
 
 
 # tờ trình -------------------------------------------------------------------------------------------
-def submission_blocks(data: RoundData, recipient: str | None = None) -> list[Block]:
+def submission_blocks(data: RoundData, recipient: str | None = None, number: str = "") -> list[Block]:
     s = data.settings
     council = council_title(s)
     recipient = (recipient or "").strip() or default_recipient(s)
-    info = HeaderInfo.from_settings(
-        s, suffix=s.get("suffix_submission", ""), number=None, date=None, year=data.year
-    )
+    info = header(s, "suffix_submission", number=number or None, year=data.year)
     recognized = data.recognized()
     considered = data.considered()
     meeting = long_date(data.meeting_on) if data.meeting_on else f"ngày ……  tháng …… năm {data.year}"
@@ -205,36 +203,36 @@ def submission_blocks(data: RoundData, recipient: str | None = None) -> list[Blo
             )
         ),
         Text(f"Kính trình {recipient} xem xét, quyết định./."),
-        Closing(chair_signer(s), ("Như trên", "Lưu: VT, HĐSK")),
+        Closing(chair_signer(s), ("Như trên", filing_line(s))),
         NewSection(landscape=True),
         *_list_title(
             data,
             f"Danh sách sáng kiến đề nghị công nhận {round_phrase(data)}",
-            f"(Kèm theo Tờ trình số{BLANK}/{s.get('suffix_submission', '')} ngày{BLANK}tháng{BLANK}năm "
-            f"{data.year} của {council})",
+            f"(Kèm theo Tờ trình số {info.number_text.removeprefix('Số:').strip() or BLANK} "
+            f"ngày{BLANK}tháng{BLANK}năm {data.year} của {council})",
         ),
     ]
     return blocks
 
 
-def submission_pdf(data: RoundData, recipient: str | None = None) -> bytes:
-    return render_pdf(
-        submission_blocks(data, recipient), title=f"Tờ trình đề nghị công nhận sáng kiến — {data.label}"
-    )
+def submission_pdf(data: RoundData, recipient: str | None = None, number: str = "") -> bytes:
+    title = f"Tờ trình đề nghị công nhận sáng kiến — {data.label}"
+    return render_pdf(submission_blocks(data, recipient, number), title=title)
 
 
-def submission_docx(data: RoundData, recipient: str | None = None) -> bytes:
-    return render_docx(
-        submission_blocks(data, recipient), title=f"Tờ trình đề nghị công nhận sáng kiến — {data.label}"
-    )
+def submission_docx(data: RoundData, recipient: str | None = None, number: str = "") -> bytes:
+    title = f"Tờ trình đề nghị công nhận sáng kiến — {data.label}"
+    return render_docx(submission_blocks(data, recipient, number), title=title)
 
 
 # quyết định -----------------------------------------------------------------------------------------
-def decision_blocks(data: RoundData) -> list[Block]:
+def decision_blocks(data: RoundData, number: str = "") -> list[Block]:
     s = data.settings
     council = council_title(s)
-    number, suffix = decision_number(data)
-    info = HeaderInfo.from_settings(s, suffix=suffix, number=number, date=data.decision_date, year=data.year)
+    own, suffix = decision_number(data)
+    info = HeaderInfo.from_settings(
+        s, suffix=suffix, number=number or own, date=data.decision_date, year=data.year
+    )
     signer = chair_signer(s)
     authority = upper_vn(f"{(s.get('chair_title') or 'Chủ tịch').strip()} {council}")
     recognized = data.recognized()
@@ -295,7 +293,7 @@ def decision_blocks(data: RoundData) -> list[Block]:
             (
                 f"Như Điều {last}",
                 f"{default_recipient(s)} (để b/c)",
-                "Lưu: VT, HĐSK",
+                filing_line(s),
             ),
         ),
         NewSection(landscape=True),
@@ -309,9 +307,9 @@ def decision_blocks(data: RoundData) -> list[Block]:
     return blocks
 
 
-def decision_pdf(data: RoundData) -> bytes:
-    return render_pdf(decision_blocks(data), title=f"Quyết định công nhận sáng kiến — {data.label}")
+def decision_pdf(data: RoundData, number: str = "") -> bytes:
+    return render_pdf(decision_blocks(data, number), title=f"Quyết định công nhận sáng kiến — {data.label}")
 
 
-def decision_docx(data: RoundData) -> bytes:
-    return render_docx(decision_blocks(data), title=f"Quyết định công nhận sáng kiến — {data.label}")
+def decision_docx(data: RoundData, number: str = "") -> bytes:
+    return render_docx(decision_blocks(data, number), title=f"Quyết định công nhận sáng kiến — {data.label}")

@@ -8,7 +8,6 @@ it printable as it is.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,7 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-from ..docspec import Column, HeaderInfo
+from ..docspec import Column
 from ..xlsx import (
     new_workbook,
     set_column_widths,
@@ -28,7 +27,7 @@ from ..xlsx import (
     write_title_block,
 )
 from ..xlsx.layout import table_formats
-from .common import chair_signer, council_title
+from .common import chair_signer, council_title, header
 from .decision import decision_number, percent
 from .year_data import YearData
 
@@ -105,9 +104,7 @@ def dost_xlsx(year: YearData) -> bytes:
     ncols = len(widths)
     wb, ws = new_workbook(SHEET)
     set_column_widths(ws, widths)
-    info = dataclasses.replace(
-        HeaderInfo.from_settings(settings, suffix="", year=year.year), show_number=False
-    )
+    info = header(settings, None, year=year.year)
     scope = year.rounds[0].label if len(year.rounds) == 1 and year.rounds[0].number else f"năm {year.year}"
     row = write_title_block(
         ws,

@@ -8,10 +8,10 @@ dotted blanks to fill in by hand or in Word.
 from __future__ import annotations
 
 from ...domain.vndate import long_date
-from ..docspec import Column, HeaderInfo
+from ..docspec import Column
 from ..pdf import Run, Signer
 from .blocks import Block, Gap, Header, Signatures, TableBlock, Text, Title, render_docx, render_pdf
-from .common import council_title, money_text, score_text
+from .common import council_title, header, money_text, score_text
 from .round_data import RoundData
 
 __all__ = ["minutes_blocks", "minutes_docx", "minutes_pdf"]
@@ -71,12 +71,10 @@ def conclusion_parts(data: RoundData) -> list[str]:
     return parts
 
 
-def minutes_blocks(data: RoundData) -> list[Block]:
+def minutes_blocks(data: RoundData, number: str = "") -> list[Block]:
     s = data.settings
     council = council_title(s)
-    info = HeaderInfo.from_settings(
-        s, suffix=s.get("suffix_minutes", ""), number=None, date=data.meeting_on, year=data.year
-    )
+    info = header(s, "suffix_minutes", number=number or None, date=data.meeting_on, year=data.year)
     members = data.active_members
     present = data.present_count()
     quorum = data.quorum_needed()
@@ -204,9 +202,9 @@ def _title(data: RoundData) -> str:
     return f"Biên bản họp Hội đồng — {data.label}"
 
 
-def minutes_pdf(data: RoundData) -> bytes:
-    return render_pdf(minutes_blocks(data), title=_title(data))
+def minutes_pdf(data: RoundData, number: str = "") -> bytes:
+    return render_pdf(minutes_blocks(data, number), title=_title(data))
 
 
-def minutes_docx(data: RoundData) -> bytes:
-    return render_docx(minutes_blocks(data), title=_title(data))
+def minutes_docx(data: RoundData, number: str = "") -> bytes:
+    return render_docx(minutes_blocks(data, number), title=_title(data))

@@ -11,7 +11,6 @@ typing it in.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from decimal import Decimal
 
@@ -50,6 +49,7 @@ from ..xlsx import (
     write_table_header,
     write_title_block,
 )
+from .common import header
 from .round_data import DossierInfo, MemberInfo, RoundData
 
 __all__ = [
@@ -90,8 +90,7 @@ def _points(value: Decimal) -> str:
 
 
 def _header(data: RoundData) -> HeaderInfo:
-    info = HeaderInfo.from_settings(data.settings, suffix="", date=data.meeting_on, year=data.year)
-    return dataclasses.replace(info, show_number=False)
+    return header(data.settings, None, date=data.meeting_on, year=data.year)
 
 
 def _members(data: RoundData, member_id: int | None) -> list[MemberInfo]:

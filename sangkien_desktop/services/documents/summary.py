@@ -32,7 +32,7 @@ from ..xlsx import (
     write_title_block,
 )
 from ..xlsx.layout import table_formats
-from .common import chair_signer, money_text, score_text, secretary_signer
+from .common import chair_signer, header, money_text, score_text, secretary_signer
 from .round_data import DossierInfo, RoundData
 
 __all__ = ["SummaryRow", "summary_pdf", "summary_rows", "summary_xlsx"]
@@ -137,8 +137,7 @@ def _notes(data: RoundData, rows: Sequence[SummaryRow]) -> list[str]:
 
 
 def _header(data: RoundData) -> HeaderInfo:
-    info = HeaderInfo.from_settings(data.settings, suffix="", date=data.meeting_on, year=data.year)
-    return dataclasses.replace(info, show_number=False)
+    return header(data.settings, None, date=data.meeting_on, year=data.year)
 
 
 def _cells(data: RoundData, n: int, r: SummaryRow) -> list[str]:

@@ -7,7 +7,6 @@ The same :class:`YearFigures` feed the charts of the In ấn & Xuất page, the 
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from ...domain.money import format_money
 from ...domain.text import sort_key
-from ..docspec import Column, HeaderInfo
+from ..docspec import Column
 from ..pdf import (
     build_pdf,
     closing_block,
@@ -41,7 +40,7 @@ from ..xlsx import (
     write_title_block,
 )
 from ..xlsx.layout import table_formats
-from .common import chair_signer, council_title, money_text
+from .common import chair_signer, council_title, filing_line, header, money_text
 from .round_data import DossierInfo, RoundData
 from .year_data import PersonRecord, YearData
 
@@ -194,9 +193,7 @@ def _sheet_header(
     ws: Worksheet, fig: YearFigures, settings: dict[str, str], title: str, widths: list[float]
 ) -> int:
     set_column_widths(ws, widths)
-    info = dataclasses.replace(
-        HeaderInfo.from_settings(settings, suffix="", year=fig.year), show_number=False
-    )
+    info = header(settings, None, year=fig.year)
     return write_title_block(ws, info, title, f"Năm {fig.year} — {fig.council}", len(widths))
 
 
@@ -318,9 +315,7 @@ def _person_sheets(
 ) -> None:
     widths = [w for _, w in PERSON_COLUMNS]
     set_column_widths(ws, widths)
-    info = dataclasses.replace(
-        HeaderInfo.from_settings(settings, suffix="", year=fig_year), show_number=False
-    )
+    info = header(settings, None, year=fig_year)
     years = sorted({r.year for r in records})
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else str(fig_year))
     row = write_title_block(
@@ -487,13 +482,11 @@ def _pdf_count_table(
     return column_table(columns, body, frame_width(), font_size=10.5)  # type: ignore[arg-type]
 
 
-def year_report_pdf(year: YearData) -> bytes:
+def year_report_pdf(year: YearData, number: str = "") -> bytes:
     fig = year_figures(year)
     st = get_styles()
     settings = year.settings
-    info = dataclasses.replace(
-        HeaderInfo.from_settings(settings, suffix="", year=fig.year), show_number=False
-    )
+    info = header(settings, "suffix_report", number=number or None, year=fig.year)
     t = fig.total
     story: list[Flowable] = [
         header_block(info),
@@ -540,7 +533,7 @@ def year_report_pdf(year: YearData) -> bytes:
         para("4. Theo lĩnh vực", st.body_left),
         _pdf_count_table(fig, "Lĩnh vực", fig.fields),
         Spacer(1, 8),
-        closing_block(chair_signer(settings), ["Lưu: VT, HĐSK"]),
+        closing_block(chair_signer(settings), [filing_line(settings)]),
     ]
     return build_pdf(story, title=f"Số liệu tổng kết công tác sáng kiến năm {fig.year}")
 
@@ -549,7 +542,7 @@ def person_history_pdf(
     records: Sequence[PersonRecord], settings: dict[str, str], year: int, council: str
 ) -> bytes:
     st = get_styles()
-    info = dataclasses.replace(HeaderInfo.from_settings(settings, suffix="", year=year), show_number=False)
+    info = header(settings, None, year=year)
     years = sorted({r.year for r in records})
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else str(year))
     columns = [

@@ -138,6 +138,25 @@ class DocumentsPage(Page):
         self.recipient.setObjectName("recipient")
         self.recipient.setPlaceholderText("để trống: Chủ tịch UBND … theo cài đặt")
         form.addRow("Kính gửi:", self.recipient)
+        number_row = QHBoxLayout()
+        number_row.setContentsMargins(0, 0, 0, 0)
+        self.number_edit = QLineEdit()
+        self.number_edit.setObjectName("number_edit")
+        self.number_edit.setMaximumWidth(120)
+        self.number_edit.setPlaceholderText("để trống")
+        self.number_edit.setToolTip("Số in ở dòng «Số: …/…»; để trống để văn thư ghi tay")
+        self.issue_button = QPushButton("Cấp số tiếp theo")
+        self.issue_button.setObjectName("issue_number_button")
+        self.issue_button.setToolTip(
+            "Lấy số tiếp theo trong năm của loại văn bản này (số đã cấp không dùng lại)"
+        )
+        self.issue_button.clicked.connect(self.issue_number)
+        number_row.addWidget(self.number_edit)
+        number_row.addWidget(self.issue_button)
+        number_row.addStretch(1)
+        self.number_widget = QWidget()
+        self.number_widget.setLayout(number_row)
+        form.addRow("Số văn bản:", self.number_widget)
         self.from_year = QSpinBox()
         self.from_year.setObjectName("from_year")
         self.from_year.setRange(1990, 2100)
@@ -154,6 +173,7 @@ class DocumentsPage(Page):
             "dossier": self.dossier_combo,
             "preprinted": self.preprinted_widget,
             "recipient": self.recipient,
+            "number": self.number_widget,
             "from_year": self.from_year,
         }
         self.form = form
@@ -276,6 +296,8 @@ class DocumentsPage(Page):
         self._show_row("dossier", "dossier" in spec.options)
         self._show_row("preprinted", "preprinted" in spec.options)
         self._show_row("recipient", "recipient" in spec.options)
+        self._show_row("number", "number" in spec.options)
+        self.number_edit.clear()
         self._show_row("from_year", spec.key == "person-history")
         self.format_combo.clear()
         for fmt in spec.formats:
@@ -403,6 +425,7 @@ class DocumentsPage(Page):
             preprinted=self.preprinted.isChecked() and "preprinted" in spec.options,
             recipient=self.recipient.text().strip() if "recipient" in spec.options else "",
             year_from=self.from_year.value() if self.from_year.value() > self.from_year.minimum() else None,
+            number=self.number_edit.text().strip() if "number" in spec.options else "",
         )
 
     def _label(self) -> str:
@@ -568,6 +591,27 @@ class DocumentsPage(Page):
         self.status.setText(report.summary())
         self.ctx.notify("scores")
         self.refresh()
+
+    def issue_number(self) -> None:
+        spec = self.spec
+        info = self.ctx.round
+        year = self.year_combo.currentData() if spec.scope == catalog.YEAR else (info.year if info else None)
+        if year is None:
+            return
+        what = "quyết định (số sẽ được ghi vào đợt)" if spec.key == "decision" else spec.name.lower()
+        if not messages.confirm(
+            self, f"Cấp số tiếp theo của năm {year} cho {what}? Số đã cấp không dùng lại."
+        ):
+            return
+        with messages.reporting_errors(self):
+            number, message = catalog.issue_number(
+                self.ctx.db, spec.key, year, info.id if info and spec.scope == catalog.ROUND else None
+            )
+            self.number_edit.setText(number)
+            self.status.setText(message)
+            self.ctx.notify("rounds" if spec.key == "decision" else "settings")
+            if spec.key == "decision":
+                self.refresh()
 
     def edit_offsets(self) -> None:
         dialog = CertificateOffsetsDialog(self.ctx.db, self)

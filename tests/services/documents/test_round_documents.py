@@ -100,7 +100,7 @@ def test_submission(round1: RoundData, tmp_path: Path) -> None:
     text = pdf_text(decision.submission_pdf(round1), tmp_path)
     assert "TỜ TRÌNH" in text
     assert "Kính gửi: Chủ tịch UBND phường Tam Điệp." in text
-    assert "Số: /TTr-HĐSK" in text.replace("  ", " ")
+    assert "Số:" in text and "/TTr-HĐSK" in text
     custom = pdf_text(
         decision.submission_pdf(round1, "Chủ tịch Hội đồng Thi đua - Khen thưởng phường"), tmp_path
     )
@@ -130,5 +130,5 @@ def test_ungraded_round_still_renders(demo_db: Database, tmp_path: Path) -> None
     assert "Chưa áp dụng xếp loại" in pdf_text(summary.summary_pdf(data), tmp_path)
     assert "chưa áp dụng xếp loại" in pdf_text(minutes.minutes_pdf(data), tmp_path)
     text = pdf_text(decision.decision_pdf(data), tmp_path)
-    assert "Số: /QĐ-HĐSK" in text.replace("  ", " ") or "Số:" in text
+    assert "Số:" in text and "/QĐ-HĐSK" in text
     assert "Chưa có sáng kiến nào được công nhận" in text
