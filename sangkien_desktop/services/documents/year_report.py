@@ -458,7 +458,12 @@ def _pdf_count_table(
         Column("Công nhận", 4.2, numeric=True),
         Column("Tỷ lệ (%)", 3.6, numeric=True),
         *[
-            Column(label.removeprefix("Loại "), 3, numeric=True, group="Trong đó")
+            Column(
+                label.removeprefix("Loại "),
+                3 if label.startswith("Loại ") else 5.2,
+                numeric=True,
+                group="Trong đó",
+            )
             for _, label in fig.grade_codes
         ],
         Column("Tiền thưởng (đồng)", 6.5, numeric=True),
