@@ -12,6 +12,7 @@ until the scoring service of the council/grading area is available to call inste
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,9 +27,11 @@ from ...db.database import Database
 from ...domain.errors import Issue, ValidationError
 from ...domain.text import fold_key, nfc
 from ...models import Assignment, CouncilMember, Criterion, Dossier, Round, Score
-from .. import audit, guards, safe_files
+from .. import audit, guards, safe_files, scoring
 from ..xlsx import read_decimal
 from .score_sheets import CODE_HEADER, SHEET_CODE_LABEL, parse_sheet_code
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ImportReport",
@@ -277,55 +280,27 @@ def read_score_file(session: Session, path: Path) -> tuple[list[SheetScores], li
 def write_member_scores(
     session: Session, round_id: int, member_id: int, scores: dict[int, dict[int, Decimal]], source: str
 ) -> tuple[int, int]:
-    """Write one member's scores (dossier → criterion → points) in the caller's transaction.
+    """Write one member's scores (dossier → criterion → points) in the caller's transaction, through the
+    scoring service (round status, assignment, range checks and the audit entry are its job).
 
-    Returns (created or changed values, unchanged values). Each changed dossier is logged with its old
-    and new points. A changed value clears the second typing (``check_points``) of double entry.
+    Returns (created or changed values, unchanged values).
     """
-    rnd = guards.editable_round(session, round_id, "điểm")
-    member = session.get(CouncilMember, member_id)
-    assert member is not None
-    written = unchanged = 0
+    guards.editable_round(session, round_id, "điểm")
     existing = {
-        (s.dossier_id, s.criterion_id): s
+        (s.dossier_id, s.criterion_id): s.points
         for s in session.scalars(
             select(Score).where(Score.member_id == member_id, Score.dossier_id.in_(list(scores)))
         )
     }
+    written = unchanged = 0
     for dossier_id, values in scores.items():
-        old: dict[str, Any] = {}
-        new: dict[str, Any] = {}
         for criterion_id, points in values.items():
-            row = existing.get((dossier_id, criterion_id))
-            if row is None:
-                session.add(
-                    Score(
-                        dossier_id=dossier_id, member_id=member_id, criterion_id=criterion_id, points=points
-                    )
-                )
-                new[str(criterion_id)] = points
-                written += 1
-            elif row.points != points:
-                old[str(criterion_id)] = row.points
-                new[str(criterion_id)] = points
-                row.points = points
-                row.check_points = None
-                written += 1
-            else:
+            if existing.get((dossier_id, criterion_id)) == points:
                 unchanged += 1
-        if new:
-            dossier = session.get(Dossier, dossier_id)
-            audit.record(
-                session,
-                "update" if old else "create",
-                "score",
-                f"{dossier_id}:{member_id}",
-                f"Nhập điểm từ tệp {source}: hồ sơ {dossier.code if dossier else dossier_id}, "
-                f"thành viên {member.person.full_name} ({rnd.label})",
-                old or None,
-                new,
-            )
-    session.flush()
+            else:
+                written += 1
+        scoring.set_scores(session, round_id, member_id, dossier_id, dict(values))
+    log.info("scores of member %s imported from %s", member_id, source)
     return written, unchanged
 
 
