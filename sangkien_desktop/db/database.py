@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .. import paths
 from ..domain.errors import DatabaseError
 from .engine import describe, make_engine, resolve_url, sqlite_path
 from .migrate import MigrationReport, upgrade_database
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -34,11 +37,21 @@ class Database:
         *,
         migrate: bool = True,
         backup_dir: Path | None = None,
+        before_migrate: Callable[[Database], object] | None = None,
     ) -> Database:
-        """Open (and create or upgrade) the database named by ``--db``, ``SANGKIEN_DB_URL`` or the default."""
+        """Open (and create or upgrade) the database named by ``--db``, ``SANGKIEN_DB_URL`` or the default.
+
+        ``before_migrate`` runs on the opened database before any migration (the GUI's start-up backup);
+        its errors are logged, never raised.
+        """
         url = db if isinstance(db, URL) else resolve_url(db)
         engine = make_engine(url)
         database = cls(engine)
+        if before_migrate is not None:
+            try:
+                before_migrate(database)
+            except Exception:
+                log.exception("before_migrate hook failed on %s", describe(url))
         if migrate:
             try:
                 database.migration = upgrade_database(
