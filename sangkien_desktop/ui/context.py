@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..db.database import Database
 from ..services import rounds as rounds_service
@@ -26,6 +29,14 @@ class AppContext(QObject):
         self.db = db
         self.round: RoundInfo | None = None
         self.rounds: list[RoundInfo] = []
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(100)
+
+    def push_undo(self, text: str, undo: Callable[[], None], redo: Callable[[], None], area: str) -> None:
+        """Record a change that was just made (``redo`` is not run now) so Ctrl+Z can take it back.
+
+        ``undo``/``redo`` call services; ``area`` is announced through ``dataChanged`` after each step."""
+        self.undo_stack.push(_ServiceCommand(self, text, undo, redo, area))
 
     @property
     def round_id(self) -> int | None:
@@ -59,3 +70,36 @@ class AppContext(QObject):
 
     def _last_round_key(self) -> str:
         return "last_round/" + self.db.description.replace("/", "|").replace("\\", "|")
+
+
+class _ServiceCommand(QUndoCommand):
+    def __init__(
+        self, ctx: AppContext, text: str, undo: Callable[[], None], redo: Callable[[], None], area: str
+    ) -> None:
+        super().__init__(text)
+        self._ctx = ctx
+        self._undo = undo
+        self._redo = redo
+        self._area = area
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the change was already made when the command was pushed
+            self._first = False
+            return
+        self._run(self._redo)
+
+    def undo(self) -> None:
+        self._run(self._undo)
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        from ..domain.errors import SangKienError
+
+        try:
+            fn()
+        except SangKienError as exc:
+            self.setObsolete(True)
+            from . import messages
+
+            messages.show_error(None, exc)
+        self._ctx.notify(self._area)

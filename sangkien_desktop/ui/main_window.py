@@ -158,6 +158,16 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        edit_menu = self.menuBar().addMenu("&Sửa")
+        undo = self.ctx.undo_stack.createUndoAction(self, "&Hoàn tác")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, "&Làm lại")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self.undo_action = undo
+        self.redo_action = redo
+
         view_menu = self.menuBar().addMenu("&Xem")
         for index, page in enumerate(self.pages.values()):
             action = QAction(page.title, self)

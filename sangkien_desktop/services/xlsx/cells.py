@@ -1,0 +1,180 @@
+"""Safe cell writing and number reading for Excel files (openpyxl).
+
+- Text is always stored as text, never as a formula: an author typed as ``=HYPERLINK("http://x","y")``
+  stays those characters (no formula injection into the Sở's spreadsheet).
+- Numbers typed in Excel come back as floats; :func:`read_decimal` turns them into exact ``Decimal``
+  through their shortest repr (79.99 → Decimal("79.99"), never Decimal(79.99) = 79.9899999…).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sangkien_desktop.domain.text import nfc
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "CellFormat",
+    "CellValue",
+    "read_decimal",
+    "set_text",
+    "set_value",
+    "write_row",
+]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""First characters that make a spreadsheet treat typed text as a formula (or that CSV injection uses)."""
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+CellValue = str | int | float | Decimal | date | None
+
+
+@dataclass(frozen=True)
+class CellFormat:
+    """Font, alignment, border, fill and number format applied together to a cell (None = leave as is)."""
+
+    font: Font | None = None
+    alignment: Alignment | None = None
+    border: Border | None = None
+    number_format: str | None = None
+    fill: PatternFill | None = None
+
+    def apply(self, cell: Cell) -> None:
+        if self.font is not None:
+            cell.font = self.font
+        if self.alignment is not None:
+            cell.alignment = self.alignment
+        if self.border is not None:
+            cell.border = self.border
+        if self.fill is not None:
+            cell.fill = self.fill
+        if self.number_format is not None:
+            cell.number_format = self.number_format
+
+
+def set_text(cell: Cell, value: str | None) -> None:
+    """Store ``value`` as text: NFC, control characters Excel refuses removed, never a formula.
+
+    openpyxl turns any string starting with "=" into a formula; we reset the type to string afterwards.
+    Text starting with a formula trigger also gets Excel's "quote prefix" so editing it in Excel keeps
+    it text. None or "" clears the cell.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", nfc(value)) if value is not None else ""
+    if not text:
+        cell.value = None
+        return
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+
+
+def set_value(cell: Cell, value: CellValue) -> None:
+    """Write a value of any supported type: text through :func:`set_text`; numbers as numbers (Decimal
+    kept exact); dates as dates shown dd/mm/yyyy."""
+    if value is None or isinstance(value, str):
+        set_text(cell, value)
+    elif isinstance(value, bool):
+        raise TypeError("Excel cells here never hold True/False; write a text such as 'Có'/'Không'")
+    elif isinstance(value, int | float | Decimal):
+        if isinstance(value, float | Decimal) and not math.isfinite(value):
+            raise ValueError(f"Không ghi được số không hữu hạn ({value}) vào Excel")
+        cell.value = value
+    elif isinstance(value, date):
+        cell.value = value  # openpyxl sets its ISO format here; show day/month/year instead
+        cell.number_format = DATE_FORMAT
+    else:
+        raise TypeError(f"unsupported cell value type {type(value).__name__}")
+
+
+def write_row(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[CellValue],
+    *,
+    start_col: int = 1,
+    formats: CellFormat | Sequence[CellFormat | None] | None = None,
+) -> None:
+    """Write ``values`` into ``row`` from ``start_col`` on, applying one format to all cells or one per
+    cell (``formats[i]`` for ``values[i]``; None leaves a cell unformatted). A format's number format
+    wins over the date format :func:`set_value` gives to dates."""
+    if isinstance(formats, Sequence) and len(formats) != len(values):
+        raise ValueError(f"{len(values)} values but {len(formats)} formats")
+    for i, value in enumerate(values):
+        cell = ws.cell(row=row, column=start_col + i)
+        set_value(cell, value)
+        fmt = formats[i] if isinstance(formats, Sequence) else formats
+        if fmt is not None:
+            fmt.apply(cell)
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _normalise_number_text(text: str) -> str:
+    """Turn "1.234,5", "79,99", "2.000.000", "1,234,567" into Python decimal syntax.
+
+    Rules: with both "." and ",", the one that comes last is the decimal mark and the other groups
+    thousands. With only one kind: a single "," is a decimal mark ("79,99"); a single "." is a decimal
+    mark ("79.99"); repeated marks group thousands ("2.000.000", "1,234,567").
+    """
+    t = _SPACES.sub("", text)
+    dots, commas = t.count("."), t.count(",")
+    if dots and commas:
+        if t.rfind(",") > t.rfind("."):
+            return t.replace(".", "").replace(",", ".")
+        return t.replace(",", "")
+    if commas:
+        return t.replace(",", ".") if commas == 1 else t.replace(",", "")
+    if dots > 1:
+        return t.replace(".", "")
+    return t
+
+
+def read_decimal(value: Any) -> Decimal | None:
+    """A number from an Excel cell as an exact Decimal, or None for a blank cell.
+
+    Floats go through ``str`` (79.99 → Decimal("79.99")); ints and Decimals are taken as they are;
+    text such as "79,99", "79.99", "1.234,5" or "2.000.000" is parsed (see the rules above).
+    Anything else raises ValueError with a Vietnamese message.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"Ô có giá trị {'TRUE' if value else 'FALSE'}, không phải là số.")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"Giá trị «{value}» không phải là số hợp lệ.")
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"Giá trị «{value}» không phải là số hợp lệ.")
+        return Decimal(str(value))
+    if isinstance(value, datetime | date):
+        raise ValueError(f"Ô chứa ngày tháng ({value:%d/%m/%Y}), không phải là số.")
+    if isinstance(value, str):
+        raw = nfc(value).strip()
+        if not raw:
+            return None
+        text = _normalise_number_text(raw)
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"Giá trị «{raw}» không phải là số (ví dụ đúng: 79,99 hoặc 79.99).")
+        try:
+            return Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern already checked it
+            raise ValueError(f"Giá trị «{raw}» không phải là số.") from exc
+    raise ValueError(f"Giá trị «{value}» (kiểu {type(value).__name__}) không phải là số.")

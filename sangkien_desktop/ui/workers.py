@@ -1,0 +1,172 @@
+"""Long jobs on a worker thread with a progress dialog and a Cancel button.
+
+The job function runs off the GUI thread: it may call services (each opens its own session) but must not
+touch widgets. It reports progress through the ``Progress`` object it receives and should stop when
+``progress.cancelled`` is true (raise ``Cancelled``)::
+
+    def work(progress: Progress) -> bytes:
+        for i, item in enumerate(items):
+            progress.report(i, len(items), f"Đang in giấy chứng nhận {i + 1}/{len(items)}")
+            progress.check()          # raises Cancelled when the user pressed Huỷ
+        return pdf_bytes
+
+    run_in_background(self, "In giấy chứng nhận", work, on_done=self._show_pdf)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..domain.errors import SangKienError
+from . import messages
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(SangKienError):
+    def __init__(self) -> None:
+        super().__init__("Đã huỷ theo yêu cầu.")
+
+
+class Progress:
+    """Thread-safe progress sink handed to the job function."""
+
+    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+        self._emit = emit
+        self._cancel = threading.Event()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self._emit(done, total, text)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.progress = Progress(lambda d, t, s: self.progressed.emit(d, t, s))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except BaseException as exc:  # delivered to the GUI thread
+            if not isinstance(exc, SangKienError):
+                log.exception("background job failed")
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+
+
+class Job(QObject):
+    """A running background job. ``finished`` is emitted after on_done/on_error ran (tests wait on it)."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        fn: Callable[[Progress], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        show_dialog: bool,
+    ) -> None:
+        super().__init__(parent)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = False
+        self._on_done = on_done
+        self._on_error = on_error
+        self._parent = parent
+        self.thread = QThread()
+        self.worker = _Worker(fn)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
+        self.worker.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.dialog: QProgressDialog | None = None
+        if show_dialog:
+            self.dialog = QProgressDialog(title, "Huỷ", 0, 0, parent)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.canceled.connect(self.cancel)
+            self.worker.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def progress(self) -> Progress:
+        return self.worker.progress
+
+    def start(self) -> Job:
+        self.thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self.worker.progress.cancel()
+
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total else 0)
+            if text:
+                self.dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        if self.dialog is not None:
+            self.dialog.close()
+        self.done = True
+
+    def _succeeded(self, result: Any) -> None:
+        self._finish()
+        self.result = result
+        if self._on_done is not None:
+            self._on_done(result)
+        self.finished.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self._finish()
+        self.error = error
+        if self._on_error is not None:
+            self._on_error(error)
+        elif not isinstance(error, Cancelled):
+            messages.show_error(self._parent, error if isinstance(error, SangKienError) else f"Lỗi: {error}")
+        self.finished.emit()
+
+
+def run_in_background(
+    parent: QWidget | None,
+    title: str,
+    fn: Callable[[Progress], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    show_dialog: bool = True,
+) -> Job:
+    """Start ``fn`` on a worker thread; ``on_done(result)`` / ``on_error(exc)`` run on the GUI thread.
+    Without ``on_error`` a ``SangKienError`` is shown in a dialog (a cancel is silent)."""
+    return Job(parent, title, fn, on_done, on_error, show_dialog).start()
