@@ -96,7 +96,8 @@ class CheckReport:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "rules": [
-                {"rule": r.rule, "label": r.label, "problems": r.problems, "skipped": r.skipped} for r in self.rules
+                {"rule": r.rule, "label": r.label, "problems": r.problems, "skipped": r.skipped}
+                for r in self.rules
             ],
             "problems": [p.as_dict() for p in self.problems],
         }
@@ -185,7 +186,11 @@ def _receipt_numbers(session: Session) -> Iterator[Problem]:
         select(Dossier.id, Dossier.year, Dossier.receipt_no).where(Dossier.receipt_no < 1)
     ):
         yield Problem(
-            "receipt_numbers", ERROR, f"Năm {year}: số tiếp nhận {receipt_no} không hợp lệ", "dossiers", dossier_id
+            "receipt_numbers",
+            ERROR,
+            f"Năm {year}: số tiếp nhận {receipt_no} không hợp lệ",
+            "dossiers",
+            dossier_id,
         )
 
 
@@ -302,7 +307,8 @@ def _certificates(session: Session) -> Iterator[Problem]:
         select(Certificate.id, Certificate.register_no, Certificate.year, Dossier.year, Dossier.receipt_no)
         .join(Dossier, Dossier.id == Certificate.dossier_id)
         .outerjoin(
-            author, and_(author.dossier_id == Certificate.dossier_id, author.person_id == Certificate.person_id)
+            author,
+            and_(author.dossier_id == Certificate.dossier_id, author.person_id == Certificate.person_id),
         )
         .where(author.id.is_(None))
     )
@@ -334,7 +340,15 @@ def _certificates(session: Session) -> Iterator[Problem]:
 
 def _votes(session: Session) -> Iterator[Problem]:
     query = (
-        select(Vote.id, Vote.members_total, Vote.present, Vote.in_favour, Vote.against, Dossier.year, Dossier.receipt_no)
+        select(
+            Vote.id,
+            Vote.members_total,
+            Vote.present,
+            Vote.in_favour,
+            Vote.against,
+            Dossier.year,
+            Dossier.receipt_no,
+        )
         .join(Dossier, Dossier.id == Vote.dossier_id)
         .where(
             or_(
@@ -361,7 +375,9 @@ def _rounds(session: Session) -> Iterator[Problem]:
     for rnd in session.scalars(select(Round).order_by(Round.year, Round.number)):
         finalized = rnd.status is RoundStatus.FINALIZED
         if finalized and rnd.finalized_at is None:
-            yield Problem("rounds", ERROR, f"{rnd.label}: đã chốt nhưng không ghi thời điểm chốt", "rounds", rnd.id)
+            yield Problem(
+                "rounds", ERROR, f"{rnd.label}: đã chốt nhưng không ghi thời điểm chốt", "rounds", rnd.id
+            )
         if not finalized and rnd.finalized_at is not None:
             yield Problem(
                 "rounds", WARNING, f"{rnd.label}: chưa chốt nhưng còn ghi thời điểm chốt", "rounds", rnd.id
