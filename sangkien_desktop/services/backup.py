@@ -2,7 +2,8 @@
 
 Where: the folder chosen in the backup settings (e.g. a USB stick), else ``backups/`` beside the database
 file (for a server database: ``backups/`` in the user data folder). When the chosen folder is missing (the
-stick is not plugged in) the default folder is used and the result says so.
+stick is not plugged in) the default folder is used and the result says so; the chosen folder is never
+created by the app (it is picked in a folder dialog, so it exists when chosen).
 
 Names: ``<database>_<YYYYmmdd-HHMMSS>_<kind>.db``, e.g. ``sangkien_20261123-101500_khoi-dong.db``. The
 automatic copies (start-up, exit) rotate: the newest ``keep_last`` (10) plus the newest copy of every month are
@@ -203,10 +204,9 @@ def resolve_folder(db: Database, settings: BackupSettings | None = None) -> Back
     chosen = settings.folder.strip()
     if chosen:
         folder = Path(chosen).expanduser()
-        # create only the last level: an unmounted stick must not become a folder on the system disk
+        # never created here: a missing folder is an unplugged stick, and must not become a folder on the
+        # system disk at the stick's mount point
         try:
-            if not folder.is_dir() and folder.parent.is_dir():
-                folder.mkdir()
             if folder.is_dir() and os.access(folder, os.W_OK):
                 return BackupFolder(folder, chosen, False)
         except OSError:

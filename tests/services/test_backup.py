@@ -235,7 +235,7 @@ def test_chosen_folder_and_missing_stick(tmp_path: Path) -> None:
     database = Database.open(tmp_path / "du-lieu" / "sangkien.db")
     try:
         stick = tmp_path / "usb"
-        stick.mkdir()
+        (stick / "SaoLuu").mkdir(parents=True)
         result = backup.make_backup(database, settings=BackupSettings(folder=str(stick / "SaoLuu")))
         assert result.file.path.parent == stick / "SaoLuu" and not result.folder.fallback
         missing = tmp_path / "khong-co-o-dia" / "SaoLuu"
