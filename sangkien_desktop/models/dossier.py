@@ -40,6 +40,8 @@ class Dossier(IdMixin, TimestampMixin, Base):
     status_note: Mapped[str] = mapped_column(Text, default="")  # reason, or what is missing
     supplement_requested_on: Mapped[dt.date | None]
     delivered_by: Mapped[str] = mapped_column(default="")  # người nộp
+    delivered_phone: Mapped[str] = mapped_column(String(50), default="")  # số điện thoại người nộp
+    result_due_on: Mapped[dt.date | None]  # ngày hẹn trả kết quả, printed on the giấy biên nhận
     note: Mapped[str] = mapped_column(Text, default="")
 
     round: Mapped[Round] = relationship()
@@ -78,6 +80,10 @@ class Authorship(IdMixin, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     contribution: Mapped[Decimal] = mapped_column(ExactDecimal(5, 2), default=Decimal("100"))
+    # As written on this đơn (the person's current values may change in later years).
+    workplace: Mapped[str] = mapped_column(default="")  # nơi công tác
+    job_title: Mapped[str] = mapped_column(default="")  # chức danh
+    qualification: Mapped[str] = mapped_column(default="")  # trình độ chuyên môn
 
     dossier: Mapped[Dossier] = relationship(back_populates="authorships")
     person: Mapped[Person] = relationship()

@@ -51,6 +51,7 @@ class HeaderInfo:
     cơ quan ban hành (bold). Both are printed in capitals; a "\\n" in them forces a line break.
     ``number`` None (or "") leaves "Số:      /<suffix>" blank; ``date`` None leaves day and month blank
     with ``year`` printed. ``subject`` is the "V/v …" trích yếu of a công văn, shown under the number.
+    ``show_number`` False leaves the "Số:" line out (books and reports that carry no document number).
     """
 
     parent_body: str
@@ -61,6 +62,7 @@ class HeaderInfo:
     date: date | None
     year: int
     subject: str | None = None
+    show_number: bool = True
 
     @classmethod
     def from_settings(
@@ -72,6 +74,7 @@ class HeaderInfo:
         date: date | None = None,
         year: int | None = None,
         subject: str | None = None,
+        show_number: bool = True,
     ) -> HeaderInfo:
         """Build from council settings (keys ``issuing_parent``, ``issuing_body``, ``place_name``).
 
@@ -90,6 +93,7 @@ class HeaderInfo:
             date=date,
             year=year,
             subject=subject,
+            show_number=show_number,
         )
 
     @property
@@ -104,7 +108,7 @@ class HeaderInfo:
 
     @property
     def number_text(self) -> str:
-        return number_line(self.number, self.suffix)
+        return number_line(self.number, self.suffix) if self.show_number else ""
 
     @property
     def date_text(self) -> str:

@@ -1,0 +1,231 @@
+"""Reconciliation of a round's dossiers against the year's registrations and earlier recognitions.
+
+Three lists (on screen, in PDF and in Excel):
+
+1. **Registered, no dossier received** — registrations of the round's year that no dossier of that year
+   is linked to (in any round: a registration may be handed in at the next round).
+2. **Dossier received, not registered** — dossiers of the round without a registration.
+3. **Already recognized in an earlier year** — dossiers of the round with an author, or a title, of an
+   initiative recognized in an earlier year ("recognized" = graded A, B, C or CN). Authors match by person,
+   or by the same folded name and birth date; titles match when their folded forms are equal, or similar
+   (rapidfuzz ``token_sort_ratio`` ≥ :data:`SIMILAR_TITLE`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..db.database import Database
+from ..domain.enums import DossierStatus, Grade
+from ..models import Authorship, Dossier, GradeResult, Person, Registration
+from .rounds import find_round
+
+__all__ = [
+    "RECOGNIZED_GRADES",
+    "SIMILAR_TITLE",
+    "MatchKind",
+    "PriorMatch",
+    "Reconciliation",
+    "RegisteredNoDossier",
+    "UnregisteredDossier",
+    "reconcile",
+    "reconcile_session",
+]
+
+RECOGNIZED_GRADES: frozenset[str] = frozenset(
+    {Grade.A.value, Grade.B.value, Grade.C.value, Grade.RECOGNIZED.value}
+)
+SIMILAR_TITLE = 90.0
+
+
+class MatchKind(StrEnum):
+    AUTHOR = "author"
+    TITLE = "title"
+    SIMILAR_TITLE = "similar_title"
+
+    @property
+    def label(self) -> str:
+        return {
+            "author": "Trùng tác giả",
+            "title": "Trùng tên sáng kiến",
+            "similar_title": "Tên sáng kiến gần giống",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class RegisteredNoDossier:
+    registration_id: int
+    unit_name: str
+    title: str
+    authors_text: str
+    registered_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class UnregisteredDossier:
+    dossier_id: int
+    code: str
+    received_on: dt.date
+    unit_name: str
+    title: str
+    authors_text: str
+    status: DossierStatus
+
+
+@dataclass(frozen=True)
+class PriorMatch:
+    dossier_id: int
+    code: str
+    unit_name: str
+    title: str
+    authors_text: str
+    kind: MatchKind
+    detail: str  # the shared author's name, the similarity ("92%"), or ""
+    score: float  # 100 for exact matches
+    earlier_dossier_id: int
+    earlier_code: str
+    earlier_year: int
+    earlier_title: str
+    earlier_authors: str
+    earlier_grade: str
+
+    @property
+    def reason(self) -> str:
+        """ "Trùng tác giả: Trần Văn A", "Trùng tên sáng kiến", "Tên sáng kiến gần giống (92%)"."""
+        if self.kind is MatchKind.AUTHOR:
+            return f"{self.kind.label}: {self.detail}"
+        if self.kind is MatchKind.SIMILAR_TITLE:
+            return f"{self.kind.label} ({self.detail})"
+        return self.kind.label
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    round_id: int
+    round_label: str
+    year: int
+    registered_without_dossier: tuple[RegisteredNoDossier, ...]
+    dossiers_without_registration: tuple[UnregisteredDossier, ...]
+    already_recognized: tuple[PriorMatch, ...]
+
+    @property
+    def is_clean(self) -> bool:
+        return not (
+            self.registered_without_dossier or self.dossiers_without_registration or self.already_recognized
+        )
+
+
+def _authors_text(d: Dossier) -> str:
+    return ", ".join(a.person.full_name for a in d.authorships)
+
+
+def _match(d: Dossier, prior: Dossier, grade: str, kind: MatchKind, detail: str, score: float) -> PriorMatch:
+    return PriorMatch(
+        d.id,
+        d.code,
+        d.unit.name,
+        d.title,
+        _authors_text(d),
+        kind,
+        detail,
+        score,
+        prior.id,
+        prior.code,
+        prior.year,
+        prior.title,
+        _authors_text(prior),
+        grade,
+    )
+
+
+def reconcile_session(session: Session, round_ref: str | int) -> Reconciliation:
+    rnd = find_round(session, round_ref)
+    year = rnd.year
+    loaders = (selectinload(Dossier.unit), selectinload(Dossier.authorships).selectinload(Authorship.person))
+
+    # 1. registrations of the year with no dossier of the year
+    linked = select(Dossier.registration_id).where(Dossier.year == year, Dossier.registration_id.is_not(None))
+    regs = session.scalars(
+        select(Registration)
+        .where(Registration.year == year, Registration.id.not_in(linked))
+        .options(selectinload(Registration.unit))
+        .order_by(Registration.id)
+    ).all()
+    missing = sorted(
+        (RegisteredNoDossier(r.id, r.unit.name, r.title, r.authors_text, r.registered_on) for r in regs),
+        key=lambda m: (m.unit_name, m.title, m.registration_id),
+    )
+
+    # 2. the round's dossiers without a registration
+    dossiers = session.scalars(
+        select(Dossier).where(Dossier.round_id == rnd.id).options(*loaders).order_by(Dossier.receipt_no)
+    ).all()
+    unregistered = [
+        UnregisteredDossier(d.id, d.code, d.received_on, d.unit.name, d.title, _authors_text(d), d.status)
+        for d in dossiers
+        if d.registration_id is None
+    ]
+
+    # 3. authors or titles recognized in an earlier year
+    earlier: list[tuple[Dossier, str]] = [
+        (d, grade)
+        for d, grade in session.execute(
+            select(Dossier, GradeResult.grade)
+            .join(GradeResult, GradeResult.dossier_id == Dossier.id)
+            .where(Dossier.year < year, GradeResult.grade.in_(sorted(RECOGNIZED_GRADES)))
+            .options(*loaders)
+            .order_by(Dossier.year, Dossier.receipt_no)
+        )
+    ]
+    by_person: dict[int, list[tuple[Dossier, str]]] = defaultdict(list)
+    by_name_birth: dict[tuple[str, dt.date], list[tuple[Dossier, str, Person]]] = defaultdict(list)
+    by_title: dict[str, list[tuple[Dossier, str]]] = defaultdict(list)
+    for d, grade in earlier:
+        by_title[d.title_key].append((d, grade))
+        for a in d.authorships:
+            by_person[a.person_id].append((d, grade))
+            if a.person.birth_date is not None:
+                by_name_birth[(a.person.name_key, a.person.birth_date)].append((d, grade, a.person))
+
+    titles = [d.title_key for d, _grade in earlier]
+    matches: list[PriorMatch] = []
+    for d in dossiers:
+        found: dict[tuple[int, MatchKind], PriorMatch] = {}
+        for a in d.authorships:
+            hits = [(prior, grade) for prior, grade in by_person.get(a.person_id, [])]
+            if a.person.birth_date is not None:
+                key = (a.person.name_key, a.person.birth_date)
+                hits += [(prior, grade) for prior, grade, _p in by_name_birth.get(key, [])]
+            for prior, grade in hits:
+                found.setdefault(
+                    (prior.id, MatchKind.AUTHOR),
+                    _match(d, prior, grade, MatchKind.AUTHOR, a.person.full_name, 100.0),
+                )
+        for prior, grade in by_title.get(d.title_key, []):
+            found.setdefault((prior.id, MatchKind.TITLE), _match(d, prior, grade, MatchKind.TITLE, "", 100.0))
+        similar = process.extract(
+            d.title_key, titles, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_TITLE, limit=None
+        )
+        for _title, score, index in similar:
+            prior, grade = earlier[index]
+            if prior.title_key != d.title_key:
+                found.setdefault(
+                    (prior.id, MatchKind.SIMILAR_TITLE),
+                    _match(d, prior, grade, MatchKind.SIMILAR_TITLE, f"{score:.0f}%", round(score, 1)),
+                )
+        matches += found.values()
+    order = list(MatchKind)
+    matches.sort(key=lambda m: (m.code, order.index(m.kind), -m.earlier_year, m.earlier_code))
+    return Reconciliation(rnd.id, rnd.label, year, tuple(missing), tuple(unregistered), tuple(matches))
+
+
+def reconcile(db: Database, round_ref: str | int) -> Reconciliation:
+    with db.reading() as session:
+        return reconcile_session(session, round_ref)
