@@ -486,10 +486,12 @@ def snapshot_to_sqlite(db: Database, dest: Path) -> Path:
             db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as src,
             target.connect() as dst,
         ):
-            dst.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            with dst.begin():
-                _copy_rows(src, dst, _app_tables())
+            dst.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows arrive table by table
+            dst.commit()
+            _copy_rows(src, dst, _app_tables())
+            dst.commit()
             dst.exec_driver_sql("PRAGMA journal_mode=DELETE")
+            dst.commit()
             src.rollback()
     except BaseException:
         target.dispose()

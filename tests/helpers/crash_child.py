@@ -1,7 +1,8 @@
 """Child processes for the crash-safety tests (run as ``python -m tests.helpers.crash_child MODE …``).
 
-- ``cli N ARGS…``: run ``sangkien ARGS…``; after the N-th INSERT print "MID" and sleep, so the parent can
-  kill -9 the process in the middle of its transaction. N = 0 never pauses.
+- ``cli WHEN ARGS…``: run ``sangkien ARGS…``; at the first INSERT into the table WHEN (or after the WHEN-th
+  INSERT when it is a number; 0 = never) print "MID" and sleep, so the parent can kill -9 the process in the
+  middle of its transaction.
 - ``copy SRC DST``: copy a database page by page with the backup API, printing "MID" and sleeping halfway.
 - ``overwrite SRC LIVE``: overwrite a live database page by page (a restore), "MID" and sleep halfway.
 - ``writer URL TAG N GO``: wait for the file GO to exist, then write N units, each with an audit entry, in
@@ -22,20 +23,23 @@ def _pause() -> None:
     time.sleep(60)
 
 
-def run_cli(pause_after: int, argv: list[str]) -> int:
+def run_cli(when: str, argv: list[str]) -> int:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     from sangkien_desktop.cli import main
 
     count = 0
+    pause_after = int(when) if when.isdigit() else -1
+    table = "" if when.isdigit() else f"INSERT INTO {when.upper()} "
 
     @event.listens_for(Engine, "after_cursor_execute")
     def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         nonlocal count
-        if statement.lstrip().upper().startswith("INSERT"):
+        text = statement.lstrip().upper()
+        if text.startswith("INSERT"):
             count += 1
-            if count == pause_after:
+            if count == pause_after or (table and text.startswith(table)):
                 _pause()
 
     return main(argv)
@@ -76,7 +80,7 @@ def run_writer(url: str, tag: str, n: int, go: str) -> int:
 def main(argv: list[str]) -> int:
     mode = argv[0]
     if mode == "cli":
-        return run_cli(int(argv[1]), argv[2:])
+        return run_cli(argv[1], argv[2:])
     if mode in ("copy", "overwrite"):
         return run_copy(argv[1], argv[2], overwrite=mode == "overwrite")
     if mode == "writer":

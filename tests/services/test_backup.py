@@ -299,3 +299,14 @@ def test_automatic_backups_can_be_switched_off(tmp_path: Path) -> None:
         assert backup.auto_backup(database, BackupKind.EXIT, BackupSettings(on_exit=False)) is None
     finally:
         database.dispose()
+
+
+def test_database_file_names_with_percent_and_hash(tmp_path: Path) -> None:
+    path = tmp_path / "Hồ sơ 100% #2.db"
+    database = Database.open(path)
+    try:
+        assert database.migration is not None and database.migration.after == head_revision()
+        result = backup.make_backup(database, settings=BackupSettings())
+        assert backup.inspect_backup(result.file.path).ok
+    finally:
+        database.dispose()
