@@ -163,7 +163,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in {"co", "có", "c", "yes", "y"}:
             print("Đã hủy, dữ liệu không thay đổi.")
             return 1
-    db = open_db(args)
+    db = open_db(args, migrate=False)  # the current database may be damaged: that is why one restores
     try:
         result = backup.restore(db, source)
     finally:

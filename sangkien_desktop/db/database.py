@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
@@ -57,9 +57,14 @@ class Database:
                 database.migration = upgrade_database(
                     engine, backup_dir if backup_dir is not None else database.default_backup_dir()
                 )
-            except OperationalError as exc:
+            except DBAPIError as exc:  # locked, unreachable server, or not a database at all
                 engine.dispose()
-                raise DatabaseError(f"Không mở được cơ sở dữ liệu {describe(url)}: {exc.orig}") from exc
+                hint = ""
+                if "not a database" in str(exc.orig) or "malformed" in str(exc.orig):
+                    hint = " Tệp bị hỏng: hãy khôi phục từ một bản sao lưu (Sao lưu & Nhật ký → Khôi phục)."
+                raise DatabaseError(
+                    f"Không mở được cơ sở dữ liệu {describe(url)}: {exc.orig}.{hint}"
+                ) from exc
             except DatabaseError:
                 engine.dispose()
                 raise

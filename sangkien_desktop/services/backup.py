@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -41,6 +42,7 @@ from typing import Any
 from alembic.script import ScriptDirectory
 from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import paths
@@ -51,6 +53,7 @@ from ..db.sqlite_copy import (
     PART_SUFFIX,
     Progress,
     copy_sqlite,
+    integrity_problems,
     is_sqlite_file,
     overwrite_sqlite,
     read_only_uri,
@@ -695,6 +698,49 @@ def inspect_backup(path: Path) -> BackupPreview:
 
 
 # restore ----------------------------------------------------------------------------------------------------
+def _has_schema(db: Database) -> bool:
+    try:
+        return current_revision(db.engine) is not None
+    except SQLAlchemyError:
+        return False
+
+
+def _live_is_damaged(db: Database) -> bool:
+    """A SQLite file that is not a database any more, or fails ``integrity_check``."""
+    path = db.path
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return False
+    if not is_sqlite_file(path):
+        return True
+    try:
+        return bool(integrity_problems(path, limit=1))
+    except sqlite3.Error:
+        return True
+
+
+def _keep_damaged_file(db: Database, settings: BackupSettings) -> Path:
+    """Keep the damaged file as it is (a technician may still rescue something from it)."""
+    assert db.path is not None
+    folder = resolve_folder(db, settings).path
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now().strftime(STAMP_FORMAT)
+    target = _unique(folder / f"{database_name(db)}_{stamp}_{BackupKind.BEFORE_RESTORE.value}-tep-hong.db")
+    shutil.copy2(db.path, target)
+    wal = db.path.with_name(db.path.name + "-wal")
+    if wal.exists():
+        shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    return target
+
+
+def _replace_damaged_file(source: Path, live: Path) -> None:
+    """Put a sound copy in place of a damaged database file (its -wal/-shm belong to the damaged file)."""
+    fresh = live.with_name(live.name + ".moi")
+    shutil.copyfile(source, fresh)
+    for extra in ("-wal", "-shm"):
+        live.with_name(live.name + extra).unlink(missing_ok=True)
+    os.replace(fresh, live)
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     source: BackupPreview
@@ -738,7 +784,10 @@ def restore(
 
     settings = settings or load_settings()
     safety: Path | None = None
-    if current_revision(db.engine) is not None:
+    damaged = _live_is_damaged(db)
+    if damaged:
+        safety = _keep_damaged_file(db, settings)
+    elif _has_schema(db):
         safety = make_backup(db, BackupKind.BEFORE_RESTORE, settings=settings).file.path
 
     work_dir = db.path.parent if db.path is not None else paths.data_dir()
@@ -770,7 +819,11 @@ def restore(
                 conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
             if before_replace is not None:
                 before_replace()
-            if db.is_sqlite:
+            if db.is_sqlite and damaged:
+                assert db.path is not None
+                db.engine.dispose()
+                _replace_damaged_file(work, db.path)
+            elif db.is_sqlite:
                 assert db.path is not None
                 db.engine.dispose()
                 try:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..db.database import Database
 from ..db.migrate import current_revision, head_revision
+from ..db.sqlite_copy import is_sqlite_file
 from ..domain.enums import Grade, RoundStatus
 from ..models import (
     Assignment,
@@ -112,11 +113,16 @@ def _code(year: int, receipt_no: int) -> str:
 
 # SQLite level -----------------------------------------------------------------------------------------------
 def _integrity(session: Session) -> Iterator[Problem]:
-    rows = session.connection().exec_driver_sql("PRAGMA integrity_check(50)").fetchall()
-    messages = [str(r[0]) for r in rows]
+    rows = session.connection().exec_driver_sql("PRAGMA integrity_check(100)").fetchall()
+    messages = [line for r in rows for line in str(r[0]).splitlines() if line.strip()]
     if messages != ["ok"]:
-        for message in messages:
-            yield Problem("integrity", ERROR, f"Tệp cơ sở dữ liệu bị hỏng: {message}")
+        yield Problem(
+            "integrity",
+            ERROR,
+            "Tệp cơ sở dữ liệu bị hỏng — hãy khôi phục từ bản sao lưu gần nhất. Chi tiết: "
+            + "; ".join(messages[:8])
+            + (f"; … ({len(messages) - 8} dòng khác)" if len(messages) > 8 else ""),
+        )
 
 
 def _foreign_keys(session: Session) -> Iterator[Problem]:
@@ -413,6 +419,17 @@ APP_RULES: list[tuple[str, str, Rule]] = [
 def run_checks(db: Database) -> CheckReport:
     """Run every check (each in its own read-only session) and collect the problems."""
     report = CheckReport(db.description)
+    path = db.path
+    if path is not None and path.exists() and path.stat().st_size > 0 and not is_sqlite_file(path):
+        report.problems.append(
+            Problem(
+                "integrity",
+                ERROR,
+                f"Tệp {path.name} không phải cơ sở dữ liệu SQLite (hoặc đã hỏng hoàn toàn).",
+            )
+        )
+        report.rules.append(RuleResult("integrity", "Tính toàn vẹn của tệp (integrity_check)", 1))
+        return report
 
     def run(rule: str, label: str, check: Rule) -> None:
         count = 0
@@ -443,7 +460,14 @@ def run_checks(db: Database) -> CheckReport:
         ):
             report.rules.append(RuleResult(rule, label, 0, "máy chủ PostgreSQL tự bảo đảm"))
 
-    revision = current_revision(db.engine)
+    try:
+        revision = current_revision(db.engine)
+    except SQLAlchemyError as exc:
+        report.problems.append(
+            Problem("schema", ERROR, f"Không đọc được phiên bản lược đồ: {getattr(exc, 'orig', exc)}")
+        )
+        report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 1))
+        return report
     head = head_revision()
     if revision != head:
         report.problems.append(

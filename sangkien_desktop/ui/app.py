@@ -17,7 +17,7 @@ from ..domain.errors import SangKienError
 from ..services import backup as backup_service
 from ..services import demo as demo_service
 from ..services import instance_lock
-from . import messages
+from . import messages, recovery
 from .first_run import run_first_run
 from .fonts import register_fonts
 from .main_window import MainWindow
@@ -74,8 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         db = Database.open(args.db, before_migrate=startup_backup)
     except SangKienError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        return 1
+        if not recovery.can_recover(args.db):
+            QMessageBox.critical(None, APP_TITLE, str(exc))
+            return 1
+        recovered = recovery.recover(args.db, exc, before_migrate=startup_backup)
+        if recovered is None:
+            return 1
+        db = recovered
     if db.migration and db.migration.changed and db.migration.before is not None:
         log.info("Database upgraded %s → %s", db.migration.before, db.migration.after)
 

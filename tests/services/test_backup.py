@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.db.engine import make_engine, sqlite_url
 from sangkien_desktop.db.migrate import head_revision, upgrade_database
+from sangkien_desktop.domain.errors import DatabaseError
 from sangkien_desktop.models import AuditEntry, Base, Dossier, Score, Setting, Unit
 from sangkien_desktop.services import backup, check, stats
 from sangkien_desktop.services import settings as settings_service
@@ -310,3 +311,33 @@ def test_database_file_names_with_percent_and_hash(tmp_path: Path) -> None:
         assert backup.inspect_backup(result.file.path).ok
     finally:
         database.dispose()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "pages"])
+def test_restore_over_a_damaged_database(tmp_path: Path, damage: str) -> None:
+    live = tmp_path / "sangkien.db"
+    database = Database.open(live)
+    settings_service.set_many(database, {"place_name": "Tam Điệp"})
+    saved = backup.make_backup(database, dest=tmp_path / "tot.db").file.path
+    database.dispose()
+    raw = bytearray(live.read_bytes())
+    if damage == "garbage":
+        raw = bytearray(b"hong hoan toan " * 200)
+    else:
+        for offset in range(4096, len(raw) - 4096, 4096 * 3):
+            raw[offset + 8 : offset + 500] = b"\xaa" * 492
+    live.write_bytes(bytes(raw))
+    with pytest.raises(DatabaseError, match="khôi phục"):
+        Database.open(live)
+    broken = Database.open(live, migrate=False)
+    assert not check.run_checks(broken).ok
+    result = backup.restore(broken, saved, settings=BackupSettings())
+    broken.dispose()
+    assert result.safety_copy is not None and result.safety_copy.name.endswith("-tep-hong.db")
+    assert result.safety_copy.read_bytes() == bytes(raw)
+    healed = Database.open(live)
+    try:
+        assert check.run_checks(healed).ok
+        assert settings_service.get_all(healed)["place_name"] == "Tam Điệp"
+    finally:
+        healed.dispose()
