@@ -9,28 +9,40 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..domain.errors import SangKienError
-from .common import Registry, db_parent
+from . import core, documents, grading, intake, registration, safety, setup
+from .common import (
+    Registry,
+    VietnameseHelpFormatter,
+    db_parent,
+    install_vietnamese_argparse,
+    vietnamese_parser,
+)
 
-AREA_MODULES = ("core", "registration", "intake", "grading", "documents", "safety", "setup")
+# Imported statically (not by name) so the PyInstaller bundle finds every command module.
+AREA_MODULES = (core, registration, intake, grading, documents, safety, setup)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    install_vietnamese_argparse()
     parser = argparse.ArgumentParser(
         prog="sangkien",
         description="Sáng kiến Desktop — dòng lệnh cho thư ký Hội đồng Sáng kiến (không cần mạng).",
         parents=[db_parent(top_level=True)],
+        add_help=False,
+        formatter_class=VietnameseHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"sangkien {__version__}")
+    vietnamese_parser(parser)
+    parser.add_argument(
+        "--version", action="version", version=f"sangkien {__version__}", help="in phiên bản rồi thoát"
+    )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     registry = Registry(commands)
-    for name in AREA_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
+    for module in AREA_MODULES:
         module.register(registry)
     return parser
 

@@ -17,6 +17,52 @@ from ..db.database import Database
 Handler = Callable[[argparse.Namespace], int | None]
 
 
+_ARGPARSE_VI = {
+    "usage: ": "Cách dùng: ",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "không hiểu các tham số: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "options": "tùy chọn",
+    "positional arguments": "tham số",
+    "not allowed with argument %s": "không dùng cùng tham số %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+}
+
+
+def install_vietnamese_argparse() -> None:
+    """argparse's own messages (errors included) in Vietnamese. argparse looks its gettext function up in
+    its module globals at call time, so replacing it translates every message it prints."""
+    original = argparse._  # type: ignore[attr-defined]
+    if getattr(original, "_sangkien", False):
+        return
+
+    def translate(message: str) -> str:
+        return _ARGPARSE_VI.get(message, original(message))
+
+    translate._sangkien = True  # type: ignore[attr-defined]
+    argparse._ = translate  # type: ignore[attr-defined]
+
+
+class VietnameseHelpFormatter(argparse.HelpFormatter):
+    """argparse's own words in Vietnamese ("Cách dùng:")."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "Cách dùng: ")
+
+
+def vietnamese_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Give a parser built with ``add_help=False`` a Vietnamese -h and section titles."""
+    parser.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+    parser._optionals.title = "tùy chọn"
+    parser._positionals.title = "tham số"
+    return parser
+
+
 def db_parent(top_level: bool = False) -> argparse.ArgumentParser:
     """``--db`` accepted both before and after the command (``sangkien --db x.db stats``)."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -39,21 +85,35 @@ class Registry:
 
     def command(self, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
         """Add a top-level command ``sangkien NAME``."""
-        parser = self._commands.add_parser(name, help=help, description=help, parents=[db_parent()])
+        parser = self._add(self._commands, name, help)
         parser.set_defaults(handler=handler)
         return parser
+
+    @staticmethod
+    def _add(
+        subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+    ) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(
+            name,
+            help=help,
+            description=help,
+            parents=[db_parent()],
+            add_help=False,
+            formatter_class=VietnameseHelpFormatter,
+        )
+        return vietnamese_parser(parser)
 
     def group(self, name: str, help: str = "") -> argparse._SubParsersAction[argparse.ArgumentParser]:
         """A command with subcommands (``import``, ``export``, ``rounds`` …), shared between areas."""
         if name not in self._groups:
-            parser = self._commands.add_parser(name, help=help, description=help, parents=[db_parent()])
+            parser = self._add(self._commands, name, help)
             parser.set_defaults(group_parser=parser)
             self._groups[name] = parser.add_subparsers(dest=f"{name}_kind", metavar="LOẠI")
         return self._groups[name]
 
     def subcommand(self, group: str, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
         """Add ``sangkien GROUP NAME`` (e.g. group "export", name "registrations")."""
-        parser = self.group(group).add_parser(name, help=help, description=help, parents=[db_parent()])
+        parser = self._add(self.group(group), name, help)
         parser.set_defaults(handler=handler)
         return parser
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.text import clean, fold_key, one_line
@@ -34,6 +35,8 @@ class Registration(IdMixin, TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(255), default="")  # "nhập tay" or the imported file's name
     not_duplicate: Mapped[bool] = mapped_column(default=False)  # secretary's "không trùng" mark
     not_duplicate_note: Mapped[str] = mapped_column(Text, default="")
+    # Folded text of every column (text.fold_key), for accent-insensitive search on any database.
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     unit: Mapped[Unit] = relationship()
     authors: Mapped[list[RegistrationAuthor]] = relationship(
@@ -45,6 +48,30 @@ class Registration(IdMixin, TimestampMixin, Base):
         value = clean(value)
         self.title_key = fold_key(value)
         return value
+
+
+SEARCHED_FIELDS = (
+    "title",
+    "applied_unit",
+    "problem",
+    "content",
+    "effect",
+    "scope",
+    "authors_text",
+    "department",
+)
+
+
+def registration_search_key(values: dict[str, Any] | Registration) -> str:
+    """The folded search text of a registration (or of a dict with its fields)."""
+    get = values.get if isinstance(values, dict) else lambda k, d="": getattr(values, k, d)
+    return fold_key(" ".join(str(get(k, "") or "") for k in SEARCHED_FIELDS))
+
+
+@event.listens_for(Registration, "before_insert")
+@event.listens_for(Registration, "before_update")
+def _refresh_search_key(_mapper: Any, _connection: Any, target: Registration) -> None:
+    target.search_key = registration_search_key(target)
 
 
 class RegistrationAuthor(IdMixin, Base):

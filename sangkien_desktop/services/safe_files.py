@@ -276,24 +276,20 @@ class DocxTable:
     rows: list[list[str]]
 
 
-def _cell_text(tc: Any) -> str:
-    paragraphs = []
-    for p in tc.iter(f"{W_NS}p"):
-        texts = []
-        for node in p.iter():
-            if node.tag == f"{W_NS}t" and node.text:
-                texts.append(node.text)
-            elif node.tag in (f"{W_NS}br", f"{W_NS}cr"):
-                texts.append("\n")
-            elif node.tag == f"{W_NS}tab":
-                texts.append(" ")
-        paragraphs.append("".join(texts))
-    return "\n".join(paragraphs).strip()
+def _paragraph_text(p: Any) -> str:
+    texts = []
+    for node in p.iter():
+        if node.tag == f"{W_NS}t" and node.text:
+            texts.append(node.text)
+        elif node.tag in (f"{W_NS}br", f"{W_NS}cr"):
+            texts.append("\n")
+        elif node.tag == f"{W_NS}tab":
+            texts.append(" ")
+    return "".join(texts)
 
 
-def read_docx_tables(path: Path) -> list[DocxTable]:
-    """Every table of a .docx (the body's, in order), read with defusedxml. Paragraphs in a cell are
-    joined by line breaks."""
+def _docx_root(path: Path) -> Any:
+    """The parsed word/document.xml (defusedxml, DTDs forbidden) after ``check_file``."""
     path = check_file(Path(path), (".docx",))
     try:
         with zipfile.ZipFile(path) as archive:
@@ -305,39 +301,69 @@ def read_docx_tables(path: Path) -> list[DocxTable]:
     except PARSE_ERRORS as exc:
         raise FileRejected(f"Tệp {path.name} bị hỏng, không đọc được ({_reason(exc)}).") from exc
     try:
-        root = SafeET.fromstring(xml, forbid_dtd=True)
+        return SafeET.fromstring(xml, forbid_dtd=True)
     except PARSE_ERRORS as exc:  # ParseError and defusedxml's forbidden-construct errors
         raise FileRejected(f"Tệp {path.name}: nội dung văn bản bị hỏng hoặc không an toàn ({exc}).") from exc
-    tables: list[DocxTable] = []
+
+
+def _docx_table(tbl: Any, name: str) -> DocxTable:
+    rows: list[list[str]] = []
+    for tr in tbl.findall(f"{W_NS}tr"):
+        cells: list[str] = []
+        for tc in tr.findall(f"{W_NS}tc"):
+            if len(cells) >= MAX_COLUMNS:
+                break
+            text = "\n".join(_paragraph_text(p) for p in tc.iter(f"{W_NS}p")).strip()
+            props = tc.find(f"{W_NS}tcPr")
+            span = 1
+            continued = False
+            if props is not None:
+                grid = props.find(f"{W_NS}gridSpan")
+                if grid is not None:
+                    try:
+                        span = max(1, min(MAX_COLUMNS, int(grid.get(f"{W_NS}val", "1"))))
+                    except ValueError:
+                        span = 1
+                vmerge = props.find(f"{W_NS}vMerge")
+                if vmerge is not None and vmerge.get(f"{W_NS}val", "continue") == "continue":
+                    continued = True
+            cells.extend([("" if continued else text)] * min(span, MAX_COLUMNS - len(cells)))
+        rows.append(cells)
+        if len(rows) > MAX_ROWS:
+            raise FileRejected(f"Bảng trong {name} có quá nhiều dòng (tối đa {MAX_ROWS}).")
+    return DocxTable(rows)
+
+
+def read_docx_tables(path: Path) -> list[DocxTable]:
+    """Every table of a .docx (the body's, in order), read with defusedxml. Paragraphs in a cell are
+    joined by line breaks."""
+    root = _docx_root(path)
+    name = Path(path).name
     try:
-        for tbl in root.iter(f"{W_NS}tbl"):
-            rows: list[list[str]] = []
-            for tr in tbl.findall(f"{W_NS}tr"):
-                cells: list[str] = []
-                for tc in tr.findall(f"{W_NS}tc"):
-                    if len(cells) >= MAX_COLUMNS:
-                        break
-                    text = _cell_text(tc)
-                    props = tc.find(f"{W_NS}tcPr")
-                    span = 1
-                    continued = False
-                    if props is not None:
-                        grid = props.find(f"{W_NS}gridSpan")
-                        if grid is not None:
-                            try:
-                                span = max(1, min(MAX_COLUMNS, int(grid.get(f"{W_NS}val", "1"))))
-                            except ValueError:
-                                span = 1
-                        vmerge = props.find(f"{W_NS}vMerge")
-                        if vmerge is not None and vmerge.get(f"{W_NS}val", "continue") == "continue":
-                            continued = True
-                    cells.extend([("" if continued else text)] * min(span, MAX_COLUMNS - len(cells)))
-                rows.append(cells)
-                if len(rows) > MAX_ROWS:
-                    raise FileRejected(f"Bảng trong {path.name} có quá nhiều dòng (tối đa {MAX_ROWS}).")
-            tables.append(DocxTable(rows))
+        return [_docx_table(tbl, name) for tbl in root.iter(f"{W_NS}tbl")]
     except FileRejected:
         raise
     except PARSE_ERRORS as exc:
-        raise FileRejected(f"Tệp {path.name}: nội dung văn bản bị hỏng ({_reason(exc)}).") from exc
-    return tables
+        raise FileRejected(f"Tệp {name}: nội dung văn bản bị hỏng ({_reason(exc)}).") from exc
+
+
+def read_docx_body(path: Path) -> list[str | DocxTable]:
+    """The top-level blocks of a .docx body in order: a paragraph's text (str) or a table (``DocxTable``).
+    Lets an importer read the lines above a table (title, unit name) as well as the table."""
+    root = _docx_root(path)
+    name = Path(path).name
+    blocks: list[str | DocxTable] = []
+    try:
+        body = root.find(f"{W_NS}body")
+        if body is None:
+            return blocks
+        for child in body:
+            if child.tag == f"{W_NS}p":
+                blocks.append(_paragraph_text(child))
+            elif child.tag == f"{W_NS}tbl":
+                blocks.append(_docx_table(child, name))
+    except FileRejected:
+        raise
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {name}: nội dung văn bản bị hỏng ({_reason(exc)}).") from exc
+    return blocks

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
@@ -39,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot", metavar="TỆP.png", help="chụp cửa sổ vào tệp PNG sau khi hiện rồi thoát (tài liệu)"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="tự kiểm tra cài đặt (cơ sở dữ liệu tạm, PDF, Excel, cửa sổ) rồi thoát; mã thoát 0 nếu mọi thứ đều tốt",
+    )
     return parser
 
 
@@ -61,7 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName(APP_TITLE)
+    app.setWindowIcon(QIcon(str(paths.resource_path("icons", "app.png"))))
     register_fonts(app)
+    if args.self_test:
+        return self_test(app)
 
     backup_settings = backup_service.load_settings()
 
@@ -119,6 +128,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         if marker is not None:
             marker.release()
         db.dispose()
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+
+    data = QByteArray(pdf)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    return "\n".join(document.getAllText(i).text() for i in range(document.pageCount()))
+
+
+def _say(text: str, error: bool = False) -> None:
+    """Print when there is a console (a windowed build on Windows has none); always log."""
+    stream = sys.stderr if error else sys.stdout
+    if stream is not None:
+        print(text, file=stream, flush=True)
+    (log.error if error else log.info)(text)
+
+
+def self_test(app: QApplication) -> int:
+    """Checks for an installation and for the frozen bundle; prints one line per check."""
+    import tempfile
+    from pathlib import Path
+
+    from ..services.selftest import run_self_test
+
+    try:
+        run_self_test(report=_say, check_pdf=_pdf_text)
+        with tempfile.TemporaryDirectory(prefix="sangkien-selftest-ui-") as folder:
+            db = Database.open(Path(folder) / "ui.db", backup_dir=Path(folder))
+            try:
+                demo_service.create_demo(db, dossiers=4)
+                window = MainWindow(db)
+                window.show()
+                app.processEvents()
+                assert window.nav.count() >= 9
+                window.close()
+                _say(f"OK  cửa sổ chính mở được với {window.nav.count()} trang")
+            finally:
+                db.dispose()
+    except Exception as exc:  # the self-test reports every failure and exits non-zero
+        _say(f"LỖI tự kiểm tra: {exc}", error=True)
+        log.exception("self-test failed")
+        return 1
+    _say("Tự kiểm tra: mọi thứ đều tốt.")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

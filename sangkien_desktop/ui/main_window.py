@@ -189,7 +189,9 @@ class MainWindow(QMainWindow):
             f"<b>{APP_TITLE}</b> {__version__}<br>"
             "Phần mềm cho thư ký Hội đồng Sáng kiến — làm việc hoàn toàn không cần mạng.<br><br>"
             f"Cơ sở dữ liệu: {self.ctx.db.description}<br>"
-            f"Thư mục dữ liệu: {paths.data_dir()}",
+            f"Thư mục sao lưu: {self.ctx.db.default_backup_dir()}<br>"
+            f"Thư mục dữ liệu: {paths.data_dir()}<br>"
+            f"Nhật ký chương trình: {paths.log_dir()}",
         )
 
     # demo -------------------------------------------------------------------------------------------

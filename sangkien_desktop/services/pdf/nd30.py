@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sangkien_desktop.domain.text import nfc, upper_vn
 from sangkien_desktop.services.docspec import MOTTO, NATIONAL_TITLE, HeaderInfo
 
-from .fonts import balance_lines, text_width
+from .fonts import REGULAR, balance_lines, text_width
 from .styles import Run, get_styles, para
 
 __all__ = [
@@ -139,6 +139,9 @@ def _layout_table(data: list[list[Any]], widths: list[float], extra: Sequence[tu
                 ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                # empty "" cells are drawn as strings: without this reportlab pulls in Helvetica,
+                # which pdffonts then lists as a font that is not embedded
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 *extra,
             ]
         )

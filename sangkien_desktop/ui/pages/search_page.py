@@ -1,11 +1,174 @@
-"""The Tra cứu page."""
+"""The Tra cứu page: search every year's registrations and recognized initiatives as you type, without
+accents ("doi moi" finds "Đổi mới"). Enter on a registration opens it for editing."""
 
 from __future__ import annotations
 
-from .base import PlaceholderPage
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ...domain.errors import SangKienError
+from ...services import registrations as registration_service
+from ...services import search as search_service
+from ...services.search import SearchHit
+from .. import messages
+from ..context import AppContext
+from ..dialogs.registration_dialog import RegistrationDialog
+from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
+from .base import Page
+
+RECOGNIZED = QColor("#d1e7dd")
+LIMIT = 300
 
 
-class SearchPage(PlaceholderPage):
+def _kind_background(hit: SearchHit) -> QColor | None:
+    return RECOGNIZED if hit.kind == search_service.KIND_RECOGNIZED else None
+
+
+COLUMNS: list[Column[SearchHit]] = [
+    Column("Năm", lambda h: h.year, align=CENTER, width=55),
+    Column("Loại", lambda h: h.kind_label, width=130, background=_kind_background),
+    Column("Tên sáng kiến", lambda h: h.title, width=420),
+    Column("Đơn vị", lambda h: h.unit_name, width=220),
+    Column("Tác giả", lambda h: h.authors, width=220),
+    Column("Mã hồ sơ", lambda h: h.code, align=CENTER, width=80),
+]
+
+
+class SearchPage(Page):
     key = "search"
     title = "Tra cứu"
-    message = "Tra cứu sáng kiến qua các năm chưa có trong phiên bản này."
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.query = QLineEdit()
+        self.query.setObjectName("query")
+        self.query.setPlaceholderText(
+            "Gõ tên sáng kiến, tác giả, đơn vị… (không cần dấu: 'doi moi' tìm được 'Đổi mới')"
+        )
+        self.query.setClearButtonEnabled(True)
+        self.year = QComboBox()
+        self.year.setObjectName("search_year")
+        self.model: RecordTableModel[SearchHit] = RecordTableModel(COLUMNS)
+        self.view = RecordTableView(self.model, filterable=True)
+        self.view.setObjectName("results_view")
+        # best matches first (the search's order) until a header is clicked
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        assert self.view.proxy is not None
+        self.view.proxy.sort(-1)
+        self.status = QLabel("Gõ từ cần tìm.")
+        self.status.setObjectName("status")
+
+        top = QHBoxLayout()
+        label = QLabel("&Tìm:")
+        label.setBuddy(self.query)
+        top.addWidget(label)
+        top.addWidget(self.query, 1)
+        year_label = QLabel("&Năm:")
+        year_label.setBuddy(self.year)
+        top.addWidget(year_label)
+        top.addWidget(self.year)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading("Tra cứu sáng kiến qua các năm"))
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(250)
+        self.timer.timeout.connect(self.run_search)
+        self.query.textChanged.connect(self.timer.start)
+        self.query.returnPressed.connect(self._enter_in_query)
+        self.year.currentIndexChanged.connect(self.run_search)
+        self.view.activated.connect(lambda _i: self.open_current())
+        self.view.doubleClicked.connect(lambda _i: self.open_current())
+        QShortcut(
+            QKeySequence("Ctrl+F"),
+            self,
+            self.query.setFocus,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+
+    def refresh(self) -> None:
+        keep = self.year.currentData()
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem("Mọi năm", None)
+        for y in registration_service.registration_years(self.ctx.db):
+            self.year.addItem(str(y), y)
+        self.year.setCurrentIndex(max(0, self.year.findData(keep)))
+        self.year.blockSignals(False)
+        if self.query.text().strip():
+            self.run_search()
+        self.query.setFocus()
+
+    def run_search(self) -> None:
+        self.timer.stop()
+        text = self.query.text()
+        if not text.strip():
+            self.model.set_records([])
+            self.status.setText("Gõ từ cần tìm.")
+            return
+        try:
+            hits = search_service.search(self.ctx.db, text, limit=LIMIT, year=self.year.currentData())
+        except SangKienError as exc:
+            self.status.setText(str(exc))
+            return
+        self.model.set_records(hits)
+        recognized = sum(1 for h in hits if h.kind == search_service.KIND_RECOGNIZED)
+        if not hits:
+            self.status.setText(f"Không tìm thấy sáng kiến nào với '{text.strip()}'.")
+        else:
+            more = " (chỉ hiện những kết quả đầu)" if len(hits) >= LIMIT else ""
+            self.status.setText(
+                f"{len(hits)} kết quả{more}: {len(hits) - recognized} đăng ký, {recognized} đã công nhận. "
+                "Enter hoặc nhấp đúp để mở đăng ký."
+            )
+        if hits:
+            self.view.selectRow(0)
+
+    def _enter_in_query(self) -> None:
+        self.run_search()
+        if self.model.rowCount():
+            self.view.setFocus()
+
+    def open_dialog(self, dialog: RegistrationDialog) -> bool:
+        return bool(dialog.exec())
+
+    def open_current(self) -> None:
+        hit = self.view.current_record()
+        if not isinstance(hit, SearchHit):
+            return
+        if hit.kind != search_service.KIND_REGISTRATION:
+            messages.show_info(
+                self,
+                f"{hit.title}\n\n{hit.unit_name} — {hit.kind_label}, năm {hit.year}, hồ sơ {hit.code}\n"
+                f"Tác giả: {hit.authors}",
+            )
+            return
+        try:
+            row = registration_service.get_registration(self.ctx.db, hit.ref_id)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        units = registration_service.list_units(self.ctx.db)
+        dialog = RegistrationDialog(self.ctx.db, units, row.data(), registration_id=row.id, parent=self)
+        if not self.open_dialog(dialog):
+            return
+        new = dialog.data()
+        try:
+            old, _ = registration_service.update(self.ctx.db, row.id, new)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+
+        def undo() -> None:
+            registration_service.update(self.ctx.db, row.id, old)
+
+        def redo() -> None:
+            registration_service.update(self.ctx.db, row.id, new)
+
+        self.ctx.push_undo(f"Sửa đăng ký '{new.title[:50]}'", undo, redo, "registrations")
+        self.ctx.notify("registrations")
+        self.run_search()
