@@ -1,8 +1,8 @@
 """Child processes for the crash-safety tests (run as ``python -m tests.helpers.crash_child MODE …``).
 
-- ``cli WHEN ARGS…``: run ``sangkien ARGS…``; at the first INSERT into the table WHEN (or after the WHEN-th
-  INSERT when it is a number; 0 = never) print "MID" and sleep, so the parent can kill -9 the process in the
-  middle of its transaction.
+- ``cli WHEN ARGS…``: run ``sangkien ARGS…``; at the N-th INSERT into TABLE (WHEN = "TABLE:N" or "TABLE"
+  for the first; a bare number counts every INSERT; 0 = never) print "MID" and sleep, so the parent can
+  kill -9 the process in the middle of its transaction.
 - ``copy SRC DST``: copy a database page by page with the backup API, printing "MID" and sleeping halfway.
 - ``overwrite SRC LIVE``: overwrite a live database page by page (a restore), "MID" and sleep halfway.
 - ``writer URL TAG N GO``: wait for the file GO to exist, then write N units, each with an audit entry, in
@@ -30,16 +30,18 @@ def run_cli(when: str, argv: list[str]) -> int:
     from sangkien_desktop.cli import main
 
     count = 0
-    pause_after = int(when) if when.isdigit() else -1
-    table = "" if when.isdigit() else f"INSERT INTO {when.upper()} "
+    table, _, nth = when.partition(":")
+    if table.isdigit():
+        table, nth = "", table
+    pause_after = int(nth or "1")
+    prefix = f"INSERT INTO {table.upper()} " if table else "INSERT"
 
     @event.listens_for(Engine, "after_cursor_execute")
     def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         nonlocal count
-        text = statement.lstrip().upper()
-        if text.startswith("INSERT"):
+        if statement.lstrip().upper().startswith(prefix):
             count += 1
-            if count == pause_after or (table and text.startswith(table)):
+            if count == pause_after:
                 _pause()
 
     return main(argv)

@@ -161,3 +161,65 @@ def test_two_writers_at_once_never_corrupt_the_file_or_the_chain(
         with sqlite3.connect(db.path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     _check_ok(db_url, capsys)
+
+
+def _registration_file(path: Path, n: int) -> Path:
+    from sangkien_desktop.domain import registration_form as form
+    from tests.helpers.registration_files import SAMPLE_ROWS, write_xlsx
+
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
+    given = ["Hương", "Đức", "Lan", "Minh", "Thảo", "Hùng", "Ngọc", "Quân", "Yến", "Sơn"]
+    rows = []
+    for i in range(n):
+        row = dict(SAMPLE_ROWS[i % len(SAMPLE_ROWS)])
+        row[form.TITLE] = f"Giải pháp số {i + 1}: {row[form.TITLE]}"
+        row[form.AUTHORS] = f"{families[i % 8]} Văn {given[(i // 8) % 10]}"
+        row[form.DEPARTMENT] = "Tổ chuyên môn"
+        rows.append(row)
+    return write_xlsx(path, rows, year=2026)
+
+
+IMPORT_ARGS = ["--year", "2026", "--create-units", "--no-duplicates"]
+
+
+def test_kill_in_the_middle_of_an_import_leaves_none_of_its_rows(
+    db: Database, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers.cli_runs import group_commands
+
+    if "registrations" not in group_commands("import"):
+        pytest.skip("the registration import is not on this branch")
+    n = 1500
+    source = _registration_file(tmp_path / "dang-ky-lon.xlsx", n)
+    args = ["--db", db_url, "import", "registrations", str(source), *IMPORT_ARGS]
+    proc = _spawn("cli", f"registrations:{n // 2}", *args)
+    _wait_for_mid(proc)
+    _kill(proc)
+    _check_ok(db_url, capsys)
+    counts = stats.get_stats(db)
+    assert (counts.registrations, counts.units) == (0, 0)  # none of the file, not even its new unit
+    with db.reading() as session:
+        assert session.scalar(select(func.count(AuditEntry.id))) == 0
+
+    # the same file imported without interruption: all of it
+    assert main(args) == 0
+    assert stats.get_stats(db).registrations == n
+    _check_ok(db_url, capsys)
+
+
+@pytest.mark.parametrize("delay", [1.5, 3.0])
+def test_import_killed_at_any_moment_is_all_or_nothing(
+    db: Database, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], delay: float
+) -> None:
+    from tests.helpers.cli_runs import group_commands
+
+    if "registrations" not in group_commands("import"):
+        pytest.skip("the registration import is not on this branch")
+    n = 800
+    source = _registration_file(tmp_path / "dang-ky.xlsx", n)
+    proc = _spawn("cli", "0", "--db", db_url, "import", "registrations", str(source), *IMPORT_ARGS)
+    time.sleep(delay)
+    if proc.poll() is None:
+        _kill(proc)
+    _check_ok(db_url, capsys)
+    assert stats.get_stats(db).registrations in {0, n}

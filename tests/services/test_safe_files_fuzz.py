@@ -74,7 +74,7 @@ DOCX = _docx_bytes()
 
 def _read(path: Path) -> Any:
     if path.suffix == ".docx":
-        return safe_files.read_docx_tables(path)
+        return [safe_files.read_docx_tables(path), safe_files.read_docx_body(path)]
     return safe_files.read_sheets(path)
 
 
