@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_TITLE, __version__, paths
 from ..db.database import Database
+from ..domain import round_lifecycle
 from ..domain.errors import SangKienError
 from ..services import demo as demo_service
 from ..services.rounds import RoundInfo
@@ -89,11 +90,16 @@ class MainWindow(QMainWindow):
 
         self.db_label = QLabel(f"Cơ sở dữ liệu: {db.description}")
         self.db_label.setObjectName("db_label")
+        self.round_status = QLabel()
+        self.round_status.setObjectName("round_status_label")
+        self.statusBar().addPermanentWidget(self.round_status)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.ctx.roundChanged.connect(self._show_round_status)
 
         self._build_menus()
         self.ctx.dataChanged.connect(self._data_changed)
         self.reload_rounds(self.ctx.last_round_id())
+        self._show_round_status(self.ctx.round)
         self.nav.setCurrentRow(0)
 
     # navigation -------------------------------------------------------------------------------------
@@ -127,8 +133,11 @@ class MainWindow(QMainWindow):
         keep = select_id if select_id is not None else self.ctx.round_id
         self.round_combo.blockSignals(True)
         self.round_combo.clear()
-        for info in infos:
+        for i, info in enumerate(infos):
             self.round_combo.addItem(self._round_text(info), info.id)
+            self.round_combo.setItemData(
+                i, round_lifecycle.info(info.status).explanation(), Qt.ItemDataRole.ToolTipRole
+            )
         index = next((i for i, r in enumerate(infos) if r.id == keep), 0 if infos else -1)
         self.round_combo.setCurrentIndex(index)
         self.round_combo.blockSignals(False)
@@ -137,6 +146,15 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _round_text(info: RoundInfo) -> str:
         return f"{info.label} — {info.field.label} — {info.status.label}"
+
+    def _show_round_status(self, info: RoundInfo | None) -> None:
+        if info is None:
+            self.round_status.setText("Chưa có đợt nào")
+            self.round_status.setToolTip("Tạo đợt ở trang Cài đặt → Đợt.")
+            return
+        self.round_status.setText(f"{info.label}: {info.status.label}")
+        self.round_status.setToolTip(round_lifecycle.info(info.status).explanation())
+        self.round_combo.setToolTip(round_lifecycle.info(info.status).explanation())
 
     def _round_picked(self, index: int) -> None:
         self.ctx.select_round(self.round_combo.itemData(index) if index >= 0 else None)
@@ -178,9 +196,20 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
         help_menu = self.menuBar().addMenu("Trợ &giúp")
+        guide = QAction("&Hướng dẫn sử dụng", self)
+        guide.setObjectName("action_guide")
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_guide)
+        help_menu.addAction(guide)
+        self.addAction(guide)
         about = QAction("&Giới thiệu", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def show_guide(self) -> None:
+        from .dialogs.help_dialog import HelpDialog
+
+        HelpDialog(self).show()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -1,11 +1,54 @@
-"""The Cài đặt page."""
+"""The Cài đặt page: Hội đồng (settings with the live NĐ 30 header preview), Đơn vị (units catalog), Đợt
+(rounds, their rules and status)."""
 
 from __future__ import annotations
 
-from .base import PlaceholderPage
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ...services.rounds import RoundInfo
+from ..context import AppContext
+from .base import Page
+from .settings_council import CouncilTab
+from .settings_rounds import RoundsTab
+from .settings_units import UnitsTab
 
 
-class SettingsPage(PlaceholderPage):
+class SettingsPage(Page):
     key = "settings"
     title = "Cài đặt"
-    message = "Cài đặt Hội đồng, danh mục đơn vị và các đợt chưa có trong giao diện của phiên bản này. Dùng dòng lệnh: sangkien rounds list."
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.council = CouncilTab(ctx)
+        self.units = UnitsTab(ctx)
+        self.rounds = RoundsTab(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settings_tabs")
+        self.tabs.addTab(self.council, "Hội đồng")
+        self.tabs.addTab(self.units, "Đơn vị")
+        self.tabs.addTab(self.rounds, "Đợt")
+        self.tabs.currentChanged.connect(lambda _=0: self.refresh())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading())
+        layout.addWidget(self.tabs, 1)
+        self._loaded: set[int] = set()
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentWidget(
+            {"council": self.council, "units": self.units, "rounds": self.rounds}[name]
+        )
+
+    def refresh(self) -> None:
+        current = self.tabs.currentWidget()
+        if current is self.council:
+            if not self.council.dirty() or id(current) not in self._loaded:
+                self.council.load()
+        elif current is self.units:
+            self.units.load()
+        elif current is self.rounds:
+            self.rounds.load()
+        self._loaded.add(id(current))
+
+    def on_round_changed(self, info: RoundInfo | None) -> None:
+        if self.isVisible() and self.tabs.currentWidget() is self.rounds and info is not None:
+            self.rounds.load(info.id)

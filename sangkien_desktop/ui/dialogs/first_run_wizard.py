@@ -1,0 +1,281 @@
+"""The first-run wizard: set up the council (issuing body, place, signers, legal bases, ký hiệu) and the
+first round, or open the demo data. Shown on an empty database and from Cài đặt ("Trình hướng dẫn thiết
+lập…"). Everything is typed with the keyboard: Tab moves between fields, Enter goes to the next step.
+Nothing is saved until "Hoàn tất"; then everything is saved in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from ... import APP_TITLE
+from ...db.database import Database
+from ...domain.errors import SangKienError
+from ...services import demo as demo_service
+from ...services import rounds as rounds_service
+from ...services import settings as settings_service
+from ...services import units as units_service
+from .. import messages
+from ..widgets.header_preview import HeaderPreview
+from ..widgets.setting_fields import SettingFields
+
+PAGE_INTRO, PAGE_COUNCIL, PAGE_SIGNERS, PAGE_DOCUMENTS, PAGE_ROUND, PAGE_FINISH = range(6)
+
+COUNCIL_KEYS = (
+    "issuing_parent",
+    "issuing_body",
+    "council_name",
+    "council_level",
+    "place_name",
+    "standing_office",
+)
+SIGNER_KEYS = (
+    "chair_authority",
+    "chair_title",
+    "chair_name",
+    "secretary_title",
+    "secretary_name",
+    "head_authority",
+    "head_title",
+    "head_name",
+)
+DOCUMENT_KEYS = (
+    "legal_bases",
+    "number_mode",
+    "suffix_decision",
+    "suffix_submission",
+    "suffix_minutes",
+    "suffix_receipt",
+)
+
+DEFAULT_BASES = "\n".join(
+    [
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+        "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02/3/2012 của Chính phủ ban hành Điều lệ Sáng kiến;",
+        "Căn cứ Thông tư số 18/2013/TT-BKHCN ngày 01/8/2013 của Bộ Khoa học và Công nghệ hướng dẫn thi hành "
+        "một số quy định của Điều lệ Sáng kiến;",
+    ]
+)
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class _IntroPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle(f"Chào mừng đến với {APP_TITLE}")
+        self.setSubTitle("Vài bước để phần mềm in đúng tên cơ quan, địa danh và người ký của Hội đồng.")
+        setup = QLabel("<b>Thiết lập Hội đồng của tôi</b> — bấm <b>Tiếp</b> (hoặc Enter).")
+        self.demo_button = QPushButton("Dùng &dữ liệu mẫu để xem thử phần mềm")
+        self.demo_button.setObjectName("choice_demo")
+        self.demo_button.setAutoDefault(False)
+        self.demo_button.clicked.connect(self.wiz.choose_demo)
+        layout = QVBoxLayout(self)
+        layout.addWidget(setup)
+        layout.addWidget(
+            _note(
+                "Bạn sẽ nhập: tên cơ quan ban hành, địa danh ghi ở dòng ngày tháng, người ký, căn cứ pháp lý, "
+                "ký hiệu văn bản và đợt xét đầu tiên. Mọi mục đều sửa lại được ở trang Cài đặt."
+            )
+        )
+        layout.addSpacing(18)
+        layout.addWidget(self.demo_button)
+        note = (
+            "Tạo một Hội đồng mẫu (phường Tam Điệp, hai đợt, khoảng 40 đơn vị, hồ sơ và điểm chấm) trong cơ sở "
+            "dữ liệu này. Khi làm việc thật, hãy mở một tệp dữ liệu mới."
+        )
+        if not wizard.empty:
+            self.demo_button.setEnabled(False)
+            note = "Cơ sở dữ liệu này đã có dữ liệu nên không tạo được dữ liệu mẫu."
+        layout.addWidget(_note(note))
+        layout.addStretch(1)
+
+
+class _FieldsPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard, title: str, subtitle: str, keys: tuple[str, ...]) -> None:
+        super().__init__()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        wizard.fields.add_rows(form, keys, with_help=True)
+        self.form = form
+
+
+class _RoundPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.setTitle("Năm và đợt xét đầu tiên")
+        self.setSubTitle(
+            "Đợt mới dùng tiêu chí chấm, danh mục giấy tờ và quy tắc xếp loại mặc định (Tam Điệp 2024); "
+            "sửa ở Cài đặt → Đợt."
+        )
+        today = dt.date.today()
+        self.create = QCheckBox("&Tạo Đợt 1 ngay bây giờ")
+        self.create.setObjectName("create_round")
+        self.create.setChecked(not wizard.has_rounds)
+        self.year = QSpinBox()
+        self.year.setObjectName("round_year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.until = QDateEdit(QDate(today.year, 4, 10))
+        self.until.setObjectName("round_until")
+        self.until.setDisplayFormat("dd/MM/yyyy")
+        self.until.setCalendarPopup(True)
+        self.year.valueChanged.connect(lambda y: self.until.setDate(QDate(y, self.until.date().month(), 10)))
+        form = QFormLayout(self)
+        form.addRow(self.create)
+        form.addRow("&Năm:", self.year)
+        form.addRow("&Hạn nộp hồ sơ:", self.until)
+        form.addRow(
+            _note(
+                "Loại đơn vị (phòng ban, xã/phường, trường Mầm non, Tiểu học, THCS …) và hạn đăng ký của từng "
+                "loại được tạo sẵn; danh sách đơn vị nhập ở Cài đặt → Đơn vị (có thể nhập từ tệp Excel)."
+            )
+        )
+        if wizard.has_rounds:
+            form.addRow(_note("Cơ sở dữ liệu đã có đợt xét; tạo thêm đợt ở Cài đặt → Đợt."))
+        self.create.toggled.connect(self.year.setEnabled)
+        self.create.toggled.connect(self.until.setEnabled)
+        self.year.setEnabled(self.create.isChecked())
+        self.until.setEnabled(self.create.isChecked())
+
+
+class _FinishPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Kiểm tra lại")
+        self.setSubTitle("Văn bản sẽ in phần đầu và chữ ký như dưới đây. Bấm Hoàn tất để lưu.")
+        self.summary = _note("")
+        self.summary.setObjectName("finish_summary")
+        self.preview = HeaderPreview(wizard.fields.values, crop=0.5)
+        self.preview.setMinimumHeight(300)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.preview, 1)
+
+    def initializePage(self) -> None:
+        _, issues = settings_service.validate(self.wiz.fields.values())
+        lines = []
+        if self.wiz.round_page.create.isChecked():
+            lines.append(f"Sẽ tạo Đợt 1 năm {self.wiz.round_page.year.value()}.")
+        lines += ["Lưu ý: " + i.text() for i in issues]
+        self.summary.setText("\n".join(lines) or "Đã đủ thông tin.")
+        self.preview.refresh()
+
+
+class FirstRunWizard(QWizard):
+    """``FirstRunWizard(db, parent).exec()``; after acceptance ``choice`` is "demo" or "setup" and
+    ``saved_round_id`` the round created (if any)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setObjectName("first_run_wizard")
+        self.setWindowTitle(f"Thiết lập {APP_TITLE}")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Tiếp >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< &Quay lại")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Hoàn tất")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Để &sau")
+        self.resize(760, 620)
+        self.choice = ""
+        self.saved_round_id: int | None = None
+        self.empty = demo_service.database_is_empty(db)
+        with db.reading() as session:
+            current = settings_service.load(session)
+            configured = settings_service.is_configured(session)
+            self.has_rounds = bool(rounds_service.round_infos(session))
+        if not configured:
+            # a fresh council: empty the example defaults the secretary must type, suggest the usual bases
+            current.update({"issuing_parent": "", "legal_bases": current.get("legal_bases") or DEFAULT_BASES})
+
+        self.fields = SettingFields(self)
+        self.setPage(PAGE_INTRO, _IntroPage(self))
+        council = _FieldsPage(
+            self,
+            "Cơ quan ban hành và địa danh",
+            "Như in ở góc trái phần đầu văn bản (chữ in hoa) và ở dòng ngày tháng bên phải.",
+            COUNCIL_KEYS,
+        )
+        self.setPage(PAGE_COUNCIL, council)
+        council.registerField("issuing_body*", self.fields.editor("issuing_body"))
+        council.registerField("place_name*", self.fields.editor("place_name"))
+        self.setPage(
+            PAGE_SIGNERS,
+            _FieldsPage(
+                self,
+                "Người ký",
+                "Chủ tịch Hội đồng ký quyết định, thư ký ghi biên bản, thủ trưởng cơ quan ký tờ trình.",
+                SIGNER_KEYS,
+            ),
+        )
+        self.setPage(
+            PAGE_DOCUMENTS,
+            _FieldsPage(
+                self,
+                "Căn cứ pháp lý và số, ký hiệu văn bản",
+                'Mỗi căn cứ một dòng. Ký hiệu in sau số văn bản, ví dụ "Số: 05/QĐ-HĐSK".',
+                DOCUMENT_KEYS,
+            ),
+        )
+        self.round_page = _RoundPage(self)
+        self.setPage(PAGE_ROUND, self.round_page)
+        self.setPage(PAGE_FINISH, _FinishPage(self))
+        self.fields.set_values(current)
+        self.setStartId(PAGE_INTRO)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.currentId() == PAGE_INTRO:
+            self.button(QWizard.WizardButton.NextButton).setFocus()  # Enter = "Tiếp": set up the council
+
+    def choose_demo(self) -> None:
+        """ "Dùng dữ liệu mẫu": end the wizard; the caller creates the demo data."""
+        self.choice = "demo"
+        super().accept()
+
+    def accept(self) -> None:
+        try:
+            self._save()
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        self.choice = "setup"
+        super().accept()
+
+    def _save(self) -> None:
+        values = self.fields.values()
+        with self.db.session() as session:
+            settings_service.put(session, values)
+            units_service.ensure_default_types(session)
+            page = self.round_page
+            if page.create.isChecked():
+                year = page.year.value()
+                until = page.until.date().toPython()
+                assert isinstance(until, dt.date)
+                number = rounds_service.next_free_number(session, year)
+                rnd = rounds_service.create_round(session, year, number, receive_until=until)
+                self.saved_round_id = rnd.id

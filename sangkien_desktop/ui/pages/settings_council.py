@@ -1,0 +1,253 @@
+"""Cài đặt → Hội đồng: every council setting, with the live preview of the NĐ 30 header as it prints, and
+the document number series of the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.errors import SangKienError
+from ...domain.settings_schema import GROUPS, SETTINGS
+from ...services import numbering, settings_preview
+from ...services import settings as settings_service
+from .. import messages
+from ..context import AppContext
+from ..widgets.header_preview import HeaderPreview
+from ..widgets.setting_fields import SettingFields
+
+
+class CouncilTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved: dict[str, str] = {}
+        self.saved_series: dict[str, int] = {}
+        self.fields = SettingFields(self)
+
+        form_host = QWidget()
+        column = QVBoxLayout(form_host)
+        for group in GROUPS:
+            keys = [s.key for s in SETTINGS if s.group == group]
+            box = QGroupBox(group)
+            form = QFormLayout(box)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+            self.fields.add_rows(form, keys)
+            if group == "Sao lưu":
+                browse = QPushButton("Chọn thư mục…")
+                browse.clicked.connect(self._browse_backup)
+                form.addRow("", browse)
+            column.addWidget(box)
+            if group == "Văn bản":
+                column.addWidget(self._series_box())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(form_host)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(430)
+
+        self.preview = HeaderPreview(self.fields.values)
+        self.preview.setObjectName("council_preview")
+        print_button = QPushButton("Xem trước &bản in…")
+        print_button.clicked.connect(self.show_print_preview)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.preview, 1)
+        right_layout.addWidget(print_button)
+
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 600])
+        splitter.setChildrenCollapsible(False)
+
+        self.save_button = QPushButton("&Lưu cài đặt")
+        self.save_button.setObjectName("save_settings")
+        self.save_button.setToolTip("Lưu (Ctrl+S)")
+        self.revert_button = QPushButton("&Bỏ thay đổi")
+        self.wizard_button = QPushButton("&Trình hướng dẫn thiết lập…")
+        self.wizard_button.setObjectName("run_wizard")
+        self.state = QLabel()
+        self.state.setObjectName("settings_state")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.load)
+        self.wizard_button.clicked.connect(self.run_wizard)
+        QShortcut(
+            QKeySequence.StandardKey.Save,
+            self,
+            self.save,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.state, 1)
+        buttons.addWidget(self.wizard_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self.fields.changed.connect(self._changed)
+
+    # number series --------------------------------------------------------------------------------------
+    def _series_box(self) -> QGroupBox:
+        box = QGroupBox("Sổ số văn bản")
+        self.series_year = QSpinBox()
+        self.series_year.setRange(2000, 2100)
+        self.series_year.setValue(dt.date.today().year)
+        self.series_year.setPrefix("Năm ")
+        self.series_year.valueChanged.connect(lambda _=0: self._load_series())
+        self.series = QTableWidget(0, 4)
+        self.series.setObjectName("number_series")
+        self.series.setHorizontalHeaderLabels(["Văn bản", "Ký hiệu", "Số cuối đã dùng", "Số tiếp theo"])
+        self.series.verticalHeader().setVisible(False)
+        self.series.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.series.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.series.setMinimumHeight(200)
+        note = QLabel(
+            'Khi chọn "tự cấp số", mỗi văn bản in ra lấy số tiếp theo trong năm. Nếu đã phát hành văn bản '
+            "trên giấy trước khi dùng phần mềm, hãy ghi số cuối đã dùng."
+        )
+        note.setWordWrap(True)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.series_year)
+        layout.addWidget(self.series)
+        layout.addWidget(note)
+        return box
+
+    def _load_series(self) -> None:
+        year = self.series_year.value()
+        with self.ctx.db.reading() as session:
+            rows = numbering.series(session, year)
+        self.series.setRowCount(len(rows))
+        self.saved_series = {}
+        for i, row in enumerate(rows):
+            self.series.setItem(i, 0, QTableWidgetItem(row.label))
+            self.series.setItem(i, 1, QTableWidgetItem(row.suffix))
+            spin = QSpinBox()
+            spin.setRange(0, 99_999)
+            spin.setValue(row.last_number)
+            spin.setProperty("kind", row.kind)
+            spin.valueChanged.connect(lambda v, r=i: self._series_changed(r, v))
+            self.series.setCellWidget(i, 2, spin)
+            self.series.setItem(i, 3, QTableWidgetItem(f"{row.next_number:02d}"))
+            self.saved_series[row.kind] = row.last_number
+        self._update_state()
+
+    def _series_changed(self, row: int, value: int) -> None:
+        self.series.setItem(row, 3, QTableWidgetItem(f"{value + 1:02d}"))
+        self._update_state()
+
+    def _series_values(self) -> dict[str, int]:
+        values = {}
+        for i in range(self.series.rowCount()):
+            spin = self.series.cellWidget(i, 2)
+            if isinstance(spin, QSpinBox):
+                values[str(spin.property("kind"))] = spin.value()
+        return values
+
+    # loading and saving ---------------------------------------------------------------------------------
+    def load(self) -> None:
+        with self.ctx.db.reading() as session:
+            self.saved = settings_service.load(session)
+        self.fields.set_values(self.saved)
+        self._load_series()
+        self.preview.refresh()
+        self._update_state()
+
+    def dirty(self) -> bool:
+        current = self.fields.values()
+        normalized, _ = settings_service.validate(current)
+        settings_dirty = any(self.saved.get(k, "") != v for k, v in normalized.items())
+        return settings_dirty or self._series_values() != self.saved_series
+
+    def _changed(self) -> None:
+        self.preview.schedule()
+        self._update_state()
+
+    def _update_state(self) -> None:
+        _, issues = settings_service.validate(self.fields.values())
+        errors = [i for i in issues if i.is_error]
+        if errors:
+            self.state.setText("Lỗi: " + errors[0].text())
+            self.state.setStyleSheet("color: #b00020;")
+        elif self.dirty():
+            self.state.setText("Có thay đổi chưa lưu.")
+            self.state.setStyleSheet("color: #8a6d00;")
+        else:
+            self.state.setText("Đã lưu." if not issues else "Đã lưu. Lưu ý: " + issues[0].text())
+            self.state.setStyleSheet("")
+        self.save_button.setEnabled(not errors)
+
+    def save(self) -> bool:
+        values = self.fields.values()
+        old = dict(self.saved)
+        year = self.series_year.value()
+        series = self._series_values()
+        old_series = dict(self.saved_series)
+        try:
+            with self.ctx.db.session() as session:
+                changed = settings_service.put(session, values)
+                for kind, last in series.items():
+                    if old_series.get(kind) != last:
+                        numbering.set_last(session, year, kind, last)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return False
+        if changed:
+            restore = {k: old.get(k, "") for k in changed}
+
+            def undo() -> None:
+                settings_service.set_many(self.ctx.db, restore)
+
+            def redo() -> None:
+                settings_service.set_many(self.ctx.db, changed)
+
+            self.ctx.push_undo("Sửa cài đặt Hội đồng", undo, redo, "settings")
+        self.load()
+        self.ctx.notify("settings")
+        return True
+
+    def run_wizard(self) -> None:
+        from ..first_run import run_first_run
+
+        window = self.window()
+        from ..main_window import MainWindow
+
+        if isinstance(window, MainWindow):
+            run_first_run(window)
+        self.load()
+
+    def show_print_preview(self) -> None:
+        from ..dialogs.pdf_preview import PdfPreviewDialog
+
+        pdf = settings_preview.preview_pdf(self.fields.values(), date=dt.date.today())
+        PdfPreviewDialog(pdf, "Tiêu đề và chữ ký văn bản", "xem-truoc-tieu-de.pdf", self).exec()
+
+    def _browse_backup(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục sao lưu")
+        if folder:
+            editor = self.fields.editor("backup_dir")
+            editor.setText(folder)  # type: ignore[attr-defined]

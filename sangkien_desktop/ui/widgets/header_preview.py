@@ -1,0 +1,95 @@
+"""The live preview of how the council's documents print: the NĐ 30 header, căn cứ and signature of a
+sample decision, rendered by the same code as every document (``services.settings_preview``) and shown as
+an image of the PDF page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from ...services import settings_preview
+
+
+def render_page(pdf: bytes, width: int, page: int = 0) -> QImage:
+    """Page ``page`` of a PDF as an image ``width`` pixels wide (white background)."""
+    data = QByteArray(pdf)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    size = document.pagePointSize(page)
+    height = round(width * size.height() / size.width()) if size.width() else width
+    image = document.render(page, QSize(width, height))
+    document.close()
+    buffer.close()
+    return image
+
+
+def content_bottom(image: QImage) -> int:
+    """The last pixel row with ink on it (found on a small copy of the page, so it is quick)."""
+    small = image.scaledToWidth(80, Qt.TransformationMode.FastTransformation)
+    factor = image.height() / max(1, small.height())
+    for y in range(small.height() - 1, -1, -1):
+        for x in range(small.width()):
+            if small.pixelColor(x, y).lightness() < 200:
+                return int((y + 1) * factor)
+    return image.height()
+
+
+class HeaderPreview(QWidget):
+    """Shows the sample decision for the values ``values_fn()`` returns; ``schedule()`` re-renders it after a
+    short pause (typing does not re-render on every key), ``refresh()`` at once."""
+
+    def __init__(
+        self, values_fn: Callable[[], dict[str, str]], parent: QWidget | None = None, *, crop: float = 0.35
+    ) -> None:
+        super().__init__(parent)
+        self.values_fn = values_fn
+        self.crop = crop  # at least this part of the page is shown; more when the text goes further
+        self.pdf: bytes = b""
+        self.image = QLabel()
+        self.image.setObjectName("header_preview_image")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        scroll = QScrollArea()
+        scroll.setWidget(self.image)
+        scroll.setWidgetResizable(True)
+        scroll.setStyleSheet("QScrollArea { background: #808080; }")
+        caption = QLabel("Xem trước: phần đầu và chữ ký của văn bản khi in (khổ A4)")
+        caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(caption)
+        layout.addWidget(scroll, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(350)
+        self._timer.timeout.connect(self.refresh)
+        self.setMinimumWidth(360)
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        self.pdf = settings_preview.preview_pdf(self.values_fn(), date=dt.date.today())
+        self._paint()
+
+    def _paint(self) -> None:
+        if not self.pdf:
+            return
+        width = max(360, self.image.width() - 8)
+        image = render_page(self.pdf, width)
+        bottom = content_bottom(image)
+        height = min(image.height(), max(int(image.height() * self.crop), bottom + 12))
+        image = image.copy(0, 0, image.width(), height)
+        self.image.setPixmap(QPixmap.fromImage(image))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._paint()

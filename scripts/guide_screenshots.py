@@ -1,0 +1,228 @@
+"""Take the screenshots of the user guide (docs/huong-dan.md) from the real app.
+
+Usage::
+
+    python scripts/guide_screenshots.py [--out docs/img] [--xvfb]
+
+It creates a fresh demo database in a temporary folder (``sangkien demo``, seed 1), opens the real main
+window on it, visits every page (and the tabs and dialogs the guide shows), and saves one PNG per view into
+``docs/img/``. The first-run wizard is shot on a second, empty database. ``--xvfb`` runs Qt on a private Xvfb
+display (the xcb platform, as on a desktop); by default Qt renders offscreen. Pages that are still
+placeholders are listed in ``docs/img/pages.json`` so the guide can say which steps are still to come.
+Run it again whenever a page changes: the guide's image names stay the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the package of this checkout
+
+SIZE = (1280, 800)
+DIALOG_SIZE = (900, 640)
+
+
+def start_xvfb() -> subprocess.Popen[bytes]:
+    """Start Xvfb on a free display and point Qt at it."""
+    if shutil.which("Xvfb") is None:
+        raise SystemExit("Xvfb không có trên máy này; chạy lại không có --xvfb (Qt sẽ vẽ offscreen).")
+    for display in range(90, 140):
+        if not Path(f"/tmp/.X11-unix/X{display}").exists() and not Path(f"/tmp/.X{display}-lock").exists():
+            break
+    else:
+        raise SystemExit("Không tìm được màn hình ảo trống cho Xvfb.")
+    proc = subprocess.Popen(
+        ["Xvfb", f":{display}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        if Path(f"/tmp/.X11-unix/X{display}").exists():
+            break
+        time.sleep(0.1)
+    os.environ["DISPLAY"] = f":{display}"
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    return proc
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="thư mục ghi ảnh (docs/img)")
+    parser.add_argument(
+        "--xvfb", action="store_true", help="chạy Qt trên màn hình ảo Xvfb (mặc định: offscreen)"
+    )
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="sangkien-guide-"))
+    os.environ["SANGKIEN_DATA_DIR"] = str(work / "data")  # keep the user's data and settings untouched
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    xvfb = start_xvfb() if args.xvfb else None
+    if xvfb is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        return shoot(args.out, work)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def shoot(out: Path, work: Path) -> int:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+
+    from sangkien_desktop import APP_AUTHOR, APP_NAME
+    from sangkien_desktop.db.database import Database
+    from sangkien_desktop.services import demo
+    from sangkien_desktop.ui.dialogs import first_run_wizard
+    from sangkien_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
+    from sangkien_desktop.ui.dialogs.help_dialog import HelpDialog
+    from sangkien_desktop.ui.dialogs.new_round_dialog import NewRoundDialog
+    from sangkien_desktop.ui.dialogs.unit_dialogs import MergeDialog
+    from sangkien_desktop.ui.fonts import register_fonts
+    from sangkien_desktop.ui.main_window import MainWindow
+    from sangkien_desktop.ui.pages.settings_page import SettingsPage
+
+    QCoreApplication.setOrganizationName(APP_AUTHOR)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    register_fonts(app)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+
+    def settle(ms: int = 250) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def save(widget: QWidget, name: str) -> None:
+        settle()
+        path = out / name
+        if not widget.grab().save(str(path), "PNG", 0):  # 0: smallest file
+            raise SystemExit(f"Không ghi được {path}")
+        written.append(name)
+        print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    # 1. the first-run wizard on an empty database
+    empty = Database.open(work / "trong.db")
+    wizard = FirstRunWizard(empty)
+    wizard.resize(*DIALOG_SIZE)
+    wizard.show()
+    save(wizard, "01-trinh-huong-dan-chao-mung.png")
+    wizard.next()
+    values = {
+        "issuing_parent": "ỦY BAN NHÂN DÂN XÃ VẠN PHÚC",
+        "council_name": "Hội đồng Sáng kiến xã Vạn Phúc",
+        "place_name": "Vạn Phúc",
+        "standing_office": "Văn phòng HĐND và UBND xã",
+        "chair_name": "Nguyễn Văn An",
+        "secretary_name": "Trần Thị Bình",
+        "head_name": "Lê Văn Cường",
+    }
+    for key, value in values.items():
+        wizard.fields.editor(key).setText(value)  # type: ignore[attr-defined]
+    save(wizard, "02-trinh-huong-dan-co-quan.png")
+    wizard.next()
+    save(wizard, "03-trinh-huong-dan-nguoi-ky.png")
+    wizard.next()
+    save(wizard, "04-trinh-huong-dan-can-cu.png")
+    wizard.next()
+    wizard.round_page.year.setValue(dt.date.today().year)
+    save(wizard, "05-trinh-huong-dan-dot-dau-tien.png")
+    wizard.next()
+    assert wizard.currentId() == first_run_wizard.PAGE_FINISH
+    save(wizard, "06-trinh-huong-dan-kiem-tra.png")
+    wizard.close()
+    empty.dispose()
+
+    # 2. every page of the main window on the demo database
+    db = Database.open(work / "mau.db")
+    demo.create_demo(db, seed=1)
+    window = MainWindow(db)
+    window.resize(*SIZE)
+    window.show()
+    placeholders: list[str] = []
+    names = {
+        "overview": "10-tong-quan.png",
+        "registrations": "20-dang-ky.png",
+        "dossiers": "30-ho-so.png",
+        "council": "40-hoi-dong.png",
+        "scoring": "50-cham-diem.png",
+        "results": "60-ket-qua.png",
+        "documents": "70-in-an.png",
+        "search": "80-tra-cuu.png",
+        "settings": "11-cai-dat-hoi-dong.png",
+        "safety": "90-sao-luu.png",
+    }
+    searches = {"search": "so hoa"}  # pages shown with something typed in their first search field
+    for key, page in window.pages.items():
+        window.show_page(key)
+        if page.findChild(QLabel, "placeholder_message") is not None:
+            placeholders.append(key)
+        if key in searches:
+            field = page.findChild(QLineEdit)
+            if field is not None:
+                field.setText(searches[key])
+                settle(800)
+        save(window, names.get(key, f"trang-{key}.png"))
+
+    settings = window.page("settings")
+    assert isinstance(settings, SettingsPage)
+    window.show_page("settings")
+    settings.show_tab("units")
+    save(window, "12-cai-dat-don-vi.png")
+    rows = settings.units.model.records()
+    merge = MergeDialog(rows, rows[0], rows[1], window)
+    merge.show()
+    save(merge, "13-gop-don-vi.png")
+    merge.close()
+    settings.show_tab("rounds")
+    save(window, "14-cai-dat-dot.png")
+    settings.rounds.tabs.setCurrentIndex(2)
+    save(window, "15-cai-dat-dot-tieu-chi.png")
+    settings.rounds.tabs.setCurrentIndex(3)
+    save(window, "16-cai-dat-dot-xep-loai.png")
+    settings.rounds.tabs.setCurrentIndex(0)
+    infos = window.ctx.reload_rounds()
+    new_round = NewRoundDialog(infos, infos[0].year + 1, 1, infos[-1].id, window)
+    new_round.show()
+    save(new_round, "17-tao-dot-moi.png")
+    new_round.close()
+
+    help_dialog = HelpDialog(window)
+    help_dialog.resize(*DIALOG_SIZE)
+    help_dialog.show()
+    save(help_dialog, "18-huong-dan-trong-phan-mem.png")
+    help_dialog.close()
+    window.close()
+    db.dispose()
+
+    manifest = {
+        "generated": dt.date.today().isoformat(),
+        "images": written,
+        "placeholder_pages": placeholders,
+        "page_images": names,
+    }
+    (out / "pages.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    print(
+        f"Đã ghi {len(written)} ảnh vào {out}. Trang chưa hoàn thiện: {', '.join(placeholders) or 'không có'}."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
