@@ -1,6 +1,6 @@
 """Backups (sao lưu) and restore (khôi phục) of the whole database.
 
-Where: the folder chosen in the backup settings (e.g. a USB stick), else ``backups/`` beside the database
+Where: the folder of the council setting ``backup_dir`` (e.g. a USB stick), else ``backups/`` beside the database
 file (for a server database: ``backups/`` in the user data folder). When the chosen folder is missing (the
 stick is not plugged in) the default folder is used and the result says so; the chosen folder is never
 created by the app (it is picked in a folder dialog, so it exists when chosen).
@@ -133,10 +133,11 @@ TABLE_LABELS: dict[str, str] = {
 # settings --------------------------------------------------------------------------------------------------
 @dataclass
 class BackupSettings:
-    """Per-user backup settings (a small JSON file in the user data folder: a USB stick's drive letter
-    belongs to the PC, not to the council's data)."""
+    """Per-computer backup preferences (a small JSON file in the user data folder). The backup *folder* is
+    the council setting ``backup_dir`` (Cài đặt page, or "Chọn thư mục sao lưu" on the Sao lưu page);
+    ``folder`` here only overrides it for one call (tests, scripts) and is never saved."""
 
-    folder: str = ""  # "" = the default folder beside the database
+    folder: str = ""  # "" = the council setting backup_dir, else the default folder beside the database
     keep_last: int = 10
     keep_monthly: bool = True
     on_start: bool = True
@@ -158,6 +159,8 @@ def load_settings(path: Path | None = None) -> BackupSettings:
     defaults = BackupSettings()
     values: dict[str, Any] = {}
     for key, default in asdict(defaults).items():
+        if key == "folder":
+            continue
         value = raw.get(key, default)
         values[key] = value if isinstance(value, type(default)) else default
     values["keep_last"] = max(1, min(1000, values["keep_last"]))
@@ -169,7 +172,8 @@ def save_settings(settings: BackupSettings, path: Path | None = None) -> None:
     if not 1 <= settings.keep_last <= 1000:
         raise BackupError("Số bản sao lưu tự động giữ lại phải từ 1 đến 1000.")
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+    data = {k: v for k, v in asdict(settings).items() if k != "folder"}
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)
 
 
@@ -202,9 +206,20 @@ def default_folder(db: Database) -> Path:
     return db.default_backup_dir()
 
 
+def council_backup_dir(db: Database) -> str:
+    """The council setting ``backup_dir`` ("" when unset). Read with plain SQL, so it also works before
+    migrations (the start-up backup) and on an old schema."""
+    try:
+        with db.engine.connect() as conn:
+            value = conn.execute(text("SELECT value FROM settings WHERE key = 'backup_dir'")).scalar()
+    except SQLAlchemyError:
+        return ""
+    return str(value or "").strip()
+
+
 def resolve_folder(db: Database, settings: BackupSettings | None = None) -> BackupFolder:
     settings = settings or load_settings()
-    chosen = settings.folder.strip()
+    chosen = settings.folder.strip() or council_backup_dir(db)
     if chosen:
         folder = Path(chosen).expanduser()
         # never created here: a missing folder is an unplugged stick, and must not become a folder on the

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 
 from .. import paths
 from ..db.database import Database
+from ..domain import round_lifecycle
 from ..domain.enums import DossierStatus, RoundStatus
 from ..domain.errors import ValidationError
 from ..domain.text import clean
@@ -98,7 +99,9 @@ def finalize_warnings(db: Database, round_ref: str | int) -> list[str]:
         rnd = find_round(session, round_ref)
         warnings: list[str] = []
         if rnd.status is RoundStatus.OPEN:
-            warnings.append(f"{rnd.label} vẫn đang ở giai đoạn nhận hồ sơ.")
+            warnings.append(
+                f"{rnd.label} vẫn đang nhận hồ sơ: hãy chuyển sang chấm điểm trước (không chốt thẳng được)."
+            )
         if not rnd.decision_no or rnd.decision_date is None:
             warnings.append("Chưa ghi số và ngày của quyết định công nhận.")
         counted = (DossierStatus.VALID, DossierStatus.COMPLETE)
@@ -133,6 +136,7 @@ def finalize_round(
         if rnd.status is RoundStatus.FINALIZED:
             at = rnd.finalized_at.strftime("%H:%M ngày %d/%m/%Y") if rnd.finalized_at else "trước đây"
             raise ValidationError(f"{rnd.label} đã được chốt lúc {at}.")
+        round_lifecycle.check_move(rnd.status, RoundStatus.FINALIZED)  # the one status table
         old = {
             "status": rnd.status,
             "decision_no": rnd.decision_no,
@@ -180,6 +184,7 @@ def reopen_round(db: Database, round_ref: str | int, reason: str) -> ReopenResul
         rnd = find_round(session, round_ref)
         if rnd.status is not RoundStatus.FINALIZED:
             raise ValidationError(f"{rnd.label} chưa chốt nên không cần mở lại.")
+        round_lifecycle.check_move(rnd.status, RoundStatus.SCORING, reason)
         old = {"status": rnd.status, "finalized_at": rnd.finalized_at}
         rnd.status = RoundStatus.SCORING
         rnd.finalized_at = None

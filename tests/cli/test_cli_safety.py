@@ -143,3 +143,24 @@ def test_finalize_reopen_and_audit_list(
     )
     assert "Đã ghi thư mục lưu trữ" in capsys.readouterr().out
     assert len([p for p in archive_dir.iterdir() if p.is_dir()]) == 2
+
+
+def test_rounds_status_finalized_also_writes_the_archive(
+    demo_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sangkien_desktop.services import finalize
+
+    assert main(["--db", demo_url, "rounds", "status", "2026/1", "finalized"]) == 0
+    out = capsys.readouterr().out
+    assert "Hồ sơ lưu trữ:" in out
+    folder = Path(out.split("Hồ sơ lưu trữ: ")[1].splitlines()[0])
+    assert finalize.verify_archive(folder) == []
+    # the setup area's status command and this area's reopen share the lifecycle table
+    assert (
+        main(["--db", demo_url, "rounds", "reopen", "--round", "2026/1", "--reason", "Sửa điểm nhập sai"])
+        == 0
+    )
+    assert main(["--db", demo_url, "rounds", "status", "2026/1", "open"]) == 0
+    capsys.readouterr()
+    assert main(["--db", demo_url, "rounds", "finalize", "--round", "2026/1", "--no-archive"]) == 1
+    assert "Không chuyển thẳng" in capsys.readouterr().err

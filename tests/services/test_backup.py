@@ -252,7 +252,8 @@ def test_settings_file_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "sao-luu.json"
     assert backup.load_settings(path) == BackupSettings()
     backup.save_settings(BackupSettings(folder="E:\\SaoLuu", keep_last=20, on_exit=False), path)
-    assert backup.load_settings(path) == BackupSettings(folder="E:\\SaoLuu", keep_last=20, on_exit=False)
+    # the folder is the council setting backup_dir, never saved per computer
+    assert backup.load_settings(path) == BackupSettings(keep_last=20, on_exit=False)
     path.write_text("{hỏng", encoding="utf-8")
     assert backup.load_settings(path) == BackupSettings()
     path.write_text('{"keep_last": "mười", "folder": 5}', encoding="utf-8")
@@ -341,3 +342,27 @@ def test_restore_over_a_damaged_database(tmp_path: Path, damage: str) -> None:
         assert settings_service.get_all(healed)["place_name"] == "Tam Điệp"
     finally:
         healed.dispose()
+
+
+def test_council_backup_dir_setting_is_the_folder(tmp_path: Path) -> None:
+    database = Database.open(tmp_path / "du-lieu" / "sangkien.db")
+    try:
+        stick = tmp_path / "usb"
+        stick.mkdir()
+        settings_service.set_many(database, {"backup_dir": str(stick)})
+        assert backup.council_backup_dir(database) == str(stick)
+        made = backup.auto_backup(database, BackupKind.EXIT, BackupSettings())
+        assert made is not None and made.file.path.parent == stick
+        # an explicit folder for one call wins
+        other = tmp_path / "khac"
+        other.mkdir()
+        assert (
+            backup.make_backup(database, settings=BackupSettings(folder=str(other))).file.path.parent == other
+        )
+    finally:
+        database.dispose()
+    fresh = Database.open(tmp_path / "moi.db", migrate=False)
+    try:
+        assert backup.council_backup_dir(fresh) == ""  # no settings table yet
+    finally:
+        fresh.dispose()

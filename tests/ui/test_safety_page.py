@@ -120,18 +120,22 @@ def test_choosing_a_usb_folder(
     monkeypatch.setattr(safety_page, "choose_folder", lambda *a, **k: usb)
     tab = page.backups
     tab.choose_backup_folder()
-    assert backup.load_settings().folder == str(usb)
+    assert backup.council_backup_dir(page.ctx.db) == str(usb)  # the council setting (also on Cài đặt)
+    assert audit.list_entries(page.ctx.db, audit.AuditFilter(entity="setting", entity_id="backup_dir"))
     assert str(usb) in tab.folder_label.text()
     tab.keep_spin.setValue(15)
     tab.on_exit_cb.setChecked(False)
     saved = backup.load_settings()
-    assert saved.keep_last == 15 and saved.on_exit is False and saved.folder == str(usb)
+    assert saved.keep_last == 15 and saved.on_exit is False
     tab.backup_now()
     _wait(qtbot, tab)
     assert list(usb.glob("*_thu-cong.db"))
     usb.rename(tmp_path / "rut-ra")  # the stick is pulled out
     tab.refresh()
     assert "chưa cắm USB" in tab.fallback_label.text()
+    tab.use_default_folder()
+    assert backup.council_backup_dir(page.ctx.db) == ""
+    assert tab.fallback_label.text() == ""
 
 
 def test_audit_log_filters_detail_and_chain_check(

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from ...domain.enums import RoundStatus
 from ...domain.errors import SangKienError
 from ...services import audit, backup, check, finalize
+from ...services import settings as settings_service
 from ...services.backup import BackupFile, BackupKind, BackupSettings
 from ...services.rounds import RoundInfo, find_round
 from .. import messages
@@ -193,7 +194,6 @@ class BackupTab(QWidget):
         s = self.settings
         self._save(
             BackupSettings(
-                folder=s.folder,
                 keep_last=self.keep_spin.value(),
                 keep_monthly=s.keep_monthly,
                 on_start=self.on_start_cb.isChecked(),
@@ -205,18 +205,22 @@ class BackupTab(QWidget):
         return backup.resolve_folder(self.ctx.db, self.settings)
 
     def choose_backup_folder(self) -> None:
-        chosen = choose_folder(
-            self, "Chọn thư mục sao lưu (ví dụ một thư mục trên USB)", self.settings.folder
-        )
-        if chosen is None:
-            return
-        s = self.settings
-        self._save(BackupSettings(str(chosen), s.keep_last, s.keep_monthly, s.on_start, s.on_exit))
-        self.refresh()
+        current = backup.council_backup_dir(self.ctx.db)
+        chosen = choose_folder(self, "Chọn thư mục sao lưu (ví dụ một thư mục trên USB)", current)
+        if chosen is not None:
+            self._set_folder(str(chosen))
 
     def use_default_folder(self) -> None:
-        s = self.settings
-        self._save(BackupSettings("", s.keep_last, s.keep_monthly, s.on_start, s.on_exit))
+        self._set_folder("")
+
+    def _set_folder(self, folder: str) -> None:
+        """The folder is the council setting ``backup_dir`` (also on the Cài đặt page; the change is logged)."""
+        try:
+            settings_service.set_many(self.ctx.db, {"backup_dir": folder})
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        self.ctx.notify("settings")
         self.refresh()
 
     # list and preview -------------------------------------------------------------------------------------
