@@ -181,9 +181,11 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 # writing -------------------------------------------------------------------------------------------------
-def _lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+def _head(session: Session, before_id: int | None = None) -> str:
+    query = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return session.execute(query).scalar() or ""
 
 
 def record(
@@ -196,7 +198,6 @@ def record(
     new: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one log entry in the caller's transaction (it commits or rolls back with the change)."""
-    _lock_chain(session)
     entry = AuditEntry(
         at=now(),
         user=current_user(),
@@ -210,12 +211,22 @@ def record(
         hash="",
         hash_version=HASH_VERSION,
     )
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            # the chain lock first, then the id: ids follow commit order and the row is written once
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+            entry.id = session.execute(
+                text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")
+            ).scalar_one()
+            session.flush()  # the caller's pending changes, before the head is read
+            entry.prev_hash = _head(session)
+            entry.hash = entry_hash(entry)
+            session.add(entry)
+            session.flush()
+            return entry
     session.add(entry)
-    session.flush()  # the row exists (and SQLite's write lock is ours) before the chain head is read
-    previous = session.execute(
-        select(AuditEntry.hash).where(AuditEntry.id < entry.id).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar()
-    entry.prev_hash = previous or ""
+    session.flush()  # SQLite: the row exists (and the database's write lock is ours) before the head is read
+    entry.prev_hash = _head(session, entry.id)
     entry.hash = entry_hash(entry)
     session.flush()
     return entry
