@@ -89,7 +89,7 @@ def register(reg: Registry) -> None:
     )
     p.add_argument("--year", type=int, required=True)
     p.add_argument(
-        "--threshold", type=float, default=duplicates.DEFAULT_THRESHOLD, help="ngưỡng % (mặc định 85)"
+        "--threshold", type=float, default=duplicates.DEFAULT_THRESHOLD, help="ngưỡng %% (mặc định 85)"
     )
     p.add_argument("--all", action="store_true", help="kể cả đăng ký đã xác nhận không trùng")
     p.add_argument("--json", action="store_true")

@@ -8,7 +8,16 @@ from .council import Assignment, CouncilMember
 from .dossier import Authorship, Dossier, DossierChecklistItem, dossier_code
 from .people import Person
 from .registration import ImportMapping, Registration, RegistrationAuthor
-from .scoring import Criterion, GradeBand, GradeCondition, GradeResult, GradeRuleSet, Score, Vote
+from .scoring import (
+    Criterion,
+    GradeBand,
+    GradeCondition,
+    GradeResult,
+    GradeRuleSet,
+    Score,
+    TieDecision,
+    Vote,
+)
 from .settings import NumberSeries, Setting
 from .units import Unit, UnitAlias, UnitType
 
@@ -35,6 +44,7 @@ __all__ = [
     "RoundChecklistItem",
     "Score",
     "Setting",
+    "TieDecision",
     "Unit",
     "UnitAlias",
     "UnitType",

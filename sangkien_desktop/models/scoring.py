@@ -136,3 +136,17 @@ class GradeResult(IdMixin, Base):
     computed_at: Mapped[dt.datetime] = mapped_column(default=now)
 
     dossier: Mapped[Dossier] = relationship()
+
+
+class TieDecision(IdMixin, Base):
+    """The council's decision on dossiers left tied at a quota's edge: their order (1 first) and how it was
+    decided. Kept apart from ``GradeResult`` so that re-grading keeps the decision."""
+
+    __tablename__ = "tie_decisions"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), unique=True)
+    priority: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+    dossier: Mapped[Dossier] = relationship()

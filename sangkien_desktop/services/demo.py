@@ -142,6 +142,33 @@ OFFICE_TITLES = [
     "Xây dựng mô hình camera an ninh kết nối cộng đồng tại {unit}",
     "Chuẩn hóa quy trình tiếp nhận, xử lý văn bản đến trên hệ thống quản lý văn bản điện tử",
 ]
+EXTRA_OFFICE_TITLES = [
+    "Lập sổ tay hướng dẫn thủ tục đăng ký hộ tịch cho người dân",
+    "Ký số văn bản đi trên thiết bị di động cho lãnh đạo đơn vị",
+    "Tổ chức ngày thứ Bảy xanh làm sạch kênh mương trên địa bàn",
+    "Quản lý người lao động đi làm việc ở nước ngoài bằng bảng theo dõi dùng chung",
+    "Rà soát, cập nhật hộ nghèo, cận nghèo bằng biểu mẫu điện tử",
+    "Mô hình tổ tự quản về an ninh trật tự ở khu dân cư mới",
+    "Tuyên truyền phòng cháy, chữa cháy qua bản tin phát thanh hằng tuần",
+    "Số hóa sổ theo dõi đối tượng bảo trợ xã hội và chi trả không dùng tiền mặt",
+    "Nhắn tin tự động nhắc lịch nộp thuế cho hộ kinh doanh",
+    "Sắp xếp kho lưu trữ theo mã hộp, tra cứu bằng bảng tính",
+    "Điều tra nhanh nhu cầu học nghề của thanh niên bằng biểu mẫu trực tuyến",
+    "Bản đồ điểm nóng ngập úng mùa mưa phục vụ chỉ đạo ứng phó",
+    "Quy trình phối hợp xử lý vi phạm lấn chiếm vỉa hè trong 48 giờ",
+    "Chấm điểm thi đua các tổ dân phố bằng bộ tiêu chí công khai",
+    "Tập huấn kỹ năng sử dụng dịch vụ công cho người cao tuổi tại nhà văn hóa",
+    "Lịch trực tiếp dân điện tử công khai trên cổng thông tin phường",
+    "Tiết kiệm điện trong trụ sở bằng hẹn giờ điều hòa và chiếu sáng",
+    "Ghi hình lưu trữ các cuộc hòa giải ở cơ sở",
+    "Phiếu khảo sát sự hài lòng bằng máy tính bảng tại quầy tiếp nhận",
+    "Kết nối camera giao thông với phòng điều hành của Công an phường",
+    "Mô hình chợ an toàn thực phẩm có truy xuất nguồn gốc",
+    "Chuẩn hóa mẫu biên bản kiểm tra cơ sở kinh doanh dịch vụ",
+    "Hướng dẫn hội viên trồng rau hữu cơ theo nhóm hộ liên kết",
+    "Quỹ tiết kiệm xoay vòng giúp hội viên phụ nữ khởi nghiệp",
+    "Đội thanh niên tình nguyện hỗ trợ người dân làm thủ tục trực tuyến",
+]
 SCHOOL_TITLES = [
     "Một số biện pháp giúp trẻ 5-6 tuổi phát triển ngôn ngữ qua hoạt động kể chuyện tại {unit}",
     "Ứng dụng công nghệ thông tin trong dạy học môn Toán lớp 4 tại {unit}",
@@ -157,6 +184,30 @@ SCHOOL_TITLES = [
     "Rèn kỹ năng đọc hiểu cho học sinh lớp 2 qua thư viện xanh",
     "Giáo dục STEM qua hoạt động trải nghiệm cho học sinh {unit}",
     "Phối hợp giữa nhà trường và cha mẹ học sinh qua nhóm lớp trực tuyến",
+]
+EXTRA_SCHOOL_TITLES = [
+    "Dạy trẻ nhà trẻ 24-36 tháng nhận biết màu sắc qua đồ chơi tự làm",
+    "Góc thiên nhiên trong lớp giúp trẻ mẫu giáo khám phá khoa học",
+    "Tổ chức giờ ăn cho trẻ biếng ăn ở lớp mẫu giáo bé",
+    "Làm quen chữ cái cho trẻ 5 tuổi qua trò chơi vận động",
+    "Âm nhạc dân gian trong hoạt động chiều cho trẻ mẫu giáo lớn",
+    "Dạy giải toán có lời văn cho học sinh lớp 3 bằng sơ đồ đoạn thẳng",
+    "Rèn chữ viết đẹp cho học sinh lớp 1 theo nhóm đôi",
+    "Phiếu học tập phân hóa trong dạy Tiếng Việt lớp 4",
+    "Câu lạc bộ tiếng Anh cuối tuần cho học sinh tiểu học",
+    "Dạy bơi an toàn cho học sinh lớp 5 phối hợp với gia đình",
+    "Thí nghiệm đơn giản từ vật liệu tái chế trong môn Khoa học tự nhiên 6",
+    "Dạy học dự án môn Địa lý 8 về biến đổi khí hậu ở địa phương",
+    "Ôn thi vào lớp 10 môn Toán theo chuyên đề cho học sinh trung bình",
+    "Tư vấn tâm lý học đường qua hộp thư bí mật",
+    "Đánh giá học sinh bằng hồ sơ học tập trong môn Ngữ văn 7",
+    "Ứng dụng bảng tương tác trong tiết Tin học lớp 8",
+    "Xây dựng thư viện lớp học do học sinh tự quản",
+    "Giáo dục an toàn giao thông qua sa bàn mô phỏng",
+    "Sân chơi trải nghiệm cuối tuần về văn hóa truyền thống",
+    "Kèm cặp học sinh chưa hoàn thành chương trình theo nhóm bạn học",
+    "Sổ liên lạc điện tử thông báo kết quả học tập hằng tuần",
+    "Quản lý thiết bị dạy học bằng mã vạch và sổ mượn điện tử",
 ]
 HEALTH_TITLES = [
     "Quản lý bệnh nhân tăng huyết áp bằng sổ theo dõi điện tử tại {unit}",
@@ -228,6 +279,9 @@ COUNCIL = (
 )
 
 
+DEMO_NEAR_COPIES = 3  # registrations that repeat another unit's title, for the duplicate warning
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     seed: int
@@ -287,13 +341,13 @@ def _make_person(
     return person
 
 
-def _title_pool(type_code: str, unit: Unit) -> list[str]:
+def _title_pool(type_code: str, unit: Unit, *, extra: bool = False) -> list[str]:
     if _is_school(type_code):
-        pool = SCHOOL_TITLES
+        pool = SCHOOL_TITLES + (EXTRA_SCHOOL_TITLES if extra else [])
     elif unit.name.startswith(("Trạm Y tế", "Trung tâm Y tế")):
         pool = HEALTH_TITLES + OFFICE_TITLES[:4]
     else:
-        pool = OFFICE_TITLES
+        pool = OFFICE_TITLES + (EXTRA_OFFICE_TITLES if extra else [])
     return [t.format(unit=unit.name) for t in pool]
 
 
@@ -391,8 +445,8 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
         receive_until=dt.date(year, 11, 15),
         meeting_on=dt.date(year, 11, 28),
     )
-    round1.status = RoundStatus.SCORING
-    round2.status = RoundStatus.SCORING
+    round1.status = RoundStatus.SCORING  # intake closed, every sheet typed in
+    round2.status = RoundStatus.OPEN  # still taking dossiers; a few sheets already typed in
     rounds = [round1, round2]
     for rnd in rounds:
         for pos, (person, role, expertise) in enumerate(member_people):
@@ -415,16 +469,38 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
         )
     n_registrations = dossiers + max(2, dossiers // 4)
     used_titles: set[str] = set()
+    used_templates: set[str] = set()
+    drawn_titles: set[str] = set()  # what the main generator drew (keeps its sequence independent of swaps)
+    repeats_kept = 0
+    template_of = {
+        t.format(unit=unit.name): t
+        for unit, _ in units
+        for t in (*OFFICE_TITLES, *EXTRA_OFFICE_TITLES, *SCHOOL_TITLES, *EXTRA_SCHOOL_TITLES, *HEALTH_TITLES)
+    }
+    title_rng = random.Random(seed * 7_919 + 17)
     registrations: list[tuple[Registration, Unit, str, list[Person]]] = []
     per_unit_seq: dict[int, int] = {}
     staff: dict[int, list[Person]] = {}
     for _ in range(n_registrations):
         unit, type_code = rng.choices(units, weights)[0]
-        pool = [t for t in _title_pool(type_code, unit) if t not in used_titles]
+        pool = [t for t in _title_pool(type_code, unit) if t not in drawn_titles]
         if not pool:
             continue
         title = rng.choice(pool)
+        drawn_titles.add(title)
+        if template_of[title] in used_templates:
+            # Another unit already has this title. Keep the first few repeats (the near-copies a secretary
+            # meets in real tables, for the duplicate warning); give the rest a fresh title from a separate
+            # generator, so every other demo value stays as it was.
+            fresh = [
+                t for t in _title_pool(type_code, unit, extra=True) if template_of[t] not in used_templates
+            ]
+            if fresh and repeats_kept >= DEMO_NEAR_COPIES:
+                title = title_rng.choice(fresh)
+            else:
+                repeats_kept += 1
         used_titles.add(title)
+        used_templates.add(template_of[title])
         n_authors = rng.choices([1, 2, 3], [55, 35, 10])[0]
         people_here = staff.setdefault(unit.id, [])
         authors: list[Person] = []

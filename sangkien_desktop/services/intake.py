@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 from ..db.database import Database
 from ..domain import clocks as clock_rules
 from ..domain import intake_rules as rules
+from ..domain import round_lifecycle
 from ..domain.clocks import Clock, ClockFilter
 from ..domain.enums import DossierStatus, RoundStatus, SolutionKind
 from ..domain.errors import Issue, NotFoundError, ValidationError
+from ..domain.round_lifecycle import RoundAction
 from ..domain.text import fold, fold_key, one_line
 from ..models import (
     Authorship,
@@ -34,11 +36,11 @@ from ..models import (
     Round,
     Score,
     Unit,
-    UnitAlias,
     dossier_code,
 )
 from . import audit
 from .guards import editable_round
+from .units import UnitMatcher
 
 __all__ = [
     "AuthorInput",
@@ -383,23 +385,20 @@ def find_dossier(session: Session, ref: str | int) -> Dossier:
 
 
 def find_unit(session: Session, ref: str | int) -> Unit:
-    """A unit by id, name, short name or alias (accent- and case-insensitive)."""
+    """A unit by id, name, short name or alias (the catalog's matcher: accent- and case-insensitive,
+    abbreviations understood, merged units followed to their successor)."""
     if isinstance(ref, int) or str(ref).strip().isdigit():
         unit = session.get(Unit, int(ref))
         if unit is not None:
             return unit
-    key = fold_key(str(ref))
-    unit = session.scalar(select(Unit).where(Unit.name_key == key))
+    matcher = UnitMatcher(session)
+    unit = matcher.match(str(ref))
     if unit is None:
-        alias = session.scalar(select(UnitAlias).where(UnitAlias.alias_key == key))
-        unit = alias.unit if alias is not None else None
-    if unit is None:
-        for candidate in session.scalars(select(Unit).where(Unit.short_name != "")):
-            if fold_key(candidate.short_name) == key:
-                unit = candidate
-                break
-    if unit is None:
-        raise NotFoundError(f"Không tìm thấy đơn vị «{one_line(str(ref))}» (ghi tên, tên viết tắt hoặc mã).")
+        hint = matcher.suggest(str(ref))
+        extra = f" Có phải: {'; '.join(hint)}?" if hint else ""
+        raise NotFoundError(
+            f"Không tìm thấy đơn vị «{one_line(str(ref))}» (ghi tên, tên viết tắt hoặc mã).{extra}"
+        )
     return unit
 
 
@@ -942,8 +941,9 @@ def _flush_unique(session: Session, year: int, receipt_no: int) -> None:
 
 
 def receive_in(session: Session, data: DossierInput) -> SaveResult:
-    """Receive a new dossier in the caller's transaction."""
+    """Receive a new dossier in the caller's transaction (only while the round takes dossiers)."""
     rnd = editable_round(session, data.round_id, "hồ sơ")
+    round_lifecycle.check(rnd.status, RoundAction.RECEIVE_DOSSIERS, rnd.label)
     data = _normalise(data)
     receipt_no = data.receipt_no if data.receipt_no is not None else next_receipt_no(session, rnd.year)
     items = data.checklist if data.checklist is not None else _template_checklist(rnd)

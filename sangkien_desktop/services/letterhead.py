@@ -72,6 +72,15 @@ def header_from(
     )
 
 
+def unnumbered_header_from(
+    values: Mapping[str, str], date: dt.date | None = None, *, year: int | None = None
+) -> HeaderInfo:
+    """The header of a list or report that carries no "Số:" line (sổ tiếp nhận, đối chiếu, bảng tổng hợp)."""
+    if year is None and date is None:
+        year = dt.date.today().year
+    return HeaderInfo.from_settings(values, suffix="", date=date, year=year, show_number=False)
+
+
 def legal_bases(session: Session) -> list[str]:
     """The căn cứ lines of the settings, each ending ";" and the last "." (empty list when none)."""
     return legal_bases_from(settings_service.load(session))

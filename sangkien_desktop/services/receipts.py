@@ -27,7 +27,7 @@ from ..domain.errors import ValidationError
 from ..domain.intake_rules import format_percent
 from ..domain.text import one_line
 from ..domain.vndate import add_months, dmy, long_date
-from . import intake
+from . import intake, letterhead
 from . import settings as settings_service
 from .docspec import Column, HeaderInfo
 from .intake import DossierDetail, DossierRow
@@ -100,12 +100,7 @@ def _receipt_story(
     )
     small = ParagraphStyle("ReceiptNote", parent=st.note, fontSize=size - 1, leading=leading - 1.5)
     council = one_line(settings.get("council_name", "")) or "Hội đồng Sáng kiến"
-    header = HeaderInfo.from_settings(
-        settings,
-        suffix=settings.get("suffix_receipt", "BN-HĐSK"),
-        number=str(d.receipt_no),
-        date=d.received_on,
-    )
+    header = letterhead.header_from(settings, "suffix_receipt", d.receipt_no, d.received_on)
     story: list[Flowable] = [
         header_block(header),
         *title_block("Giấy biên nhận", "Hồ sơ đề nghị công nhận sáng kiến"),
@@ -267,7 +262,7 @@ class ReceiptBook:
         return text
 
     def header(self) -> HeaderInfo:
-        return HeaderInfo.from_settings(self.settings, suffix="", date=self.printed_on, show_number=False)
+        return letterhead.unnumbered_header_from(self.settings, self.printed_on)
 
     def summary(self) -> str:
         counts = Counter(r.status for r in self.rows)

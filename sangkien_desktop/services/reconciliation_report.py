@@ -12,7 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 from ..db.database import Database
 from ..domain.errors import ValidationError
 from ..domain.vndate import dmy
-from . import intake
+from . import intake, letterhead
 from . import settings as settings_service
 from .docspec import Column, HeaderInfo
 from .pdf import build_pdf, column_table, frame_width, get_styles, header_block, para, signature_block
@@ -54,7 +54,7 @@ class ReconciliationReport:
         return f"{self.data.round_label}"
 
     def header(self) -> HeaderInfo:
-        return HeaderInfo.from_settings(self.settings, suffix="", date=self.printed_on, show_number=False)
+        return letterhead.unnumbered_header_from(self.settings, self.printed_on)
 
     def sections(self) -> list[Section]:
         r = self.data

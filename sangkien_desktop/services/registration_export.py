@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from ..db.database import Database
 from ..domain import registration_form as form
 from ..domain.text import fold_key, upper_vn
+from . import letterhead
 from . import settings as settings_service
 from .docspec import Column, HeaderInfo
 from .pdf import (
@@ -113,16 +114,8 @@ def collect(db: Database, year: int, unit_id: int | None = None) -> TableDocumen
         units = len({r.unit_id for r in rows})
         subtitle = f"(Gồm {len(rows)} sáng kiến của {units} đơn vị)" if rows else None
         signers = [
-            Signer(
-                title=settings.get("secretary_title") or "THƯ KÝ",
-                name=settings.get("secretary_name", ""),
-                note="(Người tổng hợp)",
-            ),
-            Signer(
-                title=settings.get("chair_title", "CHỦ TỊCH"),
-                name=settings.get("chair_name", ""),
-                authority=settings.get("chair_authority", ""),
-            ),
+            letterhead.signer_from(settings, "secretary", note="(Người tổng hợp)"),
+            letterhead.signer_from(settings, "chair"),
         ]
     else:
         header = HeaderInfo(

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,6 +18,7 @@ from ..domain import registration_rules as rules
 from ..domain.defaults import DEFAULT_CO_AUTHOR_LIMIT, DEFAULT_UNIT_TYPES
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.text import clean, fold_key, one_line, sort_key
+from ..domain.unit_names import guess_type_code
 from ..models import (
     Dossier,
     Person,
@@ -26,12 +26,12 @@ from ..models import (
     RegistrationAuthor,
     Round,
     Unit,
-    UnitAlias,
     UnitType,
     Year,
 )
 from . import audit
 from .rounds import ensure_year
+from .units import UnitMatcher
 
 MANUAL_SOURCE = "Nhập tay"
 
@@ -56,54 +56,16 @@ class UnitRef:
         return rules.deadline_for(year, self.deadline_month, self.deadline_day)
 
 
-# Common abbreviations in units' names, so "UBND xã Vạn Phúc" finds "Ủy ban nhân dân xã Vạn Phúc" and
-# "Trường THCS Bắc Sơn" finds "Trung học cơ sở Bắc Sơn".
-_ABBREVIATIONS = (
-    ("uy ban nhan dan", "ubnd"),
-    ("trung hoc co so", "thcs"),
-    ("trung hoc pho thong", "thpt"),
-    ("tieu hoc", "th"),
-    ("mam non", "mn"),
-    ("hoi dong nhan dan", "hdnd"),
-    ("mat tran to quoc", "mttq"),
-    ("to dan pho", "tdp"),
-    ("van phong", "vp"),
-)
-
-
-def canonical_unit_key(name: str) -> str:
-    """A looser key for units: abbreviations unified, a leading "trường"/"đơn vị" dropped."""
-    key = f" {fold_key(name)} "
-    for long, short in _ABBREVIATIONS:
-        key = key.replace(f" {long} ", f" {short} ")
-    key = key.strip()
-    for prefix in ("truong ", "don vi ", "co quan "):
-        if key.startswith(prefix):
-            key = key[len(prefix) :]
-    return key
-
-
 class UnitResolver:
-    """Finds a unit by what a file or a person wrote: its name, an alias, its short name, or a spelling
-    that differs only in accents, case or common abbreviations. Merged units resolve to their successor."""
+    """Finds a unit by what a file or a person wrote (name, alias, short name, or a spelling that differs
+    only in accents, case or common abbreviations) through the catalog's one ``UnitMatcher``, and returns it as
+    a ``UnitRef`` with its type and deadline. Merged units resolve to their successor."""
 
     def __init__(self, session: Session) -> None:
         units = session.scalars(select(Unit).options(selectinload(Unit.unit_type))).all()
-        aliases = session.execute(select(UnitAlias.alias_key, UnitAlias.unit_id)).all()
         self._units: dict[int, Unit] = {u.id: u for u in units}
         self._refs: dict[int, UnitRef] = {}
-        self._by_key: dict[str, int] = {}
-        self._by_canonical: dict[str, set[int]] = defaultdict(set)
-        for u in units:
-            self._by_key.setdefault(u.name_key, u.id)
-            self._by_canonical[canonical_unit_key(u.name)].add(u.id)
-            if u.short_name:
-                self._by_canonical[canonical_unit_key(u.short_name)].add(u.id)
-        for key, unit_id in aliases:
-            self._by_key.setdefault(key, unit_id)
-        for alias_key, unit_id in aliases:
-            self._by_canonical[canonical_unit_key(alias_key)].add(unit_id)
-        self._names = {u.id: u.name for u in units}
+        self._matcher = UnitMatcher(session)
         self._created: dict[str, UnitRef] = {}
 
     def ref(self, unit_id: int) -> UnitRef:
@@ -140,42 +102,20 @@ class UnitResolver:
             return None
         if key in self._created:
             return self._created[key]
-        unit_id = self._by_key.get(key)
-        if unit_id is None:
-            ids = self._by_canonical.get(canonical_unit_key(text), set())
-            if len(ids) == 1:
-                unit_id = next(iter(ids))
-        return self.ref(unit_id) if unit_id is not None else None
+        found = self._matcher.find(text)
+        return self.ref(found.unit_id) if found is not None else None
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Names of existing units that look like ``text`` (for "Có phải …?")."""
-        if not self._names:
-            return []
-        choices = {i: canonical_unit_key(n) for i, n in self._names.items()}
-        found = process.extract(
-            canonical_unit_key(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=75
-        )
-        return [self._names[i] for _, _, i in found]
+        return self._matcher.suggest(text, limit)
 
     def remember_created(self, name: str, ref: UnitRef) -> None:
         self._created[fold_key(name)] = ref
 
 
 def guess_unit_type_code(name: str) -> str:
-    """The default unit type for a new unit, from its name."""
-    key = f" {fold_key(name)} "
-    for words, code in (
-        ((" mam non ", " mau giao ", " mn "), "mam_non"),
-        ((" tieu hoc ", " th "), "tieu_hoc"),
-        ((" thcs ", " trung hoc co so "), "thcs"),
-        ((" xa ", " phuong ", " thi tran ", " to dan pho ", " thon ", " tdp "), "xa_phuong"),
-        ((" phong ", " van phong ", " ban "), "phong_ban"),
-        ((" hoi ", " doan ", " mat tran ", " cong doan "), "doan_the"),
-        ((" trung tam ", " tram ", " ban quan ly "), "su_nghiep"),
-    ):
-        if any(w in key for w in words):
-            return code
-    return "khac"
+    """The default unit type for a new unit, from its name ("khac" when nothing fits)."""
+    return guess_type_code(name) or "khac"
 
 
 def ensure_unit_type(session: Session, code: str) -> UnitType:

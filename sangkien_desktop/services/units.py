@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -470,10 +471,14 @@ class UnitMatcher:
         self.by_alias: dict[str, int] = {}
         self.by_short: dict[str, set[int]] = {}
         self.by_canonical: dict[str, set[int]] = {}
-        for unit_id, name, name_key, short in session.execute(
-            select(Unit.id, Unit.name, Unit.name_key, Unit.short_name)
+        self.names: dict[int, str] = {}
+        self.merged_into: dict[int, int] = {}
+        for unit_id, name, name_key, short, merged_into in session.execute(
+            select(Unit.id, Unit.name, Unit.name_key, Unit.short_name, Unit.merged_into_id)
         ):
             self._add(unit_id, name, name_key, short)
+            if merged_into is not None:
+                self.merged_into[unit_id] = merged_into
         for unit_id, alias, alias_key in session.execute(
             select(UnitAlias.unit_id, UnitAlias.alias, UnitAlias.alias_key)
         ):
@@ -481,6 +486,7 @@ class UnitMatcher:
             self.by_canonical.setdefault(canonical_key(alias), set()).add(unit_id)
 
     def _add(self, unit_id: int, name: str, name_key: str, short: str) -> None:
+        self.names[unit_id] = name
         self.by_name[name_key or fold_key(name)] = unit_id
         if short:
             self.by_short.setdefault(fold_key(short), set()).add(unit_id)
@@ -496,17 +502,40 @@ class UnitMatcher:
         key = fold_key(text)
         if not key:
             return None
+        found: Match | None = None
         if key in self.by_name:
-            return Match(self.by_name[key], "name")
-        if key in self.by_alias:
-            return Match(self.by_alias[key], "alias")
-        shorts = self.by_short.get(key, set())
-        if len(shorts) == 1:
-            return Match(next(iter(shorts)), "short_name")
-        similar = self.by_canonical.get(canonical_key(text), set())
-        if len(similar) == 1:
-            return Match(next(iter(similar)), "similar")
-        return None
+            found = Match(self.by_name[key], "name")
+        elif key in self.by_alias:
+            found = Match(self.by_alias[key], "alias")
+        else:
+            shorts = self.by_short.get(key, set())
+            similar = self.by_canonical.get(canonical_key(text), set())
+            if len(shorts) == 1:
+                found = Match(next(iter(shorts)), "short_name")
+            elif len(similar) == 1:
+                found = Match(next(iter(similar)), "similar")
+        if found is None:
+            return None
+        successor = self.successor(found.unit_id)
+        return found if successor == found.unit_id else Match(successor, "merged")
+
+    def successor(self, unit_id: int) -> int:
+        """The unit that ``unit_id`` was merged into (following chains), or ``unit_id`` itself."""
+        seen = {unit_id}
+        while (target := self.merged_into.get(unit_id)) is not None and target not in seen:
+            seen.add(target)
+            unit_id = target
+        return unit_id
+
+    def suggest(self, text: str | None, limit: int = 3) -> list[str]:
+        """Names of units that look like ``text`` (for "Có phải …?" in messages)."""
+        if not self.names:
+            return []
+        choices = {i: canonical_key(n) for i, n in self.names.items() if i not in self.merged_into}
+        found = process.extract(
+            canonical_key(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=75
+        )
+        return [self.names[i] for _, _, i in found]
 
     def match(self, text: str | None) -> Unit | None:
         found = self.find(text)

@@ -196,8 +196,8 @@ def test_rounds_tab_edit_rules_and_status(
     tab = page.rounds
     assert tab.list.count() == 2
     with demo_db.reading() as s:
-        r2 = rounds.find_round(s, "2026/2").id
-    tab.load(r2)
+        r1 = rounds.find_round(s, "2026/1").id
+    tab.load(r1)
     assert "Đang chấm điểm" in tab.status_label.text()
     assert "Xếp loại" in tab.allowed_label.text()
     # a grade condition and a new band threshold
@@ -207,7 +207,7 @@ def test_rounds_tab_edit_rules_and_status(
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     assert tab.save()
     with demo_db.reading() as s:
-        setup = rounds.setup_of(rounds.find_round(s, "2026/2"))
+        setup = rounds.setup_of(rounds.find_round(s, "2026/1"))
         assert setup.rules.bands[0].min_mean == Decimal("82.5")
         assert setup.rules.bands[0].conditions == ((0, Decimal("25")),)
         assert str(setup.receive_until) == "2026-11-20"
@@ -217,27 +217,27 @@ def test_rounds_tab_edit_rules_and_status(
     monkeypatch.setattr(messages, "show_error", lambda _p, e, *a: errors.append(str(e)))
     assert not tab.save()
     assert "Mức xếp loại dòng 2" in errors[0]
-    tab.load(r2)
+    tab.load(r1)
     # finalize: editors lock; reopening needs a reason
     button = tab.findChild(QPushButton, "to_finalized")
     assert button is not None
     button.click()
     assert "Đã chốt kết quả" in tab.status_label.text()
     assert not tab.save_button.isEnabled() and not tab.tabs.widget(0).isEnabled()
-    assert "Đã chốt kết quả" in window.round_status.text() or window.ctx.round_id != r2
+    assert "Đã chốt kết quả" in window.round_status.text() or window.ctx.round_id != r1
     monkeypatch.setattr(messages, "ask_text", lambda *a, **k: None)
     reopen = tab.findChild(QPushButton, "to_scoring")
     assert reopen is not None
     reopen.click()  # cancelled: no reason
     with demo_db.reading() as s:
-        assert rounds.find_round(s, "2026/2").status is RoundStatus.FINALIZED
+        assert rounds.find_round(s, "2026/1").status is RoundStatus.FINALIZED
     monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Sửa điểm nhập sai")
     tab.findChild(QPushButton, "to_scoring").click()
     with demo_db.reading() as s:
-        assert rounds.find_round(s, "2026/2").status is RoundStatus.SCORING
+        assert rounds.find_round(s, "2026/1").status is RoundStatus.SCORING
     window.ctx.undo_stack.undo()  # undo the reopening
     with demo_db.reading() as s:
-        assert rounds.find_round(s, "2026/2").status is RoundStatus.FINALIZED
+        assert rounds.find_round(s, "2026/1").status is RoundStatus.FINALIZED
 
 
 def test_rounds_tab_new_round_without_copy_and_delete(
@@ -262,7 +262,7 @@ def test_rounds_tab_new_round_without_copy_and_delete(
 
 
 def test_status_bar_shows_round_status(window: MainWindow) -> None:
-    assert window.round_status.text().endswith("Đang chấm điểm")
+    assert window.round_status.text().endswith("Đang nhận hồ sơ")  # demo round 2 still takes dossiers
     assert "Được làm" in window.round_status.toolTip()
     tip = window.round_combo.itemData(0, 3)  # ToolTipRole
     assert "Không được làm" in tip

@@ -1,11 +1,850 @@
-"""The Hội đồng page."""
+"""The Hội đồng page: the round's council (members, roles, units, expertise), the council settings of the
+round (quorum, members per dossier, score spread, double entry) and the assignment grid dossiers × members
+with conflicts of interest and the automatic assignment (previewed, then applied at once)."""
 
 from __future__ import annotations
 
-from .base import PlaceholderPage
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.defaults import SOLUTION_FIELDS
+from ...domain.enums import MemberRole
+from ...domain.errors import SangKienError, ValidationError
+from ...services import assignment as assignment_service
+from ...services import council as council_service
+from ...services.assignment import AutoPlan, Grid
+from ...services.council import CouncilSettings, MemberInput, MemberRow, Roster
+from ...services.rounds import RoundInfo
+from .. import messages
+from ..context import AppContext
+from ..widgets.record_model import CENTER, ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
+from .base import Page
+
+Index = QModelIndex | QPersistentModelIndex
+CONFLICT_BACKGROUND = QColor("#f8d7da")
+OVERRIDE_BACKGROUND = QColor("#ffe5b4")
+ASSIGNED_BACKGROUND = QColor("#d1e7dd")
 
 
-class CouncilPage(PlaceholderPage):
+def vn_buttons(which: QDialogButtonBox.StandardButton) -> QDialogButtonBox:
+    """A dialog button box with Vietnamese captions (Qt's own are English without a translator)."""
+    box = QDialogButtonBox(which)
+    captions = {
+        QDialogButtonBox.StandardButton.Ok: "Đồng ý",
+        QDialogButtonBox.StandardButton.Cancel: "Hủy",
+        QDialogButtonBox.StandardButton.Close: "Đóng",
+    }
+    for button, caption in captions.items():
+        if box.button(button) is not None:
+            box.button(button).setText(caption)
+    return box
+
+
+class CouncilPage(Page):
     key = "council"
     title = "Hội đồng"
-    message = "Thành phần Hội đồng và phân công chấm chưa có trong phiên bản này."
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading())
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.roster_tab = RosterTab(ctx, self)
+        self.assignment_tab = AssignmentTab(ctx, self)
+        self.tabs.addTab(self.roster_tab, "&Thành phần Hội đồng")
+        self.tabs.addTab(self.assignment_tab, "&Phân công chấm")
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+
+    def on_round_changed(self, info: RoundInfo | None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.tabs.currentWidget() is self.roster_tab:
+            self.roster_tab.refresh()
+        else:
+            self.assignment_tab.refresh()
+
+
+# ---------------------------------------------------------------------------------------------- roster
+class RosterTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.roster: Roster | None = None
+        layout = QVBoxLayout(self)
+        columns: list[Column[MemberRow]] = [
+            Column("TT", lambda m: m.number, width=40, align=CENTER),
+            Column("Họ và tên", lambda m: m.name, width=190),
+            Column("Vai trò", lambda m: m.role.label, width=120),
+            Column("Đơn vị", lambda m: m.unit_name, width=230),
+            Column("Chức vụ", lambda m: m.job_title, width=200),
+            Column("Lĩnh vực chuyên môn", lambda m: m.expertise, width=230),
+            Column(
+                "Tham gia",
+                lambda m: "Có" if m.active else "Tạm vắng",
+                width=70,
+                background=lambda m: None if m.active else ERROR_BACKGROUND,
+            ),
+            Column("Phân công", lambda m: m.assignments, width=80),
+            Column("Điểm đã nhập", lambda m: m.scores, width=90),
+        ]
+        self.model: RecordTableModel[MemberRow] = RecordTableModel(columns)
+        self.table = RecordTableView(self.model, filterable=False)
+        self.table.setObjectName("roster_table")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.doubleClicked.connect(lambda _i: self.edit_member())
+        layout.addWidget(self.table, 1)
+        self.issues = QLabel()
+        self.issues.setObjectName("roster_issues")
+        self.issues.setStyleSheet("color: #842029; font-weight: bold;")
+        self.issues.setWordWrap(True)
+        layout.addWidget(self.issues)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Thêm thành viên…")
+        self.edit_button = QPushButton("&Sửa…")
+        self.remove_button = QPushButton("&Xóa")
+        self.up_button = QPushButton("Lên")
+        self.down_button = QPushButton("Xuống")
+        self.copy_button = QPushButton("&Chép từ đợt khác…")
+        for b in (self.add_button, self.edit_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add_member)
+        self.edit_button.clicked.connect(self.edit_member)
+        self.remove_button.clicked.connect(self.remove_member)
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button.clicked.connect(lambda: self.move(1))
+        self.copy_button.clicked.connect(self.copy_from_round)
+
+        group = QGroupBox("Cài đặt họp và chấm điểm của đợt")
+        form = QFormLayout(group)
+        self.quorum = QSpinBox()
+        self.quorum.setObjectName("quorum")
+        self.quorum.setRange(0, 99)
+        self.quorum.setSpecialValueText("Quá nửa số thành viên")
+        self.k_spin = QSpinBox()
+        self.k_spin.setObjectName("members_per_dossier")
+        self.k_spin.setRange(0, 99)
+        self.k_spin.setSpecialValueText("Mọi thành viên không vướng xung đột")
+        self.spread = QDoubleSpinBox()
+        self.spread.setObjectName("spread_limit")
+        self.spread.setRange(0, 1000)
+        self.spread.setDecimals(2)
+        self.spread.setSuffix(" điểm")
+        self.spread.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        for spin in (self.quorum, self.k_spin, self.spread):
+            spin.setMaximumWidth(360)
+        self.double_entry = QCheckBox("Nhập mỗi phiếu hai lần để kiểm tra (ô khác nhau tô đỏ)")
+        self.double_entry.setObjectName("double_entry")
+        approval = QHBoxLayout()
+        self.approval_num = QSpinBox()
+        self.approval_num.setRange(1, 99)
+        self.approval_den = QSpinBox()
+        self.approval_den.setRange(1, 99)
+        approval.addWidget(self.approval_num)
+        approval.addWidget(QLabel("/"))
+        approval.addWidget(self.approval_den)
+        approval.addWidget(QLabel("tổng số thành viên"))
+        approval.addStretch(1)
+        form.addRow("Số thành viên tối thiểu dự họp:", self.quorum)
+        form.addRow("Số thành viên chấm mỗi hồ sơ:", self.k_spin)
+        form.addRow("Cảnh báo khi điểm các thành viên lệch quá:", self.spread)
+        form.addRow("", self.double_entry)
+        form.addRow("Công nhận khi số tán thành đạt:", approval)
+        self.save_settings_button = QPushButton("Lưu &cài đặt")
+        self.save_settings_button.setObjectName("save_council_settings")
+        self.save_settings_button.clicked.connect(self.save_settings)
+        form.addRow("", self.save_settings_button)
+        layout.addWidget(group)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Insert:
+            self.add_member()
+        elif event.key() == Qt.Key.Key_Delete and self.table.hasFocus():
+            self.remove_member()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.edit_member()
+        else:
+            super().keyPressEvent(event)
+
+    def refresh(self) -> None:
+        round_id = self.ctx.round_id
+        if round_id is None:
+            self.model.set_records([])
+            self.issues.setText("Chưa có đợt nào.")
+            return
+        current = self.table.current_record()
+        with messages.reporting_errors(self):
+            self.roster = council_service.get_roster(self.ctx.db, round_id)
+        if self.roster is None:
+            return
+        self.model.set_records(self.roster.members)
+        if current is not None:
+            for row, m in enumerate(self.roster.members):
+                if m.id == current.id:
+                    self.table.selectRow(row)
+        text = "\n".join(("" if i.is_error else "Lưu ý: ") + i.text() for i in self.roster.issues)
+        self.issues.setText(text)
+        self.issues.setVisible(bool(text))
+        r = self.roster
+        self.quorum.setValue(r.quorum or 0)
+        self.k_spin.setValue(r.members_per_dossier or 0)
+        self.spread.setValue(float(r.score_spread_limit))
+        self.double_entry.setChecked(r.double_entry)
+        self.approval_num.setValue(r.approval_numerator)
+        self.approval_den.setValue(r.approval_denominator)
+        self.quorum.setToolTip(f"Để 0: quá nửa, tức {r.quorum_needed} người với {len(r.active)} thành viên")
+
+    def _units(self) -> list[tuple[int, str]]:
+        with self.ctx.db.reading() as session:
+            return council_service.unit_choices(session)
+
+    def add_member(self) -> None:
+        if self.ctx.round_id is None:
+            return
+        dialog = MemberDialog(self._units(), None, self)
+        round_id = self.ctx.round_id
+        db = self.ctx.db
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            value = dialog.value()
+            try:
+                with db.session() as session:
+                    member_id = council_service.add_member(session, round_id, value).id
+            except SangKienError as exc:
+                messages.show_error(self, exc)
+                continue
+            self._undoable_add(round_id, value, member_id)
+            self.refresh()
+            return
+
+    def edit_member(self) -> None:
+        member = self.table.current_record()
+        if member is None:
+            return
+        dialog = MemberDialog(self._units(), member, self)
+        db = self.ctx.db
+        before = MemberInput(
+            member.name, member.role, member.unit_id, member.job_title, member.expertise, active=member.active
+        )
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            value = dialog.value()
+            try:
+                with db.session() as session:
+                    council_service.update_member(session, member.id, value)
+            except SangKienError as exc:
+                messages.show_error(self, exc)
+                continue
+
+            self._undoable_edit(member.id, member.name, before, value)
+            self.refresh()
+            return
+
+    def _undoable_add(self, round_id: int, value: MemberInput, member_id: int) -> None:
+        db = self.ctx.db
+        added = [member_id]
+
+        def undo() -> None:
+            with db.session() as session:
+                council_service.remove_member(session, added[0])
+
+        def redo() -> None:
+            with db.session() as session:
+                added[0] = council_service.add_member(session, round_id, value).id
+
+        self.ctx.push_undo(f"thêm thành viên {value.full_name}", undo=undo, redo=redo, area="council")
+
+    def _undoable_edit(self, member_id: int, name: str, before: MemberInput, after: MemberInput) -> None:
+        db = self.ctx.db
+
+        def put(data: MemberInput) -> None:
+            with db.session() as session:
+                council_service.update_member(session, member_id, data)
+
+        self.ctx.push_undo(
+            f"sửa thành viên {name}", undo=lambda: put(before), redo=lambda: put(after), area="council"
+        )
+
+    def remove_member(self) -> None:
+        member = self.table.current_record()
+        if member is None:
+            return
+        text = f"Xóa {member.name} khỏi Hội đồng của đợt này?"
+        if member.scores:
+            text += (
+                f"\n\nThành viên này đã có {member.scores} điểm thành phần; xóa sẽ xóa luôn số điểm đó. "
+                "Nếu chỉ tạm vắng, hãy sửa và bỏ chọn “Đang tham gia”."
+            )
+        if not messages.confirm(self, text, destructive=True):
+            return
+        with messages.reporting_errors(self), self.ctx.db.session() as session:
+            council_service.remove_member(session, member.id, drop_scores=True)
+        self.ctx.notify("council")
+        self.refresh()
+
+    def move(self, step: int) -> None:
+        member = self.table.current_record()
+        if member is None:
+            return
+        with messages.reporting_errors(self), self.ctx.db.session() as session:
+            council_service.move_member(session, member.id, step)
+        self.refresh()
+        for row in range(self.model.rowCount()):
+            if self.model.record(row).id == member.id:
+                self.table.selectRow(row)
+
+    def copy_from_round(self) -> None:
+        if self.ctx.round_id is None:
+            return
+        others = [r for r in self.ctx.rounds if r.id != self.ctx.round_id]
+        if not others:
+            messages.show_info(self, "Chưa có đợt nào khác để chép.")
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Chép thành phần Hội đồng")
+        lay = QVBoxLayout(dialog)
+        lay.addWidget(QLabel("Chép các thành viên của đợt:"))
+        combo = QComboBox()
+        for r in others:
+            combo.addItem(r.label, r.id)
+        lay.addWidget(combo)
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        lay.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        with messages.reporting_errors(self), self.ctx.db.session() as session:
+            n = council_service.copy_roster(session, combo.currentData(), self.ctx.round_id)
+            messages.show_info(self, f"Đã chép {n} thành viên.")
+        self.ctx.notify("council")
+        self.refresh()
+
+    def settings_value(self) -> CouncilSettings:
+        return CouncilSettings(
+            quorum=self.quorum.value() or None,
+            members_per_dossier=self.k_spin.value() or None,
+            score_spread_limit=Decimal(str(round(self.spread.value(), 2))),
+            double_entry=self.double_entry.isChecked(),
+            approval_numerator=self.approval_num.value(),
+            approval_denominator=self.approval_den.value(),
+        )
+
+    def save_settings(self) -> None:
+        if self.ctx.round_id is None:
+            return
+        round_id = self.ctx.round_id
+        db = self.ctx.db
+        value = self.settings_value()
+        try:
+            with db.session() as session:
+                before = council_service.settings_of(session, round_id)
+                council_service.save_settings(session, round_id, value)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+
+        def put(data: CouncilSettings) -> None:
+            with db.session() as session:
+                council_service.save_settings(session, round_id, data)
+
+        self.ctx.push_undo(
+            "sửa cài đặt chấm điểm", undo=lambda: put(before), redo=lambda: put(value), area="council"
+        )
+        self.refresh()
+
+
+class MemberDialog(QDialog):
+    """Add or edit a council member."""
+
+    def __init__(
+        self, units: list[tuple[int, str]], member: MemberRow | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sửa thành viên Hội đồng" if member else "Thêm thành viên Hội đồng")
+        self.resize(640, 320)
+        form = QFormLayout(self)
+        self.name = QLineEdit(member.name if member else "")
+        self.name.setObjectName("member_name")
+        self.role = QComboBox()
+        self.role.setObjectName("member_role")
+        for role in MemberRole:
+            self.role.addItem(role.label, role)
+        self.role.setCurrentIndex(self.role.findData(member.role if member else MemberRole.MEMBER))
+        self.unit = QComboBox()
+        self.unit.setObjectName("member_unit")
+        self.unit.setEditable(True)
+        self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.unit.addItem("— Không thuộc đơn vị nào trong danh sách —", None)
+        for uid, name in units:
+            self.unit.addItem(name, uid)
+        self.unit.setCurrentIndex(max(0, self.unit.findData(member.unit_id)) if member else 0)
+        self.job = QLineEdit(member.job_title if member else "")
+        self.expertise = QLineEdit(member.expertise if member else "")
+        self.expertise.setObjectName("member_expertise")
+        self.expertise.setPlaceholderText("Các lĩnh vực, cách nhau bằng dấu chấm phẩy (;)")
+        pick = QComboBox()
+        pick.addItem("Thêm lĩnh vực…", None)
+        for f in SOLUTION_FIELDS:
+            pick.addItem(f, f)
+
+        def add_field(index: int) -> None:
+            value = pick.itemData(index)
+            if value:
+                current = [p.strip() for p in self.expertise.text().split(";") if p.strip()]
+                if value not in current:
+                    current.append(value)
+                self.expertise.setText("; ".join(current))
+                pick.setCurrentIndex(0)
+
+        pick.currentIndexChanged.connect(add_field)
+        self.active = QCheckBox("Đang tham gia (bỏ chọn khi tạm vắng)")
+        self.active.setChecked(member.active if member else True)
+        form.addRow("&Họ và tên:", self.name)
+        form.addRow("&Vai trò:", self.role)
+        form.addRow("Đơn &vị công tác:", self.unit)
+        form.addRow("&Chức vụ:", self.job)
+        form.addRow("&Lĩnh vực chuyên môn:", self.expertise)
+        form.addRow("", pick)
+        form.addRow("", self.active)
+        note = QLabel(
+            "Thành viên không chấm hồ sơ của đơn vị mình hoặc hồ sơ mình là tác giả (phần mềm tự đánh dấu)."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        form.addRow(note)
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _unit_id(self) -> int | None:
+        text = self.unit.currentText().strip()
+        index = self.unit.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.unit.itemData(index)
+        return self.unit.currentData()
+
+    def _accept(self) -> None:
+        if not self.name.text().strip():
+            messages.show_error(self, ValidationError("Chưa nhập họ và tên thành viên."))
+            self.name.setFocus()
+            return
+        self.accept()
+
+    def value(self) -> MemberInput:
+        return MemberInput(
+            full_name=self.name.text(),
+            role=MemberRole(self.role.currentData()),
+            unit_id=self._unit_id(),
+            job_title=self.job.text(),
+            expertise=self.expertise.text(),
+            active=self.active.isChecked(),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- assignment
+class AssignmentModel(QAbstractTableModel):
+    FIXED = ("Mã hồ sơ", "Tên sáng kiến", "Đơn vị", "Lĩnh vực")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid: Grid | None = None
+
+    def load(self, grid: Grid | None) -> None:
+        self.beginResetModel()
+        self.grid = grid
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.dossiers)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.grid is None:
+            return 0
+        return len(self.FIXED) + len(self.grid.members) + 1
+
+    def member_at(self, column: int) -> Any:
+        assert self.grid is not None
+        i = column - len(self.FIXED)
+        return self.grid.members[i] if 0 <= i < len(self.grid.members) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.grid is None:
+            return None
+        d = self.grid.dossiers[index.row()]
+        col = index.column()
+        fixed = (d.code, d.title, d.unit_name, d.field)
+        if col < len(self.FIXED):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return fixed[col]
+            return None
+        member = self.member_at(col)
+        if member is None:  # the count column
+            count = self.grid.assigned_count(d.id)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(count)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(CENTER)
+            if role == Qt.ItemDataRole.BackgroundRole and self.grid.k and count < self.grid.k:
+                return CONFLICT_BACKGROUND
+            return None
+        cell = self.grid.cell(d.id, member.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if cell.assigned:
+                return "✓ ⚠" if cell.conflict else "✓"
+            return "⚠" if cell.conflict else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(CENTER)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if cell.assigned and cell.conflict:
+                return OVERRIDE_BACKGROUND
+            if cell.conflict:
+                return CONFLICT_BACKGROUND
+            if cell.assigned:
+                return ASSIGNED_BACKGROUND
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [f"{member.name} — {d.code}"]
+            lines.append("Được phân công chấm" if cell.assigned else "Chưa phân công")
+            if cell.conflict:
+                lines.append("Xung đột lợi ích: " + cell.conflict)
+            if cell.override:
+                lines.append("Lý do vẫn phân công: " + cell.override)
+            if cell.scores:
+                lines.append(f"Đã nhập {cell.scores} điểm thành phần")
+            return "\n".join(lines)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
+        if self.grid is None:
+            return None
+        if section < len(self.FIXED):
+            return self.FIXED[section] if role == Qt.ItemDataRole.DisplayRole else None
+        member = self.member_at(section)
+        if member is None:
+            return "Số người chấm" if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{member.number}. {member.name.split()[-1]}\n({self.grid.load(member.id)} hồ sơ)"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{member.name} — {member.role_label}\n{member.unit_name}\nLĩnh vực: {member.expertise or '—'}"
+        return None
+
+
+class AssignmentView(QTableView):
+    """Space, Enter or a double click toggles the assignment of the current cell."""
+
+    def __init__(self, tab: AssignmentTab) -> None:
+        super().__init__(tab)
+        self.tab = tab
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.tab.toggle(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class AssignmentTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        legend = QLabel(
+            "✓ được phân công · ⚠ xung đột lợi ích (cùng đơn vị hoặc là tác giả) · Dấu cách, Enter hoặc nhấn đúp "
+            "để bật/tắt. Chỉ hồ sơ Hợp lệ hoặc Đủ mới được đưa vào chấm."
+        )
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: #555;")
+        layout.addWidget(legend)
+        self.model = AssignmentModel(self)
+        self.view = AssignmentView(self)
+        self.view.setObjectName("assignment_grid")
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.horizontalHeader().setHighlightSections(False)
+        self.view.doubleClicked.connect(self.toggle)
+        layout.addWidget(self.view, 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("assignment_summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        self.auto_button = QPushButton("Phân công &tự động…")
+        self.auto_button.setObjectName("auto_assign")
+        self.clear_button = QPushButton("&Xóa phân công chưa có điểm")
+        row.addWidget(self.auto_button)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.auto_button.clicked.connect(self.auto_assign)
+        self.clear_button.clicked.connect(self.clear_unscored)
+
+    def refresh(self) -> None:
+        current = self.view.currentIndex()
+        keep = (current.row(), current.column()) if current.isValid() else None
+        grid = None
+        if self.ctx.round_id is not None:
+            with messages.reporting_errors(self):
+                grid = assignment_service.get_grid(self.ctx.db, self.ctx.round_id)
+        self.model.load(grid)
+        header = self.view.horizontalHeader()
+        self.view.setColumnWidth(0, 85)
+        self.view.setColumnWidth(1, 260)
+        self.view.setColumnWidth(2, 160)
+        self.view.setColumnWidth(3, 140)
+        for col in range(len(AssignmentModel.FIXED), self.model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        if keep is not None and keep[0] < self.model.rowCount() and keep[1] < self.model.columnCount():
+            self.view.setCurrentIndex(self.model.index(*keep))
+        elif self.model.rowCount() and self.model.columnCount() > len(AssignmentModel.FIXED):
+            self.view.setCurrentIndex(self.model.index(0, len(AssignmentModel.FIXED)))
+        if grid is None:
+            self.summary.setText("")
+            return
+        if not grid.dossiers:
+            self.summary.setText("Đợt này chưa có hồ sơ Hợp lệ hoặc Đủ để phân công.")
+            return
+        loads = " · ".join(f"{m.number}. {m.name}: {grid.load(m.id)}" for m in grid.members)
+        conflicts = sum(1 for c in grid.cells.values() if c.conflict)
+        each = (
+            f"{grid.k} thành viên mỗi hồ sơ"
+            if grid.k
+            else "mọi thành viên không vướng xung đột chấm mỗi hồ sơ"
+        )
+        self.summary.setText(
+            f"{len(grid.dossiers)} hồ sơ · cài đặt: {each} · {conflicts} cặp vướng xung đột\nSố hồ sơ mỗi thành viên chấm: {loads}"
+        )
+
+    def toggle(self, index: QModelIndex) -> None:
+        grid = self.model.grid
+        if grid is None or not index.isValid() or self.ctx.round_id is None:
+            return
+        member = self.model.member_at(index.column())
+        if member is None:
+            return
+        dossier = grid.dossiers[index.row()]
+        cell = grid.cell(dossier.id, member.id)
+        round_id = self.ctx.round_id
+        reason = ""
+        drop = False
+        if not cell.assigned and cell.conflict:
+            answer = messages.ask_text(
+                self,
+                f"{cell.conflict}.\nMuốn vẫn phân công, hãy ghi lý do (được ghi vào nhật ký):",
+                "Vướng xung đột lợi ích",
+            )
+            if not answer:
+                return
+            reason = answer
+        if cell.assigned and cell.scores:
+            if not messages.confirm(
+                self,
+                f"{member.name} đã nhập {cell.scores} điểm cho hồ sơ {dossier.code}. Bỏ phân công sẽ xóa số điểm "
+                "này. Tiếp tục?",
+                destructive=True,
+            ):
+                return
+            drop = True
+        target = not cell.assigned
+        try:
+            with self.ctx.db.session() as session:
+                assignment_service.set_assignment(
+                    session, round_id, dossier.id, member.id, target, override_reason=reason, drop_scores=drop
+                )
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        if not drop:
+            db = self.ctx.db
+
+            def put(value: bool) -> None:
+                with db.session() as session:
+                    assignment_service.set_assignment(
+                        session, round_id, dossier.id, member.id, value, override_reason=reason or "hoàn tác"
+                    )
+
+            self.ctx.push_undo(
+                ("phân công " if target else "bỏ phân công ") + f"{member.name} – {dossier.code}",
+                undo=lambda: put(not target),
+                redo=lambda: put(target),
+                area="assignments",
+            )
+        self.refresh()
+
+    def auto_assign(self) -> None:
+        if self.ctx.round_id is None:
+            return
+        dialog = AutoAssignDialog(self.ctx, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.plan is None:
+            return
+        plan = dialog.plan
+        try:
+            with self.ctx.db.session() as session:
+                added = assignment_service.apply_plan(session, plan)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        round_id = self.ctx.round_id
+        pairs = [(p.dossier_id, p.member_id) for p in plan.pairs]
+        db = self.ctx.db
+
+        def undo() -> None:
+            with db.session() as session:
+                assignment_service.unassign_pairs(session, round_id, pairs)
+
+        def redo() -> None:
+            with db.session() as session:
+                assignment_service.apply_plan(session, plan)
+
+        self.ctx.push_undo(f"phân công tự động ({added} lượt)", undo=undo, redo=redo, area="assignments")
+        self.refresh()
+
+    def clear_unscored(self) -> None:
+        if self.ctx.round_id is None:
+            return
+        if not messages.confirm(
+            self, "Xóa mọi phân công chưa có điểm của đợt này (để phân công lại)?", destructive=True
+        ):
+            return
+        with messages.reporting_errors(self), self.ctx.db.session() as session:
+            n = assignment_service.clear_unscored(session, self.ctx.round_id)
+            messages.show_info(self, f"Đã xóa {n} phân công chưa có điểm.")
+        self.refresh()
+
+
+class AutoAssignDialog(QDialog):
+    """Preview of the automatic assignment: k, the loads per member, dossiers short of members, and every
+    pair that will be added. Nothing is written until the caller applies ``plan``."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plan: AutoPlan | None = None
+        self.setWindowTitle("Phân công tự động — xem trước")
+        self.resize(760, 560)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Số thành viên chấm mỗi hồ sơ:"))
+        self.k_spin = QSpinBox()
+        self.k_spin.setObjectName("auto_k")
+        self.k_spin.setRange(0, 99)
+        self.k_spin.setSpecialValueText("Tất cả (trừ người vướng xung đột)")
+        row.addWidget(self.k_spin)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.replace_box = QCheckBox(
+            "Phân công lại từ đầu (bỏ các phân công chưa có điểm, giữ phân công đã có điểm)"
+        )
+        self.replace_box.setObjectName("auto_replace")
+        layout.addWidget(self.replace_box)
+        self.summary = QLabel()
+        self.summary.setObjectName("auto_summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.loads = QTableWidget(0, 2)
+        self.loads.setHorizontalHeaderLabels(["Thành viên", "Số hồ sơ sau khi phân công"])
+        self.loads.horizontalHeader().setStretchLastSection(True)
+        self.loads.setColumnWidth(0, 320)
+        self.loads.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.loads)
+        self.shortfalls = QListWidget()
+        self.shortfalls.setObjectName("auto_shortfalls")
+        self.shortfalls.setMaximumHeight(90)
+        layout.addWidget(self.shortfalls)
+        self.pairs = QListWidget()
+        self.pairs.setObjectName("auto_pairs")
+        layout.addWidget(QLabel("Các lượt chấm sẽ thêm:"))
+        layout.addWidget(self.pairs, 1)
+        self.buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Áp &dụng")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        with ctx.db.reading() as session:
+            setting = council_service.settings_of(session, ctx.round_id or 0).members_per_dossier
+        self.k_spin.setValue(setting or 0)
+        self.k_spin.valueChanged.connect(self.preview)
+        self.replace_box.toggled.connect(self.preview)
+        self.preview()
+
+    def preview(self) -> None:
+        k = self.k_spin.value() or None
+        try:
+            with self.ctx.db.reading() as session:
+                self.plan = assignment_service.preview_auto(
+                    session,
+                    self.ctx.round_id or 0,
+                    k,
+                    use_round_setting=False,
+                    replace_unscored=self.replace_box.isChecked(),
+                )
+        except SangKienError as exc:
+            self.plan = None
+            self.summary.setText(str(exc))
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        plan = self.plan
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(plan.pairs or plan.removed))
+        removed = f", bỏ {plan.removed} phân công chưa có điểm" if plan.removed else ""
+        self.summary.setText(
+            f"Sẽ thêm {len(plan.pairs)} lượt chấm ({plan.matched} lượt đúng lĩnh vực chuyên môn); giữ nguyên "
+            f"{plan.existing} phân công{removed}. Không phân công người vướng xung đột lợi ích."
+            + (
+                ""
+                if plan.pairs
+                else "\nKhông có gì để thêm: mỗi hồ sơ đã đủ người chấm (chọn “Phân công lại từ đầu” để chia lại)."
+            )
+        )
+        self.loads.setRowCount(0)
+        for member_id, n in plan.loads.items():
+            r = self.loads.rowCount()
+            self.loads.insertRow(r)
+            self.loads.setItem(r, 0, QTableWidgetItem(plan.member_names[member_id]))
+            item = QTableWidgetItem(str(n))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.loads.setItem(r, 1, item)
+        self.shortfalls.clear()
+        for s in plan.shortfalls:
+            self.shortfalls.addItem("⚠ " + s)
+        self.shortfalls.setVisible(bool(plan.shortfalls))
+        self.pairs.clear()
+        for p in plan.pairs:
+            self.pairs.addItem(
+                f"{p.code} ← {p.member_name}" + (" (đúng lĩnh vực)" if p.expertise_match else "")
+            )

@@ -1,11 +1,695 @@
-"""The Kết quả page."""
+"""The Kết quả page: the ranking with grade, reward, reason and the council's vote beside each dossier; a
+what-if panel (change a quota or a threshold and see who moves) that never touches the saved results until
+"Lưu kết quả" is pressed; the total reward budget; the council's decision on ties."""
 
 from __future__ import annotations
 
-from .base import PlaceholderPage
+import re
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import round_lifecycle
+from ...domain.enums import Grade, RoundStatus, TiePolicy, VoteMethod
+from ...domain.errors import SangKienError, ValidationError
+from ...domain.grading import Band, Condition, GradeRules, Move, compare
+from ...domain.money import format_money
+from ...domain.round_lifecycle import RoundAction
+from ...domain.scoring import format_points, parse_points
+from ...domain.text import fold_key
+from ...services import council as council_service
+from ...services import grading as grading_service
+from ...services import scoring as scoring_service
+from ...services.grading import ResultRow, RoundGrading
+from ...services.rounds import RoundInfo
+from .. import messages
+from ..context import AppContext
+from ..widgets.record_model import CENTER, RIGHT, Column, RecordTableModel, RecordTableView
+from .base import Page
+from .council_page import vn_buttons
+
+VN = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+TIE_BACKGROUND = QColor("#fff3cd")
+MISSING_BACKGROUND = QColor("#e9ecef")
+REFUSED_BACKGROUND = QColor("#f8d7da")
+MOVED_BACKGROUND = QColor("#cfe2ff")
 
 
-class ResultsPage(PlaceholderPage):
+def _money(n: int) -> str:
+    return format_money(int(n)) + " đ" if n else ""
+
+
+class ResultsPage(Page):
     key = "results"
     title = "Kết quả"
-    message = "Xếp loại và danh sách kết quả chưa có trong phiên bản này."
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.saved_rules: GradeRules | None = None
+        self.baseline: RoundGrading | None = None  # saved rules, scores as they stand
+        self.current: RoundGrading | None = None  # what the table shows (what-if rules)
+        self.moves: dict[Any, Move] = {}
+        self.criteria: list[tuple[int, str]] = []
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.recompute)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading())
+        self.banner = QLabel()
+        self.banner.setObjectName("results_banner")
+        self.banner.setWordWrap(True)
+        layout.addWidget(self.banner)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        columns: list[Column[ResultRow]] = [
+            Column("Hạng", lambda r: r.rank, width=45, align=CENTER, sort_key=lambda r: r.rank or 10**6),
+            Column("Mã hồ sơ", lambda r: r.code, width=80),
+            Column("Tên sáng kiến", lambda r: r.title, width=250),
+            Column("Đơn vị", lambda r: r.unit_name, width=140),
+            Column(
+                "Điểm TB",
+                lambda r: "" if r.mean is None else format_points(r.mean, self._decimals()),
+                width=65,
+                align=RIGHT,
+                sort_key=lambda r: float(r.mean) if r.mean is not None else -1.0,
+            ),
+            Column("Xếp loại", self._grade_text, width=95, background=self._grade_background),
+            Column("Thưởng", lambda r: _money(r.reward), width=95, align=RIGHT, sort_key=lambda r: r.reward),
+            Column("Biểu quyết", self._vote_text, width=175, background=self._vote_background),
+            Column("Lý do", lambda r: r.reason, width=520, tooltip=lambda r: r.reason),
+        ]
+        self.model: RecordTableModel[ResultRow] = RecordTableModel(columns)
+        self.table = RecordTableView(self.model, filterable=True)
+        self.table.setObjectName("results_table")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(lambda _i: self.record_vote())
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel("&Lọc:"))
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("mã, tên, đơn vị, loại … (không cần dấu)")
+        filter_row.addWidget(self.filter, 1)
+        filter_row.itemAt(0).widget().setBuddy(self.filter)  # type: ignore[union-attr]
+        assert self.table.proxy is not None
+        self.filter.textChanged.connect(self.table.proxy.set_text)
+        left_layout.addLayout(filter_row)
+        left_layout.addWidget(self.table, 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("results_summary")
+        self.summary.setWordWrap(True)
+        left_layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.apply_button = QPushButton("&Lưu kết quả xếp loại")
+        self.apply_button.setObjectName("apply_results")
+        self.tie_button = QPushButton("Hội đồng quyết định &đồng điểm…")
+        self.vote_button = QPushButton("Ghi &biểu quyết…")
+        self.clear_button = QPushButton("Xóa kết quả đã lưu")
+        for b in (self.apply_button, self.tie_button, self.vote_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        left_layout.addLayout(buttons)
+        splitter.addWidget(left)
+
+        right = QGroupBox("Thử thay đổi quy tắc (chưa lưu cho tới khi nhấn “Lưu kết quả xếp loại”)")
+        right.setObjectName("what_if")
+        right_layout = QHBoxLayout(right)
+        bands_box = QVBoxLayout()
+        self.bands = QTableWidget(0, 6)
+        self.bands.setObjectName("what_if_bands")
+        self.bands.setHorizontalHeaderLabels(
+            ["Mã", "Tên loại", "Ngưỡng điểm", "Số suất", "Tiền thưởng (đ)", "Điều kiện theo tiêu chí"]
+        )
+        self.bands.horizontalHeaderItem(3).setToolTip("Để trống: không giới hạn")
+        self.bands.horizontalHeaderItem(5).setToolTip("Ví dụ: “Tính mới ≥ 30” hoặc “TC1 ≥ 30; TC3 ≥ 20”")
+        for col, width in enumerate((45, 80, 95, 65, 115, 170)):
+            self.bands.setColumnWidth(col, width)
+        self.bands.horizontalHeader().setStretchLastSection(True)
+        self.bands.verticalHeader().setVisible(False)
+        self.bands.verticalHeader().setDefaultSectionSize(24)
+        self.bands.itemChanged.connect(self._changed)
+        bands_box.addWidget(self.bands, 1)
+        band_buttons = QHBoxLayout()
+        self.add_band = QPushButton("Thêm loại")
+        self.remove_band = QPushButton("Bỏ loại")
+        band_buttons.addWidget(self.add_band)
+        band_buttons.addWidget(self.remove_band)
+        band_buttons.addStretch(1)
+        bands_box.addLayout(band_buttons)
+        right_layout.addLayout(bands_box, 5)
+        options = QVBoxLayout()
+        form = QFormLayout()
+        self.certificate = QDoubleSpinBox()
+        self.certificate.setObjectName("what_if_certificate")
+        self.certificate.setLocale(VN)
+        self.certificate.setRange(0, 1000)
+        self.certificate.setDecimals(2)
+        self.certificate.setSuffix(" điểm")
+        self.decimals = QSpinBox()
+        self.decimals.setRange(0, 4)
+        self.tie_policy = QComboBox()
+        self.tie_policy.addItem("Hội đồng quyết định", TiePolicy.COUNCIL)
+        self.tie_policy.addItem("Xét một tiêu chí, rồi Hội đồng", TiePolicy.CRITERION)
+        self.tie_criterion = QComboBox()
+        form.addRow("Công nhận từ:", self.certificate)
+        form.addRow("Chữ số thập phân:", self.decimals)
+        form.addRow("Đồng điểm ở ranh giới:", self.tie_policy)
+        form.addRow("Tiêu chí phụ:", self.tie_criterion)
+        options.addLayout(form)
+        self.revert_button = QPushButton("&Khôi phục quy tắc đã lưu")
+        options.addWidget(self.revert_button)
+        options.addStretch(1)
+        right_layout.addLayout(options, 3)
+        effects = QVBoxLayout()
+        self.budget = QLabel()
+        self.budget.setObjectName("what_if_budget")
+        self.budget.setWordWrap(True)
+        effects.addWidget(self.budget)
+        effects.addWidget(QLabel("Hồ sơ thay đổi so với quy tắc đã lưu:"))
+        self.moves_list = QListWidget()
+        self.moves_list.setObjectName("what_if_moves")
+        effects.addWidget(self.moves_list, 1)
+        right_layout.addLayout(effects, 3)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 230])
+
+        self.certificate.valueChanged.connect(self._changed)
+        self.decimals.valueChanged.connect(self._changed)
+        self.tie_policy.currentIndexChanged.connect(self._changed)
+        self.tie_criterion.currentIndexChanged.connect(self._changed)
+        self.add_band.clicked.connect(self._add_band)
+        self.remove_band.clicked.connect(self._remove_band)
+        self.revert_button.clicked.connect(self.revert_rules)
+        self.apply_button.clicked.connect(self.apply)
+        self.tie_button.clicked.connect(self.decide_ties)
+        self.vote_button.clicked.connect(self.record_vote)
+        self.clear_button.clicked.connect(self.clear_saved)
+
+    # columns ----------------------------------------------------------------------------------------
+    def _decimals(self) -> int:
+        return self.current.rules.decimals if self.current else 2
+
+    def _grade_text(self, r: ResultRow) -> str:
+        text = r.outcome.label
+        if r.tie:
+            text += " (đồng điểm)"
+        move = self.moves.get(r.dossier_id)
+        if move is not None and move.before != move.after:
+            text += f" ← {move.before}"
+        return text
+
+    def _grade_background(self, r: ResultRow) -> QColor | None:
+        if r.dossier_id in self.moves:
+            return MOVED_BACKGROUND
+        if r.tie:
+            return TIE_BACKGROUND
+        if r.grade == Grade.MISSING.value:
+            return MISSING_BACKGROUND
+        if r.grade == Grade.NOT_RECOGNIZED.value:
+            return REFUSED_BACKGROUND
+        return None
+
+    def _vote_text(self, r: ResultRow) -> str:
+        return r.vote.text if r.vote is not None else "Chưa ghi biểu quyết"
+
+    def _vote_background(self, r: ResultRow) -> QColor | None:
+        recognized = r.outcome.recognized
+        if recognized and r.vote is not None and not r.vote.passed:
+            return REFUSED_BACKGROUND
+        if recognized and r.vote is None:
+            return TIE_BACKGROUND
+        return None
+
+    # loading ----------------------------------------------------------------------------------------
+    def on_round_changed(self, info: RoundInfo | None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        round_id = self.ctx.round_id
+        if round_id is None:
+            self.model.set_records([])
+            self.banner.setText("Chưa có đợt nào.")
+            return
+        try:
+            with self.ctx.db.reading() as session:
+                self.saved_rules = grading_service.rules_of_round(session, round_id)
+                self.criteria = [(c.id, c.name) for c in scoring_service.rubric(session, round_id)]
+                self.baseline = grading_service.compute(session, round_id)
+                saved = grading_service.saved_results(session, round_id)
+                stale = grading_service.stale_codes(session, round_id) if saved else []
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        self._fill_rules(self.saved_rules)
+        self._show(self.baseline)
+        self._banner(bool(saved), stale)
+
+    def _banner(self, saved: bool, stale: list[str]) -> None:
+        status = self.ctx.round.status if self.ctx.round is not None else RoundStatus.OPEN
+        locked = not round_lifecycle.allows(status, RoundAction.GRADE)
+        parts = []
+        style = "color: #0f5132;"
+        if status is RoundStatus.FINALIZED:
+            parts.append("Đợt này đã chốt kết quả: chỉ xem.")
+            style = "color: #842029;"
+        elif locked:
+            parts.append(
+                "Đợt đang nhận hồ sơ: xem thử được kết quả, nhưng chỉ lưu được khi đợt đã chuyển sang "
+                "“Đang chấm điểm” (trang Cài đặt, phần Đợt)."
+            )
+            style = "color: #664d03;"
+        elif not saved:
+            parts.append(
+                "Kết quả dưới đây tính theo điểm hiện có, chưa lưu. Nhấn “Lưu kết quả xếp loại” khi Hội đồng thống nhất."
+            )
+            style = "color: #664d03;"
+        elif stale:
+            parts.append(
+                f"Điểm hoặc quy tắc đã thay đổi sau lần lưu: {len(stale)} hồ sơ ({', '.join(stale[:8])}"
+                + ("…" if len(stale) > 8 else "")
+                + ") có kết quả khác bản đã lưu. Hãy lưu lại."
+            )
+            style = "color: #842029; font-weight: bold;"
+        else:
+            parts.append("Kết quả đã lưu khớp với điểm hiện tại.")
+        if self.baseline is not None and self.baseline.grading.ties:
+            parts.append(
+                f"Có {len(self.baseline.grading.ties)} hồ sơ đồng điểm ở ranh giới số suất: Hội đồng quyết định "
+                "(nút “Hội đồng quyết định đồng điểm”)."
+            )
+            style = "color: #842029; font-weight: bold;"
+        self.banner.setText(" ".join(parts))
+        self.banner.setStyleSheet(style)
+        self.apply_button.setEnabled(not locked)
+        self.tie_button.setEnabled(not locked)
+        self.clear_button.setEnabled(not locked and saved)
+
+    def _fill_rules(self, rules: GradeRules) -> None:
+        self._loading = True
+        try:
+            names = {cid: name for cid, name in self.criteria}
+            self.bands.setRowCount(0)
+            for b in rules.bands:
+                self._append_band(
+                    b.code,
+                    b.label,
+                    format_points(b.min_mean, None),
+                    "" if b.quota is None else str(b.quota),
+                    format_money(b.amount),
+                    "; ".join(
+                        f"{names.get(c.criterion, c.name)} ≥ {format_points(c.min_points, None)}"
+                        for c in b.conditions
+                    ),
+                )
+            self.certificate.setValue(float(rules.certificate_threshold))
+            self.decimals.setValue(rules.decimals)
+            self.tie_criterion.clear()
+            self.tie_criterion.addItem("—", None)
+            for cid, name in self.criteria:
+                self.tie_criterion.addItem(name, cid)
+            self.tie_policy.setCurrentIndex(self.tie_policy.findData(rules.tie_policy))
+            self.tie_criterion.setCurrentIndex(max(0, self.tie_criterion.findData(rules.tie_break_criterion)))
+        finally:
+            self._loading = False
+
+    def _append_band(self, *values: str) -> None:
+        r = self.bands.rowCount()
+        self.bands.insertRow(r)
+        for c, v in enumerate(values):
+            item = QTableWidgetItem(v)
+            if c in (2, 3, 4):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.bands.setItem(r, c, item)
+
+    def _add_band(self) -> None:
+        self._loading = True
+        self._append_band("", "", "", "", "0", "")
+        self._loading = False
+        self.bands.setCurrentCell(self.bands.rowCount() - 1, 0)
+
+    def _remove_band(self) -> None:
+        r = self.bands.currentRow()
+        if r >= 0:
+            self.bands.removeRow(r)
+            self._changed()
+
+    # what-if ----------------------------------------------------------------------------------------
+    def _cell(self, r: int, c: int) -> str:
+        item = self.bands.item(r, c)
+        return item.text().strip() if item is not None else ""
+
+    def _conditions(self, text: str, where: str) -> tuple[Condition, ...]:
+        out = []
+        for part in [p.strip() for p in text.split(";") if p.strip()]:
+            match = re.match(r"^(.*?)\s*(?:≥|>=|>)\s*([\d.,]+)$", part)
+            if not match:
+                raise ValidationError(f"{where}: điều kiện “{part}” phải có dạng “Tên tiêu chí ≥ 30”.")
+            ref, number = match.group(1).strip(), parse_points(match.group(2))
+            found = None
+            tc = re.match(r"^(?:tc|tieu chi)\s*(\d+)$", fold_key(ref))
+            if tc and 1 <= int(tc.group(1)) <= len(self.criteria):
+                found = self.criteria[int(tc.group(1)) - 1]
+            else:
+                key = fold_key(ref)
+                candidates = [c for c in self.criteria if fold_key(c[1]).startswith(key)] if key else []
+                if len(candidates) == 1:
+                    found = candidates[0]
+            if found is None or number is None:
+                raise ValidationError(
+                    f"{where}: không rõ tiêu chí “{ref}” (ghi tên tiêu chí hoặc TC1, TC2 …)."
+                )
+            out.append(Condition(found[0], found[1], number))
+        return tuple(out)
+
+    def rules_from_panel(self) -> GradeRules:
+        """The what-if rules as typed; raises ValidationError naming the bad cell."""
+        assert self.saved_rules is not None
+        bands = []
+        for r in range(self.bands.rowCount()):
+            where = f"Loại dòng {r + 1}"
+            try:
+                threshold = parse_points(self._cell(r, 2))
+                quota_text = self._cell(r, 3)
+                quota = None if quota_text == "" else int(quota_text)
+                amount = int(self._cell(r, 4).replace(".", "").replace(" ", "") or "0")
+            except ValueError as exc:
+                raise ValidationError(f"{where}: số không hợp lệ ({exc}).") from exc
+            if threshold is None:
+                raise ValidationError(f"{where}: chưa có ngưỡng điểm.")
+            code = self._cell(r, 0)
+            bands.append(
+                Band(
+                    code,
+                    self._cell(r, 1) or f"Loại {code}",
+                    threshold,
+                    quota,
+                    amount,
+                    self._conditions(self._cell(r, 5), where),
+                )
+            )
+        policy = TiePolicy(self.tie_policy.currentData())
+        criterion = self.tie_criterion.currentData()
+        names = dict(self.criteria)
+        return replace(
+            self.saved_rules,
+            bands=tuple(bands),
+            certificate_threshold=Decimal(str(round(self.certificate.value(), 2))),
+            decimals=self.decimals.value(),
+            tie_policy=policy,
+            tie_break_criterion=criterion if policy is TiePolicy.CRITERION else None,
+            tie_break_name=names.get(criterion, "") if policy is TiePolicy.CRITERION else "",
+        )
+
+    def _changed(self, *_: Any) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    def recompute(self) -> None:
+        """Grade with the panel's rules (never written) and show who moves."""
+        if self.ctx.round_id is None or self.baseline is None:
+            return
+        try:
+            rules = self.rules_from_panel()
+            with self.ctx.db.reading() as session:
+                result = grading_service.compute(session, self.ctx.round_id, rules)
+        except SangKienError as exc:
+            self.budget.setText(f"<span style='color:#842029'>{exc}</span>")
+            return
+        self._show(result)
+
+    def _show(self, result: RoundGrading) -> None:
+        self.current = result
+        assert self.baseline is not None
+        self.moves = {m.key: m for m in compare(self.baseline.grading, result.grading)}
+        self.model.set_records(result.rows)
+        self.summary.setText(f"{result.round_label}: {result.summary()}")
+        budget = f"Tổng tiền thưởng: <b>{format_money(result.budget)} đ</b>"
+        if result.budget != self.baseline.budget:
+            delta = result.budget - self.baseline.budget
+            budget += f" (theo quy tắc đã lưu: {format_money(self.baseline.budget)} đ; {'+' if delta > 0 else '−'}{format_money(abs(delta))} đ)"
+        by_grade = result.grading.budget_by_grade()
+        if by_grade:
+            budget += "<br>" + " · ".join(
+                f"{code}: {format_money(amount)} đ" for code, amount in by_grade.items()
+            )
+        self.budget.setText(budget)
+        self.moves_list.clear()
+        for m in self.moves.values():
+            change = m.reward_after - m.reward_before
+            money = f" ({'+' if change > 0 else '−'}{format_money(abs(change))} đ)" if change else ""
+            tie = " (đồng điểm)" if m.tie_after else ""
+            self.moves_list.addItem(f"{m.code}: {m.before} → {m.after}{tie}{money}")
+        if not self.moves:
+            self.moves_list.addItem("Không hồ sơ nào thay đổi.")
+
+    def revert_rules(self) -> None:
+        if self.saved_rules is not None and self.baseline is not None:
+            self._fill_rules(self.saved_rules)
+            self._show(self.baseline)
+
+    def rules_changed(self) -> bool:
+        try:
+            return self.saved_rules is not None and self.rules_from_panel() != self.saved_rules
+        except SangKienError:
+            return True
+
+    # actions ----------------------------------------------------------------------------------------
+    def apply(self) -> None:
+        round_id = self.ctx.round_id
+        if round_id is None or self.current is None:
+            return
+        try:
+            rules = self.rules_from_panel() if self.rules_changed() else None
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        text = f"Lưu kết quả xếp loại của {self.current.round_label}?\n\n{self.current.summary()}"
+        if rules is not None:
+            text += "\n\nQuy tắc xếp loại đã thay đổi sẽ được lưu cho đợt này."
+        if self.current.grading.ties:
+            text += "\n\nCòn hồ sơ đồng điểm chờ Hội đồng quyết định: kết quả lưu vẫn đánh dấu đồng điểm."
+        if not messages.confirm(self, text):
+            return
+        try:
+            with self.ctx.db.session() as session:
+                grading_service.apply(session, round_id, rules)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        self.ctx.notify("results")
+        self.refresh()
+
+    def clear_saved(self) -> None:
+        if self.ctx.round_id is None:
+            return
+        if not messages.confirm(self, "Xóa kết quả xếp loại đã lưu của đợt này?", destructive=True):
+            return
+        with messages.reporting_errors(self), self.ctx.db.session() as session:
+            grading_service.clear_results(session, self.ctx.round_id)
+        self.refresh()
+
+    def decide_ties(self) -> None:
+        if self.ctx.round_id is None or self.current is None:
+            return
+        groups: dict[tuple[str, Any], list[ResultRow]] = {}
+        for r in self.current.rows:
+            if r.tie:
+                groups.setdefault((r.grade, r.mean), []).append(r)
+        dialog = TieDialog(list(groups.values()), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            with self.ctx.db.session() as session:
+                if dialog.cleared:
+                    grading_service.clear_tie_decisions(session, self.ctx.round_id)
+                else:
+                    grading_service.decide_tie(session, self.ctx.round_id, dialog.order(), dialog.note.text())
+        except SangKienError as exc:
+            messages.show_error(self, exc)
+            return
+        self.refresh()
+
+    def record_vote(self) -> None:
+        row = self.table.current_record()
+        if row is None or self.ctx.round_id is None:
+            return
+        with self.ctx.db.reading() as session:
+            active = len(council_service.roster(session, self.ctx.round_id).active)
+        dialog = VoteDialog(row, active, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                with self.ctx.db.session() as session:
+                    council_service.set_vote(session, row.dossier_id, **dialog.values())
+            except SangKienError as exc:
+                messages.show_error(self, exc)
+                continue
+            self.refresh()
+            self.select_dossier(row.dossier_id)
+            return
+
+    def select_dossier(self, dossier_id: int) -> None:
+        view_model = self.table.model()
+        for r in range(view_model.rowCount()):
+            record = self.table.proxy.record(r) if self.table.proxy is not None else self.model.record(r)
+            if record.dossier_id == dossier_id:
+                self.table.selectRow(r)
+                return
+
+
+class TieDialog(QDialog):
+    """Order the dossiers of one tie group as the council decided, with a note on how."""
+
+    def __init__(self, groups: list[list[ResultRow]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Hội đồng quyết định hồ sơ đồng điểm")
+        self.resize(640, 420)
+        self.groups = groups
+        self.cleared = False
+        layout = QVBoxLayout(self)
+        if not groups:
+            layout.addWidget(QLabel("Hiện không có hồ sơ nào đồng điểm ở ranh giới số suất."))
+        layout.addWidget(QLabel("Nhóm đồng điểm:"))
+        self.group = QComboBox()
+        for g in groups:
+            self.group.addItem(
+                f"{g[0].outcome.label}, {format_points(g[0].mean, 2) if g[0].mean is not None else ''} điểm: "
+                + ", ".join(r.code for r in g)
+            )
+        layout.addWidget(self.group)
+        layout.addWidget(QLabel("Thứ tự Hội đồng xếp (trên cùng được xét trước):"))
+        self.order_list = QListWidget()
+        self.order_list.setObjectName("tie_order")
+        layout.addWidget(self.order_list, 1)
+        move = QHBoxLayout()
+        up = QPushButton("Lên")
+        down = QPushButton("Xuống")
+        move.addWidget(up)
+        move.addWidget(down)
+        move.addStretch(1)
+        layout.addLayout(move)
+        form = QFormLayout()
+        self.note = QLineEdit()
+        self.note.setObjectName("tie_note")
+        self.note.setPlaceholderText("Ví dụ: biểu quyết 5/7 tại cuộc họp ngày 20/5")
+        form.addRow("Cách Hội đồng quyết định:", self.note)
+        layout.addLayout(form)
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        clear = buttons.addButton("Bỏ mọi quyết định đồng điểm", QDialogButtonBox.ButtonRole.ResetRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        clear.clicked.connect(self._clear)
+        layout.addWidget(buttons)
+        up.clicked.connect(lambda: self._move(-1))
+        down.clicked.connect(lambda: self._move(1))
+        self.group.currentIndexChanged.connect(self._fill)
+        self._fill()
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(groups))
+
+    def _fill(self, *_: Any) -> None:
+        self.order_list.clear()
+        if self.groups:
+            for r in self.groups[self.group.currentIndex()]:
+                self.order_list.addItem(f"{r.code} — {r.title}")
+
+    def _move(self, step: int) -> None:
+        r = self.order_list.currentRow()
+        t = r + step
+        if r < 0 or not 0 <= t < self.order_list.count():
+            return
+        item = self.order_list.takeItem(r)
+        self.order_list.insertItem(t, item)
+        self.order_list.setCurrentRow(t)
+
+    def _clear(self) -> None:
+        self.cleared = True
+        self.accept()
+
+    def order(self) -> list[str]:
+        return [self.order_list.item(i).text().split(" — ")[0] for i in range(self.order_list.count())]
+
+
+class VoteDialog(QDialog):
+    """The council's vote on recognizing one dossier."""
+
+    def __init__(self, row: ResultRow, active: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Biểu quyết công nhận hồ sơ {row.code}")
+        form = QFormLayout(self)
+        title = QLabel(row.title)
+        title.setWordWrap(True)
+        form.addRow(title)
+        vote = row.vote
+        self.total = QSpinBox()
+        self.total.setRange(0, 99)
+        self.total.setValue(vote.members_total if vote else active)
+        self.present = QSpinBox()
+        self.present.setObjectName("vote_present")
+        self.present.setRange(0, 99)
+        self.present.setValue(vote.present if vote else active)
+        self.in_favour = QSpinBox()
+        self.in_favour.setObjectName("vote_for")
+        self.in_favour.setRange(0, 99)
+        self.in_favour.setValue(vote.in_favour if vote else 0)
+        self.against = QSpinBox()
+        self.against.setObjectName("vote_against")
+        self.against.setRange(0, 99)
+        self.against.setValue(vote.against if vote else 0)
+        self.method = QComboBox()
+        for m in VoteMethod:
+            self.method.addItem(m.label, m)
+        if vote:
+            self.method.setCurrentIndex(self.method.findData(vote.method))
+        self.note = QLineEdit(vote.note if vote else "")
+        form.addRow("Tổng số thành viên Hội đồng:", self.total)
+        form.addRow("Số có mặt:", self.present)
+        form.addRow("Số tán thành:", self.in_favour)
+        form.addRow("Số không tán thành:", self.against)
+        form.addRow("Hình thức:", self.method)
+        form.addRow("Ghi chú:", self.note)
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "present": self.present.value(),
+            "in_favour": self.in_favour.value(),
+            "against": self.against.value(),
+            "members_total": self.total.value(),
+            "method": VoteMethod(self.method.currentData()),
+            "note": self.note.text(),
+        }

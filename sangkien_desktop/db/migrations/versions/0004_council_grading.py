@@ -4,11 +4,14 @@ Revision ID: 0004
 Revises: 0003
 
 This revision is reserved for one area so that areas developed in parallel keep a single linear history.
-It stays a no-op until that area needs a schema change. Never edit a revision after it has shipped:
+Adds ``tie_decisions``. Never edit a revision after it has shipped:
 add a new one instead.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -17,8 +20,24 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # The council's decision on dossiers tied at a quota's edge (kept when grades are recomputed).
+    op.create_table(
+        "tie_decisions",
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossiers.id"],
+            name=op.f("fk_tie_decisions_dossier_id_dossiers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tie_decisions")),
+        sa.UniqueConstraint("dossier_id", name=op.f("uq_tie_decisions_dossier_id")),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("tie_decisions")

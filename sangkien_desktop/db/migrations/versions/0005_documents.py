@@ -1,14 +1,14 @@
-"""Schema changes for issue 6 (documents and certificates).
+"""Schema changes for issue 6 (documents and certificates): certificates can be voided with a reason
+(a register number is never reused or deleted).
 
 Revision ID: 0005
 Revises: 0004
-
-This revision is reserved for one area so that areas developed in parallel keep a single linear history.
-It stays a no-op until that area needs a schema change. Never edit a revision after it has shipped:
-add a new one instead.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -17,8 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("certificates") as batch_op:
+        batch_op.add_column(sa.Column("voided_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("void_reason", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("certificates") as batch_op:
+        batch_op.drop_column("void_reason")
+        batch_op.drop_column("voided_at")

@@ -1,0 +1,591 @@
+"""The grade allocation engine: from members' totals to a ranked list with grade, reward and a reason.
+
+Pure and deterministic. Dataclasses in (``GradeRules``, ``DossierScores``), dataclasses out (``Grading``).
+
+The rule, in order:
+
+1. A dossier with missing scores (a member assigned to it has not scored every criterion, or nobody scored
+   it) is not graded: grade ``THIEU``, no rank, and the reason names what is missing. Missing is never zero.
+2. The mean is the exact mean of the totals of the members who scored, rounded half up to the round's
+   decimals (``domain.scoring.round_half_up``): 79.995 → 80.00.
+3. Dossiers are ranked by that rounded mean, highest first (equal means share a rank). With the tie policy
+   ``criterion`` equal means are ordered by the mean of a named criterion; a council decision (an explicit
+   order for tied dossiers) orders what is still equal.
+4. A dossier is recognized when its mean reaches the certificate threshold and every criterion minimum of
+   the rubric is met; otherwise it is ``KCN``.
+5. Grades are filled from the top down, in rank order: a recognized dossier takes the first band whose
+   threshold (and conditions, e.g. "A needs tính mới ≥ 30") it meets and which still has room; a band that
+   is full sends it on to the next band it qualifies for. The rest are recognized without prize (``CN``).
+6. When dossiers still equal after step 3 straddle the edge of a quota (three equal dossiers for the last
+   A), none is dropped silently: all of them get that band, marked ``tie``, and the reason says the council
+   must decide. The band then counts as full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from .enums import Grade, TiePolicy
+from .errors import Issue, ValidationError
+from .scoring import divide_half_up, format_points
+
+RESERVED_CODES = frozenset({Grade.RECOGNIZED.value, Grade.NOT_RECOGNIZED.value, Grade.MISSING.value})
+MAX_DECIMALS = 4
+_NO_PRIORITY = 1 << 62
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A band needs the mean of one criterion to reach ``min_points`` (e.g. A needs tính mới ≥ 30)."""
+
+    criterion: Hashable
+    name: str
+    min_points: Decimal
+
+
+@dataclass(frozen=True)
+class Band:
+    """A prize grade: minimum mean, quota (None = no limit) and reward in đồng."""
+
+    code: str
+    label: str
+    min_mean: Decimal
+    quota: int | None
+    amount: int
+    conditions: tuple[Condition, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.label or f"Loại {self.code}"
+
+
+@dataclass(frozen=True)
+class CriterionMinimum:
+    """The rubric's minimum for one criterion: below it (criterion mean) a dossier is not recognized."""
+
+    criterion: Hashable
+    name: str
+    min_points: Decimal
+
+
+@dataclass(frozen=True)
+class GradeRules:
+    """Everything the engine needs from a round's rule set."""
+
+    bands: tuple[Band, ...]
+    certificate_threshold: Decimal = Decimal(50)
+    decimals: int = 2
+    tie_policy: TiePolicy = TiePolicy.COUNCIL
+    tie_break_criterion: Hashable | None = None
+    tie_break_name: str = ""
+    minima: tuple[CriterionMinimum, ...] = ()
+    name: str = ""
+
+    def band(self, code: str) -> Band | None:
+        return next((b for b in self.bands if b.code == code), None)
+
+    def with_band(self, code: str, **changes: object) -> GradeRules:
+        """A copy with one band changed (``quota=3``, ``min_mean=Decimal(75)`` …): for what-if."""
+        if self.band(code) is None:
+            raise KeyError(code)
+        bands = tuple(replace(b, **changes) if b.code == code else b for b in self.bands)  # type: ignore[arg-type]
+        return replace(self, bands=bands)
+
+    def label_of(self, grade: str) -> str:
+        band = self.band(grade)
+        if band is not None:
+            return band.title
+        try:
+            return Grade(grade).label
+        except ValueError:
+            return grade
+
+
+@dataclass(frozen=True)
+class DossierScores:
+    """The input for one dossier.
+
+    ``totals`` are the totals of the members who scored it completely. ``criterion_sums`` holds, per
+    criterion, the sum of those same members' points (for grade conditions, criterion minima and the tie
+    break). ``missing`` names members whose scores are missing; ``problems`` holds other reasons not to grade
+    (e.g. "điểm nhập hai lần chưa khớp"). ``council_priority`` is the council's order among tied dossiers
+    (1 first); ``council_note`` how it decided.
+    """
+
+    key: Hashable
+    code: str
+    title: str = ""
+    totals: tuple[Decimal, ...] = ()
+    missing: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    criterion_sums: Mapping[Hashable, Decimal] = field(default_factory=dict)
+    council_priority: int | None = None
+    council_note: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.totals) and not self.missing and not self.problems
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one dossier."""
+
+    key: Hashable
+    code: str
+    title: str
+    mean: Decimal | None
+    scorers: int
+    rank: int | None
+    grade: str
+    label: str
+    reward: int
+    tie: bool
+    reason: str
+    tied_with: tuple[str, ...] = ()
+    criterion_means: Mapping[Hashable, Decimal] = field(default_factory=dict)
+    council_note: str = ""
+
+    @property
+    def recognized(self) -> bool:
+        return self.grade not in (Grade.NOT_RECOGNIZED.value, Grade.MISSING.value)
+
+    @property
+    def graded(self) -> bool:
+        return self.grade != Grade.MISSING.value
+
+
+@dataclass(frozen=True)
+class Grading:
+    """The ranked outcomes (graded ones by rank, then the ungraded by code) and the rules used."""
+
+    rules: GradeRules
+    outcomes: tuple[Outcome, ...]
+
+    def by_key(self) -> dict[Hashable, Outcome]:
+        return {o.key: o for o in self.outcomes}
+
+    def by_code(self) -> dict[str, Outcome]:
+        return {o.code: o for o in self.outcomes}
+
+    @property
+    def budget(self) -> int:
+        """Total reward in đồng (tied dossiers counted at their provisional band)."""
+        return sum(o.reward for o in self.outcomes)
+
+    @property
+    def ties(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.tie)
+
+    def counts(self) -> dict[str, int]:
+        """Dossiers per grade, bands first in rule order, then CN, KCN, THIEU (zeros included)."""
+        counts = {b.code: 0 for b in self.rules.bands}
+        for code in (Grade.RECOGNIZED, Grade.NOT_RECOGNIZED, Grade.MISSING):
+            counts[code.value] = 0
+        for o in self.outcomes:
+            counts[o.grade] = counts.get(o.grade, 0) + 1
+        return counts
+
+    def budget_by_grade(self) -> dict[str, int]:
+        out = {b.code: 0 for b in self.rules.bands}
+        for o in self.outcomes:
+            if o.reward:
+                out[o.grade] = out.get(o.grade, 0) + o.reward
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- rules
+def rule_issues(rules: GradeRules) -> list[Issue]:
+    """Everything wrong with a rule set (errors) or odd about it (warnings)."""
+    issues: list[Issue] = []
+    if not 0 <= rules.decimals <= MAX_DECIMALS:
+        issues.append(Issue(f"Số chữ số thập phân phải từ 0 đến {MAX_DECIMALS} (đang là {rules.decimals})."))
+    if rules.certificate_threshold < 0:
+        issues.append(Issue("Ngưỡng công nhận không được âm."))
+    seen: set[str] = set()
+    previous: Band | None = None
+    for i, band in enumerate(rules.bands, start=1):
+        where = f"Loại thứ {i}" + (f" ({band.code})" if band.code else "")
+        code = band.code.strip()
+        if not code:
+            issues.append(Issue("chưa có mã loại (ví dụ A, B, C)", where))
+        elif len(code) > 10:
+            issues.append(Issue("mã loại dài quá 10 ký tự", where))
+        elif code.upper() in RESERVED_CODES:
+            issues.append(Issue(f"mã “{code}” đã dùng cho kết quả khác (CN, KCN, THIEU)", where))
+        elif code.casefold() in seen:
+            issues.append(Issue(f"mã “{code}” bị trùng", where))
+        seen.add(code.casefold())
+        if band.min_mean < 0:
+            issues.append(Issue("ngưỡng điểm không được âm", where))
+        elif band.min_mean < rules.certificate_threshold:
+            issues.append(
+                Issue(
+                    f"ngưỡng {format_points(band.min_mean, None)} điểm thấp hơn ngưỡng công nhận "
+                    f"{format_points(rules.certificate_threshold, None)} điểm",
+                    where,
+                )
+            )
+        if band.quota is not None and band.quota < 0:
+            issues.append(Issue("số suất không được âm (để trống nếu không giới hạn)", where))
+        if band.amount < 0:
+            issues.append(Issue("tiền thưởng không được âm", where))
+        for cond in band.conditions:
+            if cond.min_points < 0:
+                issues.append(Issue(f"điều kiện tiêu chí “{cond.name}” không được âm", where))
+        if previous is not None and band.min_mean > previous.min_mean:
+            issues.append(
+                Issue(
+                    f"ngưỡng cao hơn loại {previous.code} đứng trước; các loại được xét từ trên xuống",
+                    where,
+                    severity="warning",
+                )
+            )
+        previous = band
+    if rules.tie_policy is TiePolicy.CRITERION and rules.tie_break_criterion is None:
+        issues.append(Issue("Cách xử lý đồng điểm theo tiêu chí cần chọn một tiêu chí."))
+    return issues
+
+
+def check_rules(rules: GradeRules) -> None:
+    """Raise ``ValidationError`` listing every error of the rule set."""
+    errors = [i for i in rule_issues(rules) if i.is_error]
+    if errors:
+        raise ValidationError(errors, "Quy tắc xếp loại chưa hợp lệ")
+
+
+# ---------------------------------------------------------------------------------------------- engine
+@dataclass
+class _Work:
+    entry: DossierScores
+    mean: Decimal
+    crit: dict[Hashable, Decimal]
+    tie_value: Decimal
+    priority: int
+    rank: int = 0
+    grade: str = ""
+    tie: bool = False
+    tied_with: tuple[str, ...] = ()
+    tie_room: int = 0
+    full: list[Band] = field(default_factory=list)
+    failed: list[tuple[Band, list[tuple[Condition, Decimal | None]]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failed_minima: list[tuple[CriterionMinimum, Decimal | None]] = field(default_factory=list)
+
+    def key(self) -> tuple[Decimal, Decimal, int]:
+        return (self.mean, self.tie_value, self.priority)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _join(items: Sequence[str], last: str = " và ") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def _names(items: Sequence[str], limit: int = 4) -> str:
+    items = list(items)
+    if len(items) > limit:
+        return ", ".join(items[: limit - 1]) + f" và {len(items) - limit + 1} người khác"
+    return ", ".join(items)
+
+
+def _codes(items: Sequence[str], limit: int = 6) -> str:
+    items = list(items)
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" và {len(items) - limit} hồ sơ khác"
+    return ", ".join(items)
+
+
+def _qualifies(work: _Work, band: Band) -> list[tuple[Condition, Decimal | None]] | None:
+    """None when ``work`` meets the band's threshold and conditions; otherwise the failed conditions
+    (empty when only the threshold is not met)."""
+    if work.mean < band.min_mean:
+        return []
+    failed = []
+    for cond in band.conditions:
+        value = work.crit.get(cond.criterion)
+        if value is None or value < cond.min_points:
+            failed.append((cond, value))
+    return failed or None
+
+
+def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
+    """Grade ``entries`` under ``rules`` (see the module docstring). Raises ``ValidationError`` for invalid
+    rules or duplicate dossier keys."""
+    check_rules(rules)
+    decimals = rules.decimals
+    criterion_policy = rules.tie_policy is TiePolicy.CRITERION and rules.tie_break_criterion is not None
+    works: list[_Work] = []
+    ungraded: list[Outcome] = []
+    keys: set[Hashable] = set()
+    for e in entries:
+        if e.key in keys:
+            raise ValidationError(f"Hồ sơ {e.code} xuất hiện hai lần trong bảng điểm.")
+        keys.add(e.key)
+        if not e.complete:
+            ungraded.append(_missing_outcome(e))
+            continue
+        n = len(e.totals)
+        mean = divide_half_up(sum(e.totals, Decimal(0)), n, decimals)
+        crit = {k: divide_half_up(v, n, decimals) for k, v in e.criterion_sums.items()}
+        tie_value = Decimal(0)
+        if criterion_policy:
+            tie_value = crit.get(rules.tie_break_criterion, Decimal(-1))
+        priority = e.council_priority if e.council_priority is not None else _NO_PRIORITY
+        works.append(_Work(e, mean, crit, tie_value, priority))
+
+    works.sort(key=lambda w: (-w.mean, -w.tie_value, w.priority, w.entry.code, str(w.entry.key)))
+    groups: list[list[_Work]] = []
+    for w in works:
+        if groups and groups[-1][0].key() == w.key():
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+
+    filled = {b.code: 0 for b in rules.bands}
+    last_in: dict[str, _Work] = {}
+    position = 1
+    for group in groups:
+        for w in group:
+            w.rank = position
+        position += len(group)
+        pending: list[_Work] = []
+        for w in group:
+            if _recognized(w, rules):
+                pending.append(w)
+            else:
+                w.grade = Grade.NOT_RECOGNIZED.value
+        for band in rules.bands:
+            if not pending:
+                break
+            qualified: list[_Work] = []
+            for w in pending:
+                failed = _qualifies(w, band)
+                if failed is None:
+                    qualified.append(w)
+                elif failed:
+                    w.failed.append((band, failed))
+            if not qualified:
+                continue
+            room = None if band.quota is None else band.quota - filled[band.code]
+            if room is None or len(qualified) <= room:
+                for w in qualified:
+                    w.grade = band.code
+                filled[band.code] += len(qualified)
+                last_in[band.code] = qualified[-1]
+            elif room <= 0:
+                previous = last_in.get(band.code)
+                for w in qualified:
+                    w.full.append(band)
+                    if previous is not None and previous.mean == w.mean:
+                        _explain_edge(previous, w, band, rules)
+                continue
+            else:
+                codes = [w.entry.code for w in qualified]
+                for w in qualified:
+                    w.grade = band.code
+                    w.tie = True
+                    w.tie_room = room
+                    w.tied_with = tuple(c for c in codes if c != w.entry.code)
+                filled[band.code] += len(qualified)
+                last_in[band.code] = qualified[-1]
+            pending = [w for w in pending if not w.grade]
+        for w in pending:
+            w.grade = Grade.RECOGNIZED.value
+
+    index = {b.code: i for i, b in enumerate(rules.bands)}
+    labels = {code.value: code.label for code in (Grade.RECOGNIZED, Grade.NOT_RECOGNIZED, Grade.MISSING)}
+    labels.update({b.code: b.title for b in rules.bands})
+    outcomes = [_outcome(w, rules, index, labels) for w in works]
+    ungraded.sort(key=lambda o: (o.code, str(o.key)))
+    return Grading(rules, tuple(outcomes + ungraded))
+
+
+def _recognized(w: _Work, rules: GradeRules) -> bool:
+    ok = w.mean >= rules.certificate_threshold
+    for minimum in rules.minima:
+        value = w.crit.get(minimum.criterion)
+        if value is None or value < minimum.min_points:
+            w.failed_minima.append((minimum, value))
+            ok = False
+    return ok
+
+
+def _explain_edge(inside: _Work, outside: _Work, band: Band, rules: GradeRules) -> None:
+    """Two dossiers of equal mean on either side of a band's edge: say what separated them."""
+    if inside.tie_value != outside.tie_value:
+        name = rules.tie_break_name or "tiêu chí phụ"
+        a = format_points(inside.tie_value, rules.decimals)
+        b = format_points(outside.tie_value, rules.decimals)
+        inside.notes.append(
+            f"bằng điểm {outside.entry.code}, xếp trên nhờ điểm {name} cao hơn ({a} so với {b})"
+        )
+        outside.notes.append(f"bằng điểm {inside.entry.code} nhưng điểm {name} thấp hơn ({b} so với {a})")
+    elif inside.priority != outside.priority:
+        inside.notes.append(f"bằng điểm {outside.entry.code}, Hội đồng quyết định xếp trên")
+        outside.notes.append(f"bằng điểm {inside.entry.code}, Hội đồng quyết định xếp sau")
+
+
+def _missing_outcome(e: DossierScores) -> Outcome:
+    parts: list[str] = []
+    if e.missing:
+        parts.append("thiếu điểm của " + _names(e.missing))
+    parts.extend(e.problems)
+    if not parts:
+        parts.append("chưa có thành viên nào chấm")
+    return Outcome(
+        key=e.key,
+        code=e.code,
+        title=e.title,
+        mean=None,
+        scorers=len(e.totals),
+        rank=None,
+        grade=Grade.MISSING.value,
+        label=Grade.MISSING.label,
+        reward=0,
+        tie=False,
+        reason="Chưa xếp loại: " + "; ".join(parts),
+        council_note=e.council_note,
+    )
+
+
+def _condition_text(failed: list[tuple[Condition, Decimal | None]], decimals: int) -> str:
+    bits = []
+    for cond, value in failed:
+        shown = "không có điểm" if value is None else format_points(value, decimals)
+        bits.append(f"{cond.name} {shown} < {format_points(cond.min_points, None)}")
+    return "; ".join(bits)
+
+
+def _outcome(w: _Work, rules: GradeRules, index: dict[str, int], grade_labels: dict[str, str]) -> Outcome:
+    d = rules.decimals
+    mean_text = format_points(w.mean, d)
+    band = rules.bands[index[w.grade]] if w.grade in index else None
+    parts: list[str] = []
+    if w.full:
+        labels = [_lower_first(b.title) for b in w.full]
+        quotas = [f"{b.quota} suất {_lower_first(b.title)}" for b in w.full]
+        parts.append(f"đủ điểm {_join(labels)} nhưng đã đủ {_join(quotas)}")
+    for failed_band, failed in w.failed:
+        if band is not None and index[failed_band.code] > index[band.code]:
+            continue  # a lower band's condition does not explain a higher grade
+        parts.append(f"chưa đạt điều kiện {_lower_first(failed_band.title)} ({_condition_text(failed, d)})")
+    parts.extend(w.notes)
+
+    reward = 0
+    if w.grade == Grade.NOT_RECOGNIZED.value:
+        head = f"{Grade.NOT_RECOGNIZED.label}: {mean_text} điểm"
+        why: list[str] = []
+        if w.mean < rules.certificate_threshold:
+            why.append(f"dưới ngưỡng công nhận {format_points(rules.certificate_threshold, None)} điểm")
+        for minimum, value in w.failed_minima:
+            shown = "không có điểm" if value is None else format_points(value, d)
+            why.append(
+                f"tiêu chí {minimum.name} đạt {shown}, dưới mức tối thiểu {format_points(minimum.min_points, None)}"
+            )
+        parts = why
+    elif w.grade == Grade.RECOGNIZED.value:
+        head = f"Công nhận, không có giải: {mean_text} điểm"
+        if not parts:
+            below = [b for b in rules.bands if w.mean < b.min_mean]
+            if below:
+                lowest = min(below, key=lambda b: b.min_mean)
+                parts.append(
+                    f"từ {format_points(rules.certificate_threshold, None)} điểm trở lên, dưới ngưỡng "
+                    f"{_lower_first(lowest.title)} ({format_points(lowest.min_mean, None)} điểm)"
+                )
+            else:
+                parts.append(f"từ {format_points(rules.certificate_threshold, None)} điểm trở lên")
+    else:
+        assert band is not None
+        reward = band.amount
+        if w.tie:
+            head = f"{band.title} (đồng điểm, chờ Hội đồng quyết định): {mean_text} điểm"
+            parts.insert(
+                0,
+                f"bằng điểm {_codes(w.tied_with)}; {_lower_first(band.title)} chỉ còn {w.tie_room} suất "
+                f"cho {len(w.tied_with) + 1} hồ sơ",
+            )
+        else:
+            head = f"{band.title}: {mean_text} điểm"
+            if not parts:
+                text = f"đạt ngưỡng {format_points(band.min_mean, None)} điểm"
+                if band.quota is not None:
+                    text += f", trong {band.quota} suất {_lower_first(band.title)}"
+                parts.append(text)
+    note = w.entry.council_note.strip()
+    if note and w.priority != _NO_PRIORITY:
+        parts.append(f"Hội đồng: {note}")
+    reason = head + (", " + ", ".join(parts) if parts else "")
+    return Outcome(
+        key=w.entry.key,
+        code=w.entry.code,
+        title=w.entry.title,
+        mean=w.mean,
+        scorers=len(w.entry.totals),
+        rank=w.rank,
+        grade=w.grade,
+        label=grade_labels.get(w.grade, w.grade),
+        reward=reward,
+        tie=w.tie,
+        reason=" ".join(reason.split()),
+        tied_with=w.tied_with,
+        criterion_means=dict(w.crit),
+        council_note=w.entry.council_note,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- what-if
+@dataclass(frozen=True)
+class Move:
+    """A dossier whose grade, reward or tie changed between two gradings."""
+
+    key: Hashable
+    code: str
+    title: str
+    before: str
+    after: str
+    reward_before: int
+    reward_after: int
+    rank_before: int | None
+    rank_after: int | None
+    tie_before: bool
+    tie_after: bool
+
+    @property
+    def up(self) -> bool:
+        return self.reward_after > self.reward_before
+
+
+def compare(before: Grading, after: Grading) -> list[Move]:
+    """Who moves from ``before`` to ``after`` (what-if), in the order of ``after``."""
+    old = before.by_key()
+    moves: list[Move] = []
+    for o in after.outcomes:
+        b = old.get(o.key)
+        if b is None:
+            continue
+        if (b.grade, b.reward, b.tie) != (o.grade, o.reward, o.tie):
+            moves.append(
+                Move(
+                    key=o.key,
+                    code=o.code,
+                    title=o.title,
+                    before=b.grade,
+                    after=o.grade,
+                    reward_before=b.reward,
+                    reward_after=o.reward,
+                    rank_before=b.rank,
+                    rank_after=o.rank,
+                    tie_before=b.tie,
+                    tie_after=o.tie,
+                )
+            )
+    return moves

@@ -1,0 +1,357 @@
+"""Every document the app prints or exports: key, Vietnamese name, formats, scope, options and producer.
+
+The ``sangkien export DOC`` commands and the In ấn & Xuất page are both built from :data:`CATALOG`, so a
+document added here is reachable from both. A producer opens its own short sessions and returns bytes
+plus messages for the user (e.g. certificate numbers just allocated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ...db.database import Database
+from ...domain.errors import NotFoundError, ValidationError
+from ...models import Round
+from .. import audit, guards, numbering
+from .. import settings as settings_service
+from ..rounds import find_round
+from . import (
+    certificate_layout,
+    certificate_register,
+    certificates,
+    decision,
+    dost_export,
+    minutes,
+    score_sheets,
+    summary,
+    year_report,
+)
+from .common import ProgressFn, council_title, slug
+from .round_data import RoundData, load_round
+from .year_data import load_year, person_history
+
+__all__ = ["CATALOG", "DocRequest", "DocResult", "DocumentSpec", "get", "produce"]
+
+ROUND, YEAR, NONE = "round", "year", "none"
+
+
+@dataclass(frozen=True)
+class DocRequest:
+    """What to print. ``round_id`` for round documents; ``year`` for year documents (taken from the round
+    when only a round is given). Options apply to the documents that list them."""
+
+    round_id: int | None = None
+    year: int | None = None
+    member_id: int | None = None  # score sheets: one member
+    dossier_id: int | None = None  # certificates: one initiative
+    person_id: int | None = None  # certificates: one author
+    preprinted: bool = False  # certificates: only the values, on pre-printed blanks
+    recipient: str = ""  # tờ trình: "Kính gửi"
+    allocate: bool = True  # certificates: number the authors still without a register number first
+    year_from: int | None = None  # person history: first year
+    number: str = (
+        ""  # minutes, tờ trình, quyết định, báo cáo: the number to print ("" = from the round/blank)
+    )
+    issue_number: bool = False  # take the next number of the year's series first (services.numbering)
+
+
+@dataclass(frozen=True)
+class DocResult:
+    data: bytes
+    fmt: str
+    messages: tuple[str, ...] = ()
+
+
+Producer = Callable[[Database, DocRequest, str, ProgressFn | None], DocResult]
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    key: str
+    name: str
+    formats: tuple[str, ...]
+    scope: str
+    produce: Producer
+    options: tuple[str, ...] = ()
+    description: str = ""
+    file_stem: str = field(default="")
+
+    def suggested_name(self, label: str, fmt: str) -> str:
+        """ "quyet-dinh-cong-nhan-dot-1-nam-2026.pdf"."""
+        stem = self.file_stem or slug(self.name)
+        return f"{stem}-{slug(label)}.{fmt}" if label else f"{stem}.{fmt}"
+
+
+# helpers --------------------------------------------------------------------------------------------
+def _round(db: Database, req: DocRequest) -> RoundData:
+    if req.round_id is None:
+        raise ValidationError("Văn bản này in theo đợt: hãy chọn đợt (--round NĂM/ĐỢT, ví dụ 2026/1).")
+    with db.reading() as session:
+        return load_round(session, req.round_id)
+
+
+def _year(db: Database, req: DocRequest) -> tuple[int, int | None]:
+    """(year, round id or None): a year given explicitly covers the whole year; a round alone covers it."""
+    if req.year is not None:
+        return req.year, None
+    if req.round_id is not None:
+        with db.reading() as session:
+            rnd = find_round(session, req.round_id)
+            return rnd.year, rnd.id
+    raise ValidationError("Hãy chọn năm (--year) hoặc đợt (--round).")
+
+
+def _bad_format(spec: DocumentSpec, fmt: str) -> ValidationError:
+    return ValidationError(
+        f"«{spec.name}» không xuất được dạng .{fmt}; chọn một trong: {', '.join('.' + f for f in spec.formats)}"
+    )
+
+
+NUMBER_KINDS = {"minutes": "BB", "submission": "TTR", "decision": "QD", "year-report": "BC"}
+"""Documents that carry a number of their own, and their series in ``services.numbering``."""
+
+
+def issue_number(db: Database, key: str, year: int, round_id: int | None = None) -> tuple[str, str]:
+    """Take the next number of the document's series for ``year`` (one transaction, audited) and return
+    (number, message). A decision's number is also written into its round (``Round.decision_no``) when the
+    round has none, so certificates and lists cite it; a round that already has one keeps it."""
+    kind = NUMBER_KINDS[key]
+    spec = get(key)
+    with db.session() as session:
+        if key == "decision":
+            if round_id is None:
+                raise ValidationError("Hãy chọn đợt của quyết định.")
+            rnd = session.get(Round, round_id)
+            if rnd is not None and rnd.decision_no:
+                return (
+                    rnd.decision_no,
+                    f"{rnd.label} đã có số quyết định {rnd.decision_no}: không cấp số mới.",
+                )
+            rnd = guards.editable_round(session, round_id, "số quyết định")
+            number = numbering.allocate(session, year, kind, f"{spec.name} {rnd.label}")
+            audit.record(
+                session, "update", "round", rnd.id, f"Ghi số quyết định {number:02d} vào {rnd.label}",
+                {"decision_no": rnd.decision_no}, {"decision_no": str(number)},
+            )  # fmt: skip
+            rnd.decision_no = str(number)
+            return str(number), f"Đã cấp số quyết định {number:02d} (năm {year}) và ghi vào {rnd.label}."
+        number = numbering.allocate(session, year, kind, spec.name)
+    return str(number), f"Đã cấp số {number:02d} cho {spec.name.lower()} (năm {year})."
+
+
+def _number(
+    db: Database, req: DocRequest, key: str, year: int, round_id: int | None
+) -> tuple[str, list[str]]:
+    if req.number.strip():
+        return req.number.strip(), []
+    if not req.issue_number:
+        return "", []
+    number, message = issue_number(db, key, year, round_id)
+    return number, [message]
+
+
+# producers ------------------------------------------------------------------------------------------
+def _score_sheets(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    data = _round(db, req)
+    if req.member_id is not None:
+        try:
+            data.member(req.member_id)
+        except KeyError as exc:
+            raise NotFoundError(
+                f"Thành viên mã {req.member_id} không thuộc Hội đồng của {data.label}."
+            ) from exc
+    out = (
+        score_sheets.score_sheets_pdf(data, req.member_id)
+        if fmt == "pdf"
+        else score_sheets.score_sheets_xlsx(data, req.member_id)
+    )
+    return DocResult(out, fmt)
+
+
+def _summary(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    data = _round(db, req)
+    notes = () if data.graded else ("Đợt này chưa áp dụng xếp loại: điểm bình quân là tạm tính.",)
+    out = summary.summary_pdf(data) if fmt == "pdf" else summary.summary_xlsx(data)
+    return DocResult(out, fmt, notes)
+
+
+def _graded_note(data: RoundData) -> tuple[str, ...]:
+    if data.graded:
+        return ()
+    return ("Đợt này chưa áp dụng xếp loại: văn bản chưa có kết quả công nhận.",)
+
+
+def _minutes(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    data = _round(db, req)
+    number, notes = _number(db, req, "minutes", data.year, data.id)
+    out = minutes.minutes_pdf(data, number) if fmt == "pdf" else minutes.minutes_docx(data, number)
+    return DocResult(out, fmt, (*notes, *_graded_note(data)))
+
+
+def _submission(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    data = _round(db, req)
+    number, notes = _number(db, req, "submission", data.year, data.id)
+    fn = decision.submission_pdf if fmt == "pdf" else decision.submission_docx
+    return DocResult(fn(data, req.recipient or None, number), fmt, (*notes, *_graded_note(data)))
+
+
+def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    data = _round(db, req)
+    number, notes = _number(db, req, "decision", data.year, data.id)
+    if notes:
+        data = _round(db, req)  # the round may now carry the new number
+    notes += list(_graded_note(data))
+    if not (number or data.decision_no) or not data.decision_date:
+        notes.append("Đợt chưa có số hoặc ngày quyết định: phần còn thiếu để trống để ghi tay.")
+    out = decision.decision_pdf(data, number) if fmt == "pdf" else decision.decision_docx(data, number)
+    return DocResult(out, fmt, tuple(notes))
+
+
+def _certificates(db: Database, req: DocRequest, fmt: str, progress: ProgressFn | None) -> DocResult:
+    data = _round(db, req)
+    notes: list[str] = []
+    if req.allocate and not data.finalized:
+        the_plan = certificate_register.plan(data, data.certificates)
+        if not the_plan.empty:
+            report = certificate_register.allocate_round(db, data.id)
+            notes.append(report.summary())
+            data = _round(db, req)
+    items = certificates.certificate_items(data, dossier_id=req.dossier_id, person_id=req.person_id)
+    missing = sum(1 for i in items if not i.register)
+    if missing:
+        notes.append(f"{missing} giấy chưa có số vào sổ (để trống).")
+    offsets = None
+    if req.preprinted:
+        with db.reading() as session:
+            offsets = certificate_layout.offsets_from_settings(settings_service.load(session))
+    out = certificates.certificates_pdf(
+        items,
+        preprinted=req.preprinted,
+        offsets=offsets,
+        progress=progress,
+        title=f"Giấy chứng nhận sáng kiến — {data.label}",
+    )
+    return DocResult(out, fmt, tuple(notes))
+
+
+def _calibration(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    return DocResult(certificates.calibration_pdf(certificate_layout.load_offsets(db)), fmt)
+
+
+def _register(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    year, _ = _year(db, req)
+    with db.reading() as session:
+        rows = certificate_register.register_rows(session, year)
+        settings = settings_service.load(session)
+    fn = certificate_register.register_pdf if fmt == "pdf" else certificate_register.register_xlsx
+    return DocResult(fn(rows, settings, year), fmt)
+
+
+def _dost(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    year, round_id = _year(db, req)
+    with db.reading() as session:
+        data = load_year(session, year, round_id)
+    notes = () if any(r.graded for r in data.rounds) else ("Chưa đợt nào áp dụng xếp loại: danh sách trống.",)
+    return DocResult(dost_export.dost_xlsx(data), fmt, notes)
+
+
+def _year_report(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    year, _ = _year(db, req)
+    with db.reading() as session:
+        data = load_year(session, year)
+        records = person_history(session, year_to=year)
+    notes: list[str] = []
+    if fmt == "pdf":
+        number, notes = _number(db, req, "year-report", year, None)
+        out = year_report.year_report_pdf(data, number)
+    else:
+        out = year_report.year_report_xlsx(data, records)
+    return DocResult(out, fmt, tuple(notes))
+
+
+def _person_history(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    year, _ = _year(db, req) if (req.year or req.round_id) else (None, None)
+    with db.reading() as session:
+        records = person_history(session, year_from=req.year_from, year_to=year)
+        settings = settings_service.load(session)
+    last = year or max((r.year for r in records), default=0) or 0
+    council = council_title(settings)
+    fn = year_report.person_history_pdf if fmt == "pdf" else year_report.person_history_xlsx
+    return DocResult(fn(records, settings, last, council), fmt)
+
+
+CATALOG: tuple[DocumentSpec, ...] = (
+    DocumentSpec(
+        "score-sheets", "Phiếu chấm điểm", ("pdf", "xlsx"), ROUND, _score_sheets, ("member",),
+        "Mỗi thành viên một phiếu: các hồ sơ được phân công, tiêu chí và điểm tối đa, ô trống để chấm. Bản "
+        "Excel để thành viên chấm trên máy rồi gửi lại cho thư ký nhập vào (Nhập phiếu chấm Excel).",
+        "phieu-cham-diem",
+    ),
+    DocumentSpec(
+        "score-summary", "Bảng tổng hợp kết quả chấm điểm", ("pdf", "xlsx"), ROUND, _summary, (),
+        "Hồ sơ × thành viên, điểm bình quân, xếp hạng, xếp loại, tiền thưởng, biểu quyết.", "bang-tong-hop-diem",
+    ),
+    DocumentSpec(
+        "minutes", "Biên bản họp Hội đồng", ("pdf", "docx"), ROUND, _minutes, ("number",),
+        "Thời gian, thành phần, số thành viên có mặt, kết quả chấm và biểu quyết, kết luận. Bản Word để sửa "
+        "trước khi ký.", "bien-ban-hop-hoi-dong",
+    ),
+    DocumentSpec(
+        "submission", "Tờ trình đề nghị công nhận", ("pdf", "docx"), ROUND, _submission, ("recipient", "number"),
+        "Tờ trình của Hội đồng kèm danh sách sáng kiến đề nghị công nhận.", "to-trinh-de-nghi-cong-nhan",
+    ),
+    DocumentSpec(
+        "decision", "Quyết định công nhận sáng kiến", ("pdf", "docx"), ROUND, _decision, ("number",),
+        "Quyết định công nhận kèm danh sách theo xếp loại (tác giả, đơn vị, tiền thưởng).",
+        "quyet-dinh-cong-nhan",
+    ),
+    DocumentSpec(
+        "certificates", "Giấy chứng nhận sáng kiến", ("pdf",), ROUND, _certificates,
+        ("dossier", "person", "preprinted", "allocate"),
+        "Mỗi tác giả một giấy, số vào sổ theo năm; in trên giấy trắng hoặc lên phôi in sẵn.",
+        "giay-chung-nhan",
+    ),
+    DocumentSpec(
+        "certificate-calibration", "Trang căn chỉnh in phôi giấy chứng nhận", ("pdf",), NONE, _calibration, (),
+        "Lưới milimét và vị trí từng ô (đã cộng độ lệch) để căn với phôi in sẵn.", "can-chinh-phoi-gcn",
+    ),
+    DocumentSpec(
+        "certificate-register", "Sổ cấp giấy chứng nhận", ("pdf", "xlsx"), YEAR, _register, (),
+        "Mọi giấy chứng nhận của năm theo số vào sổ, kể cả giấy đã hủy.", "so-cap-giay-chung-nhan",
+    ),
+    DocumentSpec(
+        "dost", "Danh sách gửi Sở KH&CN (Excel)", ("xlsx",), YEAR, _dost, (),
+        "Sáng kiến được công nhận trong năm (hoặc một đợt): đơn vị, tên, loại, lĩnh vực, tác giả và tỷ lệ đóng "
+        "góp, điểm, xếp loại, quyết định, số giấy chứng nhận.", "danh-sach-gui-so-khcn",
+    ),
+    DocumentSpec(
+        "year-report", "Số liệu báo cáo tổng kết năm", ("xlsx", "pdf"), YEAR, _year_report, ("number",),
+        "Nhận / hợp lệ / công nhận theo đợt, loại đơn vị, lĩnh vực, xếp loại; tiền thưởng; cá nhân theo năm.",
+        "so-lieu-tong-ket",
+    ),
+    DocumentSpec(
+        "person-history", "Cá nhân có sáng kiến qua các năm", ("xlsx", "pdf"), YEAR, _person_history, (),
+        "Sáng kiến được công nhận của từng người qua các năm (xét danh hiệu thi đua).", "ca-nhan-co-sang-kien",
+    ),
+)  # fmt: skip
+
+_BY_KEY = {spec.key: spec for spec in CATALOG}
+
+
+def get(key: str) -> DocumentSpec:
+    try:
+        return _BY_KEY[key]
+    except KeyError as exc:
+        raise NotFoundError(f"Không có văn bản «{key}». Các văn bản: {', '.join(_BY_KEY)}") from exc
+
+
+def produce(
+    db: Database, key: str, request: DocRequest, fmt: str, progress: ProgressFn | None = None
+) -> DocResult:
+    """Produce document ``key`` as ``fmt`` ("pdf", "xlsx", "docx")."""
+    spec = get(key)
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in spec.formats:
+        raise _bad_format(spec, fmt)
+    return spec.produce(db, request, fmt, progress)

@@ -1,0 +1,580 @@
+"""Giấy chứng nhận sáng kiến: one per author of each recognized initiative (naming the co-authors),
+numbered from the yearly register, on A4 landscape.
+
+Two modes:
+
+- plain paper: a double border, the issuing body and the national header, "GIẤY CHỨNG NHẬN SÁNG KIẾN",
+  the author's name large, the title fitted, the decision, the register number, place and date, signature;
+- pre-printed blanks (``preprinted=True``): only the values, each moved by its own offset
+  (:mod:`.certificate_layout`); :func:`calibration_pdf` prints the boxes on a millimetre grid to line the
+  offsets up with the blanks.
+
+Every text is fitted into its box: the font shrinks step by step down to the field's minimum and the text
+wraps inside the box; it never leaves its box (as a last resort a line is cut with "…"). Pages are drawn
+straight on a reportlab canvas, so 500 certificates take a few seconds; ``progress`` is called per page.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from ...domain.errors import SangKienError
+from ...domain.text import nfc, one_line, upper_vn
+from ...domain.vndate import date_line, short_date
+from ..docspec import MOTTO, NATIONAL_TITLE
+from ..pdf.fonts import balance_lines, font_name, register_fonts
+from .certificate_layout import FIELDS, PAGE_H, PAGE_W, FieldBox, Offsets
+from .common import ProgressFn, chair_signer, council_title
+from .decision import decision_number
+from .round_data import DossierInfo, RoundData
+
+__all__ = [
+    "CertificateItem",
+    "Token",
+    "calibration_pdf",
+    "certificate_items",
+    "certificates_pdf",
+    "fit_tokens",
+]
+
+RED = Color(0.55, 0.08, 0.08)
+NAVY = Color(0.05, 0.14, 0.42)
+BLACK = Color(0, 0, 0)
+GREY = Color(0.55, 0.55, 0.55)
+LEADING = 1.2
+ASCENT = 0.891  # Liberation Serif ascent, in font sizes (pdf viewers place a glyph box 1.107 sizes tall)
+BORDER_OUTER = 8.0  # mm from the page edge
+BORDER_INNER = 11.5
+
+
+@dataclass(frozen=True)
+class Token:
+    """A run of text in one style. ``static`` runs are labels printed on plain paper only (a pre-printed
+    blank already carries them)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    static: bool = False
+    color: Color | None = None
+
+
+@dataclass(frozen=True)
+class CertificateItem:
+    """The values printed on one certificate."""
+
+    dossier_code: str
+    person_id: int
+    salutation: str
+    name: str
+    unit: str
+    title: str
+    co_authors: tuple[str, ...]
+    field: str
+    grade_label: str  # "" for a recognized initiative without prize grade
+    decision: str  # "số 15/QĐ-HĐSK ngày 05/6/2026"
+    decision_by: str  # "của Chủ tịch Hội đồng Sáng kiến phường Tam Điệp"
+    register: str  # "007/2026" or "" when not numbered yet
+    date_line: str  # "Tam Điệp, ngày 05 tháng 6 năm 2026"
+    signer_lines: tuple[str, ...]  # ("TM. HỘI ĐỒNG", "CHỦ TỊCH")
+    signer_name: str
+    parent_body: tuple[str, ...] = ()
+    issuing_body: tuple[str, ...] = ()
+    council: str = ""
+
+
+# data -----------------------------------------------------------------------------------------------
+def _decision_parts(data: RoundData) -> tuple[str, str]:
+    number, suffix = decision_number(data)
+    num = f"{int(number):02d}" if number and number.isdigit() and int(number) < 10 else number
+    ref = f"{num}/{suffix}" if num else f"……/{suffix}"
+    day = short_date(data.decision_date) if data.decision_date else f"……/……/{data.year}"
+    chair = (data.settings.get("chair_title") or "Chủ tịch").strip()
+    return (
+        f"số {ref} ngày {day}",
+        f"của {chair[:1].upper() + chair[1:].lower()} {council_title(data.settings)}",
+    )
+
+
+def certificate_items(
+    data: RoundData,
+    *,
+    dossier_id: int | None = None,
+    person_id: int | None = None,
+    include_unnumbered: bool = True,
+) -> list[CertificateItem]:
+    """One item per author of each recognized initiative (in the order of the attached list), or only
+    those of ``dossier_id`` / ``person_id``. Authors without a register number get an empty number unless
+    ``include_unnumbered`` is False."""
+    s = data.settings
+    decision, decision_by = _decision_parts(data)
+    signer = chair_signer(s)
+    place = one_line(s.get("place_name", ""))
+    parent = tuple(upper_vn(x).strip() for x in (s.get("issuing_parent") or "").split("\n") if x.strip())
+    body = tuple(upper_vn(x).strip() for x in (s.get("issuing_body") or "").split("\n") if x.strip())
+    out: list[CertificateItem] = []
+    dossiers: Sequence[DossierInfo] = data.recognized()
+    for d in dossiers:
+        if dossier_id is not None and d.id != dossier_id:
+            continue
+        grade = data.grades[d.id]
+        band_codes = {b.code for b in data.bands}
+        for a in d.authors:
+            if person_id is not None and a.person_id != person_id:
+                continue
+            cert = data.certificate(d.id, a.person_id)
+            if cert is None and not include_unnumbered:
+                continue
+            issued = (cert.issued_on if cert is not None else None) or data.decision_date
+            out.append(
+                CertificateItem(
+                    dossier_code=d.code,
+                    person_id=a.person_id,
+                    salutation=a.salutation,
+                    name=a.name,
+                    unit=a.unit_name or d.unit_name,
+                    title=d.title,
+                    co_authors=tuple(o.name for o in d.authors if o.person_id != a.person_id),
+                    field=d.field,
+                    grade_label=data.grade_label(grade.grade) if grade.grade in band_codes else "",
+                    decision=decision,
+                    decision_by=decision_by,
+                    register=cert.number_text if cert is not None else "",
+                    date_line=date_line(place, issued, data.year),
+                    signer_lines=tuple(upper_vn(x) for x in (signer.authority, signer.title) if x),
+                    signer_name=signer.name,
+                    parent_body=parent,
+                    issuing_body=body,
+                    council=council_title(s),
+                )
+            )
+    return out
+
+
+def field_tokens(item: CertificateItem, key: str) -> list[Token]:
+    """The runs of one field (labels are static)."""
+    if key == "name":
+        return [Token(item.salutation + " ", static=True), Token(upper_vn(item.name), bold=True, color=NAVY)]
+    if key == "unit":
+        return [Token("Đơn vị công tác: ", italic=True, static=True), Token(item.unit)]
+    if key == "title":
+        return [Token(f"“{nfc(item.title)}”", bold=True)]
+    if key == "co_authors":
+        if not item.co_authors:
+            return []
+        label = "Đồng tác giả: " if len(item.co_authors) == 1 else "Các đồng tác giả: "
+        return [Token(label, italic=True, static=True), Token(", ".join(item.co_authors))]
+    if key == "field":
+        out: list[Token] = []
+        if item.field:
+            out += [Token("Lĩnh vực: ", italic=True, static=True), Token(item.field)]
+        if item.grade_label:
+            out += [Token("–" if out else ""), Token("Xếp loại: ", italic=True, static=True)]
+            out.append(Token(item.grade_label.removeprefix("Loại ").strip(), bold=True))
+        return out
+    if key == "decision":
+        return [
+            Token("Được công nhận theo Quyết định ", static=True),
+            Token(item.decision),
+            Token(f" {item.decision_by}.", static=True),
+        ]
+    if key == "register":
+        return [Token("Số vào sổ: ", static=True), Token(item.register or "……/……", bold=True)]
+    if key == "date":
+        return [Token(item.date_line, italic=True)]
+    if key == "signer":
+        return [Token("\n".join(item.signer_lines), bold=True)]
+    if key == "signer_name":
+        return [Token(item.signer_name, bold=True)]
+    raise KeyError(key)
+
+
+# fitting --------------------------------------------------------------------------------------------
+Word = tuple[str, Token]  # one word (or a forced line break "\n") and its style
+
+
+def _words(tokens: Sequence[Token]) -> list[Word]:
+    """Words with their style; "\n" inside a run forces a line break. Runs are separate words."""
+    out: list[Word] = []
+    for t in tokens:
+        for i, line in enumerate(nfc(t.text).split("\n")):
+            if i:
+                out.append(("\n", t))
+            out.extend((w, t) for w in line.split())
+    return out
+
+
+def _font(t: Token) -> str:
+    return font_name(bold=t.bold, italic=t.italic)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_width(word: str, font: str, size: float) -> float:
+    return stringWidth(word, font, size)
+
+
+def _width(word: str, t: Token, size: float) -> float:
+    return _text_width(word, _font(t), size)
+
+
+def _split_long(word: str, t: Token, size: float, width: float) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for ch in word:
+        if current and _width(current + ch, t, size) > width:
+            pieces.append(current)
+            current = ch
+        else:
+            current += ch
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+Line = list[Word]
+
+
+def _wrap(words: Sequence[Word], size: float, width: float) -> list[Line]:
+    lines: list[Line] = [[]]
+    used = 0.0
+    for word, t in words:
+        if word == "\n":
+            lines.append([])
+            used = 0.0
+            continue
+        space = _width(" ", t, size) if lines[-1] else 0.0
+        w = _width(word, t, size)
+        if w > width:
+            for piece in _split_long(word, t, size, width):
+                pw = _width(piece, t, size)
+                if lines[-1] and used + _width(" ", t, size) + pw > width:
+                    lines.append([])
+                    used = 0.0
+                lines[-1].append((piece, t))
+                used += (_width(" ", t, size) if len(lines[-1]) > 1 else 0) + pw
+            continue
+        if lines[-1] and used + space + w > width:
+            lines.append([])
+            used = 0.0
+            space = 0.0
+        lines[-1].append((word, t))
+        used += space + w
+    return [line for line in lines if line] or [[]]
+
+
+def line_width(line: Line, size: float) -> float:
+    total = 0.0
+    for i, (word, t) in enumerate(line):
+        if i:
+            total += _width(" ", t, size)
+        total += _width(word, t, size)
+    return total
+
+
+def fit_tokens(
+    tokens: Sequence[Token],
+    width: float,
+    height: float,
+    max_size: float,
+    min_size: float,
+    *,
+    one_line_first: bool = False,
+) -> tuple[float, list[Line]]:
+    """The largest size (in 0.5 pt steps from ``max_size`` down to ``min_size``) at which the runs wrap
+    into ``width`` × ``height`` points, and the lines. With ``one_line_first`` a single line at any size
+    down to the minimum is preferred to wrapping. At the minimum size, lines that do not fit are cut and
+    the last one ends with "…"."""
+    words = _words(tokens)
+    if one_line_first:
+        size = max_size
+        while size >= min_size:
+            lines = _wrap(words, size, width)
+            if len(lines) == 1 and size * LEADING <= height + 0.01:
+                return size, lines
+            size -= 0.5
+    size = max_size
+    while True:
+        lines = _wrap(words, size, width)
+        if len(lines) * size * LEADING <= height + 0.01:
+            return size, lines
+        if size - 0.5 < min_size:
+            break
+        size -= 0.5
+    size = min_size
+    lines = _wrap(words, size, width)
+    keep = max(1, int(height // (size * LEADING)))
+    if len(lines) > keep:
+        lines = lines[:keep]
+        last = lines[-1]
+        while last and line_width([*last, ("…", last[-1][1])], size) > width:
+            last = last[:-1]
+        style = last[-1][1] if last else tokens[0]
+        lines[-1] = [*last, ("…", style)]
+    return size, lines
+
+
+# drawing --------------------------------------------------------------------------------------------
+def _y(top_mm: float) -> float:
+    """PDF y (points from the bottom) of a distance from the top of the page in mm."""
+    return (PAGE_H - top_mm) * mm
+
+
+def draw_field(
+    c: Canvas, box: FieldBox, tokens: Sequence[Token], offset: tuple[float, float], preprinted: bool
+) -> None:
+    tokens = [t for t in tokens if not (preprinted and t.static) and t.text]
+    if not tokens:
+        return
+    x0 = (box.x + offset[0]) * mm
+    top = (box.y + offset[1]) * mm
+    width = box.w * mm
+    height = box.h * mm
+    styled = [
+        Token(
+            t.text,
+            bold=t.bold or (box.bold and not t.static),
+            italic=t.italic or (box.italic and not t.static),
+            static=t.static,
+            color=t.color,
+        )
+        for t in tokens
+    ]
+    size, lines = fit_tokens(styled, width, height, box.size, box.min_size, one_line_first=box.one_line_first)
+    block = len(lines) * size * LEADING
+    first_top = top + (height - block) / 2
+    for i, line in enumerate(lines):
+        baseline = PAGE_H * mm - (first_top + i * size * LEADING + size * (ASCENT + (LEADING - 1.107) / 2))
+        lw = line_width(line, size)
+        x = x0 + (width - lw) / 2 if box.align == "center" else x0
+        text = c.beginText(x, baseline)
+        # consecutive words of one run are drawn as one string
+        runs: list[tuple[Token, str]] = []
+        for j, (word, t) in enumerate(line):
+            piece = word if j == 0 else " " + word
+            if runs and runs[-1][0] is t:
+                runs[-1] = (t, runs[-1][1] + piece)
+            else:
+                runs.append((t, piece))
+        for t, piece in runs:
+            text.setFont(_font(t), size)
+            text.setFillColor(t.color or BLACK)
+            text.textOut(piece)
+        c.drawText(text)
+
+
+def _draw_border(c: Canvas) -> None:
+    w, h = PAGE_W * mm, PAGE_H * mm
+    c.saveState()
+    c.setStrokeColor(RED)
+    c.setFillColor(RED)
+    o = BORDER_OUTER * mm
+    c.setLineWidth(3)
+    c.rect(o, o, w - 2 * o, h - 2 * o)
+    i = BORDER_INNER * mm
+    c.setLineWidth(0.8)
+    c.rect(i, i, w - 2 * i, h - 2 * i)
+    # corner ornaments: a diamond in each corner between the two frames, and small rosettes of dots
+    mid = (o + i) / 2
+    for cx, cy in ((mid, mid), (w - mid, mid), (mid, h - mid), (w - mid, h - mid)):
+        d = 2.6 * mm
+        p = c.beginPath()
+        p.moveTo(cx, cy + d)
+        p.lineTo(cx + d, cy)
+        p.lineTo(cx, cy - d)
+        p.lineTo(cx - d, cy)
+        p.close()
+        c.drawPath(p, stroke=0, fill=1)
+    # a row of small diamonds along the top and bottom inner frame
+    c.setLineWidth(0.4)
+    inner2 = (BORDER_INNER + 1.6) * mm
+    c.rect(inner2, inner2, w - 2 * inner2, h - 2 * inner2)
+    c.restoreState()
+
+
+def _centered(
+    c: Canvas,
+    text: str,
+    cx_mm: float,
+    top_mm: float,
+    size: float,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    color: Color | None = None,
+) -> None:
+    c.setFont(font_name(bold=bold, italic=italic), size)
+    c.setFillColor(color or Color(0, 0, 0))
+    c.drawCentredString(cx_mm * mm, _y(top_mm) - size * ASCENT, text)
+
+
+def _rule(c: Canvas, cx_mm: float, top_mm: float, length_pt: float) -> None:
+    c.setLineWidth(0.6)
+    c.setStrokeColor(Color(0, 0, 0))
+    y = _y(top_mm)
+    c.line(cx_mm * mm - length_pt / 2, y, cx_mm * mm + length_pt / 2, y)
+
+
+def _draw_static(c: Canvas, item: CertificateItem) -> None:
+    """Everything a pre-printed blank already carries: border, header block, title, intro line. It is the
+    same on every page of a batch, so it is drawn once as a form and reused."""
+    _draw_border(c)
+    left_cx, right_cx = 76.0, 216.0
+    left_w = 100 * mm
+    top = 19.0
+    size = 12.5
+    lines = [(t, False) for t in balance_lines(list(item.parent_body), left_w, size)]
+    lines += [(t, True) for t in balance_lines(list(item.issuing_body), left_w, size, bold=True)]
+    y = top
+    for text, bold in lines:
+        _centered(c, text, left_cx, y, size, bold=bold)
+        y += size * 1.2 / mm
+    body_w = max((stringWidth(t, font_name(bold=True), size) for t, b in lines if b), default=0)
+    _rule(c, left_cx, y + 1.2, body_w * 0.4)
+    _centered(c, NATIONAL_TITLE, right_cx, top, 12.5, bold=True)
+    _centered(c, MOTTO, right_cx, top + 12.5 * 1.2 / mm, 13.5, bold=True)
+    _rule(c, right_cx, top + 2 * 13 * 1.2 / mm + 1.2, stringWidth(MOTTO, font_name(bold=True), 13.5))
+    _centered(c, "GIẤY CHỨNG NHẬN SÁNG KIẾN", PAGE_W / 2, 40, 30, bold=True, color=RED)
+    council = item.council or "Hội đồng Sáng kiến"
+    _centered(c, f"{council} chứng nhận", PAGE_W / 2, 53.5, 15, italic=True)
+
+
+def _static_key(item: CertificateItem) -> str:
+    return "static-" + str(abs(hash((item.parent_body, item.issuing_body, item.council))))
+
+
+def _draw_certificate(
+    c: Canvas, item: CertificateItem, offsets: Offsets, preprinted: bool, forms: set[str]
+) -> None:
+    if not preprinted:
+        key = _static_key(item)
+        if key not in forms:
+            c.beginForm(key)
+            _draw_static(c, item)
+            c.endForm()
+            forms.add(key)
+        c.doForm(key)
+        role = "Là đồng tác giả sáng kiến:" if item.co_authors else "Là tác giả sáng kiến:"
+        _centered(c, role, PAGE_W / 2, 88.5, 14, italic=True)
+    for box in FIELDS:
+        off = offsets.of(box.key) if preprinted else (0.0, 0.0)
+        draw_field(c, box, field_tokens(item, box.key), off, preprinted)
+
+
+def certificates_pdf(
+    items: Sequence[CertificateItem],
+    *,
+    preprinted: bool = False,
+    offsets: Offsets | None = None,
+    progress: ProgressFn | None = None,
+    title: str = "Giấy chứng nhận sáng kiến",
+) -> bytes:
+    """One A4 landscape page per item. ``progress(done, total, text)`` is called after each page (it may
+    raise to stop)."""
+    if not items:
+        raise SangKienError(
+            "Không có giấy chứng nhận nào để in: đợt này chưa có sáng kiến được công nhận (hãy áp dụng xếp "
+            "loại trước) hoặc bộ lọc không khớp tác giả nào."
+        )
+    register_fonts()
+    offsets = offsets or Offsets()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=landscape(A4), pageCompression=1)
+    c.setTitle(title)
+    c.setAuthor("Sáng kiến Desktop")
+    c.setCreator("Sáng kiến Desktop")
+    total = len(items)
+    forms: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        _draw_certificate(c, item, offsets, preprinted, forms)
+        c.showPage()
+        if progress is not None:
+            progress(n, total, f"Đang in giấy chứng nhận {n}/{total}: {item.name}")
+    c.save()
+    return buf.getvalue()
+
+
+SAMPLE = CertificateItem(
+    dossier_code="HS26-001",
+    person_id=0,
+    salutation="Bà",
+    name="Nguyễn Thị Hồng Nhung",
+    unit="Trung tâm Phục vụ hành chính công phường",
+    title="Ứng dụng phần mềm quản lý hồ sơ một cửa, rút ngắn thời gian giải quyết thủ tục hành chính",
+    co_authors=("Trần Văn Đức", "Lê Thị Mỹ Hạnh"),
+    field="Cải cách hành chính",
+    grade_label="Loại A",
+    decision="số 15/QĐ-HĐSK ngày 05/6/2026",
+    decision_by="của Chủ tịch Hội đồng Sáng kiến",
+    register="001/2026",
+    date_line="Tam Điệp, ngày 05 tháng 6 năm 2026",
+    signer_lines=("TM. HỘI ĐỒNG", "CHỦ TỊCH"),
+    signer_name="Phạm Văn Bình",
+)
+
+
+def calibration_pdf(offsets: Offsets | None = None, item: CertificateItem | None = None) -> bytes:
+    """A page to line up pre-printed blanks: a millimetre grid (every 5 and 10 mm, numbered), each field's
+    box with its offset applied (dashed, labelled) and sample values printed as they will be."""
+    register_fonts()
+    offsets = offsets or Offsets()
+    item = item or SAMPLE
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=landscape(A4))
+    c.setTitle("Trang căn chỉnh in phôi giấy chứng nhận")
+    w, h = PAGE_W * mm, PAGE_H * mm
+    for x in range(0, int(PAGE_W) + 1, 5):
+        c.setStrokeColor(Color(0.75, 0.75, 0.75) if x % 10 else Color(0.55, 0.55, 0.55))
+        c.setLineWidth(0.2 if x % 10 else 0.45)
+        c.line(x * mm, 0, x * mm, h)
+    for y in range(0, int(PAGE_H) + 1, 5):
+        c.setStrokeColor(Color(0.75, 0.75, 0.75) if y % 10 else Color(0.55, 0.55, 0.55))
+        c.setLineWidth(0.2 if y % 10 else 0.45)
+        c.line(0, _y(y), w, _y(y))
+    c.setFillColor(GREY)
+    c.setFont(font_name(), 6.5)
+    for x in range(10, int(PAGE_W), 10):
+        c.drawCentredString(x * mm, h - 4 * mm, str(x))
+        c.drawCentredString(x * mm, 2 * mm, str(x))
+    for y in range(10, int(PAGE_H), 10):
+        c.drawString(1.5 * mm, _y(y) - 2.2, str(y))
+        c.drawRightString(w - 1.5 * mm, _y(y) - 2.2, str(y))
+    c.setFont(font_name(bold=True), 10)
+    c.setFillColor(RED)
+    c.drawCentredString(
+        w / 2,
+        h - 10 * mm,
+        "TRANG CĂN CHỈNH IN PHÔI GIẤY CHỨNG NHẬN — đặt lên phôi, soi đèn, đo độ lệch từng ô (mm)",
+    )
+    page_dx, page_dy = offsets.page
+    c.setFont(font_name(italic=True), 8)
+    c.drawCentredString(
+        w / 2,
+        h - 14 * mm,
+        f"Độ lệch cả trang: ngang {page_dx:+.1f} mm, dọc {page_dy:+.1f} mm (dương: sang phải, xuống dưới)",
+    )
+    for box in FIELDS:
+        dx, dy = offsets.of(box.key)
+        c.setStrokeColor(RED)
+        c.setLineWidth(0.5)
+        c.setDash(3, 2)
+        c.rect((box.x + dx) * mm, _y(box.y + dy + box.h), box.w * mm, box.h * mm)
+        c.setDash()
+        c.setFillColor(RED)
+        c.setFont(font_name(italic=True), 6.5)
+        own = (offsets.fields or {}).get(box.key, (0.0, 0.0))
+        c.drawString(
+            (box.x + dx) * mm + 1, _y(box.y + dy) + 1.5, f"{box.label} ({own[0]:+.1f}; {own[1]:+.1f})"
+        )
+        draw_field(c, box, field_tokens(item, box.key), (dx, dy), True)
+    c.showPage()
+    c.save()
+    return buf.getvalue()

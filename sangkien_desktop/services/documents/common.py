@@ -1,0 +1,164 @@
+"""What every document takes from the council's settings: signers, money wording, names, file names.
+
+Settings keys are declared in ``domain.settings_schema``; the header block itself is built by
+``services.docspec.HeaderInfo.from_settings`` and drawn by ``services.pdf`` / ``services.xlsx`` /
+:mod:`.docx_writer`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from ...domain.errors import SangKienError
+from ...domain.money import format_decimal_vn, money_phrase
+from ...domain.text import fold_words, nfc, one_line
+from .. import letterhead
+from ..docspec import HeaderInfo
+from ..pdf.nd30 import Signer
+
+__all__ = [
+    "ProgressFn",
+    "body_in_sentence",
+    "chair_signer",
+    "council_title",
+    "filing_line",
+    "head_signer",
+    "header",
+    "money_text",
+    "score_text",
+    "secretary_signer",
+    "slug",
+    "write_file",
+]
+
+ProgressFn = Callable[[int, int, str], None]
+"""``progress(done, total, text)``: called by long producers (certificates); may raise to cancel."""
+
+
+def money_text(settings: Mapping[str, str], amount: int) -> str:
+    """ "2.000.000 đồng (Hai triệu đồng)" with the council's "linh"/"lẻ" and "tư"/"bốn" settings."""
+    return money_phrase(
+        int(amount),
+        zero_ten=settings.get("money_zero_ten") or "linh",
+        four=settings.get("money_four") or "tư",
+    )
+
+
+def score_text(value: Decimal | None, places: int = 2) -> str:
+    """A score as printed: "85,50"; "" for None."""
+    return "" if value is None else format_decimal_vn(value, places)
+
+
+def header(
+    settings: Mapping[str, str],
+    suffix_key: str | None,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+    year: int | None = None,
+) -> HeaderInfo:
+    """The NĐ 30 header from the settings (``services.letterhead``): ``suffix_key`` names the ký hiệu
+    setting ("suffix_minutes" …); None gives a form without a "Số:" line (score sheets, tables)."""
+    if suffix_key is None:
+        info = letterhead.header_from(settings, "suffix_report", None, date, year=year)
+        return dataclasses.replace(info, show_number=False)
+    return letterhead.header_from(settings, suffix_key, number, date, year=year)
+
+
+def chair_signer(settings: Mapping[str, str], note: str = "") -> Signer:
+    """ "TM. HỘI ĐỒNG / CHỦ TỊCH / <name>" from the settings."""
+    return letterhead.signer_from(settings, "chair", note=note)
+
+
+def secretary_signer(settings: Mapping[str, str], note: str = "") -> Signer:
+    return letterhead.signer_from(settings, "secretary", note=note)
+
+
+def head_signer(settings: Mapping[str, str]) -> Signer:
+    return letterhead.signer_from(settings, "head")
+
+
+def filing_line(settings: Mapping[str, str]) -> str:
+    """ "Lưu: VT, <cơ quan thường trực>": the last "Nơi nhận" line."""
+    return letterhead.filing_line(settings)
+
+
+def council_title(settings: Mapping[str, str]) -> str:
+    """The council's name as written in a sentence: "Hội đồng Sáng kiến phường Tam Điệp"."""
+    return one_line(settings.get("council_name", "")) or "Hội đồng Sáng kiến"
+
+
+_ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "HĐSK", "KH&CN", "GD&ĐT", "TP", "TP.", "TW", "BCH", "QS", "CA"}
+_LEVELS = (
+    ("THÀNH", "PHỐ"),
+    ("THỊ", "XÃ"),
+    ("THỊ", "TRẤN"),
+    ("ĐẶC", "KHU"),
+    ("PHƯỜNG",),
+    ("XÃ",),
+    ("TỈNH",),
+    ("HUYỆN",),
+    ("QUẬN",),
+)
+
+
+def body_in_sentence(text: str) -> str:
+    """An agency name printed in capitals, as written inside a sentence:
+    "UBND PHƯỜNG TAM ĐIỆP" → "UBND phường Tam Điệp", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" →
+    "Ủy ban nhân dân thành phố Hà Nội". Abbreviations stay in capitals; words after the administrative
+    level word are a place name (each word capitalised); the other words are lower case."""
+    words = one_line(text).split(" ")
+    if not words or words == [""]:
+        return ""
+    out: list[str] = []
+    place = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        level = next((lv for lv in _LEVELS if [w.upper() for w in words[i : i + len(lv)]] == list(lv)), None)
+        if level is not None and not place:
+            out.extend(w.lower() for w in words[i : i + len(level)])
+            i += len(level)
+            place = True
+            continue
+        if word.upper() in _ABBREVIATIONS:
+            out.append(word.upper())
+        elif place:
+            out.append(word[:1].upper() + word[1:].lower())
+        else:
+            out.append(word.lower())
+        i += 1
+    first = out[0]
+    if first and first not in _ABBREVIATIONS:
+        out[0] = first[:1].upper() + first[1:]
+    return nfc(" ".join(out))
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """An ASCII file-name part: "Đợt 1 năm 2026" → "dot-1-nam-2026"."""
+    value = "-".join(fold_words(text))
+    value = re.sub(r"-+", "-", value).strip("-")
+    return value[:limit].rstrip("-") or "van-ban"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write next to the target, then rename: a reader (or a crash) never leaves half a file."""
+    path = Path(path).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise SangKienError(f"Thư mục {folder} không tồn tại.")
+    fd, tmp = tempfile.mkstemp(prefix=".sangkien-", suffix=path.suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SangKienError(f"Không ghi được tệp {path}: {exc}") from exc
