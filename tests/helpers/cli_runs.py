@@ -50,4 +50,18 @@ def arguments(parser: argparse.ArgumentParser, output: Path | None) -> list[str]
         else:
             return None
         argv += [value] if positional else [action.option_strings[-1], value]
+    for group in parser._mutually_exclusive_groups:
+        if not group.required:
+            continue
+        choice = next((a for a in group._group_actions if a.dest in SAMPLES), None)
+        if choice is None:
+            return None
+        argv += [choice.option_strings[-1], SAMPLES[choice.dest]]
+    # documents that take "a year or a round" (checked when run): give them the sample round
+    dests = {a.dest: a for a in parser._actions if a.option_strings}
+    given = set(argv)
+    has_round = "round" in dests and given & set(dests["round"].option_strings)
+    has_year = "year" in dests and given & set(dests["year"].option_strings)
+    if "round" in dests and not has_round and not has_year:
+        argv += [dests["round"].option_strings[-1], SAMPLES["round"]]
     return argv

