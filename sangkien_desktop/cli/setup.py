@@ -27,7 +27,7 @@ from ..domain.money import format_money
 from ..domain.rule_text import format_points
 from ..domain.settings_schema import SERIES_SUFFIX_KEYS, SPECS
 from ..domain.vndate import dmy, parse_date
-from ..services import numbering, rounds, settings_preview, units
+from ..services import finalize, numbering, rounds, settings_preview, units
 from ..services import settings as settings_service
 from .common import Registry, open_db, print_json, print_table
 
@@ -451,12 +451,17 @@ def cmd_rounds_status(args: argparse.Namespace) -> int:
             old = RoundStatus(rnd.status)
             warnings = rounds.status_warnings(session, rnd, target)
             rounds.set_status(session, rnd, target, args.reason)
-            label = rnd.label
+            label, round_id = rnd.label, rnd.id
+        archive = None
+        if target is RoundStatus.FINALIZED:  # a finalized round gets its archive folder (issue 7)
+            archive = finalize.write_archive(db, round_id)
     finally:
         db.dispose()
     for w in warnings:
         print(f"Lưu ý: {w}", file=sys.stderr)
     print(f"{label}: {old.label} → {target.label}.")
+    if archive is not None:
+        print(f"Hồ sơ lưu trữ: {archive.folder}")
     print(round_lifecycle.info(target).summary())
     return 0
 

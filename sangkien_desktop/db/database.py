@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
 from ..domain.errors import DatabaseError
 from .engine import describe, make_engine, resolve_url, sqlite_path
 from .migrate import MigrationReport, upgrade_database
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -34,19 +37,34 @@ class Database:
         *,
         migrate: bool = True,
         backup_dir: Path | None = None,
+        before_migrate: Callable[[Database], object] | None = None,
     ) -> Database:
-        """Open (and create or upgrade) the database named by ``--db``, ``SANGKIEN_DB_URL`` or the default."""
+        """Open (and create or upgrade) the database named by ``--db``, ``SANGKIEN_DB_URL`` or the default.
+
+        ``before_migrate`` runs on the opened database before any migration (the GUI's start-up backup);
+        its errors are logged, never raised.
+        """
         url = db if isinstance(db, URL) else resolve_url(db)
         engine = make_engine(url)
         database = cls(engine)
+        if before_migrate is not None:
+            try:
+                before_migrate(database)
+            except Exception:
+                log.exception("before_migrate hook failed on %s", describe(url))
         if migrate:
             try:
                 database.migration = upgrade_database(
                     engine, backup_dir if backup_dir is not None else database.default_backup_dir()
                 )
-            except OperationalError as exc:
+            except DBAPIError as exc:  # locked, unreachable server, or not a database at all
                 engine.dispose()
-                raise DatabaseError(f"Không mở được cơ sở dữ liệu {describe(url)}: {exc.orig}") from exc
+                hint = ""
+                if "not a database" in str(exc.orig) or "malformed" in str(exc.orig):
+                    hint = " Tệp bị hỏng: hãy khôi phục từ một bản sao lưu (Sao lưu & Nhật ký → Khôi phục)."
+                raise DatabaseError(
+                    f"Không mở được cơ sở dữ liệu {describe(url)}: {exc.orig}.{hint}"
+                ) from exc
             except DatabaseError:
                 engine.dispose()
                 raise

@@ -1,6 +1,24 @@
-"""The audit log writer: every change to scores, grades, assignments, dossier status and settings is
-recorded here with who (the OS user), when, old and new values. Entries are chained by SHA-256 so a later
-edit of the log is detectable (``verify_chain``)."""
+"""The audit log: every change to scores, grades, assignments, dossier status, settings (and other user edits)
+is recorded with who (the OS user), when, old and new values, in the same transaction as the change.
+
+Entries are chained by SHA-256: each entry's hash covers its own content and the previous entry's hash, so a
+later edit, insertion or deletion inside the log is found by ``verify_chain`` (``sangkien check``).
+
+What exactly is hashed (``hash_version`` 2): the UTF-8 bytes of the canonical JSON object
+``{"v": 2, "id", "at", "user", "action", "entity", "entity_id", "summary", "old", "new", "prev"}`` — keys
+sorted, no whitespace, non-ASCII kept as is — where ``at`` is ISO 8601 with a space separator and ``old`` /
+``new`` are the stored JSON strings. The row id is included, so renumbering rows is detected too.
+Entries written before version 2 (``hash_version`` NULL) are verified with the original formula.
+
+Limits: the chain has no secret key, so someone who rewrites the whole log from the edited row on, or who
+deletes the newest entries, is not detected by the chain alone; backups and the finalized rounds' archives
+(with their SHA-256 lists) are the second line.
+
+Concurrent writers (two copies of the app on one database): the new row is inserted first — on SQLite this
+takes the database's single write lock — and only then is the previous entry read and the hash computed, so
+two transactions can never both chain onto the same entry. PostgreSQL takes a transaction-scoped advisory lock
+for the same effect (ids then follow commit order).
+"""
 
 from __future__ import annotations
 
@@ -8,48 +26,119 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from ..db.database import Database
 from ..models import AuditEntry
 from ..models.base import now
 
+HASH_VERSION = 2
+_PG_CHAIN_LOCK = 7_302_011_907  # pg_advisory_xact_lock key of the audit chain ("sk audit")
+
+ENTITY_LABELS: dict[str, str] = {
+    "setting": "Cài đặt",
+    "round": "Đợt",
+    "unit": "Đơn vị",
+    "unit_type": "Loại đơn vị",
+    "person": "Người",
+    "registration": "Đăng ký",
+    "dossier": "Hồ sơ",
+    "member": "Thành viên Hội đồng",
+    "assignment": "Phân công chấm",
+    "score": "Điểm",
+    "vote": "Biểu quyết",
+    "grade": "Xếp loại",
+    "grade_rules": "Quy tắc xếp loại",
+    "criterion": "Tiêu chí",
+    "certificate": "Giấy chứng nhận",
+    "document": "Văn bản",
+    "database": "Cơ sở dữ liệu",
+}
+ACTION_LABELS: dict[str, str] = {
+    "create": "Thêm",
+    "update": "Sửa",
+    "delete": "Xóa",
+    "import": "Nhập từ tệp",
+    "status": "Đổi trạng thái",
+    "grade": "Xếp loại",
+    "finalize": "Chốt đợt",
+    "reopen": "Mở lại đợt",
+    "archive": "Lưu trữ",
+    "restore": "Khôi phục",
+    "backup": "Sao lưu",
+}
+
+
+def entity_label(entity: str) -> str:
+    return ENTITY_LABELS.get(entity, entity)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
 
 def current_user() -> str:
+    """The OS login name (what the log records as "who")."""
     try:
         return getpass.getuser()
     except Exception:  # no login name (service account, odd environment)
         return "?"
 
 
+# canonical JSON ------------------------------------------------------------------------------------------
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, set | frozenset | tuple):
+    if isinstance(value, set | frozenset):
+        return sorted((_default(v) if not isinstance(v, str | int) else v for v in value), key=str)
+    if isinstance(value, tuple):
         return list(value)
     return str(value)
 
 
+def canonical_json(value: Any) -> str:
+    """One text for one value: keys sorted, no whitespace, non-ASCII as is, Decimal/date/enum as text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
+
+
 def to_json(values: Mapping[str, Any] | None) -> str:
+    """Old/new values as stored in the log ("" when there are none)."""
     if not values:
         return ""
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_default)
+    return canonical_json(dict(values))
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def from_json(stored: str) -> dict[str, Any]:
+    """The stored old/new values back as a dict ({} when empty or not a JSON object)."""
+    if not stored:
+        return {}
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return {"?": stored}
+    return value if isinstance(value, dict) else {"?": value}
+
+
+# hashing -------------------------------------------------------------------------------------------------
+def _at_text(at: dt.datetime | None) -> str:
+    return at.isoformat(sep=" ") if at else ""
+
+
+def _legacy_hash(entry: AuditEntry) -> str:
     payload = "\x1f".join(
         [
-            entry.at.isoformat(sep=" ") if entry.at else "",
+            _at_text(entry.at),
             entry.user or "",
             entry.action or "",
             entry.entity or "",
@@ -63,6 +152,42 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def hashed_payload(entry: AuditEntry) -> str:
+    """The exact text whose SHA-256 is the entry's hash (version 2)."""
+    return canonical_json(
+        {
+            "v": HASH_VERSION,
+            "id": entry.id,
+            "at": _at_text(entry.at),
+            "user": entry.user or "",
+            "action": entry.action or "",
+            "entity": entry.entity or "",
+            "entity_id": entry.entity_id or "",
+            "summary": entry.summary or "",
+            "old": entry.old_values or "",
+            "new": entry.new_values or "",
+            "prev": entry.prev_hash or "",
+        }
+    )
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash the entry should carry, by the formula of its ``hash_version``."""
+    if entry.hash_version is None:
+        return _legacy_hash(entry)
+    if entry.hash_version != HASH_VERSION:
+        return ""  # unknown formula: never matches
+    return hashlib.sha256(hashed_payload(entry).encode("utf-8")).hexdigest()
+
+
+# writing -------------------------------------------------------------------------------------------------
+def _head(session: Session, before_id: int | None = None) -> str:
+    query = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return session.execute(query).scalar() or ""
+
+
 def record(
     session: Session,
     action: str,
@@ -73,7 +198,6 @@ def record(
     new: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one log entry in the caller's transaction (it commits or rolls back with the change)."""
-    last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
     entry = AuditEntry(
         at=now(),
         user=current_user(),
@@ -83,30 +207,216 @@ def record(
         summary=summary,
         old_values=to_json(old),
         new_values=to_json(new),
-        prev_hash=last or "",
+        prev_hash="",
+        hash="",
+        hash_version=HASH_VERSION,
     )
-    entry.hash = entry_hash(entry)
+    with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            # the chain lock first, then the id: ids follow commit order and the row is written once
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+            entry.id = session.execute(
+                text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")
+            ).scalar_one()
+            session.flush()  # the caller's pending changes, before the head is read
+            entry.prev_hash = _head(session)
+            entry.hash = entry_hash(entry)
+            session.add(entry)
+            session.flush()
+            return entry
     session.add(entry)
+    session.flush()  # SQLite: the row exists (and the database's write lock is ours) before the head is read
+    entry.prev_hash = _head(session, entry.id)
+    entry.hash = entry_hash(entry)
     session.flush()
     return entry
 
 
+# verifying -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ChainProblem:
     entry_id: int
     message: str
 
 
+def _describe(entry: AuditEntry) -> str:
+    at = entry.at.strftime("%d/%m/%Y %H:%M") if entry.at else "?"
+    summary = (entry.summary or "").strip()
+    if len(summary) > 60:
+        summary = summary[:57] + "…"
+    return f"Nhật ký dòng {entry.id} ({at}, {entry.user or '?'}: {summary or entry.action})"
+
+
+def iter_chain_problems(session: Session, batch: int = 2000) -> Iterator[ChainProblem]:
+    """Walk the log in id order, a batch at a time (rows are read as plain values, not kept in the
+    session), yielding each broken entry."""
+    table = AuditEntry.__table__
+    previous: AuditEntry | None = None
+    previous_hash = ""
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            entry = AuditEntry(**row._mapping)  # transient: never added to the session
+            if entry.prev_hash != previous_hash:
+                before = f"dòng {previous.id}" if previous is not None else "đầu nhật ký"
+                yield ChainProblem(
+                    entry.id,
+                    f"{_describe(entry)}: mất liên kết với {before} — có dòng đã bị xóa, chèn thêm "
+                    "hoặc sửa rồi tính lại mã băm",
+                )
+            if entry.hash_version not in (None, HASH_VERSION):
+                yield ChainProblem(
+                    entry.id, f"{_describe(entry)}: phiên bản mã băm lạ ({entry.hash_version})"
+                )
+            elif entry.hash != entry_hash(entry):
+                yield ChainProblem(entry.id, f"{_describe(entry)}: nội dung đã bị sửa sau khi ghi")
+            previous = entry
+            previous_hash = entry.hash or ""
+            last_id = entry.id
+
+
 def verify_chain(session: Session) -> list[ChainProblem]:
     """Check every entry's hash and its link to the previous one; return the broken entries."""
-    problems: list[ChainProblem] = []
-    previous = ""
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
-        if entry.prev_hash != previous:
-            problems.append(ChainProblem(entry.id, f"Nhật ký dòng {entry.id}: mất liên kết với dòng trước"))
-        if entry.hash != entry_hash(entry):
-            problems.append(
-                ChainProblem(entry.id, f"Nhật ký dòng {entry.id}: nội dung đã bị sửa sau khi ghi")
+    return list(iter_chain_problems(session))
+
+
+# browsing ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the log page and ``sangkien audit list`` filter on (None = any)."""
+
+    entity: str | None = None
+    entity_id: str | None = None
+    user: str | None = None
+    action: str | None = None
+    since: dt.date | None = None  # from this day (inclusive)
+    until: dt.date | None = None  # to this day (inclusive)
+    text: str | None = None  # words in the summary or values
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    user: str
+    action: str
+    entity: str
+    entity_id: str
+    summary: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def entity_label(self) -> str:
+        return entity_label(self.entity)
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, old, new) for every field in either side, in a stable order."""
+        keys = list(dict.fromkeys([*self.old, *self.new]))
+        return [(k, self.old.get(k), self.new.get(k)) for k in keys]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(sep=" "),
+            "user": self.user,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "summary": self.summary,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+def _filtered(query: Select[Any], flt: AuditFilter) -> Select[Any]:
+    if flt.entity:
+        query = query.where(AuditEntry.entity == flt.entity)
+    if flt.entity_id:
+        query = query.where(AuditEntry.entity_id == flt.entity_id)
+    if flt.user:
+        query = query.where(AuditEntry.user == flt.user)
+    if flt.action:
+        query = query.where(AuditEntry.action == flt.action)
+    if flt.since:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(flt.since, dt.time()))
+    if flt.until:
+        query = query.where(AuditEntry.at < dt.datetime.combine(flt.until + dt.timedelta(days=1), dt.time()))
+    if flt.text and flt.text.strip():
+        pattern = f"%{flt.text.strip()}%"
+        query = query.where(
+            or_(
+                AuditEntry.summary.ilike(pattern),
+                AuditEntry.old_values.ilike(pattern),
+                AuditEntry.new_values.ilike(pattern),
+                AuditEntry.entity_id == flt.text.strip(),
             )
-        previous = entry.hash
-    return problems
+        )
+    return query
+
+
+def _row(entry: AuditEntry) -> AuditRow:
+    return AuditRow(
+        id=entry.id,
+        at=entry.at,
+        user=entry.user,
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        summary=entry.summary,
+        old=from_json(entry.old_values),
+        new=from_json(entry.new_values),
+    )
+
+
+def query_entries(
+    session: Session, flt: AuditFilter | None = None, *, limit: int = 500, offset: int = 0
+) -> list[AuditRow]:
+    """Entries matching ``flt``, newest first."""
+    query = _filtered(select(AuditEntry), flt or AuditFilter())
+    query = query.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    return [_row(e) for e in session.scalars(query)]
+
+
+def list_entries(
+    db: Database, flt: AuditFilter | None = None, *, limit: int = 500, offset: int = 0
+) -> list[AuditRow]:
+    with db.reading() as session:
+        return query_entries(session, flt, limit=limit, offset=offset)
+
+
+def count_entries(db: Database, flt: AuditFilter | None = None) -> int:
+    with db.reading() as session:
+        query = _filtered(select(func.count(AuditEntry.id)), flt or AuditFilter())
+        return int(session.scalar(query) or 0)
+
+
+@dataclass(frozen=True)
+class AuditFacets:
+    users: list[str]
+    entities: list[str]
+    actions: list[str]
+    first: dt.datetime | None
+    last: dt.datetime | None
+    total: int
+
+
+def facets(db: Database) -> AuditFacets:
+    """The values the log page offers in its filter boxes."""
+    with db.reading() as session:
+        users = sorted(session.scalars(select(AuditEntry.user).distinct()).all())
+        entities = sorted(session.scalars(select(AuditEntry.entity).distinct()).all(), key=entity_label)
+        actions = sorted(session.scalars(select(AuditEntry.action).distinct()).all(), key=action_label)
+        first, last, total = session.execute(
+            select(func.min(AuditEntry.at), func.max(AuditEntry.at), func.count(AuditEntry.id))
+        ).one()
+    return AuditFacets(users, entities, actions, first, last, int(total or 0))

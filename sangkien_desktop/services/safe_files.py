@@ -1,35 +1,114 @@
 """Opening files that come from outside (units' Excel and Word tables, members' score workbooks) safely.
 
-Every importer goes through here: size caps, zip-bomb checks, XML parsed with defusedxml, and any malformed
-file turned into a ``SangKienError`` with a Vietnamese message naming the file. Nothing here writes anything.
+Every importer goes through here. Before a parser touches a file it is checked: kind (an old .xls/.doc, a
+password-protected Office file or a web page saved as .xls are named as such), size on disk, size once
+unpacked (per part and in total), compression ratio (zip bombs), encrypted or damaged zip entries, and every
+XML part's prolog is read with defusedxml so a DTD (the root of entity-expansion "XML bombs" and external
+entities) is refused. Worksheets are read with their claimed dimensions ignored (a sheet claiming
+A1:XFD1048576 is read as the cells it really has) and capped at ``MAX_ROWS`` × ``MAX_COLUMNS``; Word tables
+are parsed with defusedxml. Any failure — whatever the parser raises — becomes a ``FileRejected`` with a
+Vietnamese message naming the file. Nothing here writes anything.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from ..domain.errors import SangKienError
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # 25 MB on disk
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # 200 MB once unpacked
+MAX_PART_BYTES = 60 * 1024 * 1024  # one XML part parsed whole (document.xml, styles …)
 MAX_RATIO = 200  # an entry unpacking to more than 200× its packed size is suspicious
+MAX_ENTRIES = 5_000
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
+MAX_SHEETS = 100
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls/.doc, and password-protected .xlsx/.docx
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+
+# What a broken file can make the parsers raise (zipfile, zlib, expat/lxml, defusedxml, openpyxl's own
+# ValueErrors and KeyErrors on missing parts, dates out of range …). Everything but programming errors.
+PARSE_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+    UnicodeError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError is a SyntaxError
+    DefusedXmlException,
+    AssertionError,
+    LookupError,
+    ArithmeticError,
+    RecursionError,
+)
 
 
 class FileRejected(SangKienError):
     """The file cannot be read: wrong kind, damaged, too large, or unsafe."""
 
 
+def _sniff(path: Path, name: str) -> None:
+    """Name a file that is not a zip package for what it is."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise FileRejected(f"Không đọc được tệp {name}: {exc.strerror or exc}.") from exc
+    if head.startswith(ZIP_SIGNATURES):
+        return
+    if head.startswith(OLE_SIGNATURE):
+        raise FileRejected(
+            f"Tệp {name} là tệp Office kiểu cũ (.xls/.doc) hoặc đã đặt mật khẩu. Hãy mở bằng Excel/Word, "
+            "bỏ mật khẩu nếu có, rồi lưu lại dạng .xlsx/.docx."
+        )
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
+        raise FileRejected(
+            f"Tệp {name} thực ra là một trang web/tệp văn bản được đổi đuôi, không phải tệp Office. "
+            "Hãy mở bằng Excel/Word rồi lưu lại dạng .xlsx/.docx."
+        )
+    raise FileRejected(f"Tệp {name} không phải tệp Office hợp lệ hoặc đã bị hỏng.")
+
+
+def _check_xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Parse the part up to its root element with defusedxml: a DTD (entity bombs, external entities) is
+    refused; Office files never carry one."""
+    try:
+        with archive.open(info) as stream:
+            for _event, _elem in SafeET.iterparse(stream, events=("start",), forbid_dtd=True):
+                break
+    except DefusedXmlException as exc:
+        raise FileRejected(
+            f"Tệp {name} có nội dung không an toàn (phần {info.filename} chứa khai báo DTD/thực thể), không mở."
+        ) from exc
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {name} bị hỏng (phần {info.filename} không đọc được).") from exc
+
+
 def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
-    """Existence, extension, size and zip-structure checks before a parser touches the file."""
+    """Existence, extension, size, zip-structure and XML-prolog checks before a parser touches the file."""
     path = Path(path)
     name = path.name
     if not path.is_file():
@@ -38,82 +117,163 @@ def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
         raise FileRejected(
             f"Tệp {name}: chỉ nhận tệp {', '.join(kinds)} (tệp .xls/.doc cũ hãy lưu lại dạng mới)."
         )
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileRejected(f"Không đọc được tệp {name}: {exc.strerror or exc}.") from exc
     if size == 0:
         raise FileRejected(f"Tệp {name} trống (0 byte).")
     if size > MAX_FILE_BYTES:
         raise FileRejected(
             f"Tệp {name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)."
         )
+    _sniff(path, name)
     try:
         with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise FileRejected(f"Tệp {name} có cấu trúc bất thường (quá nhiều phần), không mở.")
             total = 0
-            for info in archive.infolist():
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise FileRejected(f"Tệp {name} đã được đặt mật khẩu; hãy bỏ mật khẩu rồi lưu lại.")
                 total += info.file_size
-                if (
-                    info.compress_size
-                    and info.file_size / info.compress_size > MAX_RATIO
-                    and info.file_size > 10_000_000
-                ):
+                ratio = info.file_size / info.compress_size if info.compress_size else info.file_size
+                if ratio > MAX_RATIO and info.file_size > 10_000_000:
                     raise FileRejected(f"Tệp {name} có cấu trúc bất thường (nén quá mức), không mở.")
+                is_sheet = info.filename.startswith("xl/worksheets/")  # streamed, never parsed whole
+                if not is_sheet and info.file_size > MAX_PART_BYTES:
+                    raise FileRejected(f"Tệp {name}: phần {info.filename} quá lớn, không mở.")
             if total > MAX_UNZIPPED_BYTES:
                 raise FileRejected(f"Tệp {name} quá lớn khi giải nén, không mở.")
             bad = archive.testzip()
             if bad is not None:
                 raise FileRejected(f"Tệp {name} bị hỏng (phần {bad} không đọc được).")
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > 0:
+                    _check_xml_prolog(archive, info, name)
+    except FileRejected:
+        raise
     except zipfile.BadZipFile as exc:
         raise FileRejected(f"Tệp {name} không phải tệp Office hợp lệ hoặc đã bị hỏng.") from exc
-    except OSError as exc:
-        raise FileRejected(f"Không đọc được tệp {name}: {exc}.") from exc
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {name} bị hỏng, không đọc được ({type(exc).__name__}).") from exc
     return path
 
 
+# Excel -----------------------------------------------------------------------------------------------------------
 def load_workbook(path: Path) -> Any:
-    """Open an .xlsx for reading values (formulas' cached values, never formulas). openpyxl parses its XML
-    with defusedxml when it is installed (it is a dependency)."""
+    """Open an .xlsx for reading values (formulas' cached values, never formulas). Prefer
+    :func:`open_workbook` (closes the file) or :func:`read_sheets`; a workbook from here must be closed with
+    ``wb.close()`` (Windows keeps an open file locked)."""
     import openpyxl
 
     path = check_file(Path(path), (".xlsx", ".xlsm"))
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise FileRejected(f"Tệp {path.name} không đọc được như một bảng tính Excel: {exc}") from exc
+        # read into memory (at most MAX_FILE_BYTES): the user's file is never kept open or locked, even
+        # when openpyxl fails half-way through opening it
+        content = io.BytesIO(path.read_bytes())
+        wb = openpyxl.load_workbook(content, read_only=True, data_only=True, keep_links=False)
+        wb.sangkien_file_name = path.name
+    except PARSE_ERRORS as exc:  # openpyxl raises many kinds on damaged files
+        raise FileRejected(
+            f"Tệp {path.name} không đọc được như một bảng tính Excel ({_reason(exc)})."
+        ) from exc
+    try:
+        sheets = wb.worksheets
+        if not sheets:
+            raise FileRejected(f"Tệp {path.name} không có trang tính nào.")
+        if len(sheets) > MAX_SHEETS:
+            raise FileRejected(f"Tệp {path.name} có quá nhiều trang tính (tối đa {MAX_SHEETS}).")
+        for ws in sheets:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # never trust the claimed size (A1:XFD1048576 …)
+    except BaseException:
+        wb.close()
+        raise
+    return wb
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[Any]:
+    """``with open_workbook(p) as wb:`` — :func:`load_workbook` that always closes the file."""
+    wb = load_workbook(path)
+    try:
+        yield wb
+    finally:
+        wb.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
+
+
+def _file_name(ws: Any) -> str:
+    return str(getattr(getattr(ws, "parent", None), "sangkien_file_name", "") or "")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def sheet_rows(ws: Any, name: str = "") -> list[list[Any]]:
-    """All rows of a worksheet as lists of values, capped at MAX_ROWS × MAX_COLUMNS."""
+    """All rows of a worksheet as lists of values, every row as wide as the widest row that has data,
+    trailing blank rows dropped. Capped at MAX_ROWS × MAX_COLUMNS; a damaged sheet raises FileRejected."""
+    title = name or getattr(ws, "title", "") or "?"
+    file_name = _file_name(ws)
+    where = f"Bảng «{title}»" + (f" trong tệp {file_name}" if file_name else "")
     rows: list[list[Any]] = []
-    for row in ws.iter_rows(values_only=True):
-        if len(rows) >= MAX_ROWS:
-            raise FileRejected(f"Bảng {name or ws.title} có quá nhiều dòng (tối đa {MAX_ROWS}).")
-        values = list(row[:MAX_COLUMNS])
-        rows.append(values)
-    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
-        rows.pop()
+    pending_blank = 0
+    width = 0
+    try:
+        for row in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            # fast path for empty rows (openpyxl yields one shared tuple for every missing row)
+            if not row or row.count(None) == len(row):
+                pending_blank += 1
+                if pending_blank > 1_100_000:  # more rows than any sheet can hold
+                    raise FileRejected(f"{where} bị hỏng (số dòng bất thường).")
+                continue
+            values = list(row[:MAX_COLUMNS])
+            while values and _blank(values[-1]):
+                values.pop()
+            if not values:
+                pending_blank += 1
+                continue
+            if len(rows) + pending_blank + 1 > MAX_ROWS:
+                raise FileRejected(f"{where} có quá nhiều dòng (tối đa {MAX_ROWS:,} dòng).".replace(",", "."))
+            rows.extend([] for _ in range(pending_blank))
+            pending_blank = 0
+            rows.append(values)
+            width = max(width, len(values))
+    except FileRejected:
+        raise
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"{where} bị hỏng, không đọc được ({_reason(exc)}).") from exc
+    for values in rows:
+        values.extend([None] * (width - len(values)))
     return rows
 
 
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    rows: list[list[Any]]
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every worksheet of an .xlsx, read whole and closed (see :func:`sheet_rows`)."""
+    with open_workbook(path) as wb:
+        return [Sheet(ws.title, sheet_rows(ws)) for ws in wb.worksheets]
+
+
+# Word ------------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DocxTable:
     """A Word table as rows of cell texts; a horizontally merged cell repeats its text across its span,
     a vertically merged continuation cell holds ""."""
 
     rows: list[list[str]]
-
-
-def _docx_root(path: Path) -> Any:
-    path = check_file(Path(path), (".docx",))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read("word/document.xml")
-    except KeyError as exc:
-        raise FileRejected(
-            f"Tệp {path.name} không phải văn bản Word hợp lệ (thiếu word/document.xml)."
-        ) from exc
-    try:
-        return SafeET.fromstring(xml)
-    except Exception as exc:  # ParseError and defusedxml's forbidden-construct errors
-        raise FileRejected(f"Tệp {path.name}: nội dung văn bản bị hỏng hoặc không an toàn ({exc}).") from exc
 
 
 def _paragraph_text(p: Any) -> str:
@@ -128,11 +288,31 @@ def _paragraph_text(p: Any) -> str:
     return "".join(texts)
 
 
+def _docx_root(path: Path) -> Any:
+    """The parsed word/document.xml (defusedxml, DTDs forbidden) after ``check_file``."""
+    path = check_file(Path(path), (".docx",))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("word/document.xml")
+    except KeyError as exc:
+        raise FileRejected(
+            f"Tệp {path.name} không phải văn bản Word hợp lệ (thiếu word/document.xml)."
+        ) from exc
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {path.name} bị hỏng, không đọc được ({_reason(exc)}).") from exc
+    try:
+        return SafeET.fromstring(xml, forbid_dtd=True)
+    except PARSE_ERRORS as exc:  # ParseError and defusedxml's forbidden-construct errors
+        raise FileRejected(f"Tệp {path.name}: nội dung văn bản bị hỏng hoặc không an toàn ({exc}).") from exc
+
+
 def _docx_table(tbl: Any, name: str) -> DocxTable:
     rows: list[list[str]] = []
     for tr in tbl.findall(f"{W_NS}tr"):
         cells: list[str] = []
         for tc in tr.findall(f"{W_NS}tc"):
+            if len(cells) >= MAX_COLUMNS:
+                break
             text = "\n".join(_paragraph_text(p) for p in tc.iter(f"{W_NS}p")).strip()
             props = tc.find(f"{W_NS}tcPr")
             span = 1
@@ -147,8 +327,8 @@ def _docx_table(tbl: Any, name: str) -> DocxTable:
                 vmerge = props.find(f"{W_NS}vMerge")
                 if vmerge is not None and vmerge.get(f"{W_NS}val", "continue") == "continue":
                     continued = True
-            cells.extend([("" if continued else text)] * span)
-        rows.append(cells[:MAX_COLUMNS])
+            cells.extend([("" if continued else text)] * min(span, MAX_COLUMNS - len(cells)))
+        rows.append(cells)
         if len(rows) > MAX_ROWS:
             raise FileRejected(f"Bảng trong {name} có quá nhiều dòng (tối đa {MAX_ROWS}).")
     return DocxTable(rows)
@@ -158,20 +338,32 @@ def read_docx_tables(path: Path) -> list[DocxTable]:
     """Every table of a .docx (the body's, in order), read with defusedxml. Paragraphs in a cell are
     joined by line breaks."""
     root = _docx_root(path)
-    return [_docx_table(tbl, Path(path).name) for tbl in root.iter(f"{W_NS}tbl")]
+    name = Path(path).name
+    try:
+        return [_docx_table(tbl, name) for tbl in root.iter(f"{W_NS}tbl")]
+    except FileRejected:
+        raise
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {name}: nội dung văn bản bị hỏng ({_reason(exc)}).") from exc
 
 
 def read_docx_body(path: Path) -> list[str | DocxTable]:
     """The top-level blocks of a .docx body in order: a paragraph's text (str) or a table (``DocxTable``).
     Lets an importer read the lines above a table (title, unit name) as well as the table."""
     root = _docx_root(path)
-    body = root.find(f"{W_NS}body")
+    name = Path(path).name
     blocks: list[str | DocxTable] = []
-    if body is None:
-        return blocks
-    for child in body:
-        if child.tag == f"{W_NS}p":
-            blocks.append(_paragraph_text(child))
-        elif child.tag == f"{W_NS}tbl":
-            blocks.append(_docx_table(child, Path(path).name))
+    try:
+        body = root.find(f"{W_NS}body")
+        if body is None:
+            return blocks
+        for child in body:
+            if child.tag == f"{W_NS}p":
+                blocks.append(_paragraph_text(child))
+            elif child.tag == f"{W_NS}tbl":
+                blocks.append(_docx_table(child, name))
+    except FileRejected:
+        raise
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {name}: nội dung văn bản bị hỏng ({_reason(exc)}).") from exc
     return blocks

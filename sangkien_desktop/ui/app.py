@@ -15,7 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
 from ..db.database import Database
 from ..domain.errors import SangKienError
+from ..services import backup as backup_service
 from ..services import demo as demo_service
+from ..services import instance_lock
+from . import messages, recovery
 from .first_run import run_first_run
 from .fonts import register_fonts
 from .main_window import MainWindow
@@ -69,17 +72,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         return self_test(app)
 
+    backup_settings = backup_service.load_settings()
+
+    def startup_backup(database: Database) -> None:
+        # a copy of the data as it was before this session (and before any schema upgrade)
+        result = backup_service.auto_backup(database, backup_service.BackupKind.STARTUP, backup_settings)
+        if result is not None:
+            log.info(result.message)
+
     try:
-        db = Database.open(args.db)
+        db = Database.open(args.db, before_migrate=startup_backup)
     except SangKienError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        return 1
+        if not recovery.can_recover(args.db):
+            QMessageBox.critical(None, APP_TITLE, str(exc))
+            return 1
+        recovered = recovery.recover(args.db, exc, before_migrate=startup_backup)
+        if recovered is None:
+            return 1
+        db = recovered
     if db.migration and db.migration.changed and db.migration.before is not None:
         log.info("Database upgraded %s → %s", db.migration.before, db.migration.after)
 
     if args.demo and demo_service.database_is_empty(db):
         demo_service.create_demo(db)
+    marker, holders = instance_lock.InstanceMarker.acquire(db)
     window = MainWindow(db)
+    heartbeat = QTimer(window)
+    if marker is not None:
+        heartbeat.timeout.connect(marker.heartbeat)
+        heartbeat.start(instance_lock.HEARTBEAT_S * 1000)
     if args.page:
         window.show_page(args.page)
     window.show()
@@ -93,9 +114,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(300, grab)
     elif not args.no_prompt and demo_service.database_is_empty(db):
         QTimer.singleShot(0, lambda: run_first_run(window))
+    if holders:
+        log.info("Database also open in: %s", "; ".join(h.text for h in holders))
+        if not args.no_prompt and not args.screenshot:
+            QTimer.singleShot(0, lambda: messages.show_info(window, instance_lock.in_use_message(holders)))
     try:
         return app.exec()
     finally:
+        heartbeat.stop()
+        result = backup_service.auto_backup(db, backup_service.BackupKind.EXIT)
+        if result is not None:
+            log.info(result.message)
+        if marker is not None:
+            marker.release()
         db.dispose()
 
 

@@ -116,5 +116,10 @@ def test_number_series(db: Database) -> None:
         with pytest.raises(ValidationError):
             numbering.set_last(s, 2026, "QD", -1)
     with db.reading() as s:
-        log = [e.summary for e in s.scalars(select(AuditEntry).where(AuditEntry.entity == "number_series"))]
+        log = [
+            e.summary
+            for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.entity == "number_series").order_by(AuditEntry.id)
+            )
+        ]
         assert log[0] == "Cấp số 01 (Quyết định năm 2026): Quyết định công nhận đợt 1"

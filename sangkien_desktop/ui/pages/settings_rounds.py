@@ -48,6 +48,7 @@ from ...domain.rule_text import (
     parse_quota,
 )
 from ...domain.vndate import dmy, parse_date
+from ...services import finalize
 from ...services import rounds as rounds_service
 from ...services.rounds import RoundInfo, RoundSetup
 from .. import messages
@@ -751,6 +752,15 @@ class RoundsTab(QWidget):
         except SangKienError as exc:
             messages.show_error(self, exc)
             return False
+        if target is RoundStatus.FINALIZED:  # a finalized round gets its archive folder (issue 7)
+            try:
+                archive = finalize.write_archive(self.ctx.db, round_id)
+            except (SangKienError, OSError) as exc:
+                messages.show_error(self, f"Đã chốt đợt nhưng không ghi được thư mục lưu trữ: {exc}")
+            else:  # not a dialog: the status change itself was already confirmed
+                bar = getattr(self.window(), "statusBar", None)
+                if callable(bar):
+                    bar().showMessage(f"Đã chốt {label}. Hồ sơ lưu trữ: {archive.folder}", 10_000)
 
         def move(status: RoundStatus, why: str) -> None:
             with self.ctx.db.session() as session:

@@ -3,12 +3,17 @@
 Revision ID: 0006
 Revises: 0005
 
-This revision is reserved for one area so that areas developed in parallel keep a single linear history.
-It stays a no-op until that area needs a schema change. Never edit a revision after it has shipped:
-add a new one instead.
+- ``audit_log.hash_version``: the canonical form an entry's hash was computed over (NULL for entries written
+  before this revision, which keep their original hashes and are verified the old way).
+- ``ix_audit_log_entity_ref`` on (entity, entity_id): the log page filters by the changed record.
+
+Never edit a revision after it has shipped: add a new one instead.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -17,8 +22,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("audit_log") as batch_op:
+        batch_op.add_column(sa.Column("hash_version", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_audit_log_entity_ref", ["entity", "entity_id"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("audit_log") as batch_op:
+        batch_op.drop_index("ix_audit_log_entity_ref")
+        batch_op.drop_column("hash_version")
