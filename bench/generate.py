@@ -35,20 +35,20 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Connection, Table, func, insert, select, text  # noqa: E402
+from sqlalchemy import Connection, Table, func, insert, select, text
 
-from sangkien_desktop.db.database import Database  # noqa: E402
-from sangkien_desktop.db.migrate import head_revision  # noqa: E402
-from sangkien_desktop.domain.defaults import DEFAULT_UNIT_TYPES, SOLUTION_FIELDS  # noqa: E402
-from sangkien_desktop.domain.enums import (  # noqa: E402
+from sangkien_desktop.db.database import Database
+from sangkien_desktop.db.migrate import head_revision
+from sangkien_desktop.domain.defaults import DEFAULT_UNIT_TYPES, SOLUTION_FIELDS
+from sangkien_desktop.domain.enums import (
     DossierStatus,
     MemberRole,
     RoundStatus,
     SolutionKind,
     VoteMethod,
 )
-from sangkien_desktop.domain.text import fold_key  # noqa: E402
-from sangkien_desktop.models import (  # noqa: E402
+from sangkien_desktop.domain.text import fold_key
+from sangkien_desktop.models import (
     Assignment,
     Authorship,
     Certificate,
@@ -59,16 +59,15 @@ from sangkien_desktop.models import (  # noqa: E402
     Person,
     Registration,
     RegistrationAuthor,
-    Round,
     Score,
     Unit,
     UnitType,
     Vote,
 )
-from sangkien_desktop.models.registration import registration_search_key  # noqa: E402
-from sangkien_desktop.services import demo as demo_data  # noqa: E402
-from sangkien_desktop.services import settings as settings_service  # noqa: E402
-from sangkien_desktop.services.rounds import create_round  # noqa: E402
+from sangkien_desktop.models.registration import registration_search_key
+from sangkien_desktop.services import demo as demo_data
+from sangkien_desktop.services import settings as settings_service
+from sangkien_desktop.services.rounds import create_round
 
 GENERATOR_VERSION = 1
 CACHE_ENV = "SANGKIEN_BENCH_DIR"
@@ -215,7 +214,9 @@ def _title(rng: random.Random, unit: str, school: bool, year: int) -> str:
         tail = rng.choice([f" tại {unit}", f" năm học {year - 1}-{year}", "", f" tại {unit} năm {year}"])
     else:
         title = f"{rng.choice(OFFICE_ACTIONS)} {rng.choice(OFFICE_TOPICS)}"
-        tail = rng.choice([f" tại {unit}", f" trên địa bàn năm {year}", "", f" tại {unit} giai đoạn {year}-{year + 2}"])
+        tail = rng.choice(
+            [f" tại {unit}", f" trên địa bàn năm {year}", "", f" tại {unit} giai đoạn {year}-{year + 2}"]
+        )
     return title + tail
 
 
@@ -299,7 +300,11 @@ def _next_id(conn: Connection, table: Table) -> int:
 
 def _grade(means: list[tuple[int, Decimal]]) -> dict[int, tuple[int, str, int]]:
     """Tam Điệp 2024 style allocation from the top: A ≥ 80 (5), B ≥ 70 (10), C ≥ 60 (10), CN ≥ 50."""
-    bands = [("A", Decimal(80), 5, 2_000_000), ("B", Decimal(70), 10, 1_000_000), ("C", Decimal(60), 10, 500_000)]
+    bands = [
+        ("A", Decimal(80), 5, 2_000_000),
+        ("B", Decimal(70), 10, 1_000_000),
+        ("C", Decimal(60), 10, 500_000),
+    ]
     used = dict.fromkeys((b[0] for b in bands), 0)
     out: dict[int, tuple[int, str, int]] = {}
     for rank, (dossier_id, mean) in enumerate(sorted(means, key=lambda m: (-m[1], m[0])), start=1):
@@ -471,7 +476,10 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
                     "title": title,
                     "content": rng.choice(demo_data.CONTENTS),
                     "effect": rng.choice(demo_data.EFFECTS).format(
-                        p=rng.randint(20, 60), a=rng.randint(50, 70), b=rng.randint(80, 98), m=rng.randint(5, 60)
+                        p=rng.randint(20, 60),
+                        a=rng.randint(50, 70),
+                        b=rng.randint(80, 98),
+                        m=rng.randint(5, 60),
                     ),
                     "scope": rng.choice(demo_data.SCOPES).format(unit=unit[1]),
                     "authors_text": ", ".join(a["full_name"] for a in authors),
@@ -525,7 +533,11 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
         dossier_quality: dict[int, float] = {}
         dossiers_by_round: dict[int, list[int]] = {}
         authors_of: dict[int, list[int]] = {}
-        shares = {1: [[100]], 2: [[60, 40], [50, 50], [70, 30]], 3: [[50, 30, 20], [40, 30, 30], [34, 33, 33]]}
+        shares = {
+            1: [[100]],
+            2: [[60, 40], [50, 50], [70, 30]],
+            3: [[50, 30, 20], [40, 30, 30], [34, 33, 33]],
+        }
         sub_ids = {"Authorship": _next_id(conn, tables["Authorship"]),
                    "DossierChecklistItem": _next_id(conn, tables["DossierChecklistItem"])}  # fmt: skip
         for year in years:
@@ -547,7 +559,8 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
                     status = DossierStatus.VALID
                     if not newest or number == 2:
                         status = rng.choices(
-                            [DossierStatus.VALID, DossierStatus.INCOMPLETE, DossierStatus.WITHDRAWN], [92, 5, 3]
+                            [DossierStatus.VALID, DossierStatus.INCOMPLETE, DossierStatus.WITHDRAWN],
+                            [92, 5, 3],
                         )[0]
                     dossiers.append(
                         {
@@ -619,11 +632,19 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
         members_of: dict[int, list[int]] = {}
         roles = [MemberRole.CHAIR, MemberRole.VICE_CHAIR, MemberRole.SECRETARY] + [MemberRole.MEMBER] * 50
         for rnd_id, year, _number, _criteria in rounds:
-            if not council_people or (year - size.first_year) % 3 == 0 and _number == 1:
-                council_people = [new_person(rng.choice(units[: max(1, len(units) // 10)])) for _ in range(size.members)]
+            if not council_people or ((year - size.first_year) % 3 == 0 and _number == 1):
+                council_people = [
+                    new_person(rng.choice(units[: max(1, len(units) // 10)])) for _ in range(size.members)
+                ]
             for pos, pid in enumerate(council_people):
                 member_rows.append(
-                    {"id": member_id, "round_id": rnd_id, "person_id": pid, "role": roles[pos], "position": pos}
+                    {
+                        "id": member_id,
+                        "round_id": rnd_id,
+                        "person_id": pid,
+                        "role": roles[pos],
+                        "position": pos,
+                    }
                 )
                 members_of.setdefault(rnd_id, []).append(member_id)
                 member_id += 1
@@ -667,7 +688,9 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
                     continue
                 totals: list[Decimal] = []
                 for m_id in members_of[rnd_id]:
-                    assignments.append({"id": assignment_id, "dossier_id": d_id, "member_id": m_id, "created_at": stamp})
+                    assignments.append(
+                        {"id": assignment_id, "dossier_id": d_id, "member_id": m_id, "created_at": stamp}
+                    )
                     assignment_id += 1
                     if not scored:
                         continue
@@ -787,7 +810,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--seed", type=int, help="another seed (default 8)")
-    parser.add_argument("--out", help="build into this database (a new SQLite file or an empty server database URL)")
+    parser.add_argument(
+        "--out", help="build into this database (a new SQLite file or an empty server database URL)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build again even if the cache has it")
     args = parser.parse_args(argv)
     size = SIZES[args.size]

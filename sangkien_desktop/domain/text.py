@@ -46,9 +46,7 @@ def _strip_marks_slow(text: str) -> str:
 
 # After NFD, Vietnamese text is ASCII plus combining diacritics; anything else takes the full path.
 _NOT_ASCII_OR_MARK = re.compile(
-    "[^\x00-\x7f"
-    + "".join(chr(c) for c in range(0x0300, 0x0370) if unicodedata.combining(chr(c)))
-    + "]"
+    "[^\x00-\x7f" + "".join(chr(c) for c in range(0x0300, 0x0370) if unicodedata.combining(chr(c))) + "]"
 )
 # bytes.translate table for folded ASCII: letters and digits kept, everything else a space.
 _WORD_BYTES = bytes(b if 48 <= b <= 57 or 97 <= b <= 122 else 32 for b in range(256))
