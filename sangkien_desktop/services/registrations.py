@@ -332,30 +332,77 @@ def query_rows(
     text: str = "",
     ids: list[int] | None = None,
 ) -> list[RegistrationRow]:
-    """Registrations in the order of the merged table: unit by the Vietnamese alphabet, then TT."""
-    query = select(Registration).options(selectinload(Registration.unit).selectinload(Unit.unit_type))
+    """Registrations in the order of the merged table: unit by the Vietnamese alphabet, then TT.
+
+    Read as plain rows (no ORM objects): a year of a large council has thousands of them."""
+    fields = [
+        getattr(Registration, f.name) for f in dataclasses.fields(RegistrationRow) if f.name in _REG_COLUMNS
+    ]
+    query = (
+        select(*fields, Unit.name, UnitType.name)
+        .join(Unit, Unit.id == Registration.unit_id)
+        .outerjoin(UnitType, UnitType.id == Unit.unit_type_id)
+    )
     if year is not None:
         query = query.where(Registration.year == year)
     if unit_id is not None:
         query = query.where(Registration.unit_id == unit_id)
     if unit_type_id is not None:
-        query = query.join(Unit, Unit.id == Registration.unit_id).where(Unit.unit_type_id == unit_type_id)
+        query = query.where(Unit.unit_type_id == unit_type_id)
     if ids is not None:
         query = query.where(Registration.id.in_(ids))
     for word in fold_key(text).split():
         query = query.where(Registration.search_key.contains(word, autoescape=True))
-    regs = session.scalars(query).all()
+    found = session.execute(query).all()
     codes: dict[int, list[str]] = defaultdict(list)
-    if regs:
-        reg_ids = [r.id for r in regs]
-        for reg_id, year_, no in session.execute(
+    if found:
+        dossiers = (
             select(Dossier.registration_id, Dossier.year, Dossier.receipt_no)
-            .where(Dossier.registration_id.in_(reg_ids))
+            .where(Dossier.registration_id.in_(query.with_only_columns(Registration.id)))
             .order_by(Dossier.receipt_no)
-        ):
+        )
+        for reg_id, year_, no in session.execute(dossiers):
             codes[reg_id].append(f"HS{year_ % 100:02d}-{no:03d}")
-    rows = [_row(r, tuple(codes.get(r.id, ()))) for r in regs]
-    return sorted(rows, key=lambda r: (sort_key(r.unit_name), r.seq if r.seq is not None else 10**9, r.id))
+    names = [f.name for f in dataclasses.fields(RegistrationRow) if f.name in _REG_COLUMNS]
+    rows = []
+    for values in found:
+        data = dict(zip(names, values, strict=False))
+        rows.append(
+            RegistrationRow(
+                **data,
+                unit_name=values[-2],
+                unit_type=values[-1] or "",
+                dossiers=tuple(codes.get(data["id"], ())),
+            )
+        )
+    unit_keys: dict[str, Any] = {}
+    for r in rows:
+        if r.unit_name not in unit_keys:
+            unit_keys[r.unit_name] = sort_key(r.unit_name)
+    return sorted(rows, key=lambda r: (unit_keys[r.unit_name], r.seq if r.seq is not None else 10**9, r.id))
+
+
+# RegistrationRow fields read straight from the registrations table.
+_REG_COLUMNS = frozenset(
+    {
+        "id",
+        "year",
+        "unit_id",
+        "seq",
+        "applied_unit",
+        "problem",
+        "title",
+        "content",
+        "effect",
+        "scope",
+        "authors_text",
+        "department",
+        "registered_on",
+        "source",
+        "not_duplicate",
+        "not_duplicate_note",
+    }
+)
 
 
 def list_registrations(

@@ -344,7 +344,9 @@ class RegistrationPage(Page):
         self._update_status()
 
     def _update_status(self) -> None:
-        shown = self.view.model().rowCount()
+        proxy = self.view.proxy
+        # unfiltered, the view exposes rows in batches as it scrolls: every row is "shown"
+        shown = self.view.model().rowCount() if proxy is not None and proxy.filtering else len(self.rows)
         units = len({r.unit_id for r in self.rows})
         flagged = sum(1 for r in self.rows if self.matches.get(r.id) and not r.not_duplicate)
         text = f"{len(self.rows)} đăng ký năm {self.selected_year()} của {units} đơn vị"
