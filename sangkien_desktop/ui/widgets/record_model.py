@@ -290,13 +290,17 @@ class RecordFilterProxy(QSortFilterProxyModel):
         super().sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, RecordTableModel) or not self.filtering:
-            return True
+        # Qt asks row by row: answer from the list computed in one pass (this is called 50,000 times)
         accepted = self._accepted
-        if accepted is None or source_row >= len(accepted):
-            accepted = self._accepted = self._answers(model)
-        return accepted[source_row]
+        if accepted is not None and source_row < len(accepted):
+            return accepted[source_row]
+        if not self._words and self._predicate is None:
+            return True
+        model = self.sourceModel()
+        if not isinstance(model, RecordTableModel):
+            return True
+        accepted = self._accepted = self._answers(model)
+        return accepted[source_row] if source_row < len(accepted) else True
 
     def _answers(self, model: RecordTableModel[Any]) -> list[bool]:
         """Whether each row the model exposes passes the filter (one Python pass, not one per Qt call)."""
