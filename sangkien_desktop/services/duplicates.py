@@ -9,13 +9,16 @@ it is closer than the titles, it raises the score (a quarter weight); it never l
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
@@ -28,7 +31,9 @@ RECOGNIZED_GRADES = ("A", "B", "C", "CN")
 # (a large council's ten years) candidates come from the title words they share, rarest words first.
 EXACT_LIMIT = 5000
 SHORTLIST = 200
-_WORD_BUDGET = 12_000  # postings read per query on the word path
+_WORD_POOL = 200  # the word path: initiatives sharing the most rare title words …
+_WORD_SHORTLIST = 40  # … of which the closest by token_set_ratio (as the exact path) are scored
+_WORD_BUDGET = 4_000  # postings read per query on the word path
 
 _ABBREVIATIONS = (
     ("uy ban nhan dan", "ubnd"),
@@ -166,6 +171,24 @@ class DuplicateIndex:
         self._cores: list[str | None] = [None] * len(self.known)
         self._postings: dict[str, list[int]] | None = None
         self._contents: dict[int, str] = {}
+        # answers already given (an import's preview, then the import itself, ask the same questions)
+        self._answers: dict[tuple[object, ...], list[DuplicateMatch]] = {}
+
+    @classmethod
+    def cached(cls, session: Session) -> DuplicateIndex:
+        """``load``, reused while the database has not changed (an import's preview and the import
+        itself, the registration page's checks): a large council's index takes a second to build."""
+        engine = session.get_bind().engine
+        stamp = _fingerprint(session)
+        with _CACHE_LOCK:
+            found = _CACHE.get(engine)
+        if found is not None and stamp is not None and found[0] == stamp:
+            return found[1]
+        index = cls.load(session)
+        if stamp is not None:
+            with _CACHE_LOCK:
+                _CACHE[engine] = (stamp, index)
+        return index
 
     @classmethod
     def load(cls, session: Session) -> DuplicateIndex:
@@ -275,7 +298,15 @@ class DuplicateIndex:
                 break
             counts.update(ids)
             read += len(ids)
-        return [index for index, _ in counts.most_common(SHORTLIST)]
+        pool = {index: self._titles[index] for index, _ in counts.most_common(_WORD_POOL)}
+        found = process.extract(
+            norm,
+            pool,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=max(0.0, threshold - 25),
+            limit=_WORD_SHORTLIST,
+        )
+        return [index for _, _, index in found]
 
     def matches(
         self,
@@ -307,6 +338,19 @@ class DuplicateIndex:
         """``matches`` for a title (and content) already normalised."""
         if not norm or not self._titles:
             return []
+        key = (norm, content_norm, exclude_registration, threshold, limit)
+        answer = self._answers.get(key)
+        if answer is None:
+            if len(self._answers) > 50_000:
+                self._answers.clear()
+            answer = self._answers[key] = self._matches(
+                norm, content_norm, exclude_registration, threshold, limit
+            )
+        return list(answer)
+
+    def _matches(
+        self, norm: str, content_norm: str, exclude_registration: int | None, threshold: float, limit: int
+    ) -> list[DuplicateMatch]:
         core = core_words(norm)
         # content similarity can only raise a score by a quarter of what the title misses
         needed = (threshold - 25) / 0.75 if len(content_norm) >= 20 else threshold
@@ -338,6 +382,33 @@ class DuplicateIndex:
         return found[:limit]
 
 
+_CACHE: weakref.WeakKeyDictionary[Engine, tuple[tuple[object, ...], DuplicateIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHE_LOCK = threading.Lock()
+
+
+def _fingerprint(session: Session) -> tuple[object, ...] | None:
+    """What the index depends on, cheaply (indexed columns); None when a change may be too recent to
+    tell apart (``updated_at`` has second precision), so the index is built again."""
+    row = session.execute(
+        select(
+            select(func.count(Registration.id)).scalar_subquery(),
+            select(func.max(Registration.id)).scalar_subquery(),
+            select(func.max(Registration.updated_at)).scalar_subquery(),
+            select(func.count(GradeResult.id)).scalar_subquery(),
+            select(func.max(GradeResult.id)).scalar_subquery(),
+            select(func.max(GradeResult.computed_at)).scalar_subquery(),
+            select(func.max(Dossier.updated_at)).scalar_subquery(),
+            select(func.max(Unit.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    newest = max((v for v in (row[2], row[5], row[6], row[7]) if isinstance(v, dt.datetime)), default=None)
+    if newest is not None and newest >= dt.datetime.now() - dt.timedelta(seconds=2):
+        return None
+    return tuple(row)
+
+
 def matches_for(
     db: Database, registration_id: int, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
 ) -> list[DuplicateMatch]:
@@ -346,7 +417,7 @@ def matches_for(
         reg = session.get(Registration, registration_id)
         if reg is None:
             return []
-        index = DuplicateIndex.load(session)
+        index = DuplicateIndex.cached(session)
         own_dossiers = set(
             session.scalars(select(Dossier.id).where(Dossier.registration_id == registration_id)).all()
         )
@@ -366,7 +437,7 @@ def matches_for_text(
 ) -> list[DuplicateMatch]:
     """For a title being typed in the form."""
     with db.reading() as session:
-        index = DuplicateIndex.load(session)
+        index = DuplicateIndex.cached(session)
     return index.matches(
         title, content, exclude_registration=exclude_registration, threshold=threshold, limit=limit
     )
@@ -383,7 +454,7 @@ def year_report(
     left out unless ``include_confirmed``). ``progress`` (a worker's) is told how far it got and may
     cancel."""
     with db.reading() as session:
-        index = DuplicateIndex.load(session)
+        index = DuplicateIndex.cached(session)
         regs = session.execute(
             select(
                 Registration.id,
