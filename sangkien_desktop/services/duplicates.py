@@ -29,7 +29,7 @@ DEFAULT_THRESHOLD = 85.0
 RECOGNIZED_GRADES = ("A", "B", "C", "CN")
 # Up to this many known initiatives every title is compared with every other (rapidfuzz, in C). Beyond it
 # (a large council's ten years) candidates come from the title words they share, rarest words first.
-EXACT_LIMIT = 5000
+EXACT_LIMIT = 1500
 SHORTLIST = 200
 _WORD_POOL = 200  # the word path: initiatives sharing the most rare title words …
 _WORD_SHORTLIST = 40  # … of which the closest by token_set_ratio (as the exact path) are scored
