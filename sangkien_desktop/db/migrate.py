@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from ..domain.errors import DatabaseError
 from .engine import sqlite_path
@@ -39,6 +40,8 @@ class MigrationReport:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # configparser treats "%" as interpolation: a file name such as "Hồ sơ 100%.db" must be escaped
@@ -47,6 +50,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     head = script.get_current_head()
     assert head is not None
@@ -54,6 +59,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -63,6 +70,16 @@ def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str
 
     Raises ``DatabaseError`` when the database was written by a newer version of the app.
     """
+    if target == "head":
+        # The usual start: the database is already up to date. Checked without importing alembic
+        # (a third of the start-up time); anything unusual takes the full path below.
+        head = _quick_head()
+        if head is not None and _stored_revision(engine) == head:
+            return MigrationReport(head, head, None)
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
     before = current_revision(engine)
@@ -103,3 +120,39 @@ def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str
                     + (f" Bản sao trước khi nâng cấp: {backup}." if backup else "")
                 )
     return MigrationReport(before, current_revision(engine), backup)
+
+
+_REVISION_LINE = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']\s*$""", re.MULTILINE)
+_DOWN_LINE = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)\s*$""", re.MULTILINE)
+
+
+def _quick_head() -> str | None:
+    """The head revision read from the ``revision``/``down_revision`` lines of the version files, or None
+    when that is not clear-cut (then alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        files = list((MIGRATIONS_DIR / "versions").glob("*.py"))
+        for file in files:
+            source = file.read_text(encoding="utf-8")
+            revision = _REVISION_LINE.findall(source)
+            down = _DOWN_LINE.findall(source)
+            if len(revision) != 1 or len(down) != 1:
+                return None
+            revisions.add(revision[0])
+            if down[0]:
+                parents.add(down[0])
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision written in ``alembic_version``, or None (no such table, several rows, any error)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except Exception:  # no table yet, locked, not a database: the full path reports it properly
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None

@@ -38,21 +38,41 @@ def one_line(text: str | None) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
-def strip_marks(text: str) -> str:
-    """Remove every combining mark and map đ/Đ to d/D; case is kept."""
+def _strip_marks_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", kept).replace("đ", "d").replace("Đ", "D")
 
 
+# After NFD, Vietnamese text is ASCII plus combining diacritics; anything else takes the full path.
+_NOT_ASCII_OR_MARK = re.compile(
+    "[^\x00-\x7f" + "".join(chr(c) for c in range(0x0300, 0x0370) if unicodedata.combining(chr(c))) + "]"
+)
+# bytes.translate table for folded ASCII: letters and digits kept, everything else a space.
+_WORD_BYTES = bytes(b if 48 <= b <= 57 or 97 <= b <= 122 else 32 for b in range(256))
+
+
+def strip_marks(text: str) -> str:
+    """Remove every combining mark and map đ/Đ to d/D; case is kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    if _NOT_ASCII_OR_MARK.search(decomposed) is None:  # the fast path: drop the marks in C
+        return decomposed.encode("ascii", "ignore").decode("ascii")
+    return _strip_marks_slow(text)
+
+
 def fold(text: str | None) -> str:
     """Accent- and case-insensitive form: "Đổi  mới\\nsáng tạo" → "doi moi sang tao"."""
-    return _SPACES.sub(" ", strip_marks(nfc(text)).casefold()).strip()
+    return " ".join(strip_marks(nfc(text)).casefold().split())
 
 
 def fold_words(text: str | None) -> list[str]:
     """Folded text split into words of letters and digits (punctuation dropped)."""
-    return [w for w in _NON_WORD.split(fold(text)) if w]
+    folded = fold(text)
+    if folded.isascii():
+        return folded.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+    return [w for w in _NON_WORD.split(folded) if w]
 
 
 def fold_key(text: str | None) -> str:

@@ -29,6 +29,7 @@ from . import audit, safe_files
 from .duplicates import DEFAULT_THRESHOLD, DuplicateIndex, DuplicateMatch
 from .registrations import (
     DeletedRegistration,
+    PersonLinker,
     RegistrationData,
     TitleBook,
     UnitRef,
@@ -431,7 +432,7 @@ def analyse(
     limit = co_author_limit(session, options.year)
     book = TitleBook.load(session, options.year)
     registered_on = options.received_on or dt.date.today()
-    dup_index = DuplicateIndex.load(session) if options.check_duplicates else None
+    dup_index = DuplicateIndex.cached(session) if options.check_duplicates else None
     seen_titles: dict[str, list[int]] = defaultdict(list)
     rows: list[PreviewRow] = []
     section_unit: UnitRef | None = None
@@ -656,9 +657,10 @@ def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResul
             unit = create_unit(session, name)
             created_units[fold_key(name)] = unit.id
         resolver = UnitResolver(session)
+        linker = PersonLinker(session)
+        seqs: dict[int, int] = {}  # the next TT of each unit, read once
         created = updated = 0
-        ids: list[int] = []
-        created_ids: list[int] = []
+        written: list[tuple[Registration, bool]] = []
         for row in preview.data_rows:
             if row.unit_id is not None:
                 unit_id = resolver.ref(row.unit_id).id
@@ -683,19 +685,23 @@ def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResul
                 reg = session.get(Registration, row.existing_id)
                 assert reg is not None
                 data.seq = reg.seq
-                apply_data(session, reg, data, unit_id)
+                apply_data(session, reg, data, unit_id, linker)
                 updated += 1
+                written.append((reg, False))
             else:
                 # numbered after the unit's registrations already in the database, in the file's order
-                data.seq = next_seq(session, options.year, unit_id)
+                if unit_id not in seqs:
+                    seqs[unit_id] = next_seq(session, options.year, unit_id)
+                data.seq = seqs[unit_id]
+                seqs[unit_id] += 1
                 reg = Registration(year=options.year, unit_id=unit_id, title=data.title)
                 session.add(reg)
-                apply_data(session, reg, data, unit_id)
+                apply_data(session, reg, data, unit_id, linker)
                 created += 1
-            session.flush()
-            ids.append(reg.id)
-            if row.action != "update":
-                created_ids.append(reg.id)
+                written.append((reg, True))
+        session.flush()
+        ids = [reg.id for reg, _ in written]
+        created_ids = [reg.id for reg, new in written if new]
         for reg_id, _ in preview.to_delete:
             delete_in(session, reg_id)
         if options.remember_mapping:

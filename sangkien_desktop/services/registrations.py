@@ -272,30 +272,77 @@ def query_rows(
     text: str = "",
     ids: list[int] | None = None,
 ) -> list[RegistrationRow]:
-    """Registrations in the order of the merged table: unit by the Vietnamese alphabet, then TT."""
-    query = select(Registration).options(selectinload(Registration.unit).selectinload(Unit.unit_type))
+    """Registrations in the order of the merged table: unit by the Vietnamese alphabet, then TT.
+
+    Read as plain rows (no ORM objects): a year of a large council has thousands of them."""
+    fields = [
+        getattr(Registration, f.name) for f in dataclasses.fields(RegistrationRow) if f.name in _REG_COLUMNS
+    ]
+    query = (
+        select(*fields, Unit.name, UnitType.name)
+        .join(Unit, Unit.id == Registration.unit_id)
+        .outerjoin(UnitType, UnitType.id == Unit.unit_type_id)
+    )
     if year is not None:
         query = query.where(Registration.year == year)
     if unit_id is not None:
         query = query.where(Registration.unit_id == unit_id)
     if unit_type_id is not None:
-        query = query.join(Unit, Unit.id == Registration.unit_id).where(Unit.unit_type_id == unit_type_id)
+        query = query.where(Unit.unit_type_id == unit_type_id)
     if ids is not None:
         query = query.where(Registration.id.in_(ids))
     for word in fold_key(text).split():
         query = query.where(Registration.search_key.contains(word, autoescape=True))
-    regs = session.scalars(query).all()
+    found = session.execute(query).all()
     codes: dict[int, list[str]] = defaultdict(list)
-    if regs:
-        reg_ids = [r.id for r in regs]
-        for reg_id, year_, no in session.execute(
+    if found:
+        dossiers = (
             select(Dossier.registration_id, Dossier.year, Dossier.receipt_no)
-            .where(Dossier.registration_id.in_(reg_ids))
+            .where(Dossier.registration_id.in_(query.with_only_columns(Registration.id)))
             .order_by(Dossier.receipt_no)
-        ):
+        )
+        for reg_id, year_, no in session.execute(dossiers):
             codes[reg_id].append(f"HS{year_ % 100:02d}-{no:03d}")
-    rows = [_row(r, tuple(codes.get(r.id, ()))) for r in regs]
-    return sorted(rows, key=lambda r: (sort_key(r.unit_name), r.seq if r.seq is not None else 10**9, r.id))
+    names = [f.name for f in dataclasses.fields(RegistrationRow) if f.name in _REG_COLUMNS]
+    rows = []
+    for values in found:
+        data = dict(zip(names, values, strict=False))
+        rows.append(
+            RegistrationRow(
+                **data,
+                unit_name=values[-2],
+                unit_type=values[-1] or "",
+                dossiers=tuple(codes.get(data["id"], ())),
+            )
+        )
+    unit_keys: dict[str, Any] = {}
+    for r in rows:
+        if r.unit_name not in unit_keys:
+            unit_keys[r.unit_name] = sort_key(r.unit_name)
+    return sorted(rows, key=lambda r: (unit_keys[r.unit_name], r.seq if r.seq is not None else 10**9, r.id))
+
+
+# RegistrationRow fields read straight from the registrations table.
+_REG_COLUMNS = frozenset(
+    {
+        "id",
+        "year",
+        "unit_id",
+        "seq",
+        "applied_unit",
+        "problem",
+        "title",
+        "content",
+        "effect",
+        "scope",
+        "authors_text",
+        "department",
+        "registered_on",
+        "source",
+        "not_duplicate",
+        "not_duplicate_note",
+    }
+)
 
 
 def list_registrations(
@@ -446,7 +493,32 @@ def _link_person(session: Session, name: str, unit_id: int) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
-def apply_data(session: Session, reg: Registration, data: RegistrationData, unit_id: int) -> None:
+class PersonLinker:
+    """``_link_person`` for many rows: each unit's people are read once (an import of a thousand rows)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._units: dict[int, dict[str, list[int]]] = {}
+
+    def link(self, name: str, unit_id: int) -> int | None:
+        people = self._units.get(unit_id)
+        if people is None:
+            people = self._units[unit_id] = defaultdict(list)
+            for person_id, key in self._session.execute(
+                select(Person.id, Person.name_key).where(Person.unit_id == unit_id)
+            ):
+                people[key].append(person_id)
+        ids = people.get(fold_key(name), [])
+        return ids[0] if len(ids) == 1 else None
+
+
+def apply_data(
+    session: Session,
+    reg: Registration,
+    data: RegistrationData,
+    unit_id: int,
+    linker: PersonLinker | None = None,
+) -> None:
     """Copy the form's values onto ``reg`` and rebuild its author list."""
     reg.year = data.year
     reg.unit_id = unit_id
@@ -458,15 +530,18 @@ def apply_data(session: Session, reg: Registration, data: RegistrationData, unit
     reg.source = (data.source or MANUAL_SOURCE)[:255]
     authors = rules.parse_authors(data.authors_text)
     departments = rules.split_departments(data.department, len(authors))
-    reg.authors.clear()
-    session.flush()
+    if reg.authors:  # a registration being edited: its old author rows go first
+        reg.authors.clear()
+        session.flush()
     for i, (author, dept) in enumerate(zip(authors, departments, strict=True)):
         reg.authors.append(
             RegistrationAuthor(
                 position=i,
                 full_name=author.name,
                 department=(dept or author.note)[:255],
-                person_id=_link_person(session, author.name, unit_id),
+                person_id=linker.link(author.name, unit_id)
+                if linker is not None
+                else _link_person(session, author.name, unit_id),
             )
         )
 

@@ -1,38 +1,50 @@
 """Search across all years: registrations and recognized initiatives (dossiers graded A/B/C/CN).
 
 Accent-insensitive with đ folded to d: "doi moi" finds "Đổi mới". Everything is matched on folded text
-(``text.fold_key``): ``registrations.search_key`` (kept by the model), dossiers' ``title_key`` plus their
-folded summary, authors and unit.
+(``text.fold_key``): ``registrations.search_key`` (kept by the model) plus the unit, and for recognized
+dossiers their ``title_key`` plus their folded summary, field, unit and authors.
 
-* SQLite with FTS5: a TEMP FTS5 table per connection holds the folded texts, rebuilt when the data
-  changed (a cheap fingerprint query decides), queried with prefix terms and ranked by bm25 (title first).
-  Being TEMP, it never enters the schema or the migrations.
+* SQLite with FTS5: a ``SearchIndex`` per database keeps one SQLite connection of its own holding a TEMP
+  FTS5 table (being TEMP, it never enters the schema or the migrations). It is built on the first search
+  (or ahead of it, ``warm_up``) and kept up to date incrementally: ``PRAGMA data_version`` tells, for free,
+  whether another connection committed; only then are the rows whose ``updated_at``, unit, authors or
+  grade changed re-indexed. A keystroke therefore costs one FTS5 query and the hydration of the hits.
+  Hits are ranked by bm25 (title first) when a query matches up to ``RANK_LIMIT`` documents; a broader
+  query (one or two letters typed) lists title matches first, newest years first.
 * SQLite without FTS5 (some Python builds) and PostgreSQL: LIKE on the folded columns, ranked in Python.
-Both paths return the same hits.
+Both paths return the same hits for queries narrower than ``RANK_LIMIT`` matches.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Iterable
+import threading
+import weakref
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.text import fold_key, fold_words, one_line
 from ..models import Authorship, Dossier, GradeResult, Person, Registration, Unit
+from ..models.dossier import dossier_code
 from .duplicates import RECOGNIZED_GRADES
 
 log = logging.getLogger(__name__)
 
 KIND_REGISTRATION = "registration"
 KIND_RECOGNIZED = "recognized"
-_FTS_TABLE = "temp.sk_search_fts"
-_FINGERPRINT_KEY = "sangkien_search_fingerprint"
-_PROBE_KEY = "sangkien_fts5"
+RANK_LIMIT = 3000  # more matches than this: no bm25 ranking (it would cost more than a keystroke)
+_YEAR_SPAN = (
+    10**9
+)  # FTS rowid = year · 10⁹ + 2 · id (+ 1 for a dossier): newest years have the largest rowids
+_GRADES_SQL = ", ".join(f"'{g}'" for g in RECOGNIZED_GRADES)
+_RECENT = dt.timedelta(seconds=2)  # updated_at has second precision: rows this recent are re-read
 
 
 @dataclass(frozen=True)
@@ -74,12 +86,9 @@ def search(db: Database, query: str, *, limit: int = 50, year: int | None = None
     if not words:
         return []
     if db.is_sqlite:
-        with db.engine.connect() as conn:
-            if fts5_available(conn):
-                ranked = _fts_search(conn, words, limit * 3)
-                conn.commit()
-                with db.reading() as session:
-                    return _hydrate(session, ranked, year, limit)
+        index = SearchIndex.of(db)
+        if index.available():
+            return index.search(words, limit, year)
     with db.reading() as session:
         return _like_search(session, words, limit, year)
 
@@ -93,107 +102,359 @@ def search_like(db: Database, query: str, *, limit: int = 50, year: int | None =
         return _like_search(session, words, limit, year)
 
 
+def warm_up(db: Database) -> None:
+    """Build (or bring up to date) the search index now, e.g. in the background when the Tra cứu page
+    opens, so that the first keystroke does not pay for it."""
+    if db.is_sqlite:
+        index = SearchIndex.of(db)
+        if index.available():
+            index.sync()
+
+
 # ----------------------------------------------------------------------------------------------------
 # FTS5
 
 
-def fts5_available(conn: Connection) -> bool:
-    """Whether this SQLite has FTS5 (probed once per connection)."""
-    info = conn.connection.info
-    if _PROBE_KEY not in info:
-        try:
-            conn.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS temp.sk_fts5_probe USING fts5(a)")
-            conn.exec_driver_sql("DROP TABLE temp.sk_fts5_probe")
-            conn.commit()
-            info[_PROBE_KEY] = True
-        except Exception:  # sqlite3.OperationalError: no such module: fts5
-            conn.rollback()
-            info[_PROBE_KEY] = False
-            log.info("SQLite has no FTS5: search falls back to LIKE")
-    return bool(info[_PROBE_KEY])
-
-
-def _fingerprint(conn: Connection) -> tuple[Any, ...]:
-    row = conn.execute(
-        text(
-            "SELECT (SELECT count(*) FROM registrations),"
-            " (SELECT max(updated_at) FROM registrations),"
-            " (SELECT total(length(search_key)) FROM registrations),"
-            " (SELECT max(id) FROM registrations),"
-            " (SELECT count(*) FROM dossiers),"
-            " (SELECT max(updated_at) FROM dossiers),"
-            " (SELECT total(length(title_key)) + total(length(summary)) FROM dossiers),"
-            " (SELECT count(*) FROM authorships),"
-            " (SELECT total(person_id) FROM authorships),"
-            " (SELECT count(*) FROM units),"
-            " (SELECT max(updated_at) FROM units)"
-        )
-    ).one()
-    return tuple(row)
-
-
-def _dossier_texts(session_or_conn: Any) -> Iterable[tuple[int, str, str]]:
-    """(dossier id, folded title, folded body) for every dossier."""
-    authors: dict[int, list[str]] = {}
-    for dossier_id, name in session_or_conn.execute(
-        select(Authorship.dossier_id, Person.full_name)
-        .join(Person, Person.id == Authorship.person_id)
-        .order_by(Authorship.dossier_id, Authorship.position)
-    ):
-        authors.setdefault(dossier_id, []).append(name)
-    for d_id, title_key, summary, field, unit_name in session_or_conn.execute(
-        select(Dossier.id, Dossier.title_key, Dossier.summary, Dossier.field, Unit.name).join(
-            Unit, Unit.id == Dossier.unit_id
-        )
-    ):
-        body = fold_key(" ".join([summary or "", field or "", unit_name or "", *authors.get(d_id, [])]))
-        yield d_id, title_key or "", body
-
-
-def _rebuild(conn: Connection) -> None:
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_FTS_TABLE}")
-    conn.exec_driver_sql(
-        f"CREATE VIRTUAL TABLE {_FTS_TABLE} USING fts5("
-        "kind UNINDEXED, ref_id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 2')"
-    )
-    rows: list[dict[str, Any]] = []
-    for reg_id, title_key, search_key, unit_name in conn.execute(
-        select(Registration.id, Registration.title_key, Registration.search_key, Unit.name).join(
-            Unit, Unit.id == Registration.unit_id
-        )
-    ):
-        rows.append(
-            {"k": "r", "i": reg_id, "t": title_key or "", "b": f"{search_key or ''} {fold_key(unit_name)}"}
-        )
-    for d_id, title_key, body in _dossier_texts(conn):
-        rows.append({"k": "d", "i": d_id, "t": title_key, "b": body})
-    if rows:
-        conn.execute(
-            text(f"INSERT INTO {_FTS_TABLE} (kind, ref_id, title, body) VALUES (:k, :i, :t, :b)"), rows
-        )
-
-
-def _fts_search(conn: Connection, words: list[str], limit: int) -> list[tuple[str, int, float]]:
-    info = conn.connection.info
-    fingerprint = _fingerprint(conn)
-    if info.get(_FINGERPRINT_KEY) != fingerprint:
-        _rebuild(conn)
+def fts5_available(conn: Any) -> bool:
+    """Whether this SQLite (a DBAPI connection) has FTS5."""
+    try:
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.sk_fts5_probe USING fts5(a)")
+        conn.execute("DROP TABLE temp.sk_fts5_probe")
         conn.commit()
-        info[_FINGERPRINT_KEY] = fingerprint
-    match = " AND ".join(f'"{w}"*' for w in words)
-    found = conn.execute(
-        text(
-            f"SELECT kind, ref_id, bm25(sk_search_fts, 0, 0, 8.0, 1.0) AS rank FROM {_FTS_TABLE} "
-            "WHERE sk_search_fts MATCH :q ORDER BY rank LIMIT :n"
-        ),
-        {"q": match, "n": limit},
-    ).all()
-    # bm25 is lower for better matches; turn it into a positive score
-    return [("registration" if k == "r" else "dossier", int(i), -float(rank)) for k, i, rank in found]
+        return True
+    except Exception:  # sqlite3.OperationalError: no such module: fts5
+        conn.rollback()
+        log.info("SQLite has no FTS5: search falls back to LIKE")
+        return False
+
+
+_INDEXES: weakref.WeakKeyDictionary[Database, SearchIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+class SearchIndex:
+    """The FTS5 index of one SQLite database, on a connection of its own (see the module docstring)."""
+
+    def __init__(self, db: Database) -> None:
+        self._engine = db.engine  # not the Database: the registry is keyed weakly by it
+        self._lock = threading.RLock()
+        self._fairy: Any = None  # SQLAlchemy's pooled connection, kept checked out
+        self._available: bool | None = None
+        self._version: int | None = None
+        self._synced_at: str = ""
+        self._regs: dict[int, tuple[Any, ...]] = {}  # id → (rowid, unit id, updated_at)
+        self._dossiers: dict[int, tuple[Any, ...]] = {}  # id → (rowid, unit id, updated_at, grade, authors)
+        self._units: dict[int, str] = {}
+        self.rebuilds = 0  # how many rows were (re)indexed, for tests and benchmarks
+        event.listen(db.engine, "engine_disposed", self._on_dispose)
+
+    @classmethod
+    def of(cls, db: Database) -> SearchIndex:
+        with _INDEXES_LOCK:
+            index = _INDEXES.get(db)
+            if index is None:
+                index = _INDEXES[db] = cls(db)
+            return index
+
+    def _on_dispose(self, _engine: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fairy is not None:
+                try:
+                    self._fairy.invalidate()  # closes the SQLite connection (its TEMP table goes with it)
+                except Exception:  # pragma: no cover - closing a broken connection
+                    log.exception("closing the search connection")
+                self._fairy = None
+            self._version = None
+            self._regs.clear()
+            self._dossiers.clear()
+            self._units.clear()
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        with self._lock:
+            if self._fairy is None:
+                self._fairy = self._engine.raw_connection()
+                self._version = None
+            yield self._fairy.driver_connection
+
+    def available(self) -> bool:
+        if self._available is None:
+            with self._connection() as raw:
+                self._available = fts5_available(raw)
+        return self._available
+
+    # keeping up to date -------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Bring the index up to date with the database (nothing to do when no one committed since)."""
+        with self._connection() as raw:
+            version = raw.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._version:
+                return
+            try:
+                self._sync(raw)
+                raw.commit()
+            except BaseException:
+                raw.rollback()
+                self._fairy.invalidate()
+                self._fairy = None
+                self._version = None
+                raise
+            self._version = version
+
+    def _sync(self, raw: Any) -> None:
+        fresh = self._version is None or (not self._regs and not self._dossiers)
+        if self._version is None:
+            raw.execute("DROP TABLE IF EXISTS temp.sk_search_fts")
+            raw.execute(
+                "CREATE VIRTUAL TABLE temp.sk_search_fts USING fts5("
+                "title, body, prefix='1', tokenize='unicode61 remove_diacritics 2')"
+            )
+            self._regs.clear()
+            self._dossiers.clear()
+            self._units.clear()
+        recent = self._synced_at
+        self._synced_at = (dt.datetime.now() - _RECENT).strftime("%Y-%m-%d %H:%M:%S")
+
+        units = dict(raw.execute("SELECT id, name FROM units").fetchall())
+        renamed = {i for i, name in units.items() if self._units.get(i) != name}
+        self._units = units
+        unit_keys: dict[int, str] = {}
+
+        def unit_key(unit_id: int) -> str:
+            if unit_id not in unit_keys:
+                unit_keys[unit_id] = fold_key(units.get(unit_id, ""))
+            return unit_keys[unit_id]
+
+        # registrations
+        current = {
+            row[0]: row[1:]
+            for row in raw.execute("SELECT id, year, unit_id, updated_at FROM registrations").fetchall()
+        }
+        stale: list[int] = []
+        for reg_id, (year, unit_id, updated) in current.items():
+            known = self._regs.get(reg_id)
+            if (
+                known is None
+                or known[0] != _rowid(year, reg_id, False)
+                or known[1] != unit_id
+                or known[2] != updated
+                or unit_id in renamed
+                or (not fresh and str(updated) >= recent)
+            ):
+                stale.append(reg_id)
+        gone = [i for i in self._regs if i not in current]
+        self._delete(raw, [self._regs.pop(i)[0] for i in gone])
+        self._delete(raw, [self._regs[i][0] for i in stale if i in self._regs])
+        rows: list[tuple[int, str, str]] = []
+        for chunk in _chunks(stale):
+            marks = ", ".join("?" * len(chunk))
+            for reg_id, year, unit_id, updated, title_key, search_key in raw.execute(
+                "SELECT id, year, unit_id, updated_at, title_key, search_key FROM registrations "
+                f"WHERE id IN ({marks})",
+                chunk,
+            ):
+                rowid = _rowid(year, reg_id, False)
+                self._regs[reg_id] = (rowid, unit_id, updated)
+                rows.append((rowid, title_key or "", f"{search_key or ''} {unit_key(unit_id)}"))
+        # recognized dossiers (with the people who wrote them)
+        authors_sig = {
+            row[0]: row[1:]
+            for row in raw.execute(
+                "SELECT a.dossier_id, count(*), total(a.person_id * 1000 + a.position), max(p.updated_at) "
+                "FROM authorships a JOIN people p ON p.id = a.person_id "
+                "JOIN grade_results g ON g.dossier_id = a.dossier_id "
+                f"WHERE g.grade IN ({_GRADES_SQL}) GROUP BY a.dossier_id"
+            ).fetchall()
+        }
+        current_d = {
+            row[0]: row[1:]
+            for row in raw.execute(
+                "SELECT d.id, d.year, d.unit_id, d.updated_at, g.grade FROM dossiers d "
+                f"JOIN grade_results g ON g.dossier_id = d.id WHERE g.grade IN ({_GRADES_SQL})"
+            ).fetchall()
+        }
+        stale_d: list[int] = []
+        for d_id, (year, unit_id, updated, grade) in current_d.items():
+            known = self._dossiers.get(d_id)
+            signature = (_rowid(year, d_id, True), unit_id, updated, grade, authors_sig.get(d_id))
+            if (
+                known != signature
+                or unit_id in renamed
+                or (
+                    not fresh
+                    and (str(updated) >= recent or str((authors_sig.get(d_id) or ("",) * 3)[2]) >= recent)
+                )
+            ):
+                stale_d.append(d_id)
+        gone_d = [i for i in self._dossiers if i not in current_d]
+        self._delete(raw, [self._dossiers.pop(i)[0] for i in gone_d])
+        self._delete(raw, [self._dossiers[i][0] for i in stale_d if i in self._dossiers])
+        for d_id, title_key, body in _dossier_texts_raw(raw, stale_d, unit_key):
+            year, unit_id, updated, grade = current_d[d_id]
+            rowid = _rowid(year, d_id, True)
+            self._dossiers[d_id] = (rowid, unit_id, updated, grade, authors_sig.get(d_id))
+            rows.append((rowid, title_key, body))
+        if rows:
+            raw.executemany("INSERT INTO temp.sk_search_fts (rowid, title, body) VALUES (?, ?, ?)", rows)
+            self.rebuilds += len(rows)
+
+    @staticmethod
+    def _delete(raw: Any, rowids: list[int]) -> None:
+        if rowids:
+            raw.executemany("DELETE FROM temp.sk_search_fts WHERE rowid = ?", [(r,) for r in rowids])
+
+    # querying -----------------------------------------------------------------------------------
+    def search(self, words: list[str], limit: int, year: int | None) -> list[SearchHit]:
+        self.sync()
+        match = " AND ".join(f'"{w}"*' for w in words)
+        low, high = (year * _YEAR_SPAN, (year + 1) * _YEAR_SPAN - 1) if year is not None else (0, 2**62)
+        with self._connection() as raw:
+            where = "sk_search_fts MATCH ? AND rowid BETWEEN ? AND ?"
+            probe = raw.execute(
+                f"SELECT rowid FROM temp.sk_search_fts WHERE {where} LIMIT ?",
+                (match, low, high, RANK_LIMIT + 1),
+            ).fetchall()
+            if len(probe) <= RANK_LIMIT:
+                found = raw.execute(
+                    f"SELECT rowid, bm25(sk_search_fts, 8.0, 1.0) AS rank FROM temp.sk_search_fts WHERE {where} "
+                    "ORDER BY rank LIMIT ?",
+                    (match, low, high, limit),
+                ).fetchall()
+                ranked = [(rowid, -float(rank)) for rowid, rank in found]
+            else:  # a broad query: title matches first, then the rest, newest years first
+                ranked = []
+                seen: set[int] = set()
+                for query in (f"title : ({match})", match):
+                    for (rowid,) in raw.execute(
+                        f"SELECT rowid FROM temp.sk_search_fts WHERE {where} ORDER BY rowid DESC LIMIT ?",
+                        (query, low, high, limit),
+                    ):
+                        if rowid not in seen and len(ranked) < limit:
+                            seen.add(rowid)
+                            ranked.append((rowid, 0.0))
+            return _hydrate_raw(raw, ranked)
+
+
+def _rowid(year: int, ref_id: int, dossier: bool) -> int:
+    return int(year) * _YEAR_SPAN + 2 * int(ref_id) + (1 if dossier else 0)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _dossier_texts_raw(raw: Any, ids: list[int], unit_key: Any) -> Iterator[tuple[int, str, str]]:
+    """(dossier id, folded title, folded body) of some dossiers, on a DBAPI connection."""
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" * len(chunk))
+        authors: dict[int, list[str]] = {}
+        for dossier_id, name in raw.execute(
+            "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
+            f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
+            chunk,
+        ):
+            authors.setdefault(dossier_id, []).append(name)
+        for d_id, title_key, summary, field, unit_id in raw.execute(
+            f"SELECT id, title_key, summary, field, unit_id FROM dossiers WHERE id IN ({marks})", chunk
+        ):
+            body = " ".join(
+                [fold_key(" ".join([summary or "", field or "", *authors.get(d_id, [])])), unit_key(unit_id)]
+            )
+            yield d_id, title_key or "", body
+
+
+def _hydrate_raw(raw: Any, ranked: list[tuple[int, float]]) -> list[SearchHit]:
+    reg_ids = [(r % _YEAR_SPAN) // 2 for r, _ in ranked if r % 2 == 0]
+    dossier_ids = [(r % _YEAR_SPAN) // 2 for r, _ in ranked if r % 2 == 1]
+    regs: dict[int, SearchHit] = {}
+    for chunk in _chunks(reg_ids):
+        marks = ", ".join("?" * len(chunk))
+        for reg_id, year, unit_name, title, authors in raw.execute(
+            "SELECT r.id, r.year, u.name, r.title, r.authors_text FROM registrations r "
+            f"JOIN units u ON u.id = r.unit_id WHERE r.id IN ({marks})",
+            chunk,
+        ):
+            regs[reg_id] = SearchHit(
+                KIND_REGISTRATION, reg_id, year, unit_name, one_line(title), one_line(authors)
+            )
+    dossiers: dict[int, SearchHit] = {}
+    for chunk in _chunks(dossier_ids):
+        marks = ", ".join("?" * len(chunk))
+        names: dict[int, list[str]] = {}
+        for dossier_id, name in raw.execute(
+            "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
+            f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
+            chunk,
+        ):
+            names.setdefault(dossier_id, []).append(name)
+        for d_id, year, receipt_no, unit_name, title, grade in raw.execute(
+            "SELECT d.id, d.year, d.receipt_no, u.name, d.title, g.grade FROM dossiers d "
+            "JOIN units u ON u.id = d.unit_id JOIN grade_results g ON g.dossier_id = d.id "
+            f"WHERE d.id IN ({marks})",
+            chunk,
+        ):
+            dossiers[d_id] = SearchHit(
+                KIND_RECOGNIZED,
+                d_id,
+                year,
+                unit_name,
+                one_line(title),
+                ", ".join(names.get(d_id, [])),
+                grade=grade,
+                code=dossier_code(year, receipt_no),
+            )
+    hits: list[SearchHit] = []
+    for rowid, score in ranked:
+        ref_id = (rowid % _YEAR_SPAN) // 2
+        hit = dossiers.get(ref_id) if rowid % 2 else regs.get(ref_id)
+        if hit is not None:
+            hits.append(_with_score(hit, score))
+    return hits
+
+
+def _with_score(hit: SearchHit, score: float) -> SearchHit:
+    return SearchHit(
+        hit.kind, hit.ref_id, hit.year, hit.unit_name, hit.title, hit.authors, hit.grade, hit.code, score
+    )
 
 
 # ----------------------------------------------------------------------------------------------------
 # LIKE (portable)
+
+
+def _dossier_texts(
+    session: Session, recognized_only: bool = False, year: int | None = None
+) -> Iterable[tuple[int, str, str]]:
+    """(dossier id, folded title, folded body) for every dossier (or every recognized one, of a year)."""
+    recognized = select(GradeResult.dossier_id).where(GradeResult.grade.in_(RECOGNIZED_GRADES))
+    if year is not None:
+        recognized = recognized.join(Dossier, Dossier.id == GradeResult.dossier_id).where(
+            Dossier.year == year
+        )
+    authors: dict[int, list[str]] = {}
+    query = (
+        select(Authorship.dossier_id, Person.full_name)
+        .join(Person, Person.id == Authorship.person_id)
+        .order_by(Authorship.dossier_id, Authorship.position)
+    )
+    if recognized_only:
+        query = query.where(Authorship.dossier_id.in_(recognized))
+    for dossier_id, name in session.execute(query):
+        authors.setdefault(dossier_id, []).append(name)
+    query = select(Dossier.id, Dossier.title_key, Dossier.summary, Dossier.field, Unit.name).join(
+        Unit, Unit.id == Dossier.unit_id
+    )
+    if recognized_only:
+        query = query.where(Dossier.id.in_(recognized))
+    for d_id, title_key, summary, field, unit_name in session.execute(query):
+        body = " ".join(
+            [fold_key(" ".join([summary or "", field or "", *authors.get(d_id, [])])), fold_key(unit_name)]
+        )
+        yield d_id, title_key or "", body
 
 
 def _score(words: list[str], title_key: str, body: str) -> float:
@@ -223,81 +484,72 @@ def _like_search(session: Session, words: list[str], limit: int, year: int | Non
         query = query.where(haystack.contains(" " + w, autoescape=True))
     for reg_id, title_key, search_key, _unit in session.execute(query):
         ranked.append(("registration", reg_id, _score(words, title_key or "", search_key or "")))
-    recognized = set(
-        session.scalars(select(GradeResult.dossier_id).where(GradeResult.grade.in_(RECOGNIZED_GRADES))).all()
-    )
-    if recognized:
-        for d_id, title_key, body in _dossier_texts(session):
-            if d_id not in recognized:
-                continue
-            text_ = f" {title_key} {body}"
-            if all(f" {w}" in text_ for w in words):
-                ranked.append(("dossier", d_id, _score(words, title_key, body)))
+    for d_id, title_key, body in _dossier_texts(session, recognized_only=True, year=year):
+        text_ = f" {title_key} {body}"
+        if all(f" {w}" in text_ for w in words):
+            ranked.append(("dossier", d_id, _score(words, title_key, body)))
     ranked.sort(key=lambda r: -r[2])
-    return _hydrate(session, ranked, year, limit)
+    return _hydrate(session, ranked[:limit])
 
 
-# ----------------------------------------------------------------------------------------------------
-# Turning ids into hits
-
-
-def _hydrate(
-    session: Session, ranked: list[tuple[str, int, float]], year: int | None, limit: int
-) -> list[SearchHit]:
-    reg_ids = [i for k, i, _ in ranked if k == "registration"]
-    dossier_ids = [i for k, i, _ in ranked if k == "dossier"]
-    regs: dict[int, Registration] = {}
-    if reg_ids:
-        query = (
-            select(Registration).options(selectinload(Registration.unit)).where(Registration.id.in_(reg_ids))
-        )
-        regs = {r.id: r for r in session.scalars(query)}
-    dossiers: dict[int, tuple[Dossier, str]] = {}
-    if dossier_ids:
-        query = (
-            select(Dossier, GradeResult.grade)
-            .join(GradeResult, GradeResult.dossier_id == Dossier.id)
-            .options(
-                selectinload(Dossier.unit),
-                selectinload(Dossier.authorships).selectinload(Authorship.person),
+def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[SearchHit]:
+    reg_ids = [i for k, i, _ in wanted if k == "registration"]
+    dossier_ids = [i for k, i, _ in wanted if k == "dossier"]
+    regs: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(reg_ids):
+        for row in session.execute(
+            select(
+                Registration.id, Registration.year, Unit.name, Registration.title, Registration.authors_text
             )
-            .where(Dossier.id.in_(dossier_ids), GradeResult.grade.in_(RECOGNIZED_GRADES))
-        )
-        dossiers = {d.id: (d, grade) for d, grade in session.execute(query)}
+            .join(Unit, Unit.id == Registration.unit_id)
+            .where(Registration.id.in_(chunk))
+        ):
+            regs[row[0]] = tuple(row)
+    dossiers: dict[int, tuple[Any, ...]] = {}
+    names: dict[int, list[str]] = {}
+    for chunk in _chunks(dossier_ids):
+        for row in session.execute(
+            select(Dossier.id, Dossier.year, Dossier.receipt_no, Unit.name, Dossier.title, GradeResult.grade)
+            .join(Unit, Unit.id == Dossier.unit_id)
+            .join(GradeResult, GradeResult.dossier_id == Dossier.id)
+            .where(Dossier.id.in_(chunk), GradeResult.grade.in_(RECOGNIZED_GRADES))
+        ):
+            dossiers[row[0]] = tuple(row)
+        for dossier_id, name in session.execute(
+            select(Authorship.dossier_id, Person.full_name)
+            .join(Person, Person.id == Authorship.person_id)
+            .where(Authorship.dossier_id.in_(chunk))
+            .order_by(Authorship.dossier_id, Authorship.position)
+        ):
+            names.setdefault(dossier_id, []).append(name)
     hits: list[SearchHit] = []
-    for kind, ref_id, score in ranked:
+    for kind, ref_id, score in wanted:
         if kind == "registration" and ref_id in regs:
-            r = regs[ref_id]
-            if year is not None and r.year != year:
-                continue
+            _, year_, unit_name, title, authors = regs[ref_id]
             hits.append(
                 SearchHit(
                     KIND_REGISTRATION,
-                    r.id,
-                    r.year,
-                    r.unit.name,
-                    one_line(r.title),
-                    one_line(r.authors_text),
+                    ref_id,
+                    year_,
+                    unit_name,
+                    one_line(title),
+                    one_line(authors),
                     score=score,
                 )
             )
         elif kind == "dossier" and ref_id in dossiers:
-            d, grade = dossiers[ref_id]
-            if year is not None and d.year != year:
-                continue
+            _, year_, receipt_no, unit_name, title, grade = dossiers[ref_id]
             hits.append(
                 SearchHit(
                     KIND_RECOGNIZED,
-                    d.id,
-                    d.year,
-                    d.unit.name,
-                    one_line(d.title),
-                    ", ".join(a.person.full_name for a in d.authorships),
+                    ref_id,
+                    year_,
+                    unit_name,
+                    one_line(title),
+                    ", ".join(names.get(ref_id, [])),
                     grade=grade,
-                    code=d.code,
+                    code=dossier_code(year_, receipt_no),
                     score=score,
                 )
             )
-        if len(hits) >= limit:
-            break
     return hits

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,7 +28,7 @@ from ..domain.errors import SangKienError
 from ..services import demo as demo_service
 from ..services.rounds import RoundInfo
 from .context import AppContext
-from .pages import PAGES, Page
+from .pages import PAGE_SPECS, Page
 
 _ICONS = {
     "overview": QStyle.StandardPixmap.SP_ComputerIcon,
@@ -40,6 +42,27 @@ _ICONS = {
     "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
     "safety": QStyle.StandardPixmap.SP_DriveHDIcon,
 }
+
+
+_KEYS = [spec.key for spec in PAGE_SPECS]
+
+
+class _LazyPages(Mapping[str, Page]):
+    """``window.pages``: every page by key, each built on first access."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, key: str) -> Page:
+        if key not in _KEYS:
+            raise KeyError(key)
+        return self._window.page(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
 
 
 class MainWindow(QMainWindow):
@@ -67,17 +90,17 @@ class MainWindow(QMainWindow):
         self.nav.setMinimumWidth(190)
         self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
-        self.pages: dict[str, Page] = {}
-        for index, page_cls in enumerate(PAGES):
-            page = page_cls(self.ctx)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
+        # Pages are built when first shown (start-up builds only the first one); ``pages`` builds on access.
+        self.pages = _LazyPages(self)
+        self._built: dict[str, Page] = {}
+        for index, spec in enumerate(PAGE_SPECS):
+            self.stack.addWidget(QWidget())  # stands in for the page until it is built
             item = QListWidgetItem(
-                self.style().standardIcon(_ICONS.get(page.key, _ICONS["overview"])), page.title
+                self.style().standardIcon(_ICONS.get(spec.key, _ICONS["overview"])), spec.title
             )
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
             if index < 9:
-                item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
+                item.setToolTip(f"{spec.title} (Ctrl+{index + 1})")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._nav_changed)
         splitter = QSplitter()
@@ -104,22 +127,69 @@ class MainWindow(QMainWindow):
 
     # navigation -------------------------------------------------------------------------------------
     def page(self, key: str) -> Page:
-        return self.pages[key]
+        """The page ``key``, built now if it was not yet (it then learns the current round, as if it had
+        been there when the round was picked)."""
+        page = self._built.get(key)
+        if page is None:
+            page = self._build(key)
+            page.on_round_changed(self.ctx.round)
+        return page
+
+    def built_pages(self) -> list[Page]:
+        return list(self._built.values())
+
+    def _build(self, key: str) -> Page:
+        index = _KEYS.index(key)
+        page = PAGE_SPECS[index].load()(self.ctx)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if current == index:
+            self.stack.setCurrentIndex(index)
+        self._built[key] = page
+        return page
 
     def show_page(self, key: str) -> None:
-        keys = list(self.pages)
-        self.nav.setCurrentRow(keys.index(key))
+        self.nav.setCurrentRow(_KEYS.index(key))
 
     def current_page(self) -> Page:
-        widget = self.stack.currentWidget()
-        assert isinstance(widget, Page)
-        return widget
+        return self.page(_KEYS[self.stack.currentIndex()])
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        key = _KEYS[row]
+        if key in self._built:
+            self.stack.setCurrentIndex(row)
+            self._refresh(self._built[key])
+            return
+        page = self._build(key)
         self.stack.setCurrentIndex(row)
-        self._refresh(self.current_page())
+        self._first_show(page)
+
+    def _first_show(self, page: Page) -> None:
+        """A page shown for the first time learns the current round; it is refreshed once (by its
+        ``on_round_changed`` if that refreshes, otherwise here)."""
+        refreshed = False
+        original = page.refresh
+
+        def counting() -> None:
+            nonlocal refreshed
+            refreshed = True
+            original()
+
+        page.refresh = counting  # type: ignore[method-assign]
+        try:
+            page.on_round_changed(self.ctx.round)
+        except SangKienError as exc:
+            QMessageBox.warning(self, APP_TITLE, str(exc))
+            refreshed = True
+        finally:
+            del page.refresh
+        if not refreshed:
+            self._refresh(page)
 
     def _refresh(self, page: Page) -> None:
         try:
@@ -187,11 +257,11 @@ class MainWindow(QMainWindow):
         self.redo_action = redo
 
         view_menu = self.menuBar().addMenu("&Xem")
-        for index, page in enumerate(self.pages.values()):
-            action = QAction(page.title, self)
+        for index, spec in enumerate(PAGE_SPECS):
+            action = QAction(spec.title, self)
             if index < 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, key=page.key: self.show_page(key))
+            action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             view_menu.addAction(action)
             self.addAction(action)
 

@@ -35,6 +35,8 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
+    Paragraph,
+    Spacer,
     Table,
 )
 from reportlab.platypus import TableStyle as _TableStyle
@@ -44,7 +46,7 @@ from sangkien_desktop.domain.text import nfc
 from sangkien_desktop.services.docspec import Column, HeaderGrid, Span, header_grid
 
 from .fonts import REGULAR, register_fonts
-from .styles import cell_styles, para
+from .styles import cell_styles, markup
 
 __all__ = [
     "LANDSCAPE",
@@ -209,12 +211,29 @@ def build_pdf(
 Cell = str | int | Decimal | Flowable | None
 
 
+class _CellParagraph(Paragraph):
+    """A table cell's paragraph that keeps its measure for a width. reportlab splits a long table page
+    by page and measures every remaining row again at each split: without this, a table of 5,000 rows
+    takes minutes (the measure only depends on the width)."""
+
+    _measured: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        measured = self._measured
+        if measured is not None and measured[0] == availWidth:
+            return measured[1]
+        size = super().wrap(availWidth, availHeight)
+        self._measured = (availWidth, size)
+        return size
+
+
 def _cell(value: Cell, style: Any) -> Flowable | str:
     if value is None:
         return ""
     if isinstance(value, Flowable):
         return value
-    return para(str(value), style)
+    register_fonts()
+    return _CellParagraph(markup(str(value)), style)
 
 
 def data_table(
@@ -228,7 +247,7 @@ def data_table(
     center_cols: Iterable[int] = (),
     font_size: float = 12,
     split_in_row: bool = True,
-) -> Table:
+) -> Flowable:
     """A ruled table of wrapped Paragraph cells that repeats its header rows on every page.
 
     ``header_rows`` are one or more rows of titles (a :class:`HeaderGrid` brings its own spans);
@@ -272,15 +291,90 @@ def data_table(
     if nh:
         commands.append(("VALIGN", (0, 0), (-1, nh - 1), "MIDDLE"))
     commands += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
-    table = Table(
-        data,
-        colWidths=list(col_widths),
-        repeatRows=nh if repeat_rows is None else repeat_rows,
-        splitInRow=20 if split_in_row else 0,
-        hAlign="CENTER",
-    )
-    table.setStyle(_TableStyle(commands))
-    return table
+    repeat = nh if repeat_rows is None else repeat_rows
+
+    def make(cells: list[list[Any]]) -> Table:
+        table = Table(
+            cells,
+            colWidths=list(col_widths),
+            repeatRows=repeat,
+            splitInRow=20 if split_in_row else 0,
+            hAlign="CENTER",
+        )
+        table.setStyle(_TableStyle(commands))
+        return table
+
+    if len(rows) > _PAGED_FROM and repeat == nh and all(r1 < nh for _c0, _r0, _c1, r1 in spans):
+        return _PagedTable(make, data[:nh], data[nh:])
+    return make(data)
+
+
+_PAGED_FROM = 100  # body rows from which a table is laid out page by page
+
+
+class _PagedTable(Flowable):
+    """A long table laid out page by page. reportlab splits one big Table at each page and measures every
+    remaining row again each time (a 5,000-row table took minutes); here the rows are measured once and
+    each page gets a Table of just its rows, with the header repeated. It looks exactly the same."""
+
+    def __init__(
+        self,
+        make: Any,
+        header: list[list[Any]],
+        body: list[list[Any]],
+        measured: tuple[float, float, list[float]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.hAlign = "CENTER"
+        self._make = make
+        self._header = header
+        self._body = body
+        self._measured = measured  # (table width, header height, body row heights)
+
+    def _measure(self, avail_width: float) -> tuple[float, float, list[float]]:
+        if self._measured is None:
+            table = self._make(self._header + self._body)
+            width, _ = table.wrap(avail_width, 1e9)  # one pass gives every row's height
+            heights = list(table._rowHeights)
+            nh = len(self._header)
+            self._measured = (width, sum(heights[:nh]), heights[nh:])
+        return self._measured
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, header, heights = self._measure(availWidth)
+        self.width, self.height = width, header + sum(heights)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        _width, header, heights = self._measure(availWidth)
+        room = availHeight - header
+        fits, used = 0, 0.0
+        while fits < len(heights) and used + heights[fits] <= room + 1e-6:
+            used += heights[fits]
+            fits += 1
+        if fits == len(heights):
+            return [self._make(self._header + self._body)]
+        if fits == 0:
+            # Not even one row fits: reportlab splits inside the first row (what it does with one big
+            # table too); the rest of that row then leads the remaining rows.
+            pieces = self._make(self._header + self._body[:1]).split(availWidth, availHeight)
+            if len(pieces) < 2:
+                return pieces
+            carried = [list(row) for row in pieces[-1]._cellvalues[len(self._header) :]]
+            return [*pieces[:-1], _PagedTable(self._make, self._header, carried + self._body[1:])]
+        return [self._make(self._header + self._body[:fits]), self._rest(fits)]
+
+    def _rest(self, start: int) -> Flowable:
+        if start >= len(self._body):
+            return Spacer(0, 0)
+        assert self._measured is not None
+        width, header, heights = self._measured
+        return _PagedTable(self._make, self._header, self._body[start:], (width, header, heights[start:]))
+
+    def draw(self) -> None:
+        table = self._make(self._header + self._body)
+        table.wrapOn(self.canv, self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
 
 
 def column_table(
@@ -289,7 +383,7 @@ def column_table(
     total_width: float,
     *,
     font_size: float = 12,
-) -> Table:
+) -> Flowable:
     """:func:`data_table` from :class:`Column` definitions: grouped header, widths scaled to
     ``total_width`` (e.g. ``frame_width(landscape=True)``), numeric/centred columns from the columns."""
     return data_table(

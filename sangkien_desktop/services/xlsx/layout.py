@@ -173,6 +173,12 @@ def new_workbook(sheet_title: str) -> tuple[Workbook, Worksheet]:
     return wb, ws
 
 
+@functools.lru_cache(maxsize=65_536)
+def _word_width(word: str, font_size: float) -> float:
+    """Width of one word (the same words come back row after row in a long table)."""
+    return text_width(word, font_size)
+
+
 def estimate_lines(text: str, width_chars: float, font_size: float = BODY_SIZE) -> int:
     """How many lines ``text`` takes when wrapped in a column ``width_chars`` wide.
 
@@ -183,13 +189,13 @@ def estimate_lines(text: str, width_chars: float, font_size: float = BODY_SIZE) 
     if not text:
         return 1
     avail = max(_width_points(width_chars) - 5, 10) * 0.97
-    space = text_width(" ", font_size)
+    space = _word_width(" ", font_size)
     lines = 0
     for paragraph in text.replace("\r\n", "\n").split("\n"):
         lines += 1
         used = 0.0
         for word in paragraph.split():
-            w = text_width(word, font_size)
+            w = _word_width(word, font_size)
             if used and used + space + w > avail:
                 lines += 1
                 used = 0.0
@@ -230,10 +236,11 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
             merged[(rng.min_row, rng.min_col)] = rng.max_col
             for c in range(rng.min_col + 1, rng.max_col + 1):
                 covered.add((rng.min_row, c))
-    widths = column_widths(ws, ws.max_column)
+    max_column = ws.max_column  # computed by scanning every cell: once, not per row
+    widths = column_widths(ws, max_column)
     for r in range(first_row, last_row + 1):
         height = 0.0
-        for c in range(1, ws.max_column + 1):
+        for c in range(1, max_column + 1):
             if (r, c) in covered:
                 continue
             value = ws.cell(row=r, column=c).value

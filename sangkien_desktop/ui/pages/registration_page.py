@@ -55,6 +55,7 @@ class RegistrationPage(Page):
         self.rows: list[RegistrationRow] = []
         self.matches: dict[int, list[DuplicateMatch]] = {}
         self.dup_job: Job | None = None
+        self._cancelled_jobs: list[Job] = []  # earlier duplicate checks, told to stop
         self.export_job: Job | None = None
         self._loaded_units = False
 
@@ -185,7 +186,7 @@ class RegistrationPage(Page):
     def wait_for_jobs(self) -> None:
         """Let background work finish before the window goes away (a running QThread must not be
         destroyed)."""
-        for job in (self.dup_job, self.export_job):
+        for job in (self.dup_job, self.export_job, *self._cancelled_jobs):
             if job is not None and not job.done:
                 job.cancel()
                 job.thread.quit()
@@ -344,7 +345,9 @@ class RegistrationPage(Page):
         self._update_status()
 
     def _update_status(self) -> None:
-        shown = self.view.model().rowCount()
+        proxy = self.view.proxy
+        # unfiltered, the view exposes rows in batches as it scrolls: every row is "shown"
+        shown = self.view.model().rowCount() if proxy is not None and proxy.filtering else len(self.rows)
         units = len({r.unit_id for r in self.rows})
         flagged = sum(1 for r in self.rows if self.matches.get(r.id) and not r.not_duplicate)
         text = f"{len(self.rows)} đăng ký năm {self.selected_year()} của {units} đơn vị"
@@ -356,9 +359,13 @@ class RegistrationPage(Page):
 
     def _start_duplicate_check(self) -> None:
         year = self.selected_year()
+        self._cancelled_jobs = [j for j in self._cancelled_jobs if not j.done]
+        if self.dup_job is not None and not self.dup_job.done:
+            self.dup_job.cancel()  # its answer would be stale: the check starts again on today's rows
+            self._cancelled_jobs.append(self.dup_job)
 
-        def work(_progress: Any) -> dict[int, list[DuplicateMatch]]:
-            return duplicates.year_report(self.ctx.db, year, include_confirmed=True)
+        def work(progress: Any) -> dict[int, list[DuplicateMatch]]:
+            return duplicates.year_report(self.ctx.db, year, include_confirmed=True, progress=progress)
 
         def done(result: dict[int, list[DuplicateMatch]]) -> None:
             if year != self.selected_year():

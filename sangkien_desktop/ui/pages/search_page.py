@@ -3,8 +3,10 @@ accents ("doi moi" finds "Đổi mới"). Enter on a registration opens it for e
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain.errors import SangKienError
@@ -15,6 +17,7 @@ from .. import messages
 from ..context import AppContext
 from ..dialogs.registration_dialog import RegistrationDialog
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
+from ..workers import Job, run_in_background
 from .base import Page
 
 RECOGNIZED = QColor("#d1e7dd")
@@ -58,6 +61,7 @@ class SearchPage(Page):
         self.view.proxy.sort(-1)
         self.status = QLabel("Gõ từ cần tìm.")
         self.status.setObjectName("status")
+        self.warm_job: Job | None = None  # builds the search index while the secretary starts typing
 
         top = QHBoxLayout()
         label = QLabel("&Tìm:")
@@ -89,6 +93,30 @@ class SearchPage(Page):
             self.query.setFocus,
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.wait_for_jobs)
+
+    def wait_for_jobs(self) -> None:
+        """Let the index build finish (a running QThread must not be destroyed)."""
+        if self.warm_job is not None and not self.warm_job.done:
+            self.warm_job.thread.quit()
+            self.warm_job.thread.wait()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.wait_for_jobs()
+        super().hideEvent(event)
+
+    def _warm_up(self) -> None:
+        if self.warm_job is not None and not self.warm_job.done:
+            return
+
+        def work(_progress: Any) -> None:
+            search_service.warm_up(self.ctx.db)
+
+        self.warm_job = run_in_background(
+            self, "Chuẩn bị tra cứu", work, on_error=lambda _exc: None, show_dialog=False
+        )
 
     def refresh(self) -> None:
         keep = self.year.currentData()
@@ -101,6 +129,8 @@ class SearchPage(Page):
         self.year.blockSignals(False)
         if self.query.text().strip():
             self.run_search()
+        else:
+            self._warm_up()
         self.query.setFocus()
 
     def run_search(self) -> None:
@@ -110,6 +140,7 @@ class SearchPage(Page):
             self.model.set_records([])
             self.status.setText("Gõ từ cần tìm.")
             return
+        self.wait_for_jobs()  # the first search waits for the index being built
         try:
             hits = search_service.search(self.ctx.db, text, limit=LIMIT, year=self.year.currentData())
         except SangKienError as exc:

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
@@ -76,7 +77,11 @@ class Column(Generic[T]):
 
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
-    """Read-only rows; rows are exposed to the view in batches (``fetchMore``) so huge lists open at once."""
+    """Read-only rows; rows are exposed to the view in batches (``fetchMore``) so huge lists open at once.
+
+    Filtering and sorting expose every row first (the filter proxy does it), so they always cover the
+    whole list. The folded text of a row, which the filter matches, is computed once and kept until the
+    row changes (``dataChanged``)."""
 
     def __init__(
         self, columns: Sequence[Column[T]], parent: QWidget | None = None, batch: int = 1000
@@ -84,15 +89,51 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         super().__init__(parent)
         self.columns = list(columns)
         self._records: list[T] = []
+        self._haystacks: list[str | None] = []
         self._shown = 0
         self._batch = batch
+        self._next_haystack = 0
+        self._prepare = QTimer(self)  # fills the haystacks while the GUI is idle, before anyone filters
+        self._prepare.setInterval(0)
+        self._prepare.timeout.connect(self._prepare_some)
+        self.dataChanged.connect(self._forget_haystacks)
 
     # data -------------------------------------------------------------------------------------------
     def set_records(self, records: Sequence[T]) -> None:
         self.beginResetModel()
         self._records = list(records)
+        self._haystacks = [None] * len(self._records)
         self._shown = min(len(self._records), self._batch)
         self.endResetModel()
+        self._next_haystack = 0
+        if len(self._records) > 200:
+            self._prepare.start()
+
+    def _prepare_some(self) -> None:
+        end = min(len(self._records), self._next_haystack + 200)
+        for row in range(self._next_haystack, end):
+            if self._haystacks[row] is None:
+                self.haystack(row)
+        self._next_haystack = end
+        if end >= len(self._records):
+            self._prepare.stop()
+
+    def haystack(self, row: int) -> str:
+        """The folded text of every column of a row (what the filter looks in)."""
+        text = self._haystacks[row]
+        if text is None:
+            record = self._records[row]
+            text = fold(" ".join(display_text(c.value(record)) for c in self.columns))
+            self._haystacks[row] = text
+        return text
+
+    def _forget_haystacks(self, top_left: QModelIndex, bottom_right: QModelIndex, _roles: Any = None) -> None:
+        first = max(0, top_left.row())
+        for row in range(first, min(len(self._haystacks), bottom_right.row() + 1)):
+            self._haystacks[row] = None
+        if first < self._next_haystack:
+            self._next_haystack = first
+            self._prepare.start()
 
     def records(self) -> list[T]:
         return list(self._records)
@@ -186,9 +227,23 @@ class RecordFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self._words: list[str] = []
         self._predicate: Callable[[Any], bool] | None = None
+        self._accepted: list[bool] | None = None  # every source row's answer, computed in one pass
+
+    def setSourceModel(self, model: Any) -> None:
+        old = self.sourceModel()
+        if old is not None:
+            for signal in (old.modelReset, old.rowsInserted, old.rowsRemoved, old.dataChanged):
+                signal.disconnect(self._forget)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            signal.connect(self._forget)
+        super().setSourceModel(model)
+
+    def _forget(self, *_args: Any) -> None:
+        self._accepted = None
 
     def _refilter(self, change: Callable[[], None]) -> None:
         # Qt ≥ 6.10 deprecates invalidateFilter() for begin/endFilterChange().
+        self._accepted = None
         if hasattr(self, "beginFilterChange"):
             self.beginFilterChange()
             change()
@@ -197,29 +252,67 @@ class RecordFilterProxy(QSortFilterProxyModel):
             change()
             self.invalidateFilter()
 
+    def _show_all(self) -> None:
+        model = self.sourceModel()
+        if isinstance(model, RecordTableModel):
+            model.show_all()
+
     def set_text(self, text: str) -> None:
+        words = fold(text).split()
+        if words == self._words:
+            return
+        if words:
+            self._show_all()
+
         def change() -> None:
-            self._words = fold(text).split()
+            self._words = words
 
         self._refilter(change)
 
     def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        if predicate is None and self._predicate is None:
+            return
+        if predicate is not None:
+            self._show_all()
+
         def change() -> None:
             self._predicate = predicate
 
         self._refilter(change)
 
+    @property
+    def filtering(self) -> bool:
+        return bool(self._words) or self._predicate is not None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column >= 0:
+            self._show_all()  # sorting only the rows exposed so far would be wrong
+        super().sort(column, order)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        # Qt asks row by row: answer from the list computed in one pass (this is called 50,000 times)
+        accepted = self._accepted
+        if accepted is not None and source_row < len(accepted):
+            return accepted[source_row]
+        if not self._words and self._predicate is None:
+            return True
         model = self.sourceModel()
         if not isinstance(model, RecordTableModel):
             return True
-        record = model.record(source_row)
-        if self._predicate is not None and not self._predicate(record):
-            return False
-        if not self._words:
-            return True
-        haystack = " ".join(fold(display_text(c.value(record))) for c in model.columns)
-        return all(word in haystack for word in self._words)
+        accepted = self._accepted = self._answers(model)
+        return accepted[source_row] if source_row < len(accepted) else True
+
+    def _answers(self, model: RecordTableModel[Any]) -> list[bool]:
+        """Whether each row the model exposes passes the filter (one Python pass, not one per Qt call)."""
+        rows = range(model.rowCount())
+        keep = [True] * len(rows)
+        if self._predicate is not None:
+            predicate = self._predicate
+            keep = [bool(predicate(model.record(r))) for r in rows]
+        if self._words:
+            words = self._words
+            keep = [k and all(w in model.haystack(r) for w in words) for r, k in zip(rows, keep, strict=True)]
+        return keep
 
     def record(self, proxy_row: int) -> Any:
         return self.data(self.index(proxy_row, 0), RECORD_ROLE)

@@ -1,0 +1,143 @@
+"""Measurements that need a process of their own (``bench/run.py`` starts them): the GUI's cold start,
+and a GUI session on the large database (pages, filtering, search as you type, peak memory).
+
+    python bench/probes.py start DB        # prints "shown" when the main window is on screen, then exits
+    python bench/probes.py session DB      # prints one JSON line of timings
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FILTER_TYPING = ("doi moi", "toan lop 4", "nguyen thi")
+SEARCH_TYPING = ("doi moi phuong phap", "ung dung ma qr", "nguyen thi huong", "toan lop 4", "so hoa ho so")
+
+
+def _typed(texts: tuple[str, ...]) -> list[str]:
+    """Every prefix a person types, word by word and letter by letter."""
+    return [text[:n] for text in texts for n in range(1, len(text) + 1) if not text[:n].endswith(" ")]
+
+
+def start(db_path: str) -> int:
+    """Run the real ``sangkien-desktop`` start and report once the main window has been shown."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from sangkien_desktop.ui import app as app_module
+    from sangkien_desktop.ui.main_window import MainWindow
+
+    original_show = MainWindow.show
+
+    def show(self: MainWindow) -> None:
+        original_show(self)
+
+        def shown() -> None:  # after the first pass of the event loop: the window is painted
+            print("shown", flush=True)
+            instance = QApplication.instance()
+            if instance is not None:
+                instance.quit()
+
+        QTimer.singleShot(0, shown)
+
+    MainWindow.show = show  # type: ignore[method-assign]
+    return app_module.main(["--db", db_path, "--no-prompt"])
+
+
+def session(db_path: str) -> int:
+    import resource
+
+    from PySide6.QtWidgets import QApplication
+
+    from sangkien_desktop.db.database import Database
+    from sangkien_desktop.ui.fonts import register_fonts
+    from sangkien_desktop.ui.main_window import MainWindow
+    from sangkien_desktop.ui.pages import PAGE_SPECS
+
+    sys.setswitchinterval(0.001)  # as the app does
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    register_fonts(app)
+    db = Database.open(db_path)
+    window = MainWindow(db)
+    window.show()
+    app.processEvents()
+
+    def idle(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.005)
+
+    out: dict[str, object] = {}
+    # the registration page of the newest year, then filtering it as one types
+    began = time.perf_counter()
+    window.show_page("registrations")
+    app.processEvents()
+    out["registrations_open"] = time.perf_counter() - began
+    page = window.current_page()
+    out["registrations_rows"] = len(page.rows)  # type: ignore[attr-defined]
+    idle(1.5)  # the secretary looks at the list before typing
+    keystrokes = []
+    for text in [*_typed(FILTER_TYPING), ""]:
+        began = time.perf_counter()
+        page.text_filter.setText(text)  # type: ignore[attr-defined]
+        app.processEvents()
+        keystrokes.append(time.perf_counter() - began)
+    out["registrations_filter_keystroke"] = statistics.median(keystrokes)
+    out["registrations_filter_keystroke_max"] = max(keystrokes)
+
+    # search as you type (the index is built in the background when the page opens)
+    began = time.perf_counter()
+    window.show_page("search")
+    search_page = window.current_page()
+    while search_page.warm_job is not None and not search_page.warm_job.done:  # type: ignore[attr-defined]
+        app.processEvents()
+        time.sleep(0.002)
+    out["search_index_build"] = time.perf_counter() - began
+    keystrokes = []
+    for text in _typed(SEARCH_TYPING):
+        began = time.perf_counter()
+        search_page.query.setText(text)  # type: ignore[attr-defined]
+        search_page.run_search()  # type: ignore[attr-defined]  (the page waits 250 ms for a pause)
+        app.processEvents()
+        keystrokes.append(time.perf_counter() - began)
+    out["search_keystroke"] = statistics.median(keystrokes)
+    out["search_keystroke_p90"] = sorted(keystrokes)[int(len(keystrokes) * 0.9)]
+
+    # every other page's first opening, for the record
+    opened: dict[str, float] = {}
+    for spec in PAGE_SPECS:
+        if spec.key in ("registrations", "search") or spec.key in {p.key for p in window.built_pages()}:
+            continue
+        began = time.perf_counter()
+        window.show_page(spec.key)
+        app.processEvents()
+        opened[spec.key] = time.perf_counter() - began
+    out["pages_open"] = opened
+    for job_page in window.built_pages():
+        waiter = getattr(job_page, "wait_for_jobs", None)
+        if waiter is not None:
+            waiter()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out), flush=True)
+    window.close()
+    db.dispose()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in {"start", "session"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return start(argv[1]) if argv[0] == "start" else session(argv[1])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
