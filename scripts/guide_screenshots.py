@@ -10,6 +10,12 @@ window on it, visits every page (and the tabs and dialogs the guide shows), and 
 display (the xcb platform, as on a desktop); by default Qt renders offscreen. Pages that are still
 placeholders are listed in ``docs/img/pages.json`` so the guide can say which steps are still to come.
 Run it again whenever a page changes: the guide's image names stay the same.
+
+The council, scoring, results, printing and safety pages are shown on the demo's round being scored
+(round 1, every score typed), after saving its grades; the intake pages on the newest round (round 2, still
+taking dossiers). Two backups are made and one paper sheet of round 2 is typed first, so the backup list and
+the audit log look like a PC in use. Image numbers: 0x wizard, 1x overview and settings, 2x registrations,
+3x dossiers, 4x council, 5x scoring, 6x results, 7x printing, 8x search, 9x backups and audit log.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="sangkien-guide-"))
     os.environ["SANGKIEN_DATA_DIR"] = str(work / "data")  # keep the user's data and settings untouched
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    for name in ("LOGNAME", "USER", "USERNAME"):  # the audit log's "who": a secretary's login, not root
+        os.environ[name] = "thuky"
     xvfb = start_xvfb() if args.xvfb else None
     if xvfb is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -84,14 +93,25 @@ def shoot(out: Path, work: Path) -> int:
 
     from sangkien_desktop import APP_AUTHOR, APP_NAME
     from sangkien_desktop.db.database import Database
-    from sangkien_desktop.services import demo
+    from sangkien_desktop.domain.enums import RoundStatus
+    from sangkien_desktop.services import backup, demo, grading, scoring
+    from sangkien_desktop.services.backup import BackupKind
+    from sangkien_desktop.services.documents import catalog
     from sangkien_desktop.ui.dialogs import first_run_wizard
     from sangkien_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
     from sangkien_desktop.ui.dialogs.help_dialog import HelpDialog
     from sangkien_desktop.ui.dialogs.new_round_dialog import NewRoundDialog
+    from sangkien_desktop.ui.dialogs.pdf_preview import PdfPreviewDialog
     from sangkien_desktop.ui.dialogs.unit_dialogs import MergeDialog
     from sangkien_desktop.ui.fonts import register_fonts
     from sangkien_desktop.ui.main_window import MainWindow
+    from sangkien_desktop.ui.pages import PAGE_SPECS
+    from sangkien_desktop.ui.pages.base import PlaceholderPage
+    from sangkien_desktop.ui.pages.council_page import AutoAssignDialog, CouncilPage
+    from sangkien_desktop.ui.pages.documents_page import DocumentsPage
+    from sangkien_desktop.ui.pages.results_page import ResultsPage, VoteDialog
+    from sangkien_desktop.ui.pages.safety_page import SafetyPage
+    from sangkien_desktop.ui.pages.scoring_page import ScoringPage
     from sangkien_desktop.ui.pages.settings_page import SettingsPage
 
     QCoreApplication.setOrganizationName(APP_AUTHOR)
@@ -148,11 +168,27 @@ def shoot(out: Path, work: Path) -> int:
     empty.dispose()
 
     # 2. every page of the main window on the demo database
-    db = Database.open(work / "mau.db")
+    db = Database.open(work / "sangkien.db")
     demo.create_demo(db, seed=1)
+    # a PC in use has a few backups: the list on Sao lưu & Nhật ký is not empty
+    backup.make_backup(db, BackupKind.STARTUP)
+    backup.make_backup(db)
     window = MainWindow(db)
     window.resize(*SIZE)
     window.show()
+    infos = window.ctx.reload_rounds()
+    latest = window.ctx.round_id or infos[0].id  # the newest round (demo: round 2, still taking dossiers)
+    # council, scoring, results, printing and finalizing are shown on a round being scored (demo: round 1,
+    # every score typed); its grades are saved first, as the secretary does before printing the decision
+    scored = next((r.id for r in infos if r.status is RoundStatus.SCORING), infos[-1].id)
+    grading.apply_grading(db, scored)
+    # ... and one paper sheet of the newest round has just been typed (the audit log shows score entries)
+    matrix = scoring.get_matrix(db, latest)
+    typed = scoring.missing_items(matrix)[0]
+    for criterion in [c for c in matrix.criteria if c.name in typed.criteria]:
+        value = (criterion.max_points * Decimal("0.8")).to_integral_value()
+        scoring.save_score(db, latest, typed.member_id, typed.dossier_id, criterion.id, value)
+    scored_pages = {"council", "scoring", "results", "documents", "safety"}
     placeholders: list[str] = []
     names = {
         "overview": "10-tong-quan.png",
@@ -167,9 +203,11 @@ def shoot(out: Path, work: Path) -> int:
         "safety": "90-sao-luu.png",
     }
     searches = {"search": "so hoa"}  # pages shown with something typed in their first search field
-    for key, page in window.pages.items():
+    for key in [spec.key for spec in PAGE_SPECS]:
+        window.reload_rounds(select_id=scored if key in scored_pages else latest)
         window.show_page(key)
-        if page.findChild(QLabel, "placeholder_message") is not None:
+        page = window.page(key)
+        if isinstance(page, PlaceholderPage) or page.findChild(QLabel, "placeholder_message") is not None:
             placeholders.append(key)
         if key in searches:
             field = page.findChild(QLineEdit)
@@ -177,6 +215,82 @@ def shoot(out: Path, work: Path) -> int:
                 field.setText(searches[key])
                 settle(800)
         save(window, names.get(key, f"trang-{key}.png"))
+
+    # 3. the main tabs and dialogs of the council, scoring, results, printing and safety pages
+    window.reload_rounds(select_id=scored)
+    if "council" not in placeholders:
+        council = window.page("council")
+        assert isinstance(council, CouncilPage)
+        window.show_page("council")
+        council.tabs.setCurrentWidget(council.assignment_tab)
+        save(window, "41-phan-cong-cham.png")
+        council.tabs.setCurrentIndex(0)
+        # the automatic assignment previewed on the newest round: 5 members per dossier, from scratch
+        window.reload_rounds(select_id=latest)
+        auto = AutoAssignDialog(window.ctx, window)
+        auto.k_spin.setValue(5)
+        auto.replace_box.setChecked(True)
+        auto.show()
+        save(auto, "42-phan-cong-tu-dong.png")
+        auto.close()
+        window.reload_rounds(select_id=scored)
+    if "scoring" not in placeholders:
+        scoring_page = window.page("scoring")
+        assert isinstance(scoring_page, ScoringPage)
+        window.show_page("scoring")
+        scoring_page.mode_combo.setCurrentIndex(1)  # dossiers × members, one criterion
+        save(window, "51-cham-diem-theo-tieu-chi.png")
+        scoring_page.mode_combo.setCurrentIndex(0)
+        # a sheet of the newest round with only the dossiers still lacking scores (yellow cells)
+        window.reload_rounds(select_id=latest)
+        lacking = scoring.missing_items(scoring.get_matrix(db, latest))
+        if lacking:
+            scoring_page.member_combo.setCurrentIndex(
+                scoring_page.member_combo.findData(lacking[0].member_id)
+            )
+        scoring_page.missing_only.setChecked(True)
+        save(window, "52-cham-diem-con-thieu.png")
+        scoring_page.missing_only.setChecked(False)
+        window.reload_rounds(select_id=scored)
+    if "results" not in placeholders:
+        results = window.page("results")
+        assert isinstance(results, ResultsPage)
+        window.show_page("results")
+        results.table.selectRow(0)
+        row = results.table.current_record()
+        if row is not None:
+            vote = VoteDialog(row, 7, window)
+            vote.show()
+            save(vote, "61-bieu-quyet.png")
+            vote.close()
+    if "documents" not in placeholders:
+        documents = window.page("documents")
+        assert isinstance(documents, DocumentsPage)
+        window.show_page("documents")
+        documents.select_document("decision")
+        save(window, "71-in-an-quyet-dinh.png")
+        pdf = catalog.produce(db, "decision", catalog.DocRequest(round_id=scored), "pdf").data
+        preview = PdfPreviewDialog(pdf, "Quyết định công nhận sáng kiến", "quyet-dinh.pdf", window)
+        preview.resize(900, 800)
+        preview.show()
+        settle(800)
+        save(preview, "72-xem-truoc-quyet-dinh.png")
+        preview.close()
+        documents.select_document("score-sheets")
+        documents.tabs.setCurrentIndex(1)
+        save(window, "73-tong-ket-nam.png")
+        documents.tabs.setCurrentIndex(0)
+    if "safety" not in placeholders:
+        safety = window.page("safety")
+        assert isinstance(safety, SafetyPage)
+        window.show_page("safety")
+        safety.tabs.setCurrentWidget(safety.audit)
+        safety.audit.view.selectRow(0)
+        save(window, "91-nhat-ky.png")
+        safety.tabs.setCurrentWidget(safety.finalize)
+        save(window, "92-chot-dot.png")
+        safety.tabs.setCurrentIndex(0)
+    window.reload_rounds(select_id=latest)
 
     settings = window.page("settings")
     assert isinstance(settings, SettingsPage)
@@ -221,6 +335,9 @@ def shoot(out: Path, work: Path) -> int:
     print(
         f"Đã ghi {len(written)} ảnh vào {out}. Trang chưa hoàn thiện: {', '.join(placeholders) or 'không có'}."
     )
+    stale = sorted(p.name for p in out.glob("*.png") if p.name not in written)
+    if stale:
+        print(f"Ảnh cũ không còn được chụp (xóa nếu hướng dẫn không dùng nữa): {', '.join(stale)}")
     return 0
 
 
