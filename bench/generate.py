@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from sangkien_desktop.db.database import Database
-from sangkien_desktop.db.migrate import head_revision
+from sangkien_desktop.db.migrate import MIGRATIONS_DIR, head_revision
 from sangkien_desktop.domain.defaults import DEFAULT_UNIT_TYPES, SOLUTION_FIELDS
 from sangkien_desktop.domain.enums import (
     DossierStatus,
@@ -95,8 +95,17 @@ class Size:
         return self.last_year - self.years + 1
 
     def key(self) -> str:
-        data = json.dumps(asdict(self) | {"v": GENERATOR_VERSION, "schema": head_revision()}, sort_keys=True)
+        data = json.dumps(asdict(self) | {"v": GENERATOR_VERSION, "schema": _schema_digest()}, sort_keys=True)
         return hashlib.sha1(data.encode()).hexdigest()[:12]
+
+
+def _schema_digest() -> str:
+    """The head revision and the text of every migration: a cached database is rebuilt when either changes."""
+    versions = MIGRATIONS_DIR / "versions"
+    digest = hashlib.sha1(head_revision().encode())
+    for path in sorted(versions.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 SIZES: dict[str, Size] = {
