@@ -86,6 +86,15 @@ class GradeRules:
     def band(self, code: str) -> Band | None:
         return next((b for b in self.bands if b.code == code), None)
 
+    @property
+    def uses_criteria(self) -> bool:
+        """Whether grading looks at per-criterion means (a minimum, a band condition, the tie-break)."""
+        return (
+            bool(self.minima)
+            or any(b.conditions for b in self.bands)
+            or (self.tie_policy is TiePolicy.CRITERION and self.tie_break_criterion is not None)
+        )
+
     def with_band(self, code: str, **changes: object) -> GradeRules:
         """A copy with one band changed (``quota=3``, ``min_mean=Decimal(75)`` …): for what-if."""
         if self.band(code) is None:
@@ -145,6 +154,7 @@ class Outcome:
     tie: bool
     reason: str
     tied_with: tuple[str, ...] = ()
+    # Filled when the entry carried criterion sums (services fill them when ``rules.uses_criteria``).
     criterion_means: Mapping[Hashable, Decimal] = field(default_factory=dict)
     council_note: str = ""
 

@@ -20,6 +20,9 @@ NAMING_CONVENTION = {
 }
 
 
+_MEMO_LIMIT = 20_000
+
+
 class ExactDecimal(TypeDecorator[Decimal]):
     """A decimal column that round-trips exactly on SQLite and PostgreSQL.
 
@@ -36,6 +39,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
         self.precision = precision
         self.scale = scale
         self._quantum = Decimal(1).scaleb(-scale)
+        self._memo: dict[tuple[type, Any], Decimal] = {}
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
@@ -52,7 +56,15 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(str(value)).quantize(self._quantum)
+        # Scores repeat a few hundred distinct values: a round's 70,000 scores convert from a small
+        # memo (Decimals are immutable, so sharing them is safe). Keyed by type too: 1 == 1.0 == True.
+        key = (type(value), value)
+        found = self._memo.get(key)
+        if found is None:
+            found = Decimal(str(value)).quantize(self._quantum)
+            if len(self._memo) < _MEMO_LIMIT:
+                self._memo[key] = found
+        return found
 
 
 class Base(DeclarativeBase):

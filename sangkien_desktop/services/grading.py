@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Integer, cast, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db.database import Database
+from ..db.plain_rows import int_rows
 from ..domain.defaults import DEFAULT_GRADE_RULES
 from ..domain.enums import Grade, TiePolicy
 from ..domain.errors import Issue, NotFoundError, ValidationError
@@ -47,21 +48,23 @@ from ..domain.grading import (
 )
 from ..domain.money import format_money
 from ..domain.round_lifecycle import RoundAction
-from ..domain.scoring import format_points, quantum
+from ..domain.scoring import format_points, quantum, spread
 from ..domain.text import one_line
 from ..models import (
+    Authorship,
     Criterion,
     Dossier,
     GradeBand,
     GradeCondition,
     GradeResult,
     GradeRuleSet,
+    Person,
     Round,
+    Score,
     TieDecision,
 )
 from ..models.base import now
 from . import audit
-from .assignment import scorable_dossiers
 from .council import VoteRow, round_for, votes_of_round
 from .rounds import find_round
 from .scoring import ScoreMatrix, score_matrix
@@ -241,34 +244,51 @@ def entries_from_matrix(
 ) -> list[DossierScores]:
     """The engine's input: per scorable dossier, the complete totals of its assigned members, who is
     missing, and why it cannot be graded yet."""
+    return _entries_and_spreads(matrix, decisions)[0]
+
+
+def _entries_and_spreads(
+    matrix: ScoreMatrix, decisions: dict[int, tuple[int, str]] | None = None
+) -> tuple[list[DossierScores], dict[int, bool]]:
+    """``entries_from_matrix`` and, per dossier, whether its members' complete totals are further apart
+    than the round's limit (``ScoreMatrix.spread_flagged``), in one pass over the scores."""
     decisions = decisions or {}
+    criteria = matrix.criteria
+    crit_ids = [c.id for c in criteria]
+    values = matrix.values
+    zero = Decimal(0)
     out: list[DossierScores] = []
+    flagged: dict[int, bool] = {}
     for d in matrix.dossiers:
         members = matrix.members_of(d.id)
         totals: list[Decimal] = []
-        sums: dict[int, Decimal] = {c.id: Decimal(0) for c in matrix.criteria}
+        complete: list[Decimal] = []
+        sums: dict[int, Decimal] = dict.fromkeys(crit_ids, zero)
         missing: list[str] = []
         problems: list[str] = []
         unchecked: list[str] = []
-        if not matrix.criteria:
+        if not criteria:
             problems.append("đợt chưa có bộ tiêu chí chấm")
         elif not members:
             problems.append("chưa phân công thành viên chấm")
         for m in members:
-            total = matrix.total(d.id, m.id)
-            if total is None:
+            row = [values.get((d.id, m.id, c)) for c in crit_ids]
+            if any(v is None for v in row):
                 missing.append(m.name)
                 continue
-            bad = matrix.mismatched(d.id, m.id)
+            total = sum(row, zero)  # type: ignore[arg-type]
+            complete.append(total)
+            bad = matrix.mismatched(d.id, m.id) if matrix.double_entry else []
             if bad:
                 unchecked.append(f"{m.name}: {', '.join(c.name for c in bad)}")
                 continue
             totals.append(total)
-            for c in matrix.criteria:
-                sums[c.id] += matrix.values[(d.id, m.id, c.id)]
+            for c, v in zip(crit_ids, row, strict=True):
+                sums[c] += v  # type: ignore[operator]
         if unchecked:
             problems.append("điểm nhập hai lần chưa khớp hoặc chưa nhập lần 2 (" + "; ".join(unchecked) + ")")
         priority, note = decisions.get(d.id, (None, ""))
+        flagged[d.id] = spread(complete) > matrix.spread_limit
         out.append(
             DossierScores(
                 key=d.id,
@@ -282,7 +302,7 @@ def entries_from_matrix(
                 council_note=note,
             )
         )
-    return out
+    return out, flagged
 
 
 def tie_decisions(session: Session, round_id: int) -> dict[int, tuple[int, str]]:
@@ -382,16 +402,129 @@ def outcome_json(outcome: Outcome, decimals: int) -> dict[str, Any]:
     }
 
 
+def _entries_from_sums(
+    session: Session,
+    matrix: ScoreMatrix,
+    decisions: dict[int, tuple[int, str]],
+    with_criteria: bool = True,
+) -> tuple[list[DossierScores], dict[int, bool]]:
+    """``_entries_and_spreads`` for a round without double entry, from sums computed by the database
+    (a member's total per dossier, and per criterion the sum over the members who scored completely)
+    instead of the round's tens of thousands of single scores. ``matrix`` needs no scores. Without
+    ``with_criteria`` the criterion sums are left out (rules that never look at them)."""
+    crit_ids = [c.id for c in matrix.criteria]
+    n = len(crit_ids)
+    # Every dossier of the round (integer parameters only, for int_rows); only scorable ones are used.
+    round_dossiers = select(Dossier.id).where(Dossier.round_id == matrix.round_id)
+    in_round = (Score.dossier_id.in_(round_dossiers), Score.criterion_id.in_(crit_ids))
+    # Sums in whole hundredths (exact integers on SQLite's REAL and PostgreSQL's NUMERIC alike).
+    cents = func.sum(cast(func.round(Score.points * 100), Integer))
+    memo: dict[int, Decimal] = {}
+
+    def exact(value: int) -> Decimal:
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = Decimal(value).scaleb(-2)
+        return found
+
+    per_pair = (
+        select(Score.dossier_id, Score.member_id, func.count(), cents)
+        .where(*in_round)
+        .group_by(Score.dossier_id, Score.member_id)
+    )
+    conn = session.connection()  # plain rows (compute's matrix has flushed pending changes)
+    pairs = {(d, m): (count, total) for d, m, count, total in int_rows(conn, per_pair)}
+    totals = {pair: exact(total) for pair, (count, total) in pairs.items() if count == n}
+    # Per criterion, the sum over every member who scored the dossier, less the scores of the few members
+    # who must not count (not assigned any more, or a criterion still missing), read one by one.
+    per_criterion = (
+        select(Score.dossier_id, Score.criterion_id, cents)
+        .where(*in_round)
+        .group_by(Score.dossier_id, Score.criterion_id)
+    )
+    sums: dict[int, dict[int, Decimal]] = {}
+    for d, c, total in int_rows(conn, per_criterion) if with_criteria else ():
+        sums.setdefault(d, {})[c] = exact(total)
+    scorable = {d.id for d in matrix.dossiers}
+    excluded = {
+        (d, m) for d, m in pairs if d in scorable and ((d, m) not in totals or (d, m) not in matrix.assigned)
+    }
+    if excluded and with_criteria:
+        dossier_ids = sorted({d for d, _m in excluded})
+        for start in range(0, len(dossier_ids), 500):
+            chunk = dossier_ids[start : start + 500]
+            query = select(Score.dossier_id, Score.member_id, Score.criterion_id, Score.points).where(
+                Score.dossier_id.in_(chunk), Score.criterion_id.in_(crit_ids)
+            )
+            for d, m, c, points in conn.execute(query).all():
+                if (d, m) in excluded:
+                    sums[d][c] -= points
+    out: list[DossierScores] = []
+    flagged: dict[int, bool] = {}
+    for d in matrix.dossiers:
+        members = matrix.members_of(d.id)
+        found: list[Decimal] = []
+        missing: list[str] = []
+        for m in members:
+            total = totals.get((d.id, m.id))
+            if total is None:
+                missing.append(m.name)
+            else:
+                found.append(total)
+        priority, note = decisions.get(d.id, (None, ""))
+        flagged[d.id] = spread(found) > matrix.spread_limit
+        own = sums.get(d.id, {})
+        out.append(
+            DossierScores(
+                key=d.id,
+                code=d.code,
+                title=d.title,
+                totals=tuple(found),
+                missing=tuple(missing),
+                problems=() if members else ("chưa phân công thành viên chấm",),
+                criterion_sums={c: own.get(c, Decimal(0)) for c in crit_ids}
+                if found and with_criteria
+                else {},
+                council_priority=priority,
+                council_note=note,
+            )
+        )
+    return out, flagged
+
+
+def _author_names(session: Session, round_id: int) -> dict[int, list[str]]:
+    """Dossier id → its authors' names in the order of the đơn, for every dossier of the round."""
+    query = (
+        select(Authorship.dossier_id, Person.full_name)
+        .join(Person, Person.id == Authorship.person_id)
+        .join(Dossier, Dossier.id == Authorship.dossier_id)
+        .where(Dossier.round_id == round_id)
+        .order_by(Authorship.dossier_id, Authorship.position, Authorship.id)
+    )
+    out: dict[int, list[str]] = {}
+    for dossier_id, name in session.execute(query):
+        out.setdefault(dossier_id, []).append(name)
+    return out
+
+
 def compute(session: Session, round_id: int, rules: GradeRules | None = None) -> RoundGrading:
     """Grade the round as its scores stand now; ``rules`` replaces the saved rules (what-if). Read only."""
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise NotFoundError(f"Không tìm thấy đợt có mã {round_id}.")
     rules = rules if rules is not None else rules_of_round(session, round_id)
-    matrix = score_matrix(session, round_id)
-    entries = entries_from_matrix(matrix, tie_decisions(session, round_id))
+    summed = not rnd.double_entry  # double entry compares typings score by score: read them all
+    matrix = score_matrix(session, round_id, with_scores=not summed)
+    decisions = tie_decisions(session, round_id)
+    if summed and matrix.criteria and matrix.dossiers:
+        entries, flagged = _entries_from_sums(session, matrix, decisions, rules.uses_criteria)
+    else:
+        if summed:
+            matrix = score_matrix(session, round_id)
+        entries, flagged = _entries_and_spreads(matrix, decisions)
     grading = grade(entries, rules)
-    dossiers = {d.id: d for d in scorable_dossiers(session, round_id)}
+    dossiers = {d.id: d for d in matrix.dossiers}
+    authors = _author_names(session, round_id)
     votes = votes_of_round(session, round_id)
     rows = []
     for o in grading.outcomes:
@@ -401,11 +534,11 @@ def compute(session: Session, round_id: int, rules: GradeRules | None = None) ->
                 dossier_id=d.id,
                 code=d.code,
                 title=d.title,
-                unit_name=d.unit.name if d.unit else "",
-                authors=", ".join(a.person.full_name for a in d.authorships),
+                unit_name=d.unit_name,
+                authors=", ".join(authors.get(d.id, ())),
                 outcome=o,
                 vote=votes.get(d.id),
-                spread_flag=matrix.spread_flagged(d.id),
+                spread_flag=flagged[d.id],
             )
         )
     return RoundGrading(rnd.id, rnd.label, rules, grading, rows)

@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from ..db.database import Database
+from ..db.plain_rows import int_rows
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.round_lifecycle import RoundAction
 from ..domain.scoring import (
@@ -27,9 +29,9 @@ from ..domain.scoring import (
     spread,
 )
 from ..domain.text import clean, one_line
-from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score
+from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score, Unit, dossier_code
 from . import audit
-from .assignment import round_members, scorable_dossiers
+from .assignment import round_members
 from .council import round_for
 from .rounds import find_round
 
@@ -254,19 +256,40 @@ class ScoreMatrix:
         return out
 
 
-def score_matrix(session: Session, round_id: int) -> ScoreMatrix:
+_SCORE_TYPE = Score.__table__.c.points.type
+
+
+def dossier_refs(session: Session, round_id: int) -> list[DossierRef]:
+    """The round's scorable dossiers in receipt order (as ``assignment.scorable_dossiers``), read as rows:
+    a 2,000-dossier round loads without building ORM objects."""
+    query = (
+        select(Dossier.id, Dossier.year, Dossier.receipt_no, Dossier.title, Unit.name)
+        .outerjoin(Unit, Unit.id == Dossier.unit_id)
+        .where(Dossier.round_id == round_id, Dossier.status.in_(SCORABLE_STATUSES))
+        .order_by(Dossier.receipt_no)
+    )
+    session.flush()
+    return [
+        DossierRef(id_, dossier_code(year, receipt_no), title, unit_name or "")
+        for id_, year, receipt_no, title, unit_name in session.connection().execute(query).all()
+    ]
+
+
+def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -> ScoreMatrix:
+    """Every score of the round in memory; ``with_scores=False`` leaves ``values``/``checks`` empty (the
+    dossiers, members and assignments only, for a caller that reads the scores summed in SQL)."""
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise NotFoundError(f"Không tìm thấy đợt có mã {round_id}.")
     criteria = rubric(session, round_id)
-    dossiers = scorable_dossiers(session, round_id)
+    dossiers = dossier_refs(session, round_id)
     members = round_members(session, round_id)
     ids = [d.id for d in dossiers]
     matrix = ScoreMatrix(
         round_id=rnd.id,
         round_label=rnd.label,
         criteria=criteria,
-        dossiers=[DossierRef(d.id, d.code, d.title, d.unit.name if d.unit else "") for d in dossiers],
+        dossiers=dossiers,
         members=[
             MemberRef(m.id, i, m.person.full_name, m.role.label) for i, m in enumerate(members, start=1)
         ],
@@ -275,25 +298,47 @@ def score_matrix(session: Session, round_id: int) -> ScoreMatrix:
         double_entry=rnd.double_entry,
     )
     scorable = set(ids)
-    for d, m in session.execute(
+    # Plain rows straight from the connection (70,000 scores in a big round); pending changes first.
+    session.flush()
+    conn = session.connection()
+    pairs = int_rows(
+        conn,
         select(Assignment.dossier_id, Assignment.member_id)
         .join(Dossier, Dossier.id == Assignment.dossier_id)
-        .where(Dossier.round_id == round_id)
-    ):
-        if d in scorable:
-            matrix.assigned.add((d, m))
-    crit_ids = {c.id for c in criteria}
-    query = (
-        select(Score.dossier_id, Score.member_id, Score.criterion_id, Score.points, Score.check_points)
-        .join(Dossier, Dossier.id == Score.dossier_id)
-        .where(Dossier.round_id == round_id)
+        .where(Dossier.round_id == round_id),
     )
-    for d, m, c, points, check in session.execute(query):
-        if d not in scorable or c not in crit_ids:
-            continue
-        matrix.values[(d, m, c)] = points
-        if check is not None:
-            matrix.checks[(d, m, c)] = check
+    matrix.assigned = {(d, m) for d, m in pairs if d in scorable}
+    crit_ids = [c.id for c in criteria]
+    if not ids or not crit_ids or not with_scores:
+        return matrix
+    # The points as the driver gives them (float on SQLite, Decimal on PostgreSQL), made exact through a
+    # memo (a round repeats a few hundred distinct values; equal numbers quantize to the same Decimal).
+    scored = (
+        select(Score.dossier_id, Score.member_id, Score.criterion_id)
+        .join(Dossier, Dossier.id == Score.dossier_id)
+        .where(
+            Dossier.round_id == round_id,
+            Dossier.status.in_(SCORABLE_STATUSES),
+            Score.criterion_id.in_(crit_ids),
+        )
+    )
+    points = scored.add_columns(type_coerce(Score.points, NullType()))
+    rows = conn.execute(points).all()
+    memo: dict[object, Decimal] = {}
+    for raw in {row[3] for row in rows}:
+        memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
+    matrix.values = {(d, m, c): memo[raw] for d, m, c, raw in rows}
+    if (
+        rnd.double_entry
+        or conn.execute(select(Score.id).where(Score.check_points.is_not(None)).limit(1)).first()
+    ):
+        checks = scored.add_columns(type_coerce(Score.check_points, NullType())).where(
+            Score.check_points.is_not(None)
+        )
+        rows = conn.execute(checks).all()
+        for raw in {row[3] for row in rows} - memo.keys():
+            memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
+        matrix.checks = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     return matrix
 
 
