@@ -65,6 +65,12 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def is_up_to_date(engine: Engine) -> bool:
+    """Whether the database is already at the newest schema (quick check; False when unsure)."""
+    head = _quick_head()
+    return head is not None and _stored_revision(engine) == head
+
+
 def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str = "head") -> MigrationReport:
     """Migrate to ``target`` (default: the newest schema). Returns what happened.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
 from ..db.database import Database
+from ..db.migrate import is_up_to_date
 from ..domain.errors import SangKienError
 from ..services import backup as backup_service
 from ..services import demo as demo_service
@@ -76,12 +78,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return self_test(app)
 
     backup_settings = backup_service.load_settings()
+    deferred_backup: list[Database] = []
 
-    def startup_backup(database: Database) -> None:
-        # a copy of the data as it was before this session (and before any schema upgrade)
+    def run_startup_backup(database: Database) -> None:
         result = backup_service.auto_backup(database, backup_service.BackupKind.STARTUP, backup_settings)
         if result is not None:
             log.info(result.message)
+
+    def startup_backup(database: Database) -> None:
+        # A copy of the data as it was before this session. Before a schema upgrade it is taken now;
+        # otherwise on a background thread once the window is up (a large database takes seconds to copy;
+        # the online backup API gives a consistent copy even while the secretary starts working).
+        if is_up_to_date(database.engine):
+            deferred_backup.append(database)
+        else:
+            run_startup_backup(database)
 
     try:
         db = Database.open(args.db, before_migrate=startup_backup)
@@ -107,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.page:
         window.show_page(args.page)
     window.show()
+    backup_thread: threading.Thread | None = None
+    if deferred_backup:
+        backup_thread = threading.Thread(
+            target=run_startup_backup, args=(db,), name="startup-backup", daemon=False
+        )
+        QTimer.singleShot(200, backup_thread.start)
 
     if args.screenshot:
 
@@ -125,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         heartbeat.stop()
+        if backup_thread is not None and backup_thread.is_alive():
+            backup_thread.join()  # the start-up copy finishes before the exit copy is compared with it
         result = backup_service.auto_backup(db, backup_service.BackupKind.EXIT)
         if result is not None:
             log.info(result.message)
