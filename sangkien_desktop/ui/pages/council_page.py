@@ -94,30 +94,51 @@ class CouncilPage(Page):
 
 # ---------------------------------------------------------------------------------------------- roster
 class RosterTab(QWidget):
+    STRETCH_COLUMNS = (3, 4, 5)  # Đơn vị, Chức vụ, Lĩnh vực chuyên môn
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.roster: Roster | None = None
         layout = QVBoxLayout(self)
         columns: list[Column[MemberRow]] = [
-            Column("TT", lambda m: m.number, width=40, align=CENTER),
-            Column("Họ và tên", lambda m: m.name, width=190),
-            Column("Vai trò", lambda m: m.role.label, width=120),
-            Column("Đơn vị", lambda m: m.unit_name, width=230),
-            Column("Chức vụ", lambda m: m.job_title, width=200),
-            Column("Lĩnh vực chuyên môn", lambda m: m.expertise, width=230),
+            Column("TT", lambda m: m.number, align=CENTER),
+            Column("Họ và tên", lambda m: m.name),
+            Column("Vai trò", lambda m: m.role.label),
+            Column("Đơn vị", lambda m: m.unit_name, tooltip=lambda m: m.unit_name or None),
+            Column("Chức vụ", lambda m: m.job_title, tooltip=lambda m: m.job_title or None),
+            Column("Lĩnh vực chuyên môn", lambda m: m.expertise, tooltip=lambda m: m.expertise or None),
             Column(
                 "Tham gia",
                 lambda m: "Có" if m.active else "Tạm vắng",
-                width=70,
+                align=CENTER,
                 background=lambda m: None if m.active else ERROR_BACKGROUND,
+                header_tooltip="Có: đang tham gia chấm; Tạm vắng: không phân công, không tính vào số dự họp",
             ),
-            Column("Phân công", lambda m: m.assignments, width=80),
-            Column("Điểm đã nhập", lambda m: m.scores, width=90),
+            Column(
+                "Phân công",
+                lambda m: m.assignments,
+                header_tooltip="Số hồ sơ được phân công chấm trong đợt",
+            ),
+            Column(
+                "Điểm đã nhập",
+                lambda m: m.scores,
+                header_tooltip="Số điểm thành phần (ô điểm) đã nhập của thành viên trong đợt",
+            ),
         ]
         self.model: RecordTableModel[MemberRow] = RecordTableModel(columns)
         self.table = RecordTableView(self.model, filterable=False)
         self.table.setObjectName("roster_table")
+        # every column in sight at 1280 pixels: short columns fit their contents, the unit, job title and
+        # expertise share the rest (cut texts show whole in their tooltip)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col in range(len(columns)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in self.STRETCH_COLUMNS:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(0, 40)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.doubleClicked.connect(lambda _i: self.edit_member())
         layout.addWidget(self.table, 1)
@@ -555,11 +576,18 @@ class AssignmentModel(QAbstractTableModel):
             return self.FIXED[section] if role == Qt.ItemDataRole.DisplayRole else None
         member = self.member_at(section)
         if member is None:
-            return "Số người chấm" if role == Qt.ItemDataRole.DisplayRole else None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "Số người\nchấm"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Số thành viên được phân công chấm hồ sơ"
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{member.number}. {member.name.split()[-1]}\n({self.grid.load(member.id)} hồ sơ)"
+            return f"{member.number}. {member.name.split()[-1]}\n{self.grid.load(member.id)} hồ sơ"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{member.name} — {member.role_label}\n{member.unit_name}\nLĩnh vực: {member.expertise or '—'}"
+            return (
+                f"{member.name} — {member.role_label}\n{member.unit_name}\nLĩnh vực: {member.expertise or '—'}"
+                f"\nĐược phân công chấm {self.grid.load(member.id)} hồ sơ"
+            )
         return None
 
 
@@ -622,11 +650,12 @@ class AssignmentTab(QWidget):
             with messages.reporting_errors(self):
                 grid = assignment_service.get_grid(self.ctx.db, self.ctx.round_id)
         self.model.load(grid)
+        # every member column and the count in sight: the title takes what is left (whole in its tooltip)
         header = self.view.horizontalHeader()
-        self.view.setColumnWidth(0, 85)
-        self.view.setColumnWidth(1, 260)
-        self.view.setColumnWidth(2, 160)
-        self.view.setColumnWidth(3, 140)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(2, 150)
+        self.view.setColumnWidth(3, 110)
         for col in range(len(AssignmentModel.FIXED), self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         if keep is not None and keep[0] < self.model.rowCount() and keep[1] < self.model.columnCount():
@@ -749,14 +778,19 @@ class AssignmentTab(QWidget):
 
 class AutoAssignDialog(QDialog):
     """Preview of the automatic assignment: k, the loads per member, dossiers short of members, and every
-    pair that will be added. Nothing is written until the caller applies ``plan``."""
+    pair that will be added. Nothing is written until the caller applies ``plan``.
+
+    The members' table is as high as its rows (up to ``LOAD_ROWS``; more scroll), the list of pairs takes
+    the rest of the height."""
+
+    LOAD_ROWS = 12
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.plan: AutoPlan | None = None
         self.setWindowTitle("Phân công tự động — xem trước")
-        self.resize(760, 560)
+        self.resize(780, 620)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Số thành viên chấm mỗi hồ sơ:"))
@@ -777,10 +811,17 @@ class AutoAssignDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.loads = QTableWidget(0, 2)
+        self.loads.setObjectName("auto_loads")
         self.loads.setHorizontalHeaderLabels(["Thành viên", "Số hồ sơ sau khi phân công"])
-        self.loads.horizontalHeader().setStretchLastSection(True)
-        self.loads.setColumnWidth(0, 320)
+        loads_header = self.loads.horizontalHeader()
+        loads_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        loads_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        loads_header.setHighlightSections(False)
+        self.loads.verticalHeader().setVisible(False)
+        self.loads.verticalHeader().setDefaultSectionSize(24)
+        self.loads.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.loads.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.loads.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         layout.addWidget(self.loads)
         self.shortfalls = QListWidget()
         self.shortfalls.setObjectName("auto_shortfalls")
@@ -788,7 +829,8 @@ class AutoAssignDialog(QDialog):
         layout.addWidget(self.shortfalls)
         self.pairs = QListWidget()
         self.pairs.setObjectName("auto_pairs")
-        layout.addWidget(QLabel("Các lượt chấm sẽ thêm:"))
+        self.pairs_label = QLabel("Các lượt chấm sẽ thêm:")
+        layout.addWidget(self.pairs_label)
         layout.addWidget(self.pairs, 1)
         self.buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Áp &dụng")
@@ -821,16 +863,7 @@ class AutoAssignDialog(QDialog):
             return
         plan = self.plan
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(plan.pairs or plan.removed))
-        removed = f", bỏ {plan.removed} phân công chưa có điểm" if plan.removed else ""
-        self.summary.setText(
-            f"Sẽ thêm {len(plan.pairs)} lượt chấm ({plan.matched} lượt đúng lĩnh vực chuyên môn); giữ nguyên "
-            f"{plan.existing} phân công{removed}. Không phân công người vướng xung đột lợi ích."
-            + (
-                ""
-                if plan.pairs
-                else "\nKhông có gì để thêm: mỗi hồ sơ đã đủ người chấm (chọn “Phân công lại từ đầu” để chia lại)."
-            )
-        )
+        self.summary.setText(self.summary_text(plan, self.replace_box.isChecked()))
         self.loads.setRowCount(0)
         for member_id, n in plan.loads.items():
             r = self.loads.rowCount()
@@ -848,3 +881,43 @@ class AutoAssignDialog(QDialog):
             self.pairs.addItem(
                 f"{p.code} ← {p.member_name}" + (" (đúng lĩnh vực)" if p.expertise_match else "")
             )
+        if not plan.pairs:
+            self.pairs.addItem("(không thêm lượt chấm nào)")
+        self.pairs_label.setText(f"Các lượt chấm sẽ thêm ({len(plan.pairs)}):")
+        self._fit_loads()
+
+    def _fit_loads(self) -> None:
+        """Make the members' table exactly as high as its rows (up to LOAD_ROWS rows)."""
+        rows = min(self.loads.rowCount(), self.LOAD_ROWS)
+        height = self.loads.horizontalHeader().sizeHint().height() + 2 * self.loads.frameWidth()
+        height += sum(self.loads.rowHeight(r) for r in range(rows)) if rows else 24
+        self.loads.setFixedHeight(height)
+
+    @staticmethod
+    def summary_text(plan: AutoPlan, replace: bool) -> str:
+        """What applying the plan does, in words that follow the “Phân công lại từ đầu” box."""
+        removed = f", bỏ {plan.removed} phân công chưa có điểm" if plan.removed else ""
+        adds = (
+            f"Sẽ thêm {len(plan.pairs)} lượt chấm ({plan.matched} lượt đúng lĩnh vực chuyên môn)"
+            if plan.pairs
+            else "Không thêm lượt chấm nào"
+        )
+        text = (
+            f"{adds}; giữ nguyên {plan.existing} phân công{removed}. Không phân công người vướng xung đột "
+            "lợi ích."
+        )
+        if plan.pairs:
+            return text
+        if plan.shortfalls:
+            return text + "\nKhông thêm được ai: xem các hồ sơ còn thiếu người chấm bên dưới."
+        if replace:
+            if plan.removed:
+                return text
+            return text + (
+                "\nKhông có gì để chia lại: mọi phân công hiện có đều đã có điểm (được giữ nguyên) và mỗi hồ sơ "
+                "đã đủ người chấm."
+            )
+        return (
+            text
+            + "\nKhông có gì để thêm: mỗi hồ sơ đã đủ người chấm (chọn “Phân công lại từ đầu” để chia lại)."
+        )

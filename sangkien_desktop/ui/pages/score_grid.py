@@ -7,10 +7,15 @@ Modes:
   the total). Enter moves right, then to the next row.
 - ``MATRIX``: dossiers × members for one criterion. Enter moves down, then to the next member.
 - ``TOTALS``: dossiers × members totals, read only, with the spread of each dossier.
+
+In both grid modes the spread column comes right after the title and the member columns are headed
+"1. Nhung" (number and given name; the full name is the header's tooltip), so a seven-member council fits a
+1280-pixel screen with the spread always in sight.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +46,7 @@ ERROR_BACKGROUND = QColor("#f8d7da")  # double entry mismatch
 FLAG_BACKGROUND = QColor("#ffe5b4")  # spread above the limit
 NOT_ASSIGNED_BACKGROUND = QColor("#e9ecef")
 FIXED_COLUMNS = 2  # Mã hồ sơ, Tên sáng kiến
+HEADER_LINE_CHARS = 18  # criterion names are wrapped in the header so score columns stay narrow
 
 
 class Mode(Enum):
@@ -73,7 +79,8 @@ class ScoreGridModel(QAbstractTableModel):
         self.criterion: CriterionRow | None = None
         self.check = False
         self.rows: list[DossierRef] = []
-        self.columns: list[Any] = []  # CriterionRow (sheet) / MemberRef (matrix, totals) / "total" / "spread"
+        # sheet: CriterionRow…, "total"; matrix and totals: "spread", MemberRef…
+        self.columns: list[Any] = []
         self._pending: dict[tuple[int, int], str] = {}
         self.last_refusal: str | None = None
 
@@ -97,7 +104,7 @@ class ScoreGridModel(QAbstractTableModel):
             self.columns = [*matrix.criteria, "total"]
         else:
             self.rows = list(matrix.dossiers)
-            self.columns = [*matrix.members, "spread"]
+            self.columns = ["spread", *matrix.members]
         self._pending.clear()
         self.endResetModel()
 
@@ -107,6 +114,13 @@ class ScoreGridModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else FIXED_COLUMNS + len(self.columns)
+
+    def summary_column(self) -> int:
+        """The column of the row's total (sheet) or spread (grids), or -1 when nothing is loaded."""
+        for i, column in enumerate(self.columns):
+            if column in ("total", "spread"):
+                return FIXED_COLUMNS + i
+        return -1
 
     def cell_key(self, index: Index) -> CellKey | None:
         """The score a cell edits (None for fixed, total and not-assigned cells)."""
@@ -239,14 +253,16 @@ class ScoreGridModel(QAbstractTableModel):
         column = self.columns[section - FIXED_COLUMNS]
         if isinstance(column, CriterionRow):
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{column.name}\n(tối đa {format_points(column.max_points, None)})"
+                name = "\n".join(textwrap.wrap(column.name, HEADER_LINE_CHARS)) or column.name
+                return f"{name}\n(tối đa {format_points(column.max_points, None)})"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return column.description or column.name
+                tip = f"{column.name} (tối đa {format_points(column.max_points, None)} điểm)"
+                return f"{tip}\n{column.description}" if column.description else tip
         elif isinstance(column, MemberRef):
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{column.number}. {column.name}"
+                return short_member_label(column)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{column.name} ({column.role_label})"
+                return f"{column.number}. {column.name} ({column.role_label})"
         elif column == "total":
             return "Tổng" if role == Qt.ItemDataRole.DisplayRole else None
         elif column == "spread":
@@ -304,14 +320,15 @@ class ScoreGridModel(QAbstractTableModel):
         else:
             store[k] = value
         # repaint the cell and the row's total/spread cell only (not the whole row: typing stays fast)
-        last = self.columnCount() - 1
+        summary = self.summary_column()
         for row, d in enumerate(self.rows):
             if d.id != key.dossier_id:
                 continue
-            for col in range(FIXED_COLUMNS, last):
-                if self.cell_key(self.index(row, col)) == key:
+            for col in range(FIXED_COLUMNS, self.columnCount()):
+                if col != summary and self.cell_key(self.index(row, col)) == key:
                     self.dataChanged.emit(self.index(row, col), self.index(row, col))
-            self.dataChanged.emit(self.index(row, last), self.index(row, last))
+            if summary >= 0:
+                self.dataChanged.emit(self.index(row, summary), self.index(row, summary))
 
     def row_missing(self, row: int) -> bool:
         """True when the row still has an empty editable cell (for the "only missing" filter)."""
@@ -320,6 +337,12 @@ class ScoreGridModel(QAbstractTableModel):
             if key is not None and self.value(key) is None:
                 return True
         return False
+
+
+def short_member_label(member: MemberRef) -> str:
+    """A compact column title for a member: "3. Việt" (number and given name)."""
+    words = member.name.split()
+    return f"{member.number}. {words[-1]}" if words else str(member.number)
 
 
 class ScoreDelegate(QStyledItemDelegate):

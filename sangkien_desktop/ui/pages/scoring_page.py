@@ -48,6 +48,10 @@ HINT = (
     "Gõ điểm rồi Enter để sang ô tiếp theo · Delete: xóa điểm · Ctrl+PgDown / Ctrl+PgUp: thành viên "
     "(hoặc tiêu chí) tiếp theo / trước · Ctrl+Z: hoàn tác"
 )
+TOTALS_NOTE = (
+    "Bảng chỉ xem (muốn sửa điểm, chọn cách nhập khác) · ô vàng: phiếu còn thiếu điểm · ô xám: không được "
+    "phân công · ⚠: điểm lệch quá mức"
+)
 
 
 class ScoringPage(Page):
@@ -103,31 +107,42 @@ class ScoringPage(Page):
         controls.addWidget(self.missing_only)
         controls.addStretch(1)
         entry_layout.addLayout(controls)
-        hint = QLabel(HINT)
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
-        entry_layout.addWidget(hint)
+        self.hint = QLabel(HINT)
+        self.hint.setObjectName("typing_hint")
+        self.totals_note = QLabel(TOTALS_NOTE)
+        self.totals_note.setObjectName("totals_note")
+        for note in (self.hint, self.totals_note):
+            note.setStyleSheet("color: #555;")
+            note.setWordWrap(True)
+            entry_layout.addWidget(note)
+        self.totals_note.hide()
 
         self.model = ScoreGridModel(self._write, self)
         self.grid = ScoreGridView(self.model)
         entry_layout.addWidget(self.grid, 1)
-        # fixed-height, unwrapped labels: a new text repaints the label only, not the whole page
-        self.message = QLabel()
-        self.message.setObjectName("score_message")
-        self.message.setFixedHeight(self.message.fontMetrics().height() + 6)
-        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        entry_layout.addWidget(self.message)
-        bottom = QHBoxLayout()
+        # fixed-height labels: a new text repaints the label only, not the whole page. Under the grid: the
+        # "Đã lưu" message beside the buttons, then the progress line on a row of its own at the bottom, two
+        # lines high (it wraps rather than hide its end behind the buttons)
+        line = self.fontMetrics().height()
         self.progress_label = QLabel()
         self.progress_label.setObjectName("score_progress")
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.progress_label.setFixedHeight(2 * line + 6)
         self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        bottom.addWidget(self.progress_label, 1)
+        bottom = QHBoxLayout()
+        self.message = QLabel()
+        self.message.setObjectName("score_message")
+        self.message.setFixedHeight(line + 6)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        bottom.addWidget(self.message, 1)
         self.missing_button = QPushButton("Danh sách &thiếu điểm…")
         self.spread_button = QPushButton("Hồ sơ &lệch điểm…")
         self.mismatch_button = QPushButton("Nhập hai lần &chưa khớp…")
         for b in (self.missing_button, self.spread_button, self.mismatch_button):
             bottom.addWidget(b)
         entry_layout.addLayout(bottom)
+        entry_layout.addWidget(self.progress_label)
         self.tabs.addTab(entry, "&Nhập điểm")
 
         self.rubric = RubricEditor(ctx, self)
@@ -215,6 +230,8 @@ class ScoringPage(Page):
         self.member_combo.setVisible(mode is Mode.SHEET)
         self.criterion_label.setVisible(mode is Mode.MATRIX)
         self.criterion_combo.setVisible(mode is Mode.MATRIX)
+        self.hint.setVisible(mode is not Mode.TOTALS)  # nothing to type in the read-only totals
+        self.totals_note.setVisible(mode is Mode.TOTALS)
         self.model.load(
             self.matrix,
             mode,
@@ -222,14 +239,7 @@ class ScoringPage(Page):
             criterion_id=self.criterion_combo.currentData(),
             check=self.check_box.isChecked(),
         )
-        header = self.grid.horizontalHeader()
-        metrics = header.fontMetrics()
-        self.grid.setColumnWidth(0, 90)
-        for col in range(FIXED_COLUMNS, self.model.columnCount()):
-            title = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
-            widest = max((metrics.horizontalAdvance(line) for line in title.splitlines()), default=60)
-            self.grid.setColumnWidth(col, max(80, min(240, widest + 24)))
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns()
         self._apply_filter()
         target = QModelIndex()
         if keep is not None and keep[0] < self.model.rowCount() and keep[1] < self.model.columnCount():
@@ -239,6 +249,23 @@ class ScoringPage(Page):
         if target.isValid():
             self.grid.go_to(target)
         self._update_progress()
+
+    def _fit_columns(self) -> None:
+        """Narrow score columns sized to their (wrapped) titles; the title column takes the rest."""
+        header = self.grid.horizontalHeader()
+        head = header.fontMetrics()
+        cells = self.grid.fontMetrics()
+        pad = 18
+
+        def title_width(col: int) -> int:
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
+            return max((head.horizontalAdvance(line) for line in title.splitlines()), default=0) + pad
+
+        codes = [cells.horizontalAdvance(d.code) + pad for d in self.model.rows[:500]]
+        self.grid.setColumnWidth(0, max([title_width(0), *codes]))
+        for col in range(FIXED_COLUMNS, self.model.columnCount()):
+            self.grid.setColumnWidth(col, max(56, min(200, title_width(col))))
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     def _apply_filter(self, *_: Any) -> None:
         only = self.missing_only.isChecked()
@@ -262,6 +289,7 @@ class ScoringPage(Page):
             done = sum(1 for d in mine if self.matrix.total(d.id, self.model.member.id) is not None)
             text = f"Phiếu {self.model.member.name}: {done}/{len(mine)} hồ sơ đủ điểm — " + text
         self.progress_label.setText(text)
+        self.progress_label.setToolTip(text)
 
     def step_selector(self, step: int) -> None:
         combo = self.member_combo if self.model.mode is Mode.SHEET else self.criterion_combo
@@ -290,6 +318,7 @@ class ScoringPage(Page):
         crit = self.model.criterion_of(key).name
         shown = "(trống)" if new is None else format_points(new, None)
         self.message.setText(f"Đã lưu: {code}, {member}, {crit}: {shown}")
+        self.message.setToolTip(self.message.text())
         round_id = self.ctx.round_id
         db = self.ctx.db
 
@@ -311,6 +340,7 @@ class ScoringPage(Page):
         self.message.setStyleSheet("color: #842029; font-weight: bold;")
         code = self.model.rows[index.row()].code if index.isValid() else ""
         self.message.setText(f"Không nhận: {code} — {message}")
+        self.message.setToolTip(self.message.text())
 
     # lists ------------------------------------------------------------------------------------------
     def _list_dialog(self, title: str, items: list[tuple[str, Any]], empty: str) -> None:
