@@ -39,7 +39,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.db.migrate import MIGRATIONS_DIR, head_revision
-from sangkien_desktop.domain.defaults import DEFAULT_UNIT_TYPES, SOLUTION_FIELDS
+from sangkien_desktop.domain.defaults import SOLUTION_FIELDS
 from sangkien_desktop.domain.enums import (
     DossierStatus,
     MemberRole,
@@ -67,6 +67,7 @@ from sangkien_desktop.models import (
 from sangkien_desktop.models.registration import registration_search_key
 from sangkien_desktop.services import demo as demo_data
 from sangkien_desktop.services import settings as settings_service
+from sangkien_desktop.services import units as units_service
 from sangkien_desktop.services.rounds import create_round
 
 GENERATOR_VERSION = 1
@@ -342,17 +343,7 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
     # Settings, unit types and rounds go through the services (few rows, audited like the real app).
     with db.session() as session:
         settings_service.put(session, demo_data.DEMO_SETTINGS)
-        for i, spec in enumerate(DEFAULT_UNIT_TYPES):
-            session.add(
-                UnitType(
-                    code=spec.code,
-                    name=spec.name,
-                    deadline_month=spec.deadline_month,
-                    deadline_day=spec.deadline_day,
-                    position=i,
-                )
-            )
-        session.flush()
+        units_service.ensure_default_types(session)
         type_ids = {code: id_ for code, id_ in session.execute(select(UnitType.code, UnitType.id))}
         rounds: list[tuple[int, int, int, list[tuple[int, Decimal]]]] = []  # (id, year, number, criteria)
         for year in years:
