@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..db.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..models import CouncilMember
 
 Handler = Callable[[argparse.Namespace], int | None]
 
@@ -147,3 +153,35 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
         print("  ".join(v.ljust(widths[i]) for i, v in enumerate(row)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+# council members ----------------------------------------------------------------------------------------
+MEMBER_HELP = (
+    "thành viên: số TT trong “sangkien council list” (ví dụ 5), mã in trên phiếu chấm (ví dụ TV05) "
+    "hoặc họ tên"
+)
+_SHEET_CODE = re.compile(r"\s*TV\s*0*(\d+)\s*", re.IGNORECASE)
+
+
+def sheet_code(member_id: int) -> str:
+    """The member's code printed on the score sheet (TV + database id), as ``MemberInfo.sheet_code``."""
+    return f"TV{member_id:02d}"
+
+
+def find_member(session: Session, round_id: int, text: str) -> CouncilMember:
+    """A council member of the round, the same way in every command: a plain number is the TT in
+    ``council list``; ``TV05`` is the code printed on the member's score sheet; anything else a name."""
+    from ..domain.errors import NotFoundError
+    from ..services import council as council_service
+
+    match = _SHEET_CODE.fullmatch(text)
+    if match is None:
+        return council_service.find_member(session, round_id, text)
+    try:
+        return council_service.find_member(session, round_id, f"#{int(match.group(1))}")
+    except NotFoundError:
+        raise NotFoundError(
+            f"Không có thành viên mã {sheet_code(int(match.group(1)))} trong Hội đồng của đợt này (mã TV là "
+            "mã in trên phiếu chấm của đợt; xem cột “Mã phiếu” của: sangkien council list --round …). "
+            "Hoặc ghi số TT, ví dụ --member 5."
+        ) from None

@@ -19,7 +19,7 @@ from ..services.documents import catalog, certificate_layout, certificate_regist
 from ..services.documents.common import write_file
 from ..services.documents.round_data import load_round
 from ..services.rounds import find_round
-from .common import Registry, open_db, print_json, print_table
+from .common import MEMBER_HELP, Registry, find_member, open_db, print_json, print_table
 
 
 def register(reg: Registry) -> None:
@@ -45,7 +45,7 @@ def register(reg: Registry) -> None:
                 "--round", metavar="ĐỢT", help="không cần (nhận để mọi lệnh export ghi giống nhau)"
             )
         if "member" in spec.options:
-            p.add_argument("--member", metavar="TV", help="chỉ phiếu của một thành viên: mã TV05 hoặc số mã")
+            p.add_argument("--member", metavar="TV", help="chỉ phiếu của một " + MEMBER_HELP)
         if "dossier" in spec.options:
             p.add_argument("--dossier", metavar="HS", help="chỉ giấy của một hồ sơ: mã HS26-007")
         if "person" in spec.options:
@@ -111,13 +111,14 @@ def register(reg: Registry) -> None:
 
 
 # export ---------------------------------------------------------------------------------------------
-def _member_id(text: str | None) -> int | None:
+def _member_id(db: Database, round_id: int | None, text: str | None) -> int | None:
+    """``--member``: the TT in ``council list`` (5), the code on the score sheet (TV05) or a name."""
     if not text:
         return None
-    m = re.fullmatch(r"\s*(?:TV)?\s*0*(\d+)\s*", text, re.IGNORECASE)
-    if not m:
-        raise ValidationError(f"Mã thành viên «{text}» không đúng (ví dụ TV05 hoặc 5).")
-    return int(m.group(1))
+    if round_id is None:
+        raise ValidationError("--member cần --round (thành viên là của Hội đồng một đợt).")
+    with db.reading() as session:
+        return find_member(session, round_id, text).id
 
 
 def _dossier_id(db: Database, round_id: int, text: str | None) -> int | None:
@@ -163,7 +164,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         request = catalog.DocRequest(
             round_id=round_id,
             year=getattr(args, "year", None),
-            member_id=_member_id(getattr(args, "member", None)),
+            member_id=_member_id(db, round_id, getattr(args, "member", None)),
             dossier_id=_dossier_id(db, round_id, getattr(args, "dossier", None)) if round_id else None,
             person_id=getattr(args, "person", None),
             preprinted=getattr(args, "preprinted", False),

@@ -32,7 +32,7 @@ from ..services import grade_sheet as sheet_service
 from ..services import grading as grading_service
 from ..services import scoring as scoring_service
 from ..services.rounds import find_round
-from .common import Registry, open_db, print_json, print_table
+from .common import MEMBER_HELP, Registry, find_member, open_db, print_json, print_table, sheet_code
 
 ROLE_NAMES = {
     "chu_tich": MemberRole.CHAIR,
@@ -142,7 +142,7 @@ def register(reg: Registry) -> None:
     )
     p = reg.subcommand("council", "edit", "sửa thông tin thành viên", cmd_council_edit)
     _round_arg(p)
-    p.add_argument("--member", required=True, metavar="TV", help="số TT hoặc họ tên")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     p.add_argument("--name", metavar="HỌ_TÊN")
     p.add_argument("--role")
     p.add_argument("--unit", metavar="ĐƠN_VỊ", help="tên đơn vị, hoặc “-” để bỏ")
@@ -151,7 +151,7 @@ def register(reg: Registry) -> None:
     p.add_argument("--active", choices=["yes", "no"], help="đang tham gia (yes) hay tạm vắng (no)")
     p = reg.subcommand("council", "remove", "xóa thành viên khỏi Hội đồng của đợt", cmd_council_remove)
     _round_arg(p)
-    p.add_argument("--member", required=True, metavar="TV")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     p.add_argument("--drop-scores", action="store_true", help="xóa cả điểm thành viên đã chấm")
     p = reg.subcommand("council", "copy", "chép thành phần Hội đồng từ đợt khác", cmd_council_copy)
     _round_arg(p)
@@ -218,14 +218,14 @@ def register(reg: Registry) -> None:
     p = reg.subcommand("assign", "set", "phân công một thành viên chấm một hồ sơ", cmd_assign_set)
     _round_arg(p)
     p.add_argument("--dossier", required=True, metavar="MÃ_HS")
-    p.add_argument("--member", required=True, metavar="TV")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     p.add_argument(
         "--override", default="", metavar="LÝ_DO", help="lý do phân công dù vướng xung đột (ghi nhật ký)"
     )
     p = reg.subcommand("assign", "unset", "bỏ phân công", cmd_assign_unset)
     _round_arg(p)
     p.add_argument("--dossier", required=True, metavar="MÃ_HS")
-    p.add_argument("--member", required=True, metavar="TV")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     p.add_argument("--drop-scores", action="store_true", help="xóa cả điểm đã nhập của cặp này")
     p = reg.subcommand("assign", "clear", "xóa mọi phân công chưa có điểm của đợt", cmd_assign_clear)
     _round_arg(p)
@@ -258,7 +258,7 @@ def register(reg: Registry) -> None:
         "score", "set", "nhập điểm một thành viên cho một hồ sơ (mỗi tiêu chí một số)", cmd_score_set
     )
     _round_arg(p)
-    p.add_argument("--member", required=True, metavar="TV")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     p.add_argument("--dossier", required=True, metavar="MÃ_HS")
     p.add_argument(
         "points", nargs="+", metavar="ĐIỂM", help="điểm theo thứ tự tiêu chí; “-” giữ nguyên, “x” xóa"
@@ -266,7 +266,7 @@ def register(reg: Registry) -> None:
     p.add_argument("--check", action="store_true", help="nhập lần 2 để kiểm tra (khi bật nhập hai lần)")
     p = reg.subcommand("score", "sheet", "phiếu điểm của một thành viên", cmd_score_sheet)
     _round_arg(p)
-    p.add_argument("--member", required=True, metavar="TV")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     _json_arg(p)
     p = reg.subcommand("score", "matrix", "bảng tổng điểm hồ sơ × thành viên", cmd_score_matrix)
     _round_arg(p)
@@ -392,6 +392,7 @@ def _member_json(m: council_service.MemberRow) -> dict[str, Any]:
     return {
         "id": m.id,
         "number": m.number,
+        "sheet_code": sheet_code(m.id),
         "name": m.name,
         "role": m.role.value,
         "role_label": m.role.label,
@@ -427,10 +428,11 @@ def cmd_council_list(args: argparse.Namespace) -> int:
         print("Chưa có thành viên nào (thêm: sangkien council add --round … --name …).")
         return 0
     print_table(
-        ["TT", "Họ và tên", "Vai trò", "Đơn vị", "Lĩnh vực", "Phân công", "Điểm đã nhập"],
+        ["TT", "Mã phiếu", "Họ và tên", "Vai trò", "Đơn vị", "Lĩnh vực", "Phân công", "Điểm đã nhập"],
         [
             [
                 m.number,
+                sheet_code(m.id),
                 m.name + ("" if m.active else " (tạm vắng)"),
                 m.role.label,
                 m.unit_name,
@@ -478,7 +480,7 @@ def cmd_council_edit(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             rnd = find_round(session, args.round)
-            member = council_service.find_member(session, rnd.id, args.member)
+            member = find_member(session, rnd.id, args.member)
             person = member.person
             unit_id = person.unit_id
             if args.unit is not None:
@@ -507,7 +509,7 @@ def cmd_council_remove(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             rnd = find_round(session, args.round)
-            member = council_service.find_member(session, rnd.id, args.member)
+            member = find_member(session, rnd.id, args.member)
             name = member.person.full_name
             council_service.remove_member(session, member.id, drop_scores=args.drop_scores)
             print(f"Đã xóa {name} khỏi Hội đồng {rnd.label}.")
@@ -786,7 +788,7 @@ def _assign(args: argparse.Namespace, on: bool) -> int:
         with db.session() as session:
             rnd = find_round(session, args.round)
             dossier = find_dossier(session, rnd.id, args.dossier)
-            member = council_service.find_member(session, rnd.id, args.member)
+            member = find_member(session, rnd.id, args.member)
             changed = assignment_service.set_assignment(
                 session,
                 rnd.id,
@@ -942,7 +944,7 @@ def cmd_score_set(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             rnd = find_round(session, args.round)
-            member = council_service.find_member(session, rnd.id, args.member)
+            member = find_member(session, rnd.id, args.member)
             dossier = find_dossier(session, rnd.id, args.dossier)
             criteria = scoring_service.rubric(session, rnd.id)
             if len(args.points) > len(criteria):
@@ -980,7 +982,7 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
     try:
         with db.reading() as session:
             rnd = find_round(session, args.round)
-            member = council_service.find_member(session, rnd.id, args.member)
+            member = find_member(session, rnd.id, args.member)
             matrix = scoring_service.score_matrix(session, rnd.id)
             name = member.person.full_name
             member_id = member.id

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import event, select
@@ -58,6 +59,7 @@ class SearchHit:
     grade: str = ""
     code: str = ""  # dossier code (HS26-007) for a recognized initiative
     score: float = 0.0
+    matched: str = ""  # where the words were found, for the Tra cứu page ("tồn tại: “…số liệu…”")
 
     @property
     def kind_label(self) -> str:
@@ -309,7 +311,8 @@ class SearchIndex:
     # querying -----------------------------------------------------------------------------------
     def search(self, words: list[str], limit: int, year: int | None) -> list[SearchHit]:
         self.sync()
-        match = " AND ".join(f'"{w}"*' for w in words)
+        match = _prefix_query(words)
+        exact = _exact_query(words)
         low, high = (year * _YEAR_SPAN, (year + 1) * _YEAR_SPAN - 1) if year is not None else (0, 2**62)
         with self._connection() as raw:
             where = "sk_search_fts MATCH ? AND rowid BETWEEN ? AND ?"
@@ -317,17 +320,26 @@ class SearchIndex:
                 f"SELECT rowid FROM temp.sk_search_fts WHERE {where} LIMIT ?",
                 (match, low, high, RANK_LIMIT + 1),
             ).fetchall()
+            ranked: list[tuple[int, float]] = []
+            seen: set[int] = set()
             if len(probe) <= RANK_LIMIT:
-                found = raw.execute(
-                    f"SELECT rowid, bm25(sk_search_fts, 8.0, 1.0) AS rank FROM temp.sk_search_fts WHERE {where} "
-                    "ORDER BY rank LIMIT ?",
-                    (match, low, high, limit),
-                ).fetchall()
-                ranked = [(rowid, -float(rank)) for rowid, rank in found]
-            else:  # a broad query: title matches first, then the rest, newest years first
-                ranked = []
-                seen: set[int] = set()
-                for query in (f"title : ({match})", match):
+                # tiers: the phrase in the title, the words in the title (whole, then as prefixes, as typed),
+                # every word whole anywhere, then the rest; bm25 (title first) inside a tier. "so hoa" lists
+                # "Số hóa …" first and "Âm nhạc … hoạt động" (a "hoa…" word and "sổ" in its text) last.
+                for bonus, query in _tiers(words, match, exact):
+                    found = raw.execute(
+                        f"SELECT rowid, bm25(sk_search_fts, 8.0, 1.0) AS rank FROM temp.sk_search_fts "
+                        f"WHERE {where} ORDER BY rank LIMIT ?",
+                        (query, low, high, limit),
+                    ).fetchall()
+                    for rowid, rank in found:
+                        if rowid not in seen and len(ranked) < limit:
+                            seen.add(rowid)
+                            ranked.append((rowid, bonus - float(rank)))
+                    if len(ranked) >= limit:
+                        break
+            else:  # a broad query: title matches first (whole words first), then the rest, newest years first
+                for query in (f"title : ({exact})", f"title : ({match})", exact, match):
                     for (rowid,) in raw.execute(
                         f"SELECT rowid FROM temp.sk_search_fts WHERE {where} ORDER BY rowid DESC LIMIT ?",
                         (query, low, high, limit),
@@ -335,7 +347,35 @@ class SearchIndex:
                         if rowid not in seen and len(ranked) < limit:
                             seen.add(rowid)
                             ranked.append((rowid, 0.0))
-            return _hydrate_raw(raw, ranked)
+            return _with_matches(_hydrate_raw(raw, ranked), words, lambda ids: _texts_raw(raw, ids))
+
+
+# rank tiers (a hit's score is its tier's bonus plus, inside the tier, bm25 or the LIKE path's word points)
+PHRASE_BONUS = 400.0  # the words, in order, as whole words in the title
+TITLE_WORDS_BONUS = 300.0  # every word a whole word of the title
+TITLE_PREFIX_BONUS = 200.0  # every word starts a word of the title (as the secretary types)
+WHOLE_WORDS_BONUS = (
+    100.0  # every word found as a whole word somewhere (not only as the start of a longer one)
+)
+
+
+def _prefix_query(words: list[str]) -> str:
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def _exact_query(words: list[str]) -> str:
+    return " AND ".join(f'"{w}"' for w in words)
+
+
+def _tiers(words: list[str], prefix: str, exact: str) -> list[tuple[float, str]]:
+    phrase = '"' + " ".join(words) + '"'
+    return [
+        (PHRASE_BONUS, f"title : {phrase}"),
+        (TITLE_WORDS_BONUS, f"title : ({exact})"),
+        (TITLE_PREFIX_BONUS, f"title : ({prefix})"),
+        (WHOLE_WORDS_BONUS, exact),
+        (0.0, prefix),
+    ]
 
 
 def _rowid(year: int, ref_id: int, dossier: bool) -> int:
@@ -417,9 +457,7 @@ def _hydrate_raw(raw: Any, ranked: list[tuple[int, float]]) -> list[SearchHit]:
 
 
 def _with_score(hit: SearchHit, score: float) -> SearchHit:
-    return SearchHit(
-        hit.kind, hit.ref_id, hit.year, hit.unit_name, hit.title, hit.authors, hit.grade, hit.code, score
-    )
+    return replace(hit, score=score)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -458,15 +496,26 @@ def _dossier_texts(
 
 
 def _score(words: list[str], title_key: str, body: str) -> float:
-    """A simple rank: the whole phrase in the title first, then words in the title, then elsewhere."""
-    phrase = " ".join(words)
+    """The rank of the FTS path: the same tiers (phrase in the title, words whole in the title, words starting
+    title words, words whole anywhere, the rest); inside a tier, words in the title before words elsewhere."""
     title_words = title_key.split()
-    score = 0.0
-    if phrase in title_key:
-        score += 10.0
+    title_set = set(title_words)
+    body_set = set(body.split())
+    if f" {' '.join(words)} " in f" {title_key} ":
+        score = PHRASE_BONUS
+    elif all(w in title_set for w in words):
+        score = TITLE_WORDS_BONUS
+    elif all(any(t.startswith(w) for t in title_words) for w in words):
+        score = TITLE_PREFIX_BONUS
+    elif all(w in title_set or w in body_set for w in words):
+        score = WHOLE_WORDS_BONUS
+    else:
+        score = 0.0
     for w in words:
-        if any(t.startswith(w) for t in title_words):
+        if w in title_set:
             score += 3.0
+        elif any(t.startswith(w) for t in title_words):
+            score += 2.0
         elif f" {w}" in f" {body}":
             score += 1.0
     return score
@@ -489,7 +538,7 @@ def _like_search(session: Session, words: list[str], limit: int, year: int | Non
         if all(f" {w}" in text_ for w in words):
             ranked.append(("dossier", d_id, _score(words, title_key, body)))
     ranked.sort(key=lambda r: -r[2])
-    return _hydrate(session, ranked[:limit])
+    return _with_matches(_hydrate(session, ranked[:limit]), words, lambda ids: _texts_orm(session, ids))
 
 
 def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[SearchHit]:
@@ -553,3 +602,168 @@ def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[Sea
                 )
             )
     return hits
+
+
+# ----------------------------------------------------------------------------------------------------
+# where a hit matched (shown beside it: a hit whose title does not show the words says why it is there)
+
+# (column, label) in the order they are looked at; the title first
+_REG_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "tên sáng kiến"),
+    ("problem", "tồn tại"),
+    ("content", "nội dung"),
+    ("effect", "hiệu quả"),
+    ("scope", "phạm vi"),
+    ("applied_unit", "đơn vị áp dụng"),
+    ("authors_text", "tác giả"),
+    ("department", "bộ phận"),
+)
+_DOSSIER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "tên sáng kiến"),
+    ("summary", "tóm tắt"),
+    ("field", "lĩnh vực"),
+)
+_TITLE = "tên sáng kiến"
+_WORD = re.compile(r"\w+")
+SNIPPET_CHARS = 70
+
+Texts = dict[tuple[str, int], list[tuple[str, str]]]  # (kind, id) → [(label, original text)]
+
+
+def _texts_raw(raw: Any, ids: list[tuple[str, int]]) -> Texts:
+    """The searched texts of some hits, on the index's DBAPI connection (SQLite)."""
+    out: Texts = {}
+    regs = [i for k, i in ids if k == KIND_REGISTRATION]
+    dossiers = [i for k, i in ids if k == KIND_RECOGNIZED]
+    columns = ", ".join(f"r.{c}" for c, _ in _REG_FIELDS)
+    for chunk in _chunks(regs):
+        marks = ", ".join("?" * len(chunk))
+        for row in raw.execute(
+            f"SELECT r.id, {columns}, u.name FROM registrations r JOIN units u ON u.id = r.unit_id "
+            f"WHERE r.id IN ({marks})",
+            chunk,
+        ):
+            labels = [label for _, label in _REG_FIELDS] + ["đơn vị"]
+            out[(KIND_REGISTRATION, row[0])] = list(zip(labels, (v or "" for v in row[1:]), strict=True))
+    for chunk in _chunks(dossiers):
+        marks = ", ".join("?" * len(chunk))
+        names: dict[int, list[str]] = {}
+        for dossier_id, name in raw.execute(
+            "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
+            f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
+            chunk,
+        ):
+            names.setdefault(dossier_id, []).append(name)
+        for d_id, title, summary, field, unit in raw.execute(
+            "SELECT d.id, d.title, d.summary, d.field, u.name FROM dossiers d JOIN units u ON u.id = d.unit_id "
+            f"WHERE d.id IN ({marks})",
+            chunk,
+        ):
+            out[(KIND_RECOGNIZED, d_id)] = _dossier_fields(title, summary, field, names.get(d_id, []), unit)
+    return out
+
+
+def _texts_orm(session: Session, ids: list[tuple[str, int]]) -> Texts:
+    """The same on any database (the portable path)."""
+    out: Texts = {}
+    regs = [i for k, i in ids if k == KIND_REGISTRATION]
+    dossiers = [i for k, i in ids if k == KIND_RECOGNIZED]
+    columns = [getattr(Registration, c) for c, _ in _REG_FIELDS]
+    for chunk in _chunks(regs):
+        for row in session.execute(
+            select(Registration.id, *columns, Unit.name)
+            .join(Unit, Unit.id == Registration.unit_id)
+            .where(Registration.id.in_(chunk))
+        ):
+            labels = [label for _, label in _REG_FIELDS] + ["đơn vị"]
+            out[(KIND_REGISTRATION, row[0])] = list(zip(labels, (v or "" for v in row[1:]), strict=True))
+    for chunk in _chunks(dossiers):
+        names: dict[int, list[str]] = {}
+        for dossier_id, name in session.execute(
+            select(Authorship.dossier_id, Person.full_name)
+            .join(Person, Person.id == Authorship.person_id)
+            .where(Authorship.dossier_id.in_(chunk))
+            .order_by(Authorship.dossier_id, Authorship.position)
+        ):
+            names.setdefault(dossier_id, []).append(name)
+        for d_id, title, summary, field, unit in session.execute(
+            select(Dossier.id, Dossier.title, Dossier.summary, Dossier.field, Unit.name)
+            .join(Unit, Unit.id == Dossier.unit_id)
+            .where(Dossier.id.in_(chunk))
+        ):
+            out[(KIND_RECOGNIZED, d_id)] = _dossier_fields(title, summary, field, names.get(d_id, []), unit)
+    return out
+
+
+def _dossier_fields(
+    title: Any, summary: Any, field: Any, authors: list[str], unit: Any
+) -> list[tuple[str, str]]:
+    return [
+        (_TITLE, title or ""),
+        ("tóm tắt", summary or ""),
+        ("lĩnh vực", field or ""),
+        ("tác giả", ", ".join(authors)),
+        ("đơn vị", unit or ""),
+    ]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of each word of ``text``, positions in the original text."""
+    out = []
+    for m in _WORD.finditer(text):
+        folded = fold_words(m.group())
+        if folded:
+            out.append((folded[0], m.start(), m.end()))
+    return out
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    text_one = text.replace("\n", " ")
+    left = max(0, start - SNIPPET_CHARS // 3)
+    right = min(len(text_one), max(end, left + SNIPPET_CHARS))
+    while left > 0 and text_one[left - 1].isalnum():
+        left -= 1
+    while right < len(text_one) and text_one[right].isalnum():
+        right += 1
+    piece = " ".join(text_one[left:right].split())
+    return ("…" if left > 0 else "") + piece + ("…" if right < len(text_one) else "")
+
+
+def describe_match(words: list[str], fields: list[tuple[str, str]]) -> str:
+    """Where the (folded) words are found in ``fields`` [(label, text)], title first, whole words before
+    prefixes: "tên sáng kiến", "tồn tại: “…số liệu phân tán ở nhiều sổ sách…”", or with a word found only as
+    the start of a longer one, "tên sáng kiến (hoa → hoạt)"."""
+    tokenized = [(label, text, _tokens(text)) for label, text in fields]
+    chosen: dict[int, list[tuple[str, int, int, bool]]] = {}  # field index → [(word, start, end, exact)]
+    for w in words:
+        best: tuple[int, int, int, bool] | None = None
+        for exact in (True, False):
+            for i, (_label, _text, tokens) in enumerate(tokenized):
+                hit = next(((s, e) for t, s, e in tokens if (t == w if exact else t.startswith(w))), None)
+                if hit is not None:
+                    best = (i, hit[0], hit[1], exact)
+                    break
+            if best is not None:
+                break
+        if best is not None:
+            chosen.setdefault(best[0], []).append((w, best[1], best[2], best[3]))
+    parts = []
+    for i in sorted(chosen):
+        label, text, _ = tokenized[i]
+        found = chosen[i]
+        near = ", ".join(f"{w} → {text[s:e]}" for w, s, e, exact in found if not exact)
+        if label == _TITLE:
+            part = label
+        else:
+            start = min(s for _w, s, _e, _x in found)
+            end = max(e for _w, _s, e, _x in found)
+            part = f"{label}: “{_snippet(text, start, end)}”"
+        parts.append(part + (f" ({near})" if near else ""))
+    return "; ".join(parts)
+
+
+def _with_matches(hits: list[SearchHit], words: list[str], fetch: Any) -> list[SearchHit]:
+    if not hits:
+        return hits
+    texts: Texts = fetch([(h.kind, h.ref_id) for h in hits])
+    return [replace(h, matched=describe_match(words, texts.get((h.kind, h.ref_id), []))) for h in hits]

@@ -151,7 +151,7 @@ def test_audit_log_filters_detail_and_chain_check(
     assert all(r.entity == "round" for r in tab.model.records())
     detail = page.findChild(QTableWidget, "audit_detail")
     assert detail is not None and detail.rowCount() == 2
-    assert {detail.item(r, 0).text() for r in range(2)} == {"year", "number"}
+    assert {detail.item(r, 0).text() for r in range(2)} == {"Năm", "Số đợt"}  # not "year", "number"
     tab.entity_combo.setCurrentIndex(0)
     type_text(tab.text_edit, "Địa danh")
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=3000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -92,22 +94,49 @@ class ResultsPage(Page):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        # widths for 1280×800 and 1366×768: every short column shows its longest usual text ("Không công
+        # nhận", "7/7 tán thành — đạt"); the reason takes the rest, in full under the table for the chosen row
         columns: list[Column[ResultRow]] = [
-            Column("Hạng", lambda r: r.rank, width=45, align=CENTER, sort_key=lambda r: r.rank or 10**6),
-            Column("Mã hồ sơ", lambda r: r.code, width=80),
-            Column("Tên sáng kiến", lambda r: r.title, width=250),
-            Column("Đơn vị", lambda r: r.unit_name, width=140),
+            Column(
+                "Hạng",
+                lambda r: r.rank,
+                width=58,
+                align=CENTER,
+                sort_key=lambda r: r.rank or 10**6,
+                header_tooltip="Thứ hạng theo điểm bình quân (cao xuống thấp)",
+            ),
+            Column("Mã hồ sơ", lambda r: r.code, width=78),
+            Column("Tên sáng kiến", lambda r: r.title, width=200, tooltip=lambda r: r.title),
+            Column("Đơn vị", lambda r: r.unit_name, width=118, tooltip=lambda r: r.unit_name),
             Column(
                 "Điểm TB",
                 lambda r: "" if r.mean is None else format_points(r.mean, self._decimals()),
-                width=65,
+                width=64,
                 align=RIGHT,
                 sort_key=lambda r: float(r.mean) if r.mean is not None else -1.0,
+                header_tooltip="Điểm bình quân của các thành viên đã chấm",
             ),
-            Column("Xếp loại", self._grade_text, width=95, background=self._grade_background),
-            Column("Thưởng", lambda r: _money(r.reward), width=95, align=RIGHT, sort_key=lambda r: r.reward),
-            Column("Biểu quyết", self._vote_text, width=175, background=self._vote_background),
-            Column("Lý do", lambda r: r.reason, width=520, tooltip=lambda r: r.reason),
+            Column(
+                "Xếp loại",
+                self._grade_text,
+                width=118,
+                background=self._grade_background,
+                tooltip=self._grade_text,
+            ),
+            Column("Thưởng", lambda r: _money(r.reward), width=88, align=RIGHT, sort_key=lambda r: r.reward),
+            Column(
+                "Biểu quyết",
+                self._vote_text,
+                width=138,
+                background=self._vote_background,
+                tooltip=self._vote_text,
+            ),
+            Column(
+                "Lý do",
+                self._reason_text,  # the last column: it stretches over the rest of the width
+                tooltip=lambda r: r.reason,
+                header_tooltip="Vì sao hồ sơ được xếp loại này (đầy đủ ở dòng dưới bảng khi chọn hồ sơ)",
+            ),
         ]
         self.model: RecordTableModel[ResultRow] = RecordTableModel(columns)
         self.table = RecordTableView(self.model, filterable=True)
@@ -125,6 +154,13 @@ class ResultsPage(Page):
         self.filter.textChanged.connect(self.table.proxy.set_text)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.table, 1)
+        self.detail = QLabel()
+        self.detail.setObjectName("results_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setStyleSheet("color: #333;")
+        left_layout.addWidget(self.detail)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.summary = QLabel()
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
@@ -149,13 +185,21 @@ class ResultsPage(Page):
         self.bands = QTableWidget(0, 6)
         self.bands.setObjectName("what_if_bands")
         self.bands.setHorizontalHeaderLabels(
-            ["Mã", "Tên loại", "Ngưỡng điểm", "Số suất", "Tiền thưởng (đ)", "Điều kiện theo tiêu chí"]
+            ["Mã", "Tên loại", "Từ điểm", "Số suất", "Thưởng (đ)", "Điều kiện theo tiêu chí"]
         )
-        self.bands.horizontalHeaderItem(3).setToolTip("Để trống: không giới hạn")
-        self.bands.horizontalHeaderItem(5).setToolTip("Ví dụ: “Tính mới ≥ 30” hoặc “TC1 ≥ 30; TC3 ≥ 20”")
-        for col, width in enumerate((45, 80, 95, 65, 115, 170)):
+        for col, tip in (
+            (2, "Ngưỡng điểm bình quân tối thiểu của loại"),
+            (3, "Để trống: không giới hạn"),
+            (4, "Tiền thưởng mỗi hồ sơ (đồng)"),
+            (5, "Ví dụ: “Tính mới ≥ 30” hoặc “TC1 ≥ 30; TC3 ≥ 20”"),
+        ):
+            self.bands.horizontalHeaderItem(col).setToolTip(tip)
+        band_header = self.bands.horizontalHeader()
+        for col, width in enumerate((40, 72, 62, 58, 82)):
             self.bands.setColumnWidth(col, width)
-        self.bands.horizontalHeader().setStretchLastSection(True)
+        band_header.setMinimumSectionSize(36)
+        band_header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # the conditions: the rest
+        self.bands.setMinimumWidth(460)
         self.bands.verticalHeader().setVisible(False)
         self.bands.verticalHeader().setDefaultSectionSize(24)
         self.bands.itemChanged.connect(self._changed)
@@ -167,7 +211,7 @@ class ResultsPage(Page):
         band_buttons.addWidget(self.remove_band)
         band_buttons.addStretch(1)
         bands_box.addLayout(band_buttons)
-        right_layout.addLayout(bands_box, 5)
+        right_layout.addLayout(bands_box, 6)
         options = QVBoxLayout()
         form = QFormLayout()
         self.certificate = QDoubleSpinBox()
@@ -242,6 +286,20 @@ class ResultsPage(Page):
             return REFUSED_BACKGROUND
         return None
 
+    def _reason_text(self, r: ResultRow) -> str:
+        """The reason without its leading grade ("Loại A: …"), which the Xếp loại column already shows."""
+        head, sep, rest = r.reason.partition(": ")
+        return rest if sep and head == r.outcome.label else r.reason
+
+    def _show_detail(self) -> None:
+        r = self.table.current_record()
+        if not isinstance(r, ResultRow):
+            self.detail.setText("")
+            return
+        parts = [f"<b>{escape(r.code)}</b> — {escape(r.title)} ({escape(r.unit_name)})", escape(r.reason)]
+        parts.append(escape(self._vote_text(r)))
+        self.detail.setText(" · ".join(parts))
+
     def _vote_text(self, r: ResultRow) -> str:
         return r.vote.text if r.vote is not None else "Chưa ghi biểu quyết"
 
@@ -258,9 +316,11 @@ class ResultsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
+        self._timer.stop()
         round_id = self.ctx.round_id
         if round_id is None:
             self.model.set_records([])
+            self._show_detail()
             self.banner.setText("Chưa có đợt nào.")
             return
         try:
@@ -439,6 +499,7 @@ class ResultsPage(Page):
 
     def recompute(self) -> None:
         """Grade with the panel's rules (never written) and show who moves."""
+        self._timer.stop()  # a recompute still pending from typing is this one
         if self.ctx.round_id is None or self.baseline is None:
             return
         try:
@@ -454,7 +515,13 @@ class ResultsPage(Page):
         self.current = result
         assert self.baseline is not None
         self.moves = {m.key: m for m in compare(self.baseline.grading, result.grading)}
+        keep = self.table.current_record()
         self.model.set_records(result.rows)
+        if keep is not None:
+            self.select_dossier(keep.dossier_id)
+        elif result.rows:
+            self.table.selectRow(0)
+        self._show_detail()
         self.summary.setText(f"{result.round_label}: {result.summary()}")
         budget = f"Tổng tiền thưởng: <b>{format_money(result.budget)} đ</b>"
         if result.budget != self.baseline.budget:

@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import RoundStatus
 from ...domain.errors import SangKienError
-from ...services import audit, backup, check, finalize
+from ...services import audit, audit_refs, backup, check, finalize
 from ...services import settings as settings_service
 from ...services.backup import BackupFile, BackupKind, BackupSettings
 from ...services.rounds import RoundInfo, find_round
 from .. import messages
 from ..context import AppContext
+from ..widgets import audit_display
 from ..widgets.record_model import ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
 from ..workers import Job, Progress, run_in_background
 from .base import Page
@@ -337,6 +338,7 @@ class AuditTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.broken: set[int] = set()
+        self.refs: dict[tuple[str, str], str] = {}  # (entity, entity_id) → readable name
         self.loaded = 0
         self.total = 0
         self.job: Job | None = None
@@ -400,9 +402,16 @@ class AuditTab(QWidget):
                 background=paint,
             ),
             Column("Người", lambda r: r.user, width=100, background=paint),
-            Column("Việc", lambda r: r.action_label, width=110, background=paint),
-            Column("Dữ liệu", lambda r: r.entity_label, width=130, background=paint),
-            Column("Mã", lambda r: r.entity_id, width=80, background=paint),
+            Column("Việc", audit_display.action_text, width=100, background=paint),
+            Column("Dữ liệu", lambda r: r.entity_label, width=120, background=paint),
+            Column(
+                "Đối tượng",
+                self._ref_text,
+                width=190,
+                tooltip=self._ref_tooltip,
+                background=paint,
+                header_tooltip="Hồ sơ, thành viên, đợt, cài đặt … mà dòng nhật ký nói tới",
+            ),
             Column("Nội dung", lambda r: r.summary, tooltip=lambda r: r.summary, background=paint),
         ]
         self.model: RecordTableModel[audit.AuditRow] = RecordTableModel(columns)
@@ -411,8 +420,12 @@ class AuditTab(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
         self.detail = QTableWidget(0, 3)
         self.detail.setObjectName("audit_detail")
-        self.detail.setHorizontalHeaderLabels(["Trường", "Giá trị cũ", "Giá trị mới"])
-        self.detail.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.detail.setHorizontalHeaderLabels(["Mục", "Giá trị cũ", "Giá trị mới"])
+        detail_header = self.detail.horizontalHeader()
+        detail_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        detail_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.detail.setColumnWidth(0, 260)
+        self.detail.setWordWrap(True)
         self.detail.verticalHeader().setVisible(False)
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -441,6 +454,26 @@ class AuditTab(QWidget):
         bottom.addWidget(self.verify_btn)
         bottom.addWidget(self.check_btn)
         layout.addLayout(bottom)
+
+    def _ref_text(self, row: audit.AuditRow) -> str:
+        return self.refs.get((row.entity, row.entity_id), row.entity_id)
+
+    def _ref_tooltip(self, row: audit.AuditRow) -> str | None:
+        if not row.entity_id:
+            return None
+        readable = self.refs.get((row.entity, row.entity_id))
+        return (
+            f"{readable}\nMã trong dữ liệu: {row.entity_id}"
+            if readable
+            else f"Mã trong dữ liệu: {row.entity_id}"
+        )
+
+    def _name_refs(self, rows: list[audit.AuditRow]) -> None:
+        """Readable names for the rows' objects (one query per kind of object)."""
+        wanted = [(r.entity, r.entity_id) for r in rows if (r.entity, r.entity_id) not in self.refs]
+        if wanted:
+            with self.ctx.db.reading() as session:
+                self.refs.update(audit_refs.describe(session, wanted))
 
     def _background(self, row: audit.AuditRow) -> QColor | None:
         return ERROR_BACKGROUND if row.id in self.broken else None
@@ -476,6 +509,8 @@ class AuditTab(QWidget):
     def reload(self) -> None:
         flt = self.current_filter()
         rows = audit.list_entries(self.ctx.db, flt, limit=PAGE_SIZE)
+        self.refs.clear()  # names may have changed (a renamed unit, a renumbered dossier)
+        self._name_refs(rows)
         self.total = audit.count_entries(self.ctx.db, flt)
         self.loaded = len(rows)
         self.model.set_records(rows)
@@ -488,6 +523,7 @@ class AuditTab(QWidget):
 
     def load_more(self) -> None:
         rows = audit.list_entries(self.ctx.db, self.current_filter(), limit=PAGE_SIZE, offset=self.loaded)
+        self._name_refs(rows)
         self.loaded += len(rows)
         self.model.set_records(self.model.records() + rows)
         self.model.show_all()
@@ -504,12 +540,14 @@ class AuditTab(QWidget):
         if not isinstance(row, audit.AuditRow):
             self.detail.setRowCount(0)
             return
-        changes = row.changes()
+        changes = audit_display.change_rows(row)
         self.detail.setRowCount(len(changes))
-        for r, (name, old, new) in enumerate(changes):
-            for c, value in enumerate((name, old, new)):
-                text = "" if value is None else str(value)
-                self.detail.setItem(r, c, QTableWidgetItem(text))
+        for r, (name, old, new, key) in enumerate(changes):
+            for c, text in enumerate((name, old, new)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"Tên trường trong dữ liệu: {key}" if c == 0 else text)
+                self.detail.setItem(r, c, item)
+        self.detail.resizeRowsToContents()
 
     def verify_chain(self) -> None:
         with self.ctx.db.reading() as session:

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -55,6 +55,8 @@ from .. import messages
 from ..context import AppContext
 from ..dialogs.new_round_dialog import NewRoundDialog
 from . import settings_units
+
+VN_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 STATUS_COLOURS = {
     RoundStatus.OPEN: "#1b6e20",
@@ -313,6 +315,8 @@ class RoundsTab(QWidget):
         self.spread = QDoubleSpinBox()
         self.spread.setRange(0, 100)
         self.spread.setDecimals(2)
+        self.spread.setLocale(VN_LOCALE)  # 20,00 as on the Hội đồng page, not 20.00
+        self.spread.setSuffix(" điểm")
         self.double_entry = QCheckBox("Nhập điểm hai lần để soát lỗi gõ")
         self.quorum = QSpinBox()
         self.quorum.setRange(0, 100)
