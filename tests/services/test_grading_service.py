@@ -221,7 +221,9 @@ def test_sums_from_the_database_equal_the_score_by_score_totals(db: Database, se
             for mi in range(5):
                 if rng.random() < 0.15:
                     continue  # never typed
-                points = [rng.choice(["0", "0.25", "7.5", "12.33", "19.99", "20", "1.01"]) for _ in b.criteria]
+                points = [
+                    rng.choice(["0", "0.25", "7.5", "12.33", "19.99", "20", "1.01"]) for _ in b.criteria
+                ]
                 if rng.random() < 0.15:
                     points = points[:-1]  # one criterion still missing
                     b2 = replace(b, criteria=b.criteria[:-1])
