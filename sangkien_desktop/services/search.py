@@ -31,7 +31,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
-from ..domain.text import fold_key, fold_words, one_line
+from ..domain.text import fold_key, fold_words, one_line, strip_marks
 from ..models import Authorship, Dossier, GradeResult, Person, Registration, Unit
 from ..models.dossier import dossier_code
 from .duplicates import RECOGNIZED_GRADES
@@ -81,18 +81,30 @@ class SearchHit:
         }
 
 
-def search(db: Database, query: str, *, limit: int = 50, year: int | None = None) -> list[SearchHit]:
+def search(
+    db: Database, query: str, *, limit: int = 50, year: int | None = None, with_matches: bool = True
+) -> list[SearchHit]:
     """Registrations and recognized initiatives matching every word of ``query`` (prefixes allowed),
-    best first."""
+    best first. ``with_matches=False`` leaves ``SearchHit.matched`` empty (the Tra cứu page fills it with
+    ``describe_hits`` once typing pauses: it costs more than the search itself)."""
     words = fold_words(query)
     if not words:
         return []
     if db.is_sqlite:
         index = SearchIndex.of(db)
         if index.available():
-            return index.search(words, limit, year)
+            return index.search(words, limit, year, with_matches)
     with db.reading() as session:
-        return _like_search(session, words, limit, year)
+        return _like_search(session, words, limit, year, with_matches)
+
+
+def describe_hits(db: Database, hits: list[SearchHit], query: str) -> list[SearchHit]:
+    """``hits`` with ``matched`` filled: where the words of ``query`` were found in each."""
+    words = fold_words(query)
+    if not words or not hits:
+        return hits
+    with db.reading() as session:
+        return _with_matches(hits, words, lambda ids: _texts_orm(session, ids))
 
 
 def search_like(db: Database, query: str, *, limit: int = 50, year: int | None = None) -> list[SearchHit]:
@@ -309,7 +321,9 @@ class SearchIndex:
             raw.executemany("DELETE FROM temp.sk_search_fts WHERE rowid = ?", [(r,) for r in rowids])
 
     # querying -----------------------------------------------------------------------------------
-    def search(self, words: list[str], limit: int, year: int | None) -> list[SearchHit]:
+    def search(
+        self, words: list[str], limit: int, year: int | None, with_matches: bool = True
+    ) -> list[SearchHit]:
         self.sync()
         match = _prefix_query(words)
         exact = _exact_query(words)
@@ -347,7 +361,8 @@ class SearchIndex:
                         if rowid not in seen and len(ranked) < limit:
                             seen.add(rowid)
                             ranked.append((rowid, 0.0))
-            return _with_matches(_hydrate_raw(raw, ranked), words, lambda ids: _texts_raw(raw, ids))
+            hits = _hydrate_raw(raw, ranked)
+            return _with_matches(hits, words, lambda ids: _texts_raw(raw, ids)) if with_matches else hits
 
 
 # rank tiers (a hit's score is its tier's bonus plus, inside the tier, bm25 or the LIKE path's word points)
@@ -521,7 +536,9 @@ def _score(words: list[str], title_key: str, body: str) -> float:
     return score
 
 
-def _like_search(session: Session, words: list[str], limit: int, year: int | None) -> list[SearchHit]:
+def _like_search(
+    session: Session, words: list[str], limit: int, year: int | None, with_matches: bool = True
+) -> list[SearchHit]:
     ranked: list[tuple[str, int, float]] = []
     query = select(Registration.id, Registration.title_key, Registration.search_key, Unit.name).join(
         Unit, Unit.id == Registration.unit_id
@@ -538,7 +555,8 @@ def _like_search(session: Session, words: list[str], limit: int, year: int | Non
         if all(f" {w}" in text_ for w in words):
             ranked.append(("dossier", d_id, _score(words, title_key, body)))
     ranked.sort(key=lambda r: -r[2])
-    return _with_matches(_hydrate(session, ranked[:limit]), words, lambda ids: _texts_orm(session, ids))
+    hits = _hydrate(session, ranked[:limit])
+    return _with_matches(hits, words, lambda ids: _texts_orm(session, ids)) if with_matches else hits
 
 
 def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[SearchHit]:
@@ -625,6 +643,7 @@ _DOSSIER_FIELDS: tuple[tuple[str, str], ...] = (
 )
 _TITLE = "tên sáng kiến"
 _WORD = re.compile(r"\w+")
+_FOLDED_WORD = re.compile(r"[a-z0-9]+")
 SNIPPET_CHARS = 70
 
 Texts = dict[tuple[str, int], list[tuple[str, str]]]  # (kind, id) → [(label, original text)]
@@ -709,6 +728,9 @@ def _dossier_fields(
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """(folded word, start, end) of each word of ``text``, positions in the original text."""
+    folded = strip_marks(text).casefold()
+    if len(folded) == len(text):  # one folded letter per letter (NFC Vietnamese): positions carry over
+        return [(m.group(), m.start(), m.end()) for m in _FOLDED_WORD.finditer(folded)]
     out = []
     for m in _WORD.finditer(text):
         folded = fold_words(m.group())
@@ -733,13 +755,27 @@ def describe_match(words: list[str], fields: list[tuple[str, str]]) -> str:
     """Where the (folded) words are found in ``fields`` [(label, text)], title first, whole words before
     prefixes: "tên sáng kiến", "tồn tại: “…số liệu phân tán ở nhiều sổ sách…”", or with a word found only as
     the start of a longer one, "tên sáng kiến (hoa → hoạt)"."""
-    tokenized = [(label, text, _tokens(text)) for label, text in fields]
+    # A field is folded only when it is looked at, and split into located words only when its folded
+    # words hold the word: most hits match in the title, and a keystroke describes up to 300 hits.
+    keys: dict[int, str] = {}
+    located: dict[int, list[tuple[str, int, int]]] = {}
+
+    def holds(i: int, needle: str) -> bool:
+        if i not in keys:
+            keys[i] = f" {fold_key(fields[i][1])} "
+        return needle in keys[i]
+
     chosen: dict[int, list[tuple[str, int, int, bool]]] = {}  # field index → [(word, start, end, exact)]
     for w in words:
         best: tuple[int, int, int, bool] | None = None
         for exact in (True, False):
-            for i, (_label, _text, tokens) in enumerate(tokenized):
-                hit = next(((s, e) for t, s, e in tokens if (t == w if exact else t.startswith(w))), None)
+            needle = f" {w} " if exact else f" {w}"
+            for i in range(len(fields)):
+                if not holds(i, needle):
+                    continue
+                if i not in located:
+                    located[i] = _tokens(fields[i][1])
+                hit = next(((s, e) for t, s, e in located[i] if (t == w if exact else t.startswith(w))), None)
                 if hit is not None:
                     best = (i, hit[0], hit[1], exact)
                     break
@@ -749,7 +785,7 @@ def describe_match(words: list[str], fields: list[tuple[str, str]]) -> str:
             chosen.setdefault(best[0], []).append((w, best[1], best[2], best[3]))
     parts = []
     for i in sorted(chosen):
-        label, text, _ = tokenized[i]
+        label, text = fields[i]
         found = chosen[i]
         near = ", ".join(f"{w} → {text[s:e]}" for w, s, e, exact in found if not exact)
         if label == _TITLE:

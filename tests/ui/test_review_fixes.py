@@ -178,6 +178,10 @@ def test_search_page_says_where_a_hit_matched(qtbot: QtBot, demo_db: Database) -
     assert _visible(page.view, where)
     first = page.model.record(0)
     assert "số hóa" in first.title.lower()
+    assert not first.matched  # filled once typing pauses, so a keystroke does not wait for it
+    page.view.selectRow(3)
+    qtbot.waitUntil(lambda: bool(page.model.record(0).matched), timeout=5000)
+    assert page.view.selectionModel().selectedRows()[0].row() == 3  # the selection stays where it was
     texts = [page.model.data(page.model.index(r, where)) for r in range(page.model.rowCount())]
     assert all(texts)  # every hit says where it matched
     assert any("(hoa → hoạt" in t for t in texts)  # a prefix-only match says so

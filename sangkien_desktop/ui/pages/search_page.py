@@ -92,6 +92,12 @@ class SearchPage(Page):
         self.timer.setSingleShot(True)
         self.timer.setInterval(250)
         self.timer.timeout.connect(self.run_search)
+        # "Khớp ở" (where each hit matched) is filled once typing pauses: it costs more than the search
+        self.match_timer = QTimer(self)
+        self.match_timer.setSingleShot(True)
+        self.match_timer.setInterval(150)
+        self.match_timer.timeout.connect(self.fill_matches)
+        self._unmatched: tuple[str, list[SearchHit]] | None = None
         self.query.textChanged.connect(self.timer.start)
         self.query.returnPressed.connect(self._enter_in_query)
         self.year.currentIndexChanged.connect(self.run_search)
@@ -145,6 +151,8 @@ class SearchPage(Page):
 
     def run_search(self) -> None:
         self.timer.stop()
+        self.match_timer.stop()
+        self._unmatched = None
         text = self.query.text()
         if not text.strip():
             self.model.set_records([])
@@ -152,11 +160,16 @@ class SearchPage(Page):
             return
         self.wait_for_jobs()  # the first search waits for the index being built
         try:
-            hits = search_service.search(self.ctx.db, text, limit=LIMIT, year=self.year.currentData())
+            hits = search_service.search(
+                self.ctx.db, text, limit=LIMIT, year=self.year.currentData(), with_matches=False
+            )
         except SangKienError as exc:
             self.status.setText(str(exc))
             return
         self.model.set_records(hits)
+        if hits:
+            self._unmatched = (text, hits)
+            self.match_timer.start()
         recognized = sum(1 for h in hits if h.kind == search_service.KIND_RECOGNIZED)
         if not hits:
             self.status.setText(f"Không tìm thấy sáng kiến nào với '{text.strip()}'.")
@@ -168,6 +181,18 @@ class SearchPage(Page):
             )
         if hits:
             self.view.selectRow(0)
+
+    def fill_matches(self) -> None:
+        """Fill the "Khớp ở" column of the hits on screen (rows keep their place and selection)."""
+        pending, self._unmatched = self._unmatched, None
+        if pending is None or (self.model.rowCount() and len(self.model.records()) != len(pending[1])):
+            return  # a new search has replaced the list since (it clears the pending one too)
+        text, hits = pending
+        try:
+            described = search_service.describe_hits(self.ctx.db, hits, text)
+        except SangKienError:
+            return
+        self.model.update_records(described)
 
     def _enter_in_query(self) -> None:
         self.run_search()

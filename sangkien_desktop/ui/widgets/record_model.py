@@ -145,6 +145,16 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._records[row] = record
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
+    def update_records(self, records: Sequence[T]) -> None:
+        """Replace every record by a new version of it (same rows, same order): views keep their
+        selection and scroll position; one ``dataChanged`` for the whole table."""
+        if len(records) != len(self._records):
+            raise ValueError("update_records needs as many records as the model has")
+        if not records:
+            return
+        self._records = list(records)
+        self.dataChanged.emit(self.index(0, 0), self.index(len(records) - 1, len(self.columns) - 1))
+
     def show_all(self) -> None:
         """Expose every row (before sorting or exporting what the view shows)."""
         if self._shown < len(self._records):
