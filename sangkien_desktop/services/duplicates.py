@@ -107,7 +107,7 @@ def content_similarity(a: str, b: str) -> float | None:
     return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Known:
     """An initiative to compare against."""
 
@@ -195,6 +195,7 @@ class DuplicateIndex:
         """Every registration and recognized dossier. Titles come folded from the database (``title_key``);
         contents are normalised only for the candidates of a query."""
         known: list[Known] = []
+        names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
         regs = session.execute(
             select(
                 Registration.id,
@@ -212,7 +213,7 @@ class DuplicateIndex:
                     "registration",
                     reg_id,
                     year,
-                    unit_name,
+                    names.setdefault(unit_name, unit_name),
                     title,
                     abbreviate(title_key) if title_key else normalise(title),
                     "",
@@ -242,7 +243,7 @@ class DuplicateIndex:
                     "recognized",
                     d_id,
                     year,
-                    unit_name,
+                    names.setdefault(unit_name, unit_name),
                     title,
                     abbreviate(title_key) if title_key else normalise(title),
                     "",
