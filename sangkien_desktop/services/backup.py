@@ -39,7 +39,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -623,6 +622,8 @@ _STATUS_LABELS = {"open": "Đang nhận hồ sơ", "scoring": "Đang chấm đi�
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory  # here: importing alembic costs a fifth of the start-up
+
     return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
 
 
