@@ -31,20 +31,20 @@ def _kind_background(hit: SearchHit) -> QColor | None:
 COLUMNS: list[Column[SearchHit]] = [
     Column("Năm", lambda h: h.year, align=CENTER, width=50),
     Column("Loại", lambda h: h.kind_label, width=125, background=_kind_background),
-    Column("Tên sáng kiến", lambda h: h.title, width=320, tooltip=lambda h: h.title),
+    Column("Tên sáng kiến", lambda h: h.title, width=300, tooltip=lambda h: h.title),
     Column(
         "Khớp ở",
         lambda h: h.matched,
-        width=230,
+        width=190,
         tooltip=lambda h: h.matched,
         header_tooltip=(
             "Các từ tìm thấy ở đâu: trong tên sáng kiến, hay trong tồn tại, nội dung, hiệu quả, tác giả, đơn vị … "
             "(kèm đoạn văn chứa từ). “hoa → hoạt”: chỉ khớp phần đầu của một từ dài hơn."
         ),
     ),
-    Column("Đơn vị", lambda h: h.unit_name, width=150, tooltip=lambda h: h.unit_name),
-    Column("Tác giả", lambda h: h.authors, width=150, tooltip=lambda h: h.authors),
-    Column("Mã hồ sơ", lambda h: h.code, align=CENTER, width=75),
+    Column("Đơn vị", lambda h: h.unit_name, width=130, tooltip=lambda h: h.unit_name),
+    Column("Tác giả", lambda h: h.authors, width=140, tooltip=lambda h: h.authors),
+    Column("Mã hồ sơ", lambda h: h.code, align=CENTER, width=70),
 ]
 
 
