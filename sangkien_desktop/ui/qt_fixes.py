@@ -45,11 +45,32 @@ def _immortalize(obj: object) -> None:
         count.value += _IMMORTAL
 
 
+def _file_mentions_pyside(module: object) -> bool:
+    """What ``PySide6.support.feature._mod_uses_pyside`` answers ("PySide6" in the module's source), read
+    straight from the file instead of through ``inspect.getsource``, which keeps every line of every
+    module imported after Qt in ``linecache``: some 40 MB for SQLAlchemy, reportlab and openpyxl."""
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return False  # no source (a frozen bundle, an extension module): the binding's answer too
+    try:
+        with open(path, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
+
+
+def _lighter_feature_hook() -> None:
+    feature = sys.modules.get("PySide6.support.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = _file_mentions_pyside
+
+
 def install() -> None:
     global _done
     if _done:
         return
     _done = True
+    _lighter_feature_hook()
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return  # immortal already
     if binding_drops_references():

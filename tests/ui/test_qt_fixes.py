@@ -38,3 +38,20 @@ def test_the_fix_is_installed_by_importing_the_ui_package() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_modules_imported_after_qt_are_not_kept_in_linecache(tmp_path: object) -> None:
+    """PySide6's feature hook read every imported module through inspect.getsource, which left all their
+    lines in linecache (some 40 MB); the fix reads the file once and answers the same."""
+    code = (
+        "import linecache, sangkien_desktop.ui\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import sqlalchemy.orm, json.decoder\n"
+        "from sangkien_desktop.ui.qt_fixes import _file_mentions_pyside\n"
+        "import sangkien_desktop.ui.main_window as mw, sangkien_desktop.domain.text as t\n"
+        "assert _file_mentions_pyside(mw) and not _file_mentions_pyside(t)\n"
+        "print(sum(len(v[2]) for f, v in linecache.cache.items() if 'sqlalchemy' in f and len(v) == 4))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert int(out.stdout) < 5_000  # a few lines SQLAlchemy asks for itself; the whole package is ~150,000
