@@ -76,6 +76,9 @@ class Column(Generic[T]):
     header_tooltip: str = ""
 
 
+PREPARE_DELAY_MS = 300  # a list's filter text is prepared this long after it is shown
+
+
 class RecordTableModel(QAbstractTableModel, Generic[T]):
     """Read-only rows; rows are exposed to the view in batches (``fetchMore``) so huge lists open at once.
 
@@ -107,9 +110,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.endResetModel()
         self._next_haystack = 0
         if len(self._records) > 200:
-            self._prepare.start()
+            # the first chunk once the secretary pauses (not in the middle of typing), then while idle
+            self._prepare.start(PREPARE_DELAY_MS)
 
     def _prepare_some(self) -> None:
+        self._prepare.setInterval(0)
         end = min(len(self._records), self._next_haystack + 200)
         for row in range(self._next_haystack, end):
             if self._haystacks[row] is None:
