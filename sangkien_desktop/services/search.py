@@ -416,17 +416,24 @@ def _chunks(ids: list[int], size: int = _CHUNK) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+def _author_names_raw(raw: Any, dossier_ids: list[int]) -> dict[int, list[str]]:
+    """Dossier id → its authors' names in the order of the đơn (a chunk of ids, on a DBAPI connection)."""
+    marks = ", ".join("?" * len(dossier_ids))
+    names: dict[int, list[str]] = {}
+    for dossier_id, name in raw.execute(
+        "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
+        f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
+        dossier_ids,
+    ):
+        names.setdefault(dossier_id, []).append(name)
+    return names
+
+
 def _dossier_texts_raw(raw: Any, ids: list[int], unit_key: Any) -> Iterator[tuple[int, str, str]]:
     """(dossier id, folded title, folded body) of some dossiers, on a DBAPI connection."""
     for chunk in _chunks(ids):
         marks = ", ".join("?" * len(chunk))
-        authors: dict[int, list[str]] = {}
-        for dossier_id, name in raw.execute(
-            "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
-            f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
-            chunk,
-        ):
-            authors.setdefault(dossier_id, []).append(name)
+        authors = _author_names_raw(raw, chunk)
         for d_id, title_key, summary, field, unit_id in raw.execute(
             f"SELECT id, title_key, summary, field, unit_id FROM dossiers WHERE id IN ({marks})", chunk
         ):
@@ -680,13 +687,7 @@ def _texts_raw(raw: Any, ids: list[tuple[str, int]]) -> Texts:
             out[(KIND_REGISTRATION, row[0])] = list(zip(labels, (v or "" for v in row[1:]), strict=True))
     for chunk in _chunks(dossiers):
         marks = ", ".join("?" * len(chunk))
-        names: dict[int, list[str]] = {}
-        for dossier_id, name in raw.execute(
-            "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
-            f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
-            chunk,
-        ):
-            names.setdefault(dossier_id, []).append(name)
+        names = _author_names_raw(raw, chunk)
         for d_id, title, summary, field, unit in raw.execute(
             "SELECT d.id, d.title, d.summary, d.field, u.name FROM dossiers d JOIN units u ON u.id = d.unit_id "
             f"WHERE d.id IN ({marks})",
