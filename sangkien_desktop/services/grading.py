@@ -67,7 +67,7 @@ from ..models.base import now
 from . import audit
 from .council import VoteRow, round_for, votes_of_round
 from .rounds import find_round
-from .scoring import ScoreMatrix, score_matrix
+from .scoring import DossierRef, ScoreMatrix, score_matrix
 
 JSON_KEYS = ("code", "mean", "rank", "grade", "reward", "tie", "reason")
 
@@ -239,6 +239,9 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
+NOT_ASSIGNED = "chưa phân công thành viên chấm"
+
+
 def entries_from_matrix(
     matrix: ScoreMatrix, decisions: dict[int, tuple[int, str]] | None = None
 ) -> list[DossierScores]:
@@ -270,7 +273,7 @@ def _entries_and_spreads(
         if not criteria:
             problems.append("đợt chưa có bộ tiêu chí chấm")
         elif not members:
-            problems.append("chưa phân công thành viên chấm")
+            problems.append(NOT_ASSIGNED)
         for m in members:
             row = [values.get((d.id, m.id, c)) for c in crit_ids]
             if any(v is None for v in row):
@@ -287,22 +290,31 @@ def _entries_and_spreads(
                 sums[c] += v  # type: ignore[operator]
         if unchecked:
             problems.append("điểm nhập hai lần chưa khớp hoặc chưa nhập lần 2 (" + "; ".join(unchecked) + ")")
-        priority, note = decisions.get(d.id, (None, ""))
         flagged[d.id] = spread(complete) > matrix.spread_limit
-        out.append(
-            DossierScores(
-                key=d.id,
-                code=d.code,
-                title=d.title,
-                totals=tuple(totals),
-                missing=tuple(missing),
-                problems=tuple(problems),
-                criterion_sums=sums if totals else {},
-                council_priority=priority,
-                council_note=note,
-            )
-        )
+        out.append(_entry(d, totals, missing, problems, sums if totals else {}, decisions))
     return out, flagged
+
+
+def _entry(
+    d: DossierRef,
+    totals: list[Decimal],
+    missing: list[str],
+    problems: list[str],
+    sums: dict[int, Decimal],
+    decisions: dict[int, tuple[int, str]],
+) -> DossierScores:
+    priority, note = decisions.get(d.id, (None, ""))
+    return DossierScores(
+        key=d.id,
+        code=d.code,
+        title=d.title,
+        totals=tuple(totals),
+        missing=tuple(missing),
+        problems=tuple(problems),
+        criterion_sums=sums,
+        council_priority=priority,
+        council_note=note,
+    )
 
 
 def tie_decisions(session: Session, round_id: int) -> dict[int, tuple[int, str]]:
@@ -471,24 +483,11 @@ def _entries_from_sums(
                 missing.append(m.name)
             else:
                 found.append(total)
-        priority, note = decisions.get(d.id, (None, ""))
         flagged[d.id] = spread(found) > matrix.spread_limit
         own = sums.get(d.id, {})
-        out.append(
-            DossierScores(
-                key=d.id,
-                code=d.code,
-                title=d.title,
-                totals=tuple(found),
-                missing=tuple(missing),
-                problems=() if members else ("chưa phân công thành viên chấm",),
-                criterion_sums={c: own.get(c, Decimal(0)) for c in crit_ids}
-                if found and with_criteria
-                else {},
-                council_priority=priority,
-                council_note=note,
-            )
-        )
+        criterion_sums = {c: own.get(c, Decimal(0)) for c in crit_ids} if found and with_criteria else {}
+        problems = [] if members else [NOT_ASSIGNED]
+        out.append(_entry(d, found, missing, problems, criterion_sums, decisions))
     return out, flagged
 
 
