@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,6 +35,7 @@ SHORTLIST = 200
 _WORD_POOL = 200  # the word path: initiatives sharing the most rare title words …
 _WORD_SHORTLIST = 40  # … of which the closest by token_set_ratio (as the exact path) are scored
 _WORD_BUDGET = 4_000  # postings read per query on the word path
+_TEXT_CHUNK = 500  # candidates' texts read per database query
 
 _ABBREVIATIONS = (
     ("uy ban nhan dan", "ubnd"),
@@ -109,7 +111,8 @@ def content_similarity(a: str, b: str) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """An initiative to compare against."""
+    """An initiative to compare against. An index loaded from the database keeps only the folded title
+    (``title``, ``content`` empty): the texts of the few candidates of a query are read when asked for."""
 
     kind: str  # "registration" | "recognized"
     ref_id: int
@@ -127,13 +130,54 @@ class Known:
         return self.content_norm or (normalise(self.content) if self.content else "")
 
 
+# The texts of some known initiatives: (title as written, normalised content) for each, None for one
+# that is no longer there.
+TextReader = Callable[[Sequence[Known]], list[tuple[str, str] | None]]
+
+
+def _own_texts(items: Sequence[Known]) -> list[tuple[str, str] | None]:
+    return [(k.title, k.content_key()) for k in items]
+
+
+class _DatabaseTexts:
+    """Reads the texts of candidates from the database the index was loaded from. Holds the engine weakly:
+    the index is cached under it (``_CACHE``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = weakref.ref(engine)
+
+    def __call__(self, items: Sequence[Known]) -> list[tuple[str, str] | None]:
+        engine = self._engine()
+        if engine is None:
+            return [None] * len(items)
+        reg_ids = [k.ref_id for k in items if k.kind == "registration"]
+        dossier_ids = [k.ref_id for k in items if k.kind != "registration"]
+        texts: dict[tuple[str, int], tuple[str, str]] = {}
+        with engine.connect() as conn:
+            if reg_ids:
+                for ref_id, title, content in conn.execute(
+                    select(Registration.id, Registration.title, Registration.content).where(
+                        Registration.id.in_(reg_ids)
+                    )
+                ):
+                    texts["registration", ref_id] = (title, normalise(content) if content else "")
+            if dossier_ids:
+                for ref_id, title, summary in conn.execute(
+                    select(Dossier.id, Dossier.title, Dossier.summary).where(Dossier.id.in_(dossier_ids))
+                ):
+                    texts["recognized", ref_id] = (title, normalise(summary) if summary else "")
+        return [
+            texts.get(("registration" if k.kind == "registration" else "recognized", k.ref_id)) for k in items
+        ]
+
+
 class ProgressLike(Protocol):
     def report(self, done: int, total: int, text: str = "") -> None: ...
 
     def check(self) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuplicateMatch:
     kind: str
     ref_id: int
@@ -165,12 +209,15 @@ class DuplicateMatch:
 class DuplicateIndex:
     """Everything registered or recognized, ready to be compared with a title quickly."""
 
-    def __init__(self, known: Iterable[Known]) -> None:
+    def __init__(self, known: Iterable[Known], texts: TextReader | None = None) -> None:
         self.known = list(known)
         self._titles = [k.title_norm for k in self.known]
         self._cores: list[str | None] = [None] * len(self.known)
-        self._postings: dict[str, list[int]] | None = None
-        self._contents: dict[int, str] = {}
+        self._postings: dict[str, array[int]] | None = None
+        self._read_texts = texts or _own_texts
+        # index → (title on one line, normalised content) of the initiatives that were candidates
+        self._texts: dict[int, tuple[str, str] | None] = {}
+        self._texts_lock = threading.Lock()
         # answers already given (an import's preview, then the import itself, ask the same questions)
         self._answers: dict[tuple[object, ...], list[DuplicateMatch]] = {}
 
@@ -184,16 +231,18 @@ class DuplicateIndex:
             found = _CACHE.get(engine)
         if found is not None and stamp is not None and found[0] == stamp:
             return found[1]
-        index = cls.load(session)
+        index = cls.load(session, texts=_DatabaseTexts(engine))
         if stamp is not None:
             with _CACHE_LOCK:
                 _CACHE[engine] = (stamp, index)
         return index
 
     @classmethod
-    def load(cls, session: Session) -> DuplicateIndex:
-        """Every registration and recognized dossier. Titles come folded from the database (``title_key``);
-        contents are normalised only for the candidates of a query."""
+    def load(cls, session: Session, texts: TextReader | None = None) -> DuplicateIndex:
+        """Every registration and recognized dossier by its folded title (``title_key`` in the database).
+        Without ``texts`` the titles and contents as written are kept in memory too; with them (``cached``)
+        they are read for the candidates of a query only (70,000 initiatives' texts are ~60 MB)."""
+        keep_texts = texts is None
         known: list[Known] = []
         names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
         regs = session.execute(
@@ -201,20 +250,20 @@ class DuplicateIndex:
                 Registration.id,
                 Registration.year,
                 Unit.name,
-                Registration.title,
                 Registration.title_key,
-                Registration.content,
                 Registration.unit_id,
+                *((Registration.title, Registration.content) if keep_texts else ()),
             ).join(Unit, Unit.id == Registration.unit_id)
         )
-        for reg_id, year, unit_name, title, title_key, content, unit_id in regs:
+        for reg_id, year, unit_name, title_key, unit_id, *text in regs:
+            title, content = text or (title_key, "")
             known.append(
                 Known(
                     "registration",
                     reg_id,
                     year,
                     names.setdefault(unit_name, unit_name),
-                    title,
+                    title if keep_texts else "",
                     abbreviate(title_key) if title_key else normalise(title),
                     "",
                     unit_id=unit_id,
@@ -226,40 +275,50 @@ class DuplicateIndex:
                 Dossier.id,
                 Dossier.year,
                 Unit.name,
-                Dossier.title,
                 Dossier.title_key,
-                Dossier.summary,
                 GradeResult.grade,
                 Dossier.receipt_no,
                 Dossier.unit_id,
+                *((Dossier.title, Dossier.summary) if keep_texts else ()),
             )
             .join(GradeResult, GradeResult.dossier_id == Dossier.id)
             .join(Unit, Unit.id == Dossier.unit_id)
             .where(GradeResult.grade.in_(RECOGNIZED_GRADES))
         )
-        for d_id, year, unit_name, title, title_key, summary, grade, receipt_no, unit_id in dossiers:
+        grades = {g: g for g in RECOGNIZED_GRADES}
+        for d_id, year, unit_name, title_key, grade, receipt_no, unit_id, *text in dossiers:
+            title, summary = text or (title_key, "")
             known.append(
                 Known(
                     "recognized",
                     d_id,
                     year,
                     names.setdefault(unit_name, unit_name),
-                    title,
+                    title if keep_texts else "",
                     abbreviate(title_key) if title_key else normalise(title),
                     "",
-                    grade=grade,
+                    grade=grades.get(grade, grade),
                     code=f"HS{year % 100:02d}-{receipt_no:03d}",
                     unit_id=unit_id,
                     content=summary or "",
                 )
             )
-        return cls(known)
+        return cls(known, texts)
 
-    def _content(self, index: int) -> str:
-        found = self._contents.get(index)
-        if found is None:
-            found = self._contents[index] = self.known[index].content_key()
-        return found
+    def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
+        """(title on one line, normalised content) of some known initiatives, read once each."""
+        with self._texts_lock:
+            missing = [i for i in indices if i not in self._texts]
+        for start in range(0, len(missing), _TEXT_CHUNK):
+            chunk = missing[start : start + _TEXT_CHUNK]
+            read = self._read_texts([self.known[i] for i in chunk])
+            with self._texts_lock:
+                if len(self._texts) > 50_000:
+                    self._texts.clear()
+                for i, text in zip(chunk, read, strict=True):
+                    self._texts[i] = None if text is None else (one_line(text[0]), text[1])
+        with self._texts_lock:
+            return [self._texts.get(i) for i in indices]
 
     def _core(self, index: int) -> str:
         core = self._cores[index]
@@ -267,14 +326,15 @@ class DuplicateIndex:
             core = self._cores[index] = core_words(self._titles[index])
         return core
 
-    def _word_postings(self) -> dict[str, list[int]]:
-        """Title word → the initiatives whose title has it (built on the first query of a large index)."""
+    def _word_postings(self) -> dict[str, array[int]]:
+        """Title word → the initiatives whose title has it (built on the first query of a large index;
+        arrays of 4-byte numbers: a large council's postings take a few MB)."""
         if self._postings is None:
-            postings: dict[str, list[int]] = {}
+            lists: dict[str, list[int]] = {}
             for i, title in enumerate(self._titles):
                 for word in set(title.split()):
-                    postings.setdefault(word, []).append(i)
-            self._postings = postings
+                    lists.setdefault(word, []).append(i)
+            self._postings = {word: array("i", ids) for word, ids in lists.items()}
         return self._postings
 
     def _shortlist(self, norm: str, threshold: float) -> list[int]:
@@ -290,7 +350,7 @@ class DuplicateIndex:
         # Large index: the initiatives sharing the most title words with the query, the rarest words
         # read first (a duplicate shares what the title is about, not only its boilerplate).
         postings = self._word_postings()
-        words = sorted((w for w in set(norm.split()) if w in postings), key=lambda w: len(postings[w]))
+        words = sorted((w for w in set(norm.split()) if w in postings), key=lambda w: (len(postings[w]), w))
         counts: Counter[int] = Counter()
         read = 0
         for word in words:
@@ -337,46 +397,71 @@ class DuplicateIndex:
         limit: int = 5,
     ) -> list[DuplicateMatch]:
         """``matches`` for a title (and content) already normalised."""
-        if not norm or not self._titles:
-            return []
-        key = (norm, content_norm, exclude_registration, threshold, limit)
-        answer = self._answers.get(key)
-        if answer is None:
-            if len(self._answers) > 50_000:
-                self._answers.clear()
-            answer = self._answers[key] = self._matches(
-                norm, content_norm, exclude_registration, threshold, limit
-            )
-        return list(answer)
+        return self.matches_many(
+            [(norm, content_norm, exclude_registration)], threshold=threshold, limit=limit
+        )[0]
 
-    def _matches(
-        self, norm: str, content_norm: str, exclude_registration: int | None, threshold: float, limit: int
-    ) -> list[DuplicateMatch]:
+    def matches_many(
+        self,
+        queries: Sequence[tuple[str, str, int | None]],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+        progress: ProgressLike | None = None,
+    ) -> list[list[DuplicateMatch]]:
+        """``matches_key`` for many (normalised title, normalised content, registration to leave out): the
+        titles are compared first, then the texts of all their close candidates are read at once."""
+        keys = [(norm, content, exclude, threshold, limit) for norm, content, exclude in queries]
+        close: dict[tuple[object, ...], list[tuple[int, float]]] = {}
+        for done, (norm, content, exclude) in enumerate(queries):
+            if progress is not None:
+                progress.check()  # every title: a job that yields to typing pauses promptly
+                if done % 50 == 0:
+                    progress.report(done, len(queries), f"Dò trùng {done}/{len(queries)}")
+            key = keys[done]
+            if norm and self._titles and key not in self._answers and key not in close:
+                close[key] = self._close(norm, content, exclude, threshold)
+        self._texts_of(sorted({index for found in close.values() for index, _ in found}))
+        if len(self._answers) + len(close) > 50_000:
+            self._answers.clear()
+        for key, found in close.items():
+            self._answers[key] = self._finish(found, str(key[1]), threshold, limit)
+        return [list(self._answers.get(key, ())) for key in keys]
+
+    def _close(
+        self, norm: str, content_norm: str, exclude_registration: int | None, threshold: float
+    ) -> list[tuple[int, float]]:
+        """The candidates whose title is close enough that, with their content, they may match."""
         core = core_words(norm)
         # content similarity can only raise a score by a quarter of what the title misses
         needed = (threshold - 25) / 0.75 if len(content_norm) >= 20 else threshold
-        found: list[DuplicateMatch] = []
+        close: list[tuple[int, float]] = []
         for index in self._shortlist(norm, threshold):
             k = self.known[index]
             if k.kind == "registration" and k.ref_id == exclude_registration:
                 continue
             score = _title_similarity(norm, core, k.title_norm, self._core(index))
-            if score < needed:
+            if score >= needed:
+                close.append((index, score))
+        return close
+
+    def _finish(
+        self, close: list[tuple[int, float]], content_norm: str, threshold: float, limit: int
+    ) -> list[DuplicateMatch]:
+        found: list[DuplicateMatch] = []
+        texts = self._texts_of([index for index, _ in close]) if close else []
+        for (index, score), text in zip(close, texts, strict=True):
+            if text is None:  # deleted since the index was built
                 continue
-            other = content_similarity(content_norm, self._content(index))
+            title, content = text
+            other = content_similarity(content_norm, content)
             if other is not None:
                 score = max(score, 0.75 * score + 0.25 * other)  # similar content raises, never lowers
             if score >= threshold:
+                k = self.known[index]
                 found.append(
                     DuplicateMatch(
-                        k.kind,
-                        k.ref_id,
-                        k.year,
-                        k.unit_name,
-                        one_line(k.title),
-                        round(score, 1),
-                        k.grade,
-                        k.code,
+                        k.kind, k.ref_id, k.year, k.unit_name, title, round(score, 1), k.grade, k.code
                     )
                 )
         found.sort(key=lambda m: (-m.score, -m.year))
@@ -470,22 +555,16 @@ def year_report(
             select(Dossier.id, Dossier.registration_id).where(Dossier.registration_id.is_not(None))
         ):
             own.setdefault(reg_id, set()).add(d_id)
+    checked = [row for row in regs if include_confirmed or not row[4]]
+    queries = [
+        (abbreviate(title_key) if title_key else normalise(title), normalise(content or ""), reg_id)
+        for reg_id, title_key, title, content, _ in checked
+    ]
+    answers = index.matches_many(queries, threshold=threshold, limit=8, progress=progress)
     report: dict[int, list[DuplicateMatch]] = {}
-    total = len(regs)
-    for done, (reg_id, title_key, title, content, confirmed) in enumerate(regs):
-        if progress is not None and done % 50 == 0:
-            progress.check()
-            progress.report(done, total, f"Dò trùng {done}/{total}")
-        if confirmed and not include_confirmed:
-            continue
-        norm = abbreviate(title_key) if title_key else normalise(title)
-        found = [
-            m
-            for m in index.matches_key(
-                norm, normalise(content or ""), exclude_registration=reg_id, threshold=threshold, limit=8
-            )
-            if not (m.kind == "recognized" and m.ref_id in own.get(reg_id, set()))
-        ][:5]
-        if found:
-            report[reg_id] = found
+    for (reg_id, *_), found in zip(checked, answers, strict=True):
+        mine = own.get(reg_id, set())
+        kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
+        if kept:
+            report[reg_id] = kept
     return report

@@ -26,7 +26,7 @@ from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.text import fold_key, one_line
 from ..models import Dossier, ImportMapping, Registration
 from . import audit, safe_files
-from .duplicates import DEFAULT_THRESHOLD, DuplicateIndex, DuplicateMatch
+from .duplicates import DEFAULT_THRESHOLD, DuplicateIndex, DuplicateMatch, normalise
 from .registrations import (
     DeletedRegistration,
     PersonLinker,
@@ -432,7 +432,22 @@ def analyse(
     limit = co_author_limit(session, options.year)
     book = TitleBook.load(session, options.year)
     registered_on = options.received_on or dt.date.today()
+    source_rows = cm.extract_rows(table.rows, header)
     dup_index = DuplicateIndex.cached(session) if options.check_duplicates else None
+    if dup_index is not None:  # every row's titles compared at once: the candidates' texts read together
+        dup_index.matches_many(
+            [
+                (
+                    normalise(source.values.get(form.TITLE, "")),
+                    normalise(source.values.get(form.CONTENT, "")),
+                    None,
+                )
+                for source in source_rows
+                if source.kind != "section"
+            ],
+            threshold=options.duplicate_threshold,
+            limit=8,
+        )
     seen_titles: dict[str, list[int]] = defaultdict(list)
     rows: list[PreviewRow] = []
     section_unit: UnitRef | None = None
@@ -444,7 +459,7 @@ def analyse(
             Issue(f"Sẽ thêm đơn vị mới '{file_unit_new}' vào danh mục.", FILE_WHERE, "warning")
         )
 
-    for source in cm.extract_rows(table.rows, header):
+    for source in source_rows:
         if source.kind == "section":
             found = resolver.resolve(source.text)
             if found is not None:

@@ -1,0 +1,79 @@
+"""The duplicate index of a database keeps only folded titles in memory and reads the texts of the few
+candidates of a query; many queries at once read them together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sangkien_desktop.db.database import Database
+from sangkien_desktop.services import duplicates, registrations
+from sangkien_desktop.services.duplicates import DuplicateIndex, Known, normalise
+from sangkien_desktop.services.registrations import RegistrationData
+
+
+def _add(db: Database, year: int, title: str, content: str = "") -> int:
+    reg_id, _ = registrations.create(
+        db,
+        RegistrationData(
+            year=year,
+            unit_id=registrations.find_unit(db, "Trường THCS Bắc Sơn").id,
+            title=title,
+            authors_text="Đặng Thị Hoa",
+            content=content,
+            registered_on=dt.date(year, 3, 1),
+        ),
+    )
+    return reg_id
+
+
+def test_the_index_holds_folded_titles_and_matches_show_titles_as_written(demo_db: Database) -> None:
+    old_id = _add(
+        demo_db, 2024, "Số hóa sổ theo dõi tiêm chủng của Trạm Y tế xã",
+        content="Chuyển sổ giấy sang bảng tính dùng chung, nhắc lịch tiêm bằng tin nhắn",
+    )  # fmt: skip
+    with demo_db.reading() as session:
+        index = DuplicateIndex.cached(session)
+    assert all(k.title == "" and k.content == "" for k in index.known)
+    assert any(k.title_norm == normalise("Số hóa sổ theo dõi tiêm chủng của Trạm Y tế xã") for k in index.known)
+    found = index.matches(
+        "Số hoá sổ theo dõi tiêm chủng tại Trạm Y tế xã",
+        "Chuyển sổ giấy sang bảng tính dùng chung, nhắc lịch tiêm bằng tin nhắn",
+    )
+    assert found[0].ref_id == old_id
+    assert found[0].title == "Số hóa sổ theo dõi tiêm chủng của Trạm Y tế xã"  # read from the database
+    # the same content raises the score above what the titles alone give
+    alone = index.matches("Số hoá sổ theo dõi tiêm chủng tại Trạm Y tế xã", threshold=0)
+    assert found[0].score > next(m.score for m in alone if m.ref_id == old_id)
+
+
+def test_a_candidate_deleted_after_the_index_was_built_is_left_out(demo_db: Database) -> None:
+    reg_id = _add(demo_db, 2024, "Khinh khí cầu giấy trong giờ Vật lý lớp 6")
+    with demo_db.reading() as session:
+        index = DuplicateIndex.cached(session)
+    registrations.delete(demo_db, reg_id)
+    assert reg_id not in [m.ref_id for m in index.matches("Khinh khí cầu giấy trong giờ Vật lý lớp 6")]
+    # a new index (the database changed) does not know it at all
+    assert reg_id not in [m.ref_id for m in duplicates.matches_for_text(demo_db, "Khinh khí cầu giấy Vật lý")]
+
+
+def test_many_queries_at_once_answer_as_one_by_one() -> None:
+    rng = random.Random(3)
+    words = "ứng dụng mã qr số hóa hồ sơ một cửa tiêm chủng trẻ em thư viện đọc sách toán lớp bốn".split()
+
+    def title() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))
+
+    known = [
+        Known("registration", i, 2020 + i % 6, "Đơn vị", t, normalise(t), "", content=t + " " + title())
+        for i, t in enumerate(title() for _ in range(400))
+    ]
+    queries = [(normalise(t), normalise(t + " " + title()), None) for t in (title() for _ in range(60))]
+    queries.append(("", "", None))
+    together = DuplicateIndex(known).matches_many(queries, threshold=70, limit=5)
+    one_by_one = DuplicateIndex(known)
+    assert together == [
+        one_by_one.matches_key(norm, content, exclude_registration=exclude, threshold=70, limit=5)
+        for norm, content, exclude in queries
+    ]
+    assert any(together)
