@@ -424,7 +424,9 @@ class DuplicateIndex:
         self._texts_of(sorted({index for found in close.values() for index, _ in found}))
         if len(self._answers) + len(close) > 50_000:
             self._answers.clear()
-        for key, found in close.items():
+        for done, (key, found) in enumerate(close.items()):
+            if progress is not None and done % 50 == 0:
+                progress.check()
             self._answers[key] = self._finish(found, str(key[1]), threshold, limit)
         return [list(self._answers.get(key, ())) for key in keys]
 
