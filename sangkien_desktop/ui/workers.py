@@ -11,12 +11,18 @@ touch widgets. It reports progress through the ``Progress`` object it receives a
         return pdf_bytes
 
     run_in_background(self, "In giấy chứng nhận", work, on_done=self._show_pdf)
+
+A job without a progress dialog runs while the secretary keeps working. Started with
+``yield_to_typing=True`` (the registration page's duplicate check), it pauses in ``progress.check()`` for a
+moment after each keystroke in a list filter or the search box (``user_typed``): Python runs one thread at
+a time, and a busy worker would otherwise make every keystroke wait for it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +35,16 @@ from . import messages
 log = logging.getLogger(__name__)
 
 
+# seconds a yielding job stays paused after the last keystroke
+QUIET_AFTER_TYPING = 0.6
+_last_typed = [0.0]  # time.monotonic() of the last keystroke in a filter or search box
+
+
+def user_typed() -> None:
+    """The user typed into a list filter or the search box: yielding jobs pause (see the module)."""
+    _last_typed[0] = time.monotonic()
+
+
 class Cancelled(SangKienError):
     def __init__(self) -> None:
         super().__init__("Đã huỷ theo yêu cầu.")
@@ -37,9 +53,10 @@ class Cancelled(SangKienError):
 class Progress:
     """Thread-safe progress sink handed to the job function."""
 
-    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+    def __init__(self, emit: Callable[[int, int, str], None], *, yield_to_typing: bool = False) -> None:
         self._emit = emit
         self._cancel = threading.Event()
+        self._yields = yield_to_typing
 
     def report(self, done: int, total: int, text: str = "") -> None:
         self._emit(done, total, text)
@@ -52,6 +69,11 @@ class Progress:
         self._cancel.set()
 
     def check(self) -> None:
+        """Raise ``Cancelled`` when cancelled; a yielding job first waits while the user is typing."""
+        if self._yields:
+            while (wait := QUIET_AFTER_TYPING - (time.monotonic() - _last_typed[0])) > 0:
+                if self._cancel.wait(min(wait, 0.1)):  # sleeps without holding the interpreter
+                    break
         if self._cancel.is_set():
             raise Cancelled()
 
@@ -61,10 +83,12 @@ class _Worker(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+    def __init__(self, fn: Callable[[Progress], Any], yield_to_typing: bool = False) -> None:
         super().__init__()
         self.fn = fn
-        self.progress = Progress(lambda d, t, s: self.progressed.emit(d, t, s))
+        self.progress = Progress(
+            lambda d, t, s: self.progressed.emit(d, t, s), yield_to_typing=yield_to_typing
+        )
 
     @Slot()
     def run(self) -> None:
@@ -91,6 +115,7 @@ class Job(QObject):
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
         show_dialog: bool,
+        yield_to_typing: bool = False,
     ) -> None:
         super().__init__(parent)
         self.result: Any = None
@@ -100,7 +125,7 @@ class Job(QObject):
         self._on_error = on_error
         self._parent = parent
         self.thread = QThread()
-        self.worker = _Worker(fn)
+        self.worker = _Worker(fn, yield_to_typing)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
@@ -166,7 +191,11 @@ def run_in_background(
     on_error: Callable[[BaseException], None] | None = None,
     *,
     show_dialog: bool = True,
+    yield_to_typing: bool = False,
 ) -> Job:
     """Start ``fn`` on a worker thread; ``on_done(result)`` / ``on_error(exc)`` run on the GUI thread.
-    Without ``on_error`` a ``SangKienError`` is shown in a dialog (a cancel is silent)."""
-    return Job(parent, title, fn, on_done, on_error, show_dialog).start()
+    Without ``on_error`` a ``SangKienError`` is shown in a dialog (a cancel is silent). A job without a
+    dialog may ``yield_to_typing`` (see the module)."""
+    return Job(
+        parent, title, fn, on_done, on_error, show_dialog and not yield_to_typing, yield_to_typing
+    ).start()

@@ -48,6 +48,7 @@ from ..widgets.record_model import (
     RecordTableModel,
     RecordTableView,
 )
+from ..workers import user_typed
 from .base import Page
 
 _STATUS_COLOURS = {
@@ -220,6 +221,7 @@ class DossiersPage(Page):
         bottom.addWidget(self.message, 1)
         layout.addLayout(bottom)
 
+        self.search.textChanged.connect(user_typed)
         self.search.textChanged.connect(self._apply_filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
         self.clock_filter.currentIndexChanged.connect(self._apply_filters)

@@ -377,7 +377,9 @@ class RegistrationPage(Page):
             self._apply_view_filter()
             self._show_detail()
 
-        self.dup_job = run_in_background(self, "Dò trùng", work, on_done=done, show_dialog=False)
+        self.dup_job = run_in_background(
+            self, "Dò trùng", work, on_done=done, show_dialog=False, yield_to_typing=True
+        )
 
     # selection --------------------------------------------------------------------------------------
     def current(self) -> RegistrationRow | None:

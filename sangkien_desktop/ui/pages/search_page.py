@@ -17,7 +17,7 @@ from .. import messages
 from ..context import AppContext
 from ..dialogs.registration_dialog import RegistrationDialog
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
-from ..workers import Job, run_in_background
+from ..workers import Job, run_in_background, user_typed
 from .base import Page
 
 RECOGNIZED = QColor("#d1e7dd")
@@ -98,6 +98,7 @@ class SearchPage(Page):
         self.match_timer.setInterval(150)
         self.match_timer.timeout.connect(self.fill_matches)
         self._unmatched: tuple[str, list[SearchHit]] | None = None
+        self.query.textChanged.connect(user_typed)
         self.query.textChanged.connect(self.timer.start)
         self.query.returnPressed.connect(self._enter_in_query)
         self.year.currentIndexChanged.connect(self.run_search)

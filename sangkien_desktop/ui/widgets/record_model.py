@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ...domain.text import fold
+from ..workers import user_typed
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -273,6 +274,7 @@ class RecordFilterProxy(QSortFilterProxyModel):
             model.show_all()
 
     def set_text(self, text: str) -> None:
+        user_typed()
         words = fold(text).split()
         if words == self._words:
             return
