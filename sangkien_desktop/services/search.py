@@ -45,6 +45,7 @@ _YEAR_SPAN = (
     10**9
 )  # FTS rowid = year · 10⁹ + 2 · id (+ 1 for a dossier): newest years have the largest rowids
 _GRADES_SQL = ", ".join(f"'{g}'" for g in RECOGNIZED_GRADES)
+_HIT_CACHE = 5_000  # hits kept between keystrokes
 _RECENT = dt.timedelta(seconds=2)  # updated_at has second precision: rows this recent are re-read
 
 
@@ -156,9 +157,12 @@ class SearchIndex:
         self._available: bool | None = None
         self._version: int | None = None
         self._synced_at: str = ""
-        self._regs: dict[int, tuple[Any, ...]] = {}  # id → (rowid, unit id, updated_at)
-        self._dossiers: dict[int, tuple[Any, ...]] = {}  # id → (rowid, unit id, updated_at, grade, authors)
+        # id → (rowid, hash of what its indexed text depends on: unit, updated_at, and a dossier's grade
+        # and authors), to see what changed since the last sync
+        self._regs: dict[int, tuple[int, int]] = {}
+        self._dossiers: dict[int, tuple[int, int]] = {}
         self._units: dict[int, str] = {}
+        self._hits: dict[int, SearchHit] = {}  # rowid → hit of recent searches (see _hydrate)
         self.rebuilds = 0  # how many rows were (re)indexed, for tests and benchmarks
         event.listen(db.engine, "engine_disposed", self._on_dispose)
 
@@ -185,6 +189,7 @@ class SearchIndex:
             self._regs.clear()
             self._dossiers.clear()
             self._units.clear()
+            self._hits.clear()
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
@@ -203,6 +208,18 @@ class SearchIndex:
                 self._available = fts5_available(raw)
         return self._available
 
+    def _hydrate(self, raw: Any, ranked: list[tuple[int, float]]) -> list[SearchHit]:
+        """The hits of ``ranked`` (rowid, score), read from the database once while it does not change:
+        one letter more typed mostly finds what the last one found."""
+        missing = [rowid for rowid, _ in ranked if rowid not in self._hits]
+        if missing:
+            if len(self._hits) + len(missing) > _HIT_CACHE:
+                self._hits.clear()
+            self._hits.update(_hydrate_raw(raw, missing))
+        return [
+            _with_score(hit, score) for rowid, score in ranked if (hit := self._hits.get(rowid)) is not None
+        ]
+
     # keeping up to date -------------------------------------------------------------------------
     def sync(self) -> None:
         """Bring the index up to date with the database (nothing to do when no one committed since)."""
@@ -210,6 +227,7 @@ class SearchIndex:
             version = raw.execute("PRAGMA data_version").fetchone()[0]
             if version == self._version:
                 return
+            self._hits.clear()
             try:
                 self._sync(raw)
                 raw.commit()
@@ -227,7 +245,7 @@ class SearchIndex:
             raw.execute("DROP TABLE IF EXISTS temp.sk_search_fts")
             raw.execute(
                 "CREATE VIRTUAL TABLE temp.sk_search_fts USING fts5("
-                "title, body, prefix='1', tokenize='unicode61 remove_diacritics 2')"
+                "title, body, prefix='1 2 3', tokenize='unicode61 remove_diacritics 2')"
             )
             self._regs.clear()
             self._dossiers.clear()
@@ -245,24 +263,21 @@ class SearchIndex:
                 unit_keys[unit_id] = fold_key(units.get(unit_id, ""))
             return unit_keys[unit_id]
 
-        # registrations
-        current = {
-            row[0]: row[1:]
-            for row in raw.execute("SELECT id, year, unit_id, updated_at FROM registrations").fetchall()
-        }
+        # registrations (row by row: ten years of them are never all in memory at once)
+        seen: set[int] = set()
         stale: list[int] = []
-        for reg_id, (year, unit_id, updated) in current.items():
-            known = self._regs.get(reg_id)
+        for reg_id, year, unit_id, updated in raw.execute(
+            "SELECT id, year, unit_id, updated_at FROM registrations"
+        ):
+            seen.add(reg_id)
             if (
-                known is None
-                or known[0] != _rowid(year, reg_id, False)
-                or known[1] != unit_id
-                or known[2] != updated
+                self._regs.get(reg_id) != (_rowid(year, reg_id, False), hash((unit_id, updated)))
                 or unit_id in renamed
                 or (not fresh and str(updated) >= recent)
             ):
                 stale.append(reg_id)
-        gone = [i for i in self._regs if i not in current]
+        gone = [i for i in self._regs if i not in seen]
+        del seen
         self._delete(raw, [self._regs.pop(i)[0] for i in gone])
         self._delete(raw, [self._regs[i][0] for i in stale if i in self._regs])
         rows: list[tuple[int, str, str]] = []
@@ -274,7 +289,7 @@ class SearchIndex:
                 chunk,
             ):
                 rowid = _rowid(year, reg_id, False)
-                self._regs[reg_id] = (rowid, unit_id, updated)
+                self._regs[reg_id] = (rowid, hash((unit_id, updated)))
                 rows.append((rowid, title_key or "", f"{search_key or ''} {unit_key(unit_id)}"))
             self._insert(raw, rows)  # chunk by chunk: ten years of texts are never all in memory at once
         # recognized dossiers (with the people who wrote them)
@@ -287,34 +302,30 @@ class SearchIndex:
                 f"WHERE g.grade IN ({_GRADES_SQL}) GROUP BY a.dossier_id"
             ).fetchall()
         }
-        current_d = {
-            row[0]: row[1:]
-            for row in raw.execute(
-                "SELECT d.id, d.year, d.unit_id, d.updated_at, g.grade FROM dossiers d "
-                f"JOIN grade_results g ON g.dossier_id = d.id WHERE g.grade IN ({_GRADES_SQL})"
-            ).fetchall()
-        }
+        current_d: dict[int, tuple[int, int]] = {}  # id → (rowid, signature) of the recognized dossiers
         stale_d: list[int] = []
-        for d_id, (year, unit_id, updated, grade) in current_d.items():
-            known = self._dossiers.get(d_id)
-            signature = (_rowid(year, d_id, True), unit_id, updated, grade, authors_sig.get(d_id))
+        for d_id, year, unit_id, updated, grade in raw.execute(
+            "SELECT d.id, d.year, d.unit_id, d.updated_at, g.grade FROM dossiers d "
+            f"JOIN grade_results g ON g.dossier_id = d.id WHERE g.grade IN ({_GRADES_SQL})"
+        ):
+            authors = authors_sig.get(d_id)
+            signature = current_d[d_id] = (
+                _rowid(year, d_id, True),
+                hash((unit_id, updated, grade, authors)),
+            )
             if (
-                known != signature
+                self._dossiers.get(d_id) != signature
                 or unit_id in renamed
-                or (
-                    not fresh
-                    and (str(updated) >= recent or str((authors_sig.get(d_id) or ("",) * 3)[2]) >= recent)
-                )
+                or (not fresh and (str(updated) >= recent or str((authors or ("",) * 3)[2]) >= recent))
             ):
                 stale_d.append(d_id)
+        del authors_sig
         gone_d = [i for i in self._dossiers if i not in current_d]
         self._delete(raw, [self._dossiers.pop(i)[0] for i in gone_d])
         self._delete(raw, [self._dossiers[i][0] for i in stale_d if i in self._dossiers])
         for d_id, title_key, body in _dossier_texts_raw(raw, stale_d, unit_key):
-            year, unit_id, updated, grade = current_d[d_id]
-            rowid = _rowid(year, d_id, True)
-            self._dossiers[d_id] = (rowid, unit_id, updated, grade, authors_sig.get(d_id))
-            rows.append((rowid, title_key, body))
+            self._dossiers[d_id] = current_d[d_id]
+            rows.append((current_d[d_id][0], title_key, body))
             if len(rows) >= _CHUNK:
                 self._insert(raw, rows)
         self._insert(raw, rows)
@@ -341,13 +352,13 @@ class SearchIndex:
         low, high = (year * _YEAR_SPAN, (year + 1) * _YEAR_SPAN - 1) if year is not None else (0, 2**62)
         with self._connection() as raw:
             where = "sk_search_fts MATCH ? AND rowid BETWEEN ? AND ?"
-            probe = raw.execute(
-                f"SELECT rowid FROM temp.sk_search_fts WHERE {where} LIMIT ?",
+            (matches,) = raw.execute(  # counted in SQLite: no row comes to Python
+                f"SELECT count(*) FROM (SELECT 1 FROM temp.sk_search_fts WHERE {where} LIMIT ?)",
                 (match, low, high, RANK_LIMIT + 1),
-            ).fetchall()
+            ).fetchone()
             ranked: list[tuple[int, float]] = []
             seen: set[int] = set()
-            if len(probe) <= RANK_LIMIT:
+            if matches <= RANK_LIMIT:
                 # tiers: the phrase in the title, the words in the title (whole, then as prefixes, as typed),
                 # every word whole anywhere, then the rest; bm25 (title first) inside a tier. "so hoa" lists
                 # "Số hóa …" first and "Âm nhạc … hoạt động" (a "hoa…" word and "sổ" in its text) last.
@@ -372,7 +383,7 @@ class SearchIndex:
                         if rowid not in seen and len(ranked) < limit:
                             seen.add(rowid)
                             ranked.append((rowid, 0.0))
-            hits = _hydrate_raw(raw, ranked)
+            hits = self._hydrate(raw, ranked)
             return _with_matches(hits, words, lambda ids: _texts_raw(raw, ids)) if with_matches else hits
 
 
@@ -443,10 +454,11 @@ def _dossier_texts_raw(raw: Any, ids: list[int], unit_key: Any) -> Iterator[tupl
             yield d_id, title_key or "", body
 
 
-def _hydrate_raw(raw: Any, ranked: list[tuple[int, float]]) -> list[SearchHit]:
-    reg_ids = [(r % _YEAR_SPAN) // 2 for r, _ in ranked if r % 2 == 0]
-    dossier_ids = [(r % _YEAR_SPAN) // 2 for r, _ in ranked if r % 2 == 1]
-    regs: dict[int, SearchHit] = {}
+def _hydrate_raw(raw: Any, rowids: list[int]) -> dict[int, SearchHit]:
+    """Index rowid → its hit (score 0) for some rowids of the index, on a DBAPI connection."""
+    reg_ids = [(r % _YEAR_SPAN) // 2 for r in rowids if r % 2 == 0]
+    dossier_ids = [(r % _YEAR_SPAN) // 2 for r in rowids if r % 2 == 1]
+    hits: dict[int, SearchHit] = {}
     for chunk in _chunks(reg_ids):
         marks = ", ".join("?" * len(chunk))
         for reg_id, year, unit_name, title, authors in raw.execute(
@@ -454,26 +466,19 @@ def _hydrate_raw(raw: Any, ranked: list[tuple[int, float]]) -> list[SearchHit]:
             f"JOIN units u ON u.id = r.unit_id WHERE r.id IN ({marks})",
             chunk,
         ):
-            regs[reg_id] = SearchHit(
+            hits[_rowid(year, reg_id, False)] = SearchHit(
                 KIND_REGISTRATION, reg_id, year, unit_name, one_line(title), one_line(authors)
             )
-    dossiers: dict[int, SearchHit] = {}
     for chunk in _chunks(dossier_ids):
         marks = ", ".join("?" * len(chunk))
-        names: dict[int, list[str]] = {}
-        for dossier_id, name in raw.execute(
-            "SELECT a.dossier_id, p.full_name FROM authorships a JOIN people p ON p.id = a.person_id "
-            f"WHERE a.dossier_id IN ({marks}) ORDER BY a.dossier_id, a.position",
-            chunk,
-        ):
-            names.setdefault(dossier_id, []).append(name)
+        names = _author_names_raw(raw, chunk)
         for d_id, year, receipt_no, unit_name, title, grade in raw.execute(
             "SELECT d.id, d.year, d.receipt_no, u.name, d.title, g.grade FROM dossiers d "
             "JOIN units u ON u.id = d.unit_id JOIN grade_results g ON g.dossier_id = d.id "
             f"WHERE d.id IN ({marks})",
             chunk,
         ):
-            dossiers[d_id] = SearchHit(
+            hits[_rowid(year, d_id, True)] = SearchHit(
                 KIND_RECOGNIZED,
                 d_id,
                 year,
@@ -483,17 +488,23 @@ def _hydrate_raw(raw: Any, ranked: list[tuple[int, float]]) -> list[SearchHit]:
                 grade=grade,
                 code=dossier_code(year, receipt_no),
             )
-    hits: list[SearchHit] = []
-    for rowid, score in ranked:
-        ref_id = (rowid % _YEAR_SPAN) // 2
-        hit = dossiers.get(ref_id) if rowid % 2 else regs.get(ref_id)
-        if hit is not None:
-            hits.append(_with_score(hit, score))
     return hits
 
 
 def _with_score(hit: SearchHit, score: float) -> SearchHit:
-    return replace(hit, score=score)
+    # the constructor, not dataclasses.replace: 300 hits per keystroke
+    return SearchHit(
+        hit.kind,
+        hit.ref_id,
+        hit.year,
+        hit.unit_name,
+        hit.title,
+        hit.authors,
+        hit.grade,
+        hit.code,
+        score,
+        hit.matched,
+    )
 
 
 # ----------------------------------------------------------------------------------------------------

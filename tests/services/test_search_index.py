@@ -110,3 +110,22 @@ def test_the_index_closes_with_the_database(sqlite_demo: Database) -> None:
     sqlite_demo.dispose()
     assert index._fairy is None
     assert search.search(sqlite_demo, "doi moi")  # and opens again when needed
+
+
+def test_hits_shown_between_keystrokes_follow_an_edit(sqlite_demo: Database) -> None:
+    """Hits are kept from one keystroke to the next, until someone commits a change."""
+    db = sqlite_demo
+    reg_id = _add(db, "Bản đồ số các điểm tiêm chủng")
+    assert [h.title for h in search.search(db, "ban do so") if h.ref_id == reg_id] == [
+        "Bản đồ số các điểm tiêm chủng"
+    ]
+    assert [h.title for h in search.search(db, "ban do so c") if h.ref_id == reg_id] == [
+        "Bản đồ số các điểm tiêm chủng"
+    ]
+    data = registrations.get_registration(db, reg_id).data()
+    data.title = "Bản đồ số các điểm tiêm chủng và khám bệnh"
+    data.authors_text = "Lê Văn Tám"
+    registrations.update(db, reg_id, data)
+    hit = next(h for h in search.search(db, "ban do so") if h.ref_id == reg_id)
+    assert hit.title == "Bản đồ số các điểm tiêm chủng và khám bệnh"
+    assert hit.authors == "Lê Văn Tám"
