@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, func, select
+from sqlalchemy import Integer, case, cast, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db.database import Database
@@ -50,6 +50,7 @@ from ..domain.money import format_money
 from ..domain.round_lifecycle import RoundAction
 from ..domain.scoring import format_points, quantum, spread
 from ..domain.text import one_line
+from ..gc_pause import paused_gc
 from ..models import (
     Authorship,
     Criterion,
@@ -428,9 +429,12 @@ def _entries_from_sums(
     n = len(crit_ids)
     # Every dossier of the round (integer parameters only, for int_rows); only scorable ones are used.
     round_dossiers = select(Dossier.id).where(Dossier.round_id == matrix.round_id)
-    in_round = (Score.dossier_id.in_(round_dossiers), Score.criterion_id.in_(crit_ids))
-    # Sums in whole hundredths (exact integers on SQLite's REAL and PostgreSQL's NUMERIC alike).
-    cents = func.sum(cast(func.round(Score.points * 100), Integer))
+
+    def cents(points: Any) -> Any:
+        """A sum of points in whole hundredths: exact on PostgreSQL's NUMERIC, and on SQLite's REAL too
+        (points have two decimals; a float sum of thousands of them is off by far less than 0.005)."""
+        return cast(func.round(func.sum(points) * 100), Integer)
+
     memo: dict[int, Decimal] = {}
 
     def exact(value: int) -> Decimal:
@@ -439,38 +443,32 @@ def _entries_from_sums(
             found = memo[value] = Decimal(value).scaleb(-2)
         return found
 
+    # One pass over the scores: per (dossier, member) how many criteria were scored, the total and,
+    # when the rules need them, the points of each criterion.
+    by_criterion = (
+        [cents(case((Score.criterion_id == c, Score.points), else_=0)) for c in crit_ids]
+        if with_criteria
+        else []
+    )
     per_pair = (
-        select(Score.dossier_id, Score.member_id, func.count(), cents)
-        .where(*in_round)
+        select(Score.dossier_id, Score.member_id, func.count(), cents(Score.points), *by_criterion)
+        .where(Score.dossier_id.in_(round_dossiers), Score.criterion_id.in_(crit_ids))
         .group_by(Score.dossier_id, Score.member_id)
     )
     conn = session.connection()  # plain rows (compute's matrix has flushed pending changes)
-    pairs = {(d, m): (count, total) for d, m, count, total in int_rows(conn, per_pair)}
-    totals = {pair: exact(total) for pair, (count, total) in pairs.items() if count == n}
-    # Per criterion, the sum over every member who scored the dossier, less the scores of the few members
-    # who must not count (not assigned any more, or a criterion still missing), read one by one.
-    per_criterion = (
-        select(Score.dossier_id, Score.criterion_id, cents)
-        .where(*in_round)
-        .group_by(Score.dossier_id, Score.criterion_id)
-    )
-    sums: dict[int, dict[int, Decimal]] = {}
-    for d, c, total in int_rows(conn, per_criterion) if with_criteria else ():
-        sums.setdefault(d, {})[c] = exact(total)
-    scorable = {d.id for d in matrix.dossiers}
-    excluded = {
-        (d, m) for d, m in pairs if d in scorable and ((d, m) not in totals or (d, m) not in matrix.assigned)
-    }
-    if excluded and with_criteria:
-        dossier_ids = sorted({d for d, _m in excluded})
-        for start in range(0, len(dossier_ids), 500):
-            chunk = dossier_ids[start : start + 500]
-            query = select(Score.dossier_id, Score.member_id, Score.criterion_id, Score.points).where(
-                Score.dossier_id.in_(chunk), Score.criterion_id.in_(crit_ids)
-            )
-            for d, m, c, points in conn.execute(query).all():
-                if (d, m) in excluded:
-                    sums[d][c] -= points
+    totals: dict[tuple[int, int], Decimal] = {}
+    sums: dict[int, list[int]] = {}  # per dossier, per criterion: the cents of the members who count
+    for d, m, count, total, *points in int_rows(conn, per_pair):
+        if count != n:
+            continue  # a member still scoring this dossier does not count
+        totals[d, m] = exact(total)
+        if points and (d, m) in matrix.assigned:
+            found = sums.get(d)
+            if found is None:
+                sums[d] = list(points)
+            else:
+                for i, value in enumerate(points):
+                    found[i] += value
     out: list[DossierScores] = []
     flagged: dict[int, bool] = {}
     for d in matrix.dossiers:
@@ -484,8 +482,12 @@ def _entries_from_sums(
             else:
                 found.append(total)
         flagged[d.id] = spread(found) > matrix.spread_limit
-        own = sums.get(d.id, {})
-        criterion_sums = {c: own.get(c, Decimal(0)) for c in crit_ids} if found and with_criteria else {}
+        own = sums.get(d.id)
+        criterion_sums = (
+            {c: exact(own[i] if own else 0) for i, c in enumerate(crit_ids)}
+            if found and with_criteria
+            else {}
+        )
         problems = [] if members else [NOT_ASSIGNED]
         out.append(_entry(d, found, missing, problems, criterion_sums, decisions))
     return out, flagged
@@ -508,6 +510,11 @@ def _author_names(session: Session, round_id: int) -> dict[int, list[str]]:
 
 def compute(session: Session, round_id: int, rules: GradeRules | None = None) -> RoundGrading:
     """Grade the round as its scores stand now; ``rules`` replaces the saved rules (what-if). Read only."""
+    with paused_gc():
+        return _compute(session, round_id, rules)
+
+
+def _compute(session: Session, round_id: int, rules: GradeRules | None) -> RoundGrading:
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise NotFoundError(f"Không tìm thấy đợt có mã {round_id}.")
