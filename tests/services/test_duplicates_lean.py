@@ -35,7 +35,9 @@ def test_the_index_holds_folded_titles_and_matches_show_titles_as_written(demo_d
     with demo_db.reading() as session:
         index = DuplicateIndex.cached(session)
     assert all(k.title == "" and k.content == "" for k in index.known)
-    assert any(k.title_norm == normalise("Số hóa sổ theo dõi tiêm chủng của Trạm Y tế xã") for k in index.known)
+    assert any(
+        k.title_norm == normalise("Số hóa sổ theo dõi tiêm chủng của Trạm Y tế xã") for k in index.known
+    )
     found = index.matches(
         "Số hoá sổ theo dõi tiêm chủng tại Trạm Y tế xã",
         "Chuyển sổ giấy sang bảng tính dùng chung, nhắc lịch tiêm bằng tin nhắn",
@@ -59,7 +61,29 @@ def test_a_candidate_deleted_after_the_index_was_built_is_left_out(demo_db: Data
 
 def test_many_queries_at_once_answer_as_one_by_one() -> None:
     rng = random.Random(3)
-    words = "ứng dụng mã qr số hóa hồ sơ một cửa tiêm chủng trẻ em thư viện đọc sách toán lớp bốn".split()
+    words = [
+        "ứng",
+        "dụng",
+        "mã",
+        "qr",
+        "số",
+        "hóa",
+        "hồ",
+        "sơ",
+        "một",
+        "cửa",
+        "tiêm",
+        "chủng",
+        "trẻ",
+        "em",
+        "thư",
+        "viện",
+        "đọc",
+        "sách",
+        "toán",
+        "lớp",
+        "bốn",
+    ]
 
     def title() -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))

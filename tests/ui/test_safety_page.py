@@ -69,7 +69,9 @@ def test_backup_now_lists_and_previews_the_copy(
     assert tab.model.rowCount() == 1
     preview = page.findChild(QPlainTextEdit, "backup_preview")
     assert preview is not None
-    assert "Hồ sơ: 60" in preview.toPlainText() and "Sao lưu thủ công" in preview.toPlainText()
+    # read in the background (a large council's copy takes seconds to check)
+    qtbot.waitUntil(lambda: "Hồ sơ: 60" in preview.toPlainText(), timeout=30_000)
+    assert "Sao lưu thủ công" in preview.toPlainText()
     assert "Thư mục sao lưu:" in page.findChild(QLabel, "backup_folder").text()  # type: ignore[union-attr]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QDesktopServices, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -82,6 +82,10 @@ class BackupTab(QWidget):
         self.ctx = ctx
         self.settings = backup.load_settings()
         self.job: Job | None = None
+        # A backup's preview (integrity check, row counts) takes seconds for a large council: it is read in
+        # the background, once per file version.
+        self.preview_job: Job | None = None
+        self._previews: dict[tuple[str, int, dt.datetime], str] = {}
         layout = QVBoxLayout(self)
 
         where = QGroupBox("Nơi lưu và sao lưu tự động")
@@ -249,13 +253,33 @@ class BackupTab(QWidget):
         if item is None:
             self.preview.clear()
             return
-        try:
-            preview = backup.inspect_backup(item.path)
-        except SangKienError as exc:
-            self.preview.setPlainText(str(exc))
+        key = (str(item.path), item.size, item.made_at)
+        text = self._previews.get(key)
+        if text is not None:
+            self.preview.setPlainText(text)
             return
-        lines = [f"Loại: {item.kind.label}", *preview.summary_lines()]
-        self.preview.setPlainText("\n".join(lines))
+        self.preview.setPlainText(f"Đang đọc bản sao lưu {item.name} …")
+        if self.preview_job is not None and not self.preview_job.done:
+            return  # the selection is looked at again when that one is done
+
+        def work(_progress: Progress) -> str:
+            try:
+                preview = backup.inspect_backup(item.path)
+            except SangKienError as exc:
+                return str(exc)
+            return "\n".join([f"Loại: {item.kind.label}", *preview.summary_lines()])
+
+        def done(text: str) -> None:
+            self._previews[key] = text
+            self.show_preview()  # the selected one's (it may have changed meanwhile)
+
+        self.preview_job = run_in_background(self, "Đọc bản sao lưu", work, on_done=done, show_dialog=False)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self.preview_job is not None and not self.preview_job.done:
+            self.preview_job.thread.quit()
+            self.preview_job.thread.wait()  # a running QThread must not be destroyed
+        super().hideEvent(event)
 
     # actions ----------------------------------------------------------------------------------------------
     def backup_now(self) -> None:
