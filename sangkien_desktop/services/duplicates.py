@@ -36,6 +36,7 @@ _WORD_POOL = 200  # the word path: initiatives sharing the most rare title words
 _WORD_SHORTLIST = 40  # … of which the closest by token_set_ratio (as the exact path) are scored
 _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
+_TEXT_CACHE = 50_000  # candidates' texts kept
 
 _ABBREVIATIONS = (
     ("uy ban nhan dan", "ubnd"),
@@ -307,18 +308,23 @@ class DuplicateIndex:
 
     def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
         """(title on one line, normalised content) of some known initiatives, read once each."""
+        found: dict[int, tuple[str, str] | None] = {}
         with self._texts_lock:
-            missing = [i for i in indices if i not in self._texts]
+            for i in indices:
+                if i in self._texts:
+                    found[i] = self._texts[i]
+        missing = [i for i in dict.fromkeys(indices) if i not in found]
         for start in range(0, len(missing), _TEXT_CHUNK):
             chunk = missing[start : start + _TEXT_CHUNK]
             read = self._read_texts([self.known[i] for i in chunk])
+            for i, text in zip(chunk, read, strict=True):
+                found[i] = None if text is None else (one_line(text[0]), text[1])
+        if missing:
             with self._texts_lock:
-                if len(self._texts) > 50_000:
+                if len(self._texts) + len(missing) > _TEXT_CACHE:
                     self._texts.clear()
-                for i, text in zip(chunk, read, strict=True):
-                    self._texts[i] = None if text is None else (one_line(text[0]), text[1])
-        with self._texts_lock:
-            return [self._texts.get(i) for i in indices]
+                self._texts.update((i, found[i]) for i in missing)
+        return [found[i] for i in indices]
 
     def _core(self, index: int) -> str:
         core = self._cores[index]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.services import duplicates, registrations
 from sangkien_desktop.services.duplicates import DuplicateIndex, Known, normalise
@@ -59,7 +61,10 @@ def test_a_candidate_deleted_after_the_index_was_built_is_left_out(demo_db: Data
     assert reg_id not in [m.ref_id for m in duplicates.matches_for_text(demo_db, "Khinh khí cầu giấy Vật lý")]
 
 
-def test_many_queries_at_once_answer_as_one_by_one() -> None:
+@pytest.mark.parametrize("cache", [50_000, 3])  # 3: the texts' cache is emptied while a batch is read
+def test_many_queries_at_once_answer_as_one_by_one(cache: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duplicates, "_TEXT_CACHE", cache)
+    monkeypatch.setattr(duplicates, "_TEXT_CHUNK", 7)
     rng = random.Random(3)
     words = [
         "ứng",
