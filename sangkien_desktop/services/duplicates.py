@@ -219,6 +219,9 @@ class DuplicateIndex:
         # index → (title on one line, normalised content) of the initiatives that were candidates
         self._texts: dict[int, tuple[str, str] | None] = {}
         self._texts_lock = threading.Lock()
+        # titles compared but not answered yet: a check cancelled half-way (the secretary left the Đăng ký
+        # page) goes on from there the next time
+        self._compared: dict[tuple[object, ...], list[tuple[int, float]]] = {}
         # answers already given (an import's preview, then the import itself, ask the same questions)
         self._answers: dict[tuple[object, ...], list[DuplicateMatch]] = {}
 
@@ -426,7 +429,12 @@ class DuplicateIndex:
                     progress.report(done, len(queries), f"Dò trùng {done}/{len(queries)}")
             key = keys[done]
             if norm and self._titles and key not in self._answers and key not in close:
-                close[key] = self._close(norm, content, exclude, threshold)
+                found = self._compared.get(key)
+                if found is None:
+                    if len(self._compared) > 50_000:
+                        self._compared.clear()
+                    found = self._compared[key] = self._close(norm, content, exclude, threshold)
+                close[key] = found
         self._texts_of(sorted({index for found in close.values() for index, _ in found}))
         if len(self._answers) + len(close) > 50_000:
             self._answers.clear()
@@ -434,6 +442,7 @@ class DuplicateIndex:
             if progress is not None and done % 50 == 0:
                 progress.check()
             self._answers[key] = self._finish(found, str(key[1]), threshold, limit)
+            self._compared.pop(key, None)
         return [list(self._answers.get(key, ())) for key in keys]
 
     def _close(

@@ -106,3 +106,40 @@ def test_many_queries_at_once_answer_as_one_by_one(cache: int, monkeypatch: pyte
         for norm, content, exclude in queries
     ]
     assert any(together)
+
+
+class _CancelAfter:
+    """A worker's progress that is cancelled after ``checks`` checks."""
+
+    def __init__(self, checks: int) -> None:
+        self.left = checks
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        pass
+
+    def check(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise RuntimeError("cancelled")
+
+
+def test_a_cancelled_check_goes_on_from_where_it_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    titles = [f"Sáng kiến số {i} về thư viện thân thiện và đọc sách" for i in range(30)]
+    known = [Known("registration", i, 2024, "Đơn vị", t, normalise(t), "") for i, t in enumerate(titles)]
+    index = DuplicateIndex(known)
+    compared: list[str] = []
+    close = index._close
+
+    def counting(norm: str, *args: object) -> list[tuple[int, float]]:
+        compared.append(norm)
+        return close(norm, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "_close", counting)
+    queries = [(normalise(t), "", i) for i, t in enumerate(titles)]
+    with pytest.raises(RuntimeError):
+        index.matches_many(queries, threshold=70, progress=_CancelAfter(12))
+    assert len(compared) == 12
+    answers = index.matches_many(queries, threshold=70)
+    assert len(compared) == 30  # the first twelve were not compared again
+    assert answers == DuplicateIndex(known).matches_many(queries, threshold=70)
+    assert not index._compared  # answered: nothing left half-done
