@@ -59,7 +59,6 @@ from ..models import (
     GradeCondition,
     GradeResult,
     GradeRuleSet,
-    Person,
     Round,
     Score,
     TieDecision,
@@ -67,6 +66,7 @@ from ..models import (
 from ..models.base import now
 from . import audit
 from .council import VoteRow, round_for, votes_of_round
+from .dossier_authors import author_names
 from .rounds import find_round
 from .scoring import DossierRef, ScoreMatrix, score_matrix
 
@@ -495,17 +495,8 @@ def _entries_from_sums(
 
 def _author_names(session: Session, round_id: int) -> dict[int, list[str]]:
     """Dossier id → its authors' names in the order of the đơn, for every dossier of the round."""
-    query = (
-        select(Authorship.dossier_id, Person.full_name)
-        .join(Person, Person.id == Authorship.person_id)
-        .join(Dossier, Dossier.id == Authorship.dossier_id)
-        .where(Dossier.round_id == round_id)
-        .order_by(Authorship.dossier_id, Authorship.position, Authorship.id)
-    )
-    out: dict[int, list[str]] = {}
-    for dossier_id, name in session.execute(query):
-        out.setdefault(dossier_id, []).append(name)
-    return out
+    round_dossiers = select(Dossier.id).where(Dossier.round_id == round_id)
+    return author_names(session, Authorship.dossier_id.in_(round_dossiers))
 
 
 def compute(session: Session, round_id: int, rules: GradeRules | None = None) -> RoundGrading:

@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.text import fold_key, fold_words, one_line, strip_marks
-from ..models import Authorship, Dossier, GradeResult, Person, Registration, Unit
+from ..models import Authorship, Dossier, GradeResult, Registration, Unit
 from ..models.dossier import dossier_code
+from .dossier_authors import author_names
 from .duplicates import RECOGNIZED_GRADES
 
 log = logging.getLogger(__name__)
@@ -520,16 +521,7 @@ def _dossier_texts(
         recognized = recognized.join(Dossier, Dossier.id == GradeResult.dossier_id).where(
             Dossier.year == year
         )
-    authors: dict[int, list[str]] = {}
-    query = (
-        select(Authorship.dossier_id, Person.full_name)
-        .join(Person, Person.id == Authorship.person_id)
-        .order_by(Authorship.dossier_id, Authorship.position)
-    )
-    if recognized_only:
-        query = query.where(Authorship.dossier_id.in_(recognized))
-    for dossier_id, name in session.execute(query):
-        authors.setdefault(dossier_id, []).append(name)
+    authors = author_names(session, Authorship.dossier_id.in_(recognized) if recognized_only else None)
     query = select(Dossier.id, Dossier.title_key, Dossier.summary, Dossier.field, Unit.name).join(
         Unit, Unit.id == Dossier.unit_id
     )
@@ -614,13 +606,7 @@ def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[Sea
             .where(Dossier.id.in_(chunk), GradeResult.grade.in_(RECOGNIZED_GRADES))
         ):
             dossiers[row[0]] = tuple(row)
-        for dossier_id, name in session.execute(
-            select(Authorship.dossier_id, Person.full_name)
-            .join(Person, Person.id == Authorship.person_id)
-            .where(Authorship.dossier_id.in_(chunk))
-            .order_by(Authorship.dossier_id, Authorship.position)
-        ):
-            names.setdefault(dossier_id, []).append(name)
+        names.update(author_names(session, Authorship.dossier_id.in_(chunk)))
     hits: list[SearchHit] = []
     for kind, ref_id, score in wanted:
         if kind == "registration" and ref_id in regs:
@@ -723,14 +709,7 @@ def _texts_orm(session: Session, ids: list[tuple[str, int]]) -> Texts:
             labels = [label for _, label in _REG_FIELDS] + ["đơn vị"]
             out[(KIND_REGISTRATION, row[0])] = list(zip(labels, (v or "" for v in row[1:]), strict=True))
     for chunk in _chunks(dossiers):
-        names: dict[int, list[str]] = {}
-        for dossier_id, name in session.execute(
-            select(Authorship.dossier_id, Person.full_name)
-            .join(Person, Person.id == Authorship.person_id)
-            .where(Authorship.dossier_id.in_(chunk))
-            .order_by(Authorship.dossier_id, Authorship.position)
-        ):
-            names.setdefault(dossier_id, []).append(name)
+        names = author_names(session, Authorship.dossier_id.in_(chunk))
         for d_id, title, summary, field, unit in session.execute(
             select(Dossier.id, Dossier.title, Dossier.summary, Dossier.field, Unit.name)
             .join(Unit, Unit.id == Dossier.unit_id)

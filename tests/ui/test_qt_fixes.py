@@ -27,6 +27,13 @@ def test_many_qt_calls_do_not_crash() -> None:
     assert sys.getrefcount(None) > 1000 and sys.getrefcount(True) > 1000
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter running ``code`` prints (it must exit 0)."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout.strip()
+
+
 def test_the_fix_is_installed_by_importing_the_ui_package() -> None:
     code = (
         "import sangkien_desktop.ui\n"
@@ -35,9 +42,7 @@ def test_the_fix_is_installed_by_importing_the_ui_package() -> None:
         "for _ in range(100_000): o.setObjectName('x')\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "ok"
+    assert _python(code) == "ok"
 
 
 def test_modules_imported_after_qt_are_not_kept_in_linecache(tmp_path: object) -> None:
@@ -52,6 +57,4 @@ def test_modules_imported_after_qt_are_not_kept_in_linecache(tmp_path: object) -
         "assert _file_mentions_pyside(mw) and not _file_mentions_pyside(t)\n"
         "print(sum(len(v[2]) for f, v in linecache.cache.items() if 'sqlalchemy' in f and len(v) == 4))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert int(out.stdout) < 5_000  # a few lines SQLAlchemy asks for itself; the whole package is ~150,000
+    assert int(_python(code)) < 5_000  # a few lines SQLAlchemy asks for itself; the whole package is ~150,000
