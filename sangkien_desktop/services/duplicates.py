@@ -16,10 +16,10 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
@@ -172,6 +172,11 @@ class _DatabaseTexts:
         ]
 
 
+def _unfolded(title_key: Any, title: Any) -> Any:
+    """The title as written only where its folded key is missing (a row written outside the app)."""
+    return case((func.coalesce(title_key, "") == "", title), else_=None)
+
+
 class ProgressLike(Protocol):
     def report(self, done: int, total: int, text: str = "") -> None: ...
 
@@ -235,18 +240,17 @@ class DuplicateIndex:
             found = _CACHE.get(engine)
         if found is not None and stamp is not None and found[0] == stamp:
             return found[1]
-        index = cls.load(session, texts=_DatabaseTexts(engine))
+        index = cls.load(session)
         if stamp is not None:
             with _CACHE_LOCK:
                 _CACHE[engine] = (stamp, index)
         return index
 
     @classmethod
-    def load(cls, session: Session, texts: TextReader | None = None) -> DuplicateIndex:
-        """Every registration and recognized dossier by its folded title (``title_key`` in the database).
-        Without ``texts`` the titles and contents as written are kept in memory too; with them (``cached``)
-        they are read for the candidates of a query only (70,000 initiatives' texts are ~60 MB)."""
-        keep_texts = texts is None
+    def load(cls, session: Session) -> DuplicateIndex:
+        """Every registration and recognized dossier by its folded title (``title_key`` in the database);
+        the titles and contents as written are read for the candidates of a query only (70,000
+        initiatives' texts are ~60 MB)."""
         known: list[Known] = []
         names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
         regs = session.execute(
@@ -255,23 +259,21 @@ class DuplicateIndex:
                 Registration.year,
                 Unit.name,
                 Registration.title_key,
+                _unfolded(Registration.title_key, Registration.title),
                 Registration.unit_id,
-                *((Registration.title, Registration.content) if keep_texts else ()),
             ).join(Unit, Unit.id == Registration.unit_id)
         )
-        for reg_id, year, unit_name, title_key, unit_id, *text in regs:
-            title, content = text or (title_key, "")
+        for reg_id, year, unit_name, title_key, title, unit_id in regs:
             known.append(
                 Known(
                     "registration",
                     reg_id,
                     year,
                     names.setdefault(unit_name, unit_name),
-                    title if keep_texts else "",
-                    abbreviate(title_key) if title_key else normalise(title),
+                    "",
+                    abbreviate(title_key) if title_key else normalise(title or ""),
                     "",
                     unit_id=unit_id,
-                    content=content or "",
                 )
             )
         dossiers = session.execute(
@@ -280,34 +282,32 @@ class DuplicateIndex:
                 Dossier.year,
                 Unit.name,
                 Dossier.title_key,
+                _unfolded(Dossier.title_key, Dossier.title),
                 GradeResult.grade,
                 Dossier.receipt_no,
                 Dossier.unit_id,
-                *((Dossier.title, Dossier.summary) if keep_texts else ()),
             )
             .join(GradeResult, GradeResult.dossier_id == Dossier.id)
             .join(Unit, Unit.id == Dossier.unit_id)
             .where(GradeResult.grade.in_(RECOGNIZED_GRADES))
         )
         grades = {g: g for g in RECOGNIZED_GRADES}
-        for d_id, year, unit_name, title_key, grade, receipt_no, unit_id, *text in dossiers:
-            title, summary = text or (title_key, "")
+        for d_id, year, unit_name, title_key, title, grade, receipt_no, unit_id in dossiers:
             known.append(
                 Known(
                     "recognized",
                     d_id,
                     year,
                     names.setdefault(unit_name, unit_name),
-                    title if keep_texts else "",
-                    abbreviate(title_key) if title_key else normalise(title),
+                    "",
+                    abbreviate(title_key) if title_key else normalise(title or ""),
                     "",
                     grade=grades.get(grade, grade),
                     code=f"HS{year % 100:02d}-{receipt_no:03d}",
                     unit_id=unit_id,
-                    content=summary or "",
                 )
             )
-        return cls(known, texts)
+        return cls(known, _DatabaseTexts(session.get_bind().engine))
 
     def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
         """(title on one line, normalised content) of some known initiatives, read once each."""

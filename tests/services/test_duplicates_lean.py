@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 import pytest
+from sqlalchemy import text
 
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.services import duplicates, registrations
@@ -143,3 +144,11 @@ def test_a_cancelled_check_goes_on_from_where_it_stopped(monkeypatch: pytest.Mon
     assert len(compared) == 30  # the first twelve were not compared again
     assert answers == DuplicateIndex(known).matches_many(queries, threshold=70)
     assert not index._compared  # answered: nothing left half-done
+
+
+def test_a_row_without_its_folded_title_is_compared_by_its_title(demo_db: Database) -> None:
+    reg_id = _add(demo_db, 2024, "Vườn rau sạch trong trường mầm non")
+    with demo_db.session() as s:  # as a row written by another program would be
+        s.execute(text("UPDATE registrations SET title_key = '' WHERE id = :i"), {"i": reg_id})
+    found = duplicates.matches_for_text(demo_db, "Vườn rau sạch trong trường mầm non")
+    assert found and found[0].ref_id == reg_id and found[0].title == "Vườn rau sạch trong trường mầm non"
