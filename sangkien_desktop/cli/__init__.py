@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -56,6 +57,26 @@ def _utf8_stdio() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Output piped into a reader that stops early (``sangkien … --json | head``) ends
+    quietly with the usual SIGPIPE status 141, never with a BrokenPipeError traceback."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # inside the try: a closed pipe is noticed here, not at interpreter exit
+    except BrokenPipeError:
+        _discard_stdout()
+        return 141
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so Python's own flush at exit has nowhere to fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _run(argv: Sequence[str] | None) -> int:
     _utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -169,6 +169,11 @@ def register(reg: Registry) -> None:
         "--spread", metavar="ĐIỂM", help="độ lệch tổng điểm giữa các thành viên cần xem lại (mặc định 20)"
     )
     p.add_argument("--double-entry", choices=["on", "off"], help="nhập điểm hai lần để kiểm tra")
+    p.add_argument(
+        "--require-votes",
+        choices=["on", "off"],
+        help="on: mọi hồ sơ được công nhận phải có kết quả biểu quyết trước khi in quyết định hoặc chốt đợt",
+    )
     _json_arg(p)
     p = reg.subcommand(
         "council", "conflicts", "các cặp thành viên – hồ sơ vướng xung đột lợi ích", cmd_council_conflicts
@@ -295,7 +300,7 @@ def _print_outcomes(rows: list[dict[str, Any]], titles: dict[str, str], summary:
                 else titles.get(r["code"], ""),
                 (r["mean"] or "").replace(".", ","),
                 r["grade"] + (" *" if r["tie"] else ""),
-                _money(r["reward"]) if r["reward"] else "",
+                _reward_cell(r),
             ]
         )
     print_table(["Hạng", "Mã hồ sơ", "Tên sáng kiến", "Điểm TB", "Loại", "Thưởng (đ)"], table)
@@ -306,8 +311,18 @@ def _print_outcomes(rows: list[dict[str, Any]], titles: dict[str, str], summary:
     print(summary)
     if any(r["tie"] for r in rows):
         print(
-            "(*) đồng điểm ở ranh giới số suất: Hội đồng quyết định (sangkien council tie --round … --order …)."
+            "(*) đồng điểm ở ranh giới số suất, chưa quyết định: tiền thưởng tính khi Hội đồng ghi thứ tự "
+            "(sangkien council tie --round … --order MÃ1,MÃ2 --note …)."
         )
+
+
+def _reward_cell(r: dict[str, Any]) -> str:
+    """The reward column: the amount, or for an undecided tie what each choice gives."""
+    if r["tie"]:
+        chosen = _money(r["reward_if_chosen"]) if r["reward_if_chosen"] else "0"
+        other = _money(r["reward_if_not_chosen"]) if r["reward_if_not_chosen"] else "0"
+        return f"chờ HĐ ({chosen}/{other})"
+    return _money(r["reward"]) if r["reward"] else ""
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -538,7 +553,8 @@ def cmd_council_settings(args: argparse.Namespace) -> int:
             rnd = find_round(session, args.round)
             current = council_service.settings_of(session, rnd.id)
             values = current
-            if any(v is not None for v in (args.quorum, args.k, args.spread, args.double_entry)):
+            changes = (args.quorum, args.k, args.spread, args.double_entry, args.require_votes)
+            if any(v is not None for v in changes):
                 spread = current.score_spread_limit
                 if args.spread is not None:
                     parsed = parse_points(args.spread)
@@ -558,6 +574,9 @@ def cmd_council_settings(args: argparse.Namespace) -> int:
                     else args.double_entry == "on",
                     approval_numerator=current.approval_numerator,
                     approval_denominator=current.approval_denominator,
+                    votes_required=current.votes_required
+                    if args.require_votes is None
+                    else args.require_votes == "on",
                 )
                 council_service.save_settings(session, rnd.id, values)
     finally:
@@ -570,6 +589,7 @@ def cmd_council_settings(args: argparse.Namespace) -> int:
                 "score_spread_limit": values.score_spread_limit,
                 "double_entry": values.double_entry,
                 "approval": f"{values.approval_numerator}/{values.approval_denominator}",
+                "votes_required": values.votes_required,
             }
         )
         return 0
@@ -587,7 +607,14 @@ def cmd_council_settings(args: argparse.Namespace) -> int:
     )
     print(f"  Độ lệch điểm cần xem lại: {format_points(values.score_spread_limit, None)} điểm")
     print(f"  Nhập điểm hai lần: {'bật' if values.double_entry else 'tắt'}")
-    print(f"  Tỷ lệ tán thành để công nhận: {values.approval_numerator}/{values.approval_denominator}")
+    print(
+        f"  Tỷ lệ tán thành để công nhận: {values.approval_numerator}/{values.approval_denominator} tổng số "
+        "thành viên Hội đồng"
+    )
+    print(
+        "  Bắt buộc biểu quyết từng hồ sơ trước khi in quyết định, chốt đợt: "
+        + ("có" if values.votes_required else "không")
+    )
     return 0
 
 
@@ -639,6 +666,11 @@ def cmd_council_vote(args: argparse.Namespace) -> int:
                 note=args.note,
             )
             print(f"Hồ sơ {dossier.code}: {row.text}.")
+            if row.refusal:
+                print(
+                    f"Hồ sơ {dossier.code} sẽ không được công nhận ({row.refusal}); xem lại: sangkien grade "
+                    f"--round {args.round}, rồi lưu bằng --apply."
+                )
     finally:
         db.dispose()
     return 0
@@ -661,6 +693,7 @@ def cmd_council_votes(args: argparse.Namespace) -> int:
             "in_favour": v.in_favour,
             "against": v.against,
             "passed": v.passed,
+            "fraction": v.fraction,
             "text": v.text,
         }
         for v in votes.values()

@@ -78,10 +78,10 @@ def vote_passes(in_favour: int, members_total: int, numerator: int = 2, denomina
 
 def vote_text(vote: VoteCount, numerator: int = 2, denominator: int = 3, quorum: int | None = None) -> str:
     """One line for the results table: "6/7 tán thành, 1 không — đạt"."""
-    if vote.present == 0 and vote.in_favour == 0:
+    if not vote_recorded(vote):
         return "Chưa biểu quyết"
     passed = vote_passes(vote.in_favour, vote.members_total, numerator, denominator)
-    text = f"{vote.in_favour}/{vote.members_total} tán thành"
+    text = f"{vote_fraction(vote)} tán thành"
     if vote.against:
         text += f", {vote.against} không"
     text += " — đạt" if passed else f" — chưa đạt {numerator}/{denominator}"
@@ -89,3 +89,21 @@ def vote_text(vote: VoteCount, numerator: int = 2, denominator: int = 3, quorum:
     if vote.present < need:
         text += f" (chỉ {vote.present} người dự, cần {need})"
     return text
+
+
+def vote_recorded(vote: VoteCount) -> bool:
+    """A vote counts once someone took part in it (0 present and 0 in favour: not voted yet)."""
+    return not (vote.present == 0 and vote.in_favour == 0)
+
+
+def vote_fraction(vote: VoteCount) -> str:
+    """ "3/7": in favour / all members of the council (the 2/3 rule counts every member, not those present)."""
+    return f"{vote.in_favour}/{vote.members_total}"
+
+
+def vote_refusal(vote: VoteCount, numerator: int = 2, denominator: int = 3) -> str:
+    """Why a recorded vote refuses recognition ("Hội đồng biểu quyết không đạt 2/3: 3/7"), or "" when it
+    passes or was not taken."""
+    if not vote_recorded(vote) or vote_passes(vote.in_favour, vote.members_total, numerator, denominator):
+        return ""
+    return f"Hội đồng biểu quyết không đạt {numerator}/{denominator}: {vote_fraction(vote)}"

@@ -11,14 +11,22 @@ The rule, in order:
 3. Dossiers are ranked by that rounded mean, highest first (equal means share a rank). With the tie policy
    ``criterion`` equal means are ordered by the mean of a named criterion; a council decision (an explicit
    order for tied dossiers) orders what is still equal.
-4. A dossier is recognized when its mean reaches the certificate threshold and every criterion minimum of
-   the rubric is met; otherwise it is ``KCN``.
+4. A dossier is recognized when its mean reaches the certificate threshold, every criterion minimum of the
+   rubric is met and no recorded council vote failed; otherwise it is ``KCN``. A vote fails when fewer than
+   the round's share (2/3) of all the council's members are in favour (``DossierScores.vote_refusal``
+   holds the reason): such a dossier takes no place in any quota, whatever its mean.
 5. Grades are filled from the top down, in rank order: a recognized dossier takes the first band whose
    threshold (and conditions, e.g. "A needs tính mới ≥ 30") it meets and which still has room; a band that
    is full sends it on to the next band it qualifies for. The rest are recognized without prize (``CN``).
-6. When dossiers still equal after step 3 straddle the edge of a quota (three equal dossiers for the last
-   A), none is dropped silently: all of them get that band, marked ``tie``, and the reason says the council
-   must decide. The band then counts as full.
+6. Dossiers still equal after step 3 that straddle the edge of a quota (two equal dossiers for the last A)
+   are never split silently: exactly ``quota − filled`` of them keep the band, whoever the council chooses,
+   and the rest go on to the next band they qualify for (which may be another edge, and so on). So quotas
+   are never overspent, and everything outside the group is graded as it will be after any council order.
+   Each dossier whose grade depends on that order is *undecided*: ``tie`` is set, ``grade`` is the best it
+   can get, ``reward`` stays 0, and ``reward_if_chosen`` / ``grade_if_not_chosen`` / ``reward_if_not_chosen``
+   say what each choice gives. The council's recorded order (``council_priority`` on every competing
+   dossier of the group) makes everything exact. Totals count decided rewards only;
+   ``Grading.undecided_budget`` is what the undecided dossiers will receive between them.
 """
 
 from __future__ import annotations
@@ -29,11 +37,11 @@ from decimal import Decimal
 
 from .enums import Grade, TiePolicy
 from .errors import Issue, ValidationError
+from .money import format_money
 from .scoring import divide_half_up, format_points
 
 RESERVED_CODES = frozenset({Grade.RECOGNIZED.value, Grade.NOT_RECOGNIZED.value, Grade.MISSING.value})
 MAX_DECIMALS = 4
-_NO_PRIORITY = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,8 @@ class DossierScores:
     criterion, the sum of those same members' points (for grade conditions, criterion minima and the tie
     break). ``missing`` names members whose scores are missing; ``problems`` holds other reasons not to grade
     (e.g. "điểm nhập hai lần chưa khớp"). ``council_priority`` is the council's order among tied dossiers
-    (1 first); ``council_note`` how it decided.
+    (1 first); ``council_note`` how it decided. ``vote_refusal`` is the reason a recorded council vote
+    failed ("Hội đồng biểu quyết không đạt 2/3: 3/7"), empty when it passed or was not recorded.
     """
 
     key: Hashable
@@ -132,6 +141,7 @@ class DossierScores:
     criterion_sums: Mapping[Hashable, Decimal] = field(default_factory=dict)
     council_priority: int | None = None
     council_note: str = ""
+    vote_refusal: str = ""
 
     @property
     def complete(self) -> bool:
@@ -140,7 +150,10 @@ class DossierScores:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result for one dossier."""
+    """The result for one dossier. ``tie``: undecided, its grade depends on the council's order among equal
+    dossiers; then ``grade`` is the best it can get, ``reward`` is 0 and the ``*_if_*`` fields say what
+    each choice gives (``possible``: every grade it may end with, best first; ``tie_note``: the group's
+    sentence "2 hồ sơ bằng điểm 85,00, còn 1 suất Loại A: Hội đồng chọn")."""
 
     key: Hashable
     code: str
@@ -157,6 +170,15 @@ class Outcome:
     # Filled when the entry carried criterion sums (services fill them when ``rules.uses_criteria``).
     criterion_means: Mapping[Hashable, Decimal] = field(default_factory=dict)
     council_note: str = ""
+    tie_note: str = ""
+    possible: tuple[str, ...] = ()
+    reward_if_chosen: int | None = None
+    grade_if_not_chosen: str | None = None
+    reward_if_not_chosen: int | None = None
+
+    @property
+    def decided(self) -> bool:
+        return not self.tie
 
     @property
     def recognized(self) -> bool:
@@ -168,11 +190,25 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class TieGroup:
+    """Undecided dossiers of one edge, for messages: their codes and the group's sentence."""
+
+    codes: tuple[str, ...]
+    mean: Decimal | None
+    note: str
+
+    def text(self) -> str:
+        return f"{', '.join(self.codes)} ({self.note})"
+
+
+@dataclass(frozen=True)
 class Grading:
-    """The ranked outcomes (graded ones by rank, then the ungraded by code) and the rules used."""
+    """The ranked outcomes (graded ones by rank, then the ungraded by code) and the rules used.
+    ``undecided_budget``: the rewards the undecided (tied) dossiers will receive between them."""
 
     rules: GradeRules
     outcomes: tuple[Outcome, ...]
+    undecided_budget: int = 0
 
     def by_key(self) -> dict[Hashable, Outcome]:
         return {o.key: o for o in self.outcomes}
@@ -182,20 +218,28 @@ class Grading:
 
     @property
     def budget(self) -> int:
-        """Total reward in đồng (tied dossiers counted at their provisional band)."""
+        """Total reward in đồng of the decided dossiers (undecided ones: ``undecided_budget``)."""
         return sum(o.reward for o in self.outcomes)
 
     @property
     def ties(self) -> tuple[Outcome, ...]:
+        """The undecided dossiers."""
         return tuple(o for o in self.outcomes if o.tie)
 
+    def tie_groups(self) -> list[TieGroup]:
+        groups: dict[tuple[Decimal | None, str], list[str]] = {}
+        for o in self.ties:
+            groups.setdefault((o.mean, o.tie_note), []).append(o.code)
+        return [TieGroup(tuple(codes), mean, note) for (mean, note), codes in groups.items()]
+
     def counts(self) -> dict[str, int]:
-        """Dossiers per grade, bands first in rule order, then CN, KCN, THIEU (zeros included)."""
+        """Decided dossiers per grade, bands first in rule order, then CN, KCN, THIEU (zeros included)."""
         counts = {b.code: 0 for b in self.rules.bands}
         for code in (Grade.RECOGNIZED, Grade.NOT_RECOGNIZED, Grade.MISSING):
             counts[code.value] = 0
         for o in self.outcomes:
-            counts[o.grade] = counts.get(o.grade, 0) + 1
+            if not o.tie:
+                counts[o.grade] = counts.get(o.grade, 0) + 1
         return counts
 
     def budget_by_grade(self) -> dict[str, int]:
@@ -248,9 +292,10 @@ def rule_issues(rules: GradeRules) -> list[Issue]:
         if previous is not None and band.min_mean > previous.min_mean:
             issues.append(
                 Issue(
-                    f"ngưỡng cao hơn loại {previous.code} đứng trước; các loại được xét từ trên xuống",
+                    f"ngưỡng {format_points(band.min_mean, None)} điểm cao hơn loại {previous.code} đứng trước "
+                    f"({format_points(previous.min_mean, None)} điểm): các loại được xét từ trên xuống, hãy "
+                    "xếp loại cao trước",
                     where,
-                    severity="warning",
                 )
             )
         previous = band
@@ -273,19 +318,32 @@ class _Work:
     mean: Decimal
     crit: dict[Hashable, Decimal]
     tie_value: Decimal
-    priority: int
     rank: int = 0
-    grade: str = ""
-    tie: bool = False
-    tied_with: tuple[str, ...] = ()
-    tie_room: int = 0
+    grade: str = ""  # the grade along the canonical path (tied dossiers taken in code order)
+    competes: bool = True  # recognized: takes part in the allocation
+    ordered: bool = False  # the council's recorded order placed it among equal dossiers
+    edge: _Edge | None = None  # the first band edge it straddled with equal dossiers
+    possible: tuple[str, ...] = ()  # its grades over every council order, best first (when they differ)
     full: list[Band] = field(default_factory=list)
     failed: list[tuple[Band, list[tuple[Condition, Decimal | None]]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failed_minima: list[tuple[CriterionMinimum, Decimal | None]] = field(default_factory=list)
 
-    def key(self) -> tuple[Decimal, Decimal, int]:
-        return (self.mean, self.tie_value, self.priority)
+    @property
+    def priority(self) -> int | None:
+        return self.entry.council_priority
+
+    def equal_key(self) -> tuple[Decimal, Decimal]:
+        return (self.mean, self.tie_value)
+
+
+@dataclass
+class _Edge:
+    """Equal dossiers straddling a band's edge: ``room`` places of ``band`` for ``members``."""
+
+    band: Band
+    room: int
+    members: list[_Work]
 
 
 def _lower_first(text: str) -> str:
@@ -330,6 +388,22 @@ def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
     """Grade ``entries`` under ``rules`` (see the module docstring). Raises ``ValidationError`` for invalid
     rules or duplicate dossier keys."""
     check_rules(rules)
+    works, ungraded = _prepare(entries, rules)
+    groups = _groups(works, rules)
+    edges = _allocate(groups, rules)
+    if edges:
+        _possible_grades(groups, rules)
+    index = {b.code: i for i, b in enumerate(rules.bands)}
+    labels = {code.value: code.label for code in (Grade.RECOGNIZED, Grade.NOT_RECOGNIZED, Grade.MISSING)}
+    labels.update({b.code: b.title for b in rules.bands})
+    ordered = [w for group in groups for w in group]
+    outcomes = [_outcome(w, rules, index, labels) for w in ordered]
+    undecided = sum(_amount(rules, w.grade) for w in ordered if w.possible)
+    ungraded.sort(key=lambda o: (o.code, str(o.key)))
+    return Grading(rules, tuple(outcomes + ungraded), undecided)
+
+
+def _prepare(entries: Iterable[DossierScores], rules: GradeRules) -> tuple[list[_Work], list[Outcome]]:
     decimals = rules.decimals
     criterion_policy = rules.tie_policy is TiePolicy.CRITERION and rules.tie_break_criterion is not None
     works: list[_Work] = []
@@ -348,27 +422,60 @@ def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
         tie_value = Decimal(0)
         if criterion_policy:
             tie_value = crit.get(rules.tie_break_criterion, Decimal(-1))
-        priority = e.council_priority if e.council_priority is not None else _NO_PRIORITY
-        works.append(_Work(e, mean, crit, tie_value, priority))
+        work = _Work(e, mean, crit, tie_value)
+        work.competes = _recognized(work, rules)
+        works.append(work)
+    works.sort(key=lambda w: (-w.mean, -w.tie_value, w.entry.code, str(w.entry.key)))
+    return works, ungraded
 
-    works.sort(key=lambda w: (-w.mean, -w.tie_value, w.priority, w.entry.code, str(w.entry.key)))
-    groups: list[list[_Work]] = []
+
+def _groups(works: list[_Work], rules: GradeRules) -> list[list[_Work]]:
+    """Runs of dossiers the rule cannot tell apart, in rank order, with their ranks. The council's order
+    splits a run only when every competing dossier of the run has one (a dossier that joined the run since
+    leaves it undecided again, rather than silently last)."""
+    runs: list[list[_Work]] = []
     for w in works:
-        if groups and groups[-1][0].key() == w.key():
-            groups[-1].append(w)
+        if runs and runs[-1][0].equal_key() == w.equal_key():
+            runs[-1].append(w)
         else:
-            groups.append([w])
-
-    filled = {b.code: 0 for b in rules.bands}
-    last_in: dict[str, _Work] = {}
+            runs.append([w])
+    groups: list[list[_Work]] = []
+    for run in runs:
+        competing = [w for w in run if w.competes]
+        if len(competing) > 1 and all(w.priority is not None for w in competing):
+            run.sort(key=lambda w: (not w.competes, w.priority if w.competes else 0))
+            for w in competing:
+                w.ordered = True
+            for w in run:
+                same = groups and groups[-1][0].equal_key() == w.equal_key()
+                if same and (not w.competes or groups[-1][0].priority == w.priority):
+                    groups[-1].append(w)
+                else:
+                    groups.append([w])
+        else:
+            if len(competing) > 1 and any(w.priority is not None for w in competing):
+                unordered = [w.entry.code for w in competing if w.priority is None]
+                for w in competing:
+                    w.notes.append(f"thứ tự Hội đồng đã ghi chưa có {_codes(unordered)}: cần ghi lại")
+            groups.append(run)
     position = 1
     for group in groups:
         for w in group:
             w.rank = position
         position += len(group)
+    return groups
+
+
+def _allocate(groups: list[list[_Work]], rules: GradeRules) -> list[_Edge]:
+    """Fill the bands top-down along the canonical path (equal dossiers at an edge taken in code order,
+    exactly ``quota − filled`` of them) and return the edges met."""
+    filled = {b.code: 0 for b in rules.bands}
+    last_in: dict[str, _Work] = {}
+    edges: list[_Edge] = []
+    for group in groups:
         pending: list[_Work] = []
         for w in group:
-            if _recognized(w, rules):
+            if w.competes:
                 pending.append(w)
             else:
                 w.grade = Grade.NOT_RECOGNIZED.value
@@ -385,37 +492,83 @@ def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
             if not qualified:
                 continue
             room = None if band.quota is None else band.quota - filled[band.code]
-            if room is None or len(qualified) <= room:
-                for w in qualified:
-                    w.grade = band.code
-                filled[band.code] += len(qualified)
-                last_in[band.code] = qualified[-1]
-            elif room <= 0:
+            if room is not None and room <= 0:
                 previous = last_in.get(band.code)
                 for w in qualified:
                     w.full.append(band)
                     if previous is not None and previous.mean == w.mean:
                         _explain_edge(previous, w, band, rules)
                 continue
-            else:
-                codes = [w.entry.code for w in qualified]
+            taken = qualified
+            if room is not None and len(qualified) > room:
+                edge = _Edge(band, room, qualified)
+                edges.append(edge)
                 for w in qualified:
-                    w.grade = band.code
-                    w.tie = True
-                    w.tie_room = room
-                    w.tied_with = tuple(c for c in codes if c != w.entry.code)
-                filled[band.code] += len(qualified)
-                last_in[band.code] = qualified[-1]
+                    if w.edge is None:
+                        w.edge = edge
+                taken = qualified[:room]
+                for w in qualified[room:]:
+                    w.full.append(band)
+            for w in taken:
+                w.grade = band.code
+            filled[band.code] += len(taken)
+            last_in[band.code] = taken[-1]
             pending = [w for w in pending if not w.grade]
         for w in pending:
             w.grade = Grade.RECOGNIZED.value
+    return edges
 
-    index = {b.code: i for i, b in enumerate(rules.bands)}
-    labels = {code.value: code.label for code in (Grade.RECOGNIZED, Grade.NOT_RECOGNIZED, Grade.MISSING)}
-    labels.update({b.code: b.title for b in rules.bands})
-    outcomes = [_outcome(w, rules, index, labels) for w in works]
-    ungraded.sort(key=lambda o: (o.code, str(o.key)))
-    return Grading(rules, tuple(outcomes + ungraded))
+
+def _possible_grades(groups: list[list[_Work]], rules: GradeRules) -> None:
+    """Mark the dossiers whose grade depends on the council's order (``possible``, best first).
+
+    Every council order is reached: a group of equal dossiers is taken one dossier at a time in any order,
+    each to the first band it qualifies for that has room. Dossiers qualifying for the same bands are
+    interchangeable, so the search runs over (places filled, dossiers of each kind still to place)."""
+    quotas = tuple(b.quota for b in rules.bands)
+    rank = {b.code: i for i, b in enumerate(rules.bands)}
+    rank[Grade.RECOGNIZED.value] = len(rules.bands)
+    states: set[tuple[int, ...]] = {tuple(0 for _ in rules.bands)}
+    for group in groups:
+        kinds: dict[tuple[bool, ...], list[_Work]] = {}
+        for w in group:
+            if w.competes:
+                profile = tuple(_qualifies(w, b) is None for b in rules.bands)
+                kinds.setdefault(profile, []).append(w)
+        if not kinds:
+            continue
+        profiles = list(kinds)
+        seen: list[set[str]] = [set() for _ in profiles]
+        frontier = {(s, tuple(len(kinds[p]) for p in profiles)) for s in states}
+        for _ in range(sum(len(v) for v in kinds.values())):
+            following: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+            for filled, left in frontier:
+                for i, profile in enumerate(profiles):
+                    if left[i]:
+                        code, after = _take(filled, profile, quotas, rules)
+                        seen[i].add(code)
+                        following.add((after, (*left[:i], left[i] - 1, *left[i + 1 :])))
+            frontier = following
+        states = {filled for filled, _ in frontier}
+        for i, profile in enumerate(profiles):
+            if len(seen[i]) > 1:
+                possible = tuple(sorted(seen[i], key=rank.__getitem__))
+                for w in kinds[profile]:
+                    w.possible = possible
+
+
+def _take(
+    filled: tuple[int, ...], profile: tuple[bool, ...], quotas: tuple[int | None, ...], rules: GradeRules
+) -> tuple[str, tuple[int, ...]]:
+    for i, ok in enumerate(profile):
+        if ok and (quotas[i] is None or filled[i] < quotas[i]):  # type: ignore[operator]
+            return rules.bands[i].code, (*filled[:i], filled[i] + 1, *filled[i + 1 :])
+    return Grade.RECOGNIZED.value, filled
+
+
+def _amount(rules: GradeRules, code: str) -> int:
+    band = rules.band(code)
+    return band.amount if band is not None else 0
 
 
 def _recognized(w: _Work, rules: GradeRules) -> bool:
@@ -425,7 +578,7 @@ def _recognized(w: _Work, rules: GradeRules) -> bool:
         if value is None or value < minimum.min_points:
             w.failed_minima.append((minimum, value))
             ok = False
-    return ok
+    return ok and not w.entry.vote_refusal
 
 
 def _explain_edge(inside: _Work, outside: _Work, band: Band, rules: GradeRules) -> None:
@@ -438,7 +591,7 @@ def _explain_edge(inside: _Work, outside: _Work, band: Band, rules: GradeRules) 
             f"bằng điểm {outside.entry.code}, xếp trên nhờ điểm {name} cao hơn ({a} so với {b})"
         )
         outside.notes.append(f"bằng điểm {inside.entry.code} nhưng điểm {name} thấp hơn ({b} so với {a})")
-    elif inside.priority != outside.priority:
+    elif inside.ordered and outside.ordered and inside.priority != outside.priority:
         inside.notes.append(f"bằng điểm {outside.entry.code}, Hội đồng quyết định xếp trên")
         outside.notes.append(f"bằng điểm {inside.entry.code}, Hội đồng quyết định xếp sau")
 
@@ -474,7 +627,17 @@ def _condition_text(failed: list[tuple[Condition, Decimal | None]], decimals: in
     return "; ".join(bits)
 
 
+def tie_phrase(count: int, mean: Decimal, decimals: int, room: int, band_title: str) -> str:
+    """ "2 hồ sơ bằng điểm 85,00, còn 1 suất Loại A: Hội đồng chọn"."""
+    return (
+        f"{count} hồ sơ bằng điểm {format_points(mean, decimals)}, còn {room} suất {band_title}: "
+        "Hội đồng chọn"
+    )
+
+
 def _outcome(w: _Work, rules: GradeRules, index: dict[str, int], grade_labels: dict[str, str]) -> Outcome:
+    if w.possible:
+        return _undecided_outcome(w, rules, grade_labels)
     d = rules.decimals
     mean_text = format_points(w.mean, d)
     band = rules.bands[index[w.grade]] if w.grade in index else None
@@ -500,6 +663,8 @@ def _outcome(w: _Work, rules: GradeRules, index: dict[str, int], grade_labels: d
             why.append(
                 f"tiêu chí {minimum.name} đạt {shown}, dưới mức tối thiểu {format_points(minimum.min_points, None)}"
             )
+        if w.entry.vote_refusal:
+            why.append(w.entry.vote_refusal)
         parts = why
     elif w.grade == Grade.RECOGNIZED.value:
         head = f"Công nhận, không có giải: {mean_text} điểm"
@@ -516,24 +681,51 @@ def _outcome(w: _Work, rules: GradeRules, index: dict[str, int], grade_labels: d
     else:
         assert band is not None
         reward = band.amount
-        if w.tie:
-            head = f"{band.title} (đồng điểm, chờ Hội đồng quyết định): {mean_text} điểm"
-            parts.insert(
-                0,
-                f"bằng điểm {_codes(w.tied_with)}; {_lower_first(band.title)} chỉ còn {w.tie_room} suất "
-                f"cho {len(w.tied_with) + 1} hồ sơ",
-            )
-        else:
-            head = f"{band.title}: {mean_text} điểm"
-            if not parts:
-                text = f"đạt ngưỡng {format_points(band.min_mean, None)} điểm"
-                if band.quota is not None:
-                    text += f", trong {band.quota} suất {_lower_first(band.title)}"
-                parts.append(text)
+        head = f"{band.title}: {mean_text} điểm"
+        if not parts:
+            text = f"đạt ngưỡng {format_points(band.min_mean, None)} điểm"
+            if band.quota is not None:
+                text += f", trong {band.quota} suất {_lower_first(band.title)}"
+            parts.append(text)
     note = w.entry.council_note.strip()
-    if note and w.priority != _NO_PRIORITY:
+    if note and w.ordered:
         parts.append(f"Hội đồng: {note}")
-    reason = head + (", " + ", ".join(parts) if parts else "")
+    return _make_outcome(w, w.grade, grade_labels, reward, head + (", " + ", ".join(parts) if parts else ""))
+
+
+def _undecided_outcome(w: _Work, rules: GradeRules, grade_labels: dict[str, str]) -> Outcome:
+    """A dossier whose grade depends on the council's order: shown at its best grade, reward undecided."""
+    best, *others = w.possible
+    mean_text = format_points(w.mean, rules.decimals)
+    head = f"{grade_labels.get(best, best)} (đồng điểm, chờ Hội đồng quyết định): {mean_text} điểm"
+    parts: list[str] = []
+    tied_with: tuple[str, ...] = ()
+    if w.edge is not None:
+        edge = w.edge
+        parts.append(tie_phrase(len(edge.members), w.mean, rules.decimals, edge.room, edge.band.title))
+        tied_with = tuple(m.entry.code for m in edge.members if m is not w)
+    else:
+        parts.append("kết quả phụ thuộc thứ tự Hội đồng chọn cho các hồ sơ đồng điểm xếp trên")
+    alternatives = [
+        grade_labels.get(g, g) + (f" ({format_money(_amount(rules, g))} đ)" if _amount(rules, g) else "")
+        for g in others
+    ]
+    parts.append("nếu không được chọn: " + _join(alternatives, " hoặc "))
+    parts.extend(w.notes)
+    outcome = _make_outcome(w, best, grade_labels, 0, head + ", " + "; ".join(parts))
+    return replace(
+        outcome,
+        tie=True,
+        tied_with=tied_with,
+        tie_note=parts[0],
+        possible=w.possible,
+        reward_if_chosen=_amount(rules, best),
+        grade_if_not_chosen=others[0],
+        reward_if_not_chosen=_amount(rules, others[0]),
+    )
+
+
+def _make_outcome(w: _Work, code: str, grade_labels: dict[str, str], reward: int, reason: str) -> Outcome:
     return Outcome(
         key=w.entry.key,
         code=w.entry.code,
@@ -541,12 +733,11 @@ def _outcome(w: _Work, rules: GradeRules, index: dict[str, int], grade_labels: d
         mean=w.mean,
         scorers=len(w.entry.totals),
         rank=w.rank,
-        grade=w.grade,
-        label=grade_labels.get(w.grade, w.grade),
+        grade=code,
+        label=grade_labels.get(code, code),
         reward=reward,
-        tie=w.tie,
+        tie=False,
         reason=" ".join(reason.split()),
-        tied_with=w.tied_with,
         criterion_means=dict(w.crit),
         council_note=w.entry.council_note,
     )

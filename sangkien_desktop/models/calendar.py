@@ -51,6 +51,7 @@ class Round(IdMixin, TimestampMixin, Base):
     quorum: Mapped[int | None]  # members who must be present; None = more than half
     approval_numerator: Mapped[int] = mapped_column(default=2)  # recognition needs ≥ 2/3 in favour
     approval_denominator: Mapped[int] = mapped_column(default=3)
+    votes_required: Mapped[bool] = mapped_column(default=False)  # every recognized dossier needs a vote
     finalized_at: Mapped[dt.datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
 

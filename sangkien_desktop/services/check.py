@@ -377,6 +377,19 @@ def _votes(session: Session) -> Iterator[Problem]:
         )
 
 
+def _failed_votes(session: Session) -> Iterator[Problem]:
+    from .final_results import failed_votes_still_recognized  # grading services, imported when run
+
+    for result_id, where, refusal in failed_votes_still_recognized(session):
+        yield Problem(
+            "failed_votes",
+            ERROR,
+            f"Hồ sơ {where}: {refusal} nhưng kết quả xếp loại đã lưu vẫn công nhận (lưu lại kết quả xếp loại)",
+            "grade_results",
+            result_id,
+        )
+
+
 def _rounds(session: Session) -> Iterator[Problem]:
     for rnd in session.scalars(select(Round).order_by(Round.year, Round.number)):
         finalized = rnd.status is RoundStatus.FINALIZED
@@ -412,6 +425,7 @@ APP_RULES: list[tuple[str, str, Rule]] = [
     ("grade_results", "Kết quả xếp loại thuộc đợt đã chấm điểm", _grade_results),
     ("certificates", "Giấy chứng nhận cấp cho tác giả của hồ sơ", _certificates),
     ("votes", "Số liệu biểu quyết hợp lý", _votes),
+    ("failed_votes", "Hồ sơ biểu quyết không đạt thì không được công nhận", _failed_votes),
     ("rounds", "Trạng thái và năm của đợt", _rounds),
 ]
 

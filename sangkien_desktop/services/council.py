@@ -21,6 +21,7 @@ from ..domain.council import (
     roster_issues,
     vote_issues,
     vote_passes,
+    vote_refusal,
     vote_text,
 )
 from ..domain.enums import MemberRole, VoteMethod
@@ -67,6 +68,7 @@ class Roster:
     approval_numerator: int
     approval_denominator: int
     issues: list[Issue] = field(default_factory=list)
+    votes_required: bool = False
 
     @property
     def active(self) -> list[MemberRow]:
@@ -154,6 +156,7 @@ def roster(session: Session, round_id: int) -> Roster:
         approval_numerator=rnd.approval_numerator,
         approval_denominator=rnd.approval_denominator,
         issues=issues,
+        votes_required=rnd.votes_required,
     )
 
 
@@ -464,6 +467,7 @@ class CouncilSettings:
     double_entry: bool
     approval_numerator: int = 2
     approval_denominator: int = 3
+    votes_required: bool = False  # the decision and finalizing need a vote on every recognized one
 
 
 def settings_of(session: Session, round_id: int) -> CouncilSettings:
@@ -477,6 +481,7 @@ def settings_of(session: Session, round_id: int) -> CouncilSettings:
         rnd.double_entry,
         rnd.approval_numerator,
         rnd.approval_denominator,
+        rnd.votes_required,
     )
 
 
@@ -502,6 +507,7 @@ def save_settings(session: Session, round_id: int, values: CouncilSettings) -> C
     rnd.double_entry = values.double_entry
     rnd.approval_numerator = values.approval_numerator
     rnd.approval_denominator = values.approval_denominator
+    rnd.votes_required = values.votes_required
     session.flush()
     if old != values:
         audit.record(
@@ -528,6 +534,12 @@ class VoteRow:
     note: str
     passed: bool
     text: str
+    refusal: str = ""  # "Hội đồng biểu quyết không đạt 2/3: 3/7" when the vote refuses recognition
+
+    @property
+    def fraction(self) -> str:
+        """ "6/7": in favour / all members of the council."""
+        return f"{self.in_favour}/{self.members_total}"
 
 
 def _vote_row(v: Vote, rnd: Round) -> VoteRow:
@@ -542,6 +554,7 @@ def _vote_row(v: Vote, rnd: Round) -> VoteRow:
         note=v.note,
         passed=vote_passes(v.in_favour, v.members_total, rnd.approval_numerator, rnd.approval_denominator),
         text=vote_text(count, rnd.approval_numerator, rnd.approval_denominator, rnd.quorum),
+        refusal=vote_refusal(count, rnd.approval_numerator, rnd.approval_denominator),
     )
 
 

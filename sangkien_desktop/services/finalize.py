@@ -39,6 +39,7 @@ from ..models import Dossier, GradeResult
 from ..models.base import now
 from . import audit, round_documents
 from .backup import database_name, write_copy
+from .final_results import check_final
 from .rounds import find_round
 
 ARCHIVE_DIR_NAME = "luu-tru"
@@ -130,6 +131,7 @@ def finalize_round(
     archive: bool = True,
 ) -> FinalizeResult:
     """Finalize the round (one transaction, audited), then write its archive folder."""
+    check_final(db, round_ref, "chốt kết quả")  # no undecided tie, no failed vote still recognized
     warnings = finalize_warnings(db, round_ref)
     with db.session() as session:
         rnd = find_round(session, round_ref)

@@ -42,7 +42,7 @@ from ..domain.errors import Issue, ValidationError
 from ..domain.grading import Band, Condition, DossierScores, GradeRules, Grading, check_rules, grade
 from ..domain.scoring import format_points, parse_points
 from ..domain.text import fold, fold_key, one_line
-from .grading import default_rules, format_dong
+from .grading import default_rules, grading_summary
 from .safe_files import FileRejected, load_workbook, sheet_rows
 
 CODE_HEADERS = ("ma ho so", "ma hs", "ma")
@@ -570,16 +570,7 @@ class SheetGrading:
     grading: Grading
 
     def summary(self) -> str:
-        counts = self.grading.counts()
-        parts = [f"{counts.get(b.code, 0)} {b.title[:1].lower()}{b.title[1:]}" for b in self.rules.bands]
-        parts.append(f"{counts['CN']} công nhận không có giải")
-        parts.append(f"{counts['KCN']} không công nhận")
-        if counts["THIEU"]:
-            parts.append(f"{counts['THIEU']} chưa xếp loại (thiếu điểm)")
-        text = ", ".join(parts) + f"; tổng tiền thưởng {format_dong(self.grading.budget)}"
-        if self.grading.ties:
-            text += f"; {len(self.grading.ties)} hồ sơ đồng điểm chờ Hội đồng quyết định"
-        return text
+        return grading_summary(self.grading)
 
 
 def grade_sheet(path: Path, rules_path: Path | None = None, sheet: str | None = None) -> SheetGrading:

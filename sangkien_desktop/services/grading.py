@@ -71,6 +71,7 @@ from .rounds import find_round
 from .scoring import DossierRef, ScoreMatrix, score_matrix
 
 JSON_KEYS = ("code", "mean", "rank", "grade", "reward", "tie", "reason")
+TIE_JSON_KEYS = ("reward_if_chosen", "grade_if_not_chosen", "reward_if_not_chosen")  # undecided rows only
 
 
 def format_dong(amount: int) -> str:
@@ -244,19 +245,25 @@ NOT_ASSIGNED = "chưa phân công thành viên chấm"
 
 
 def entries_from_matrix(
-    matrix: ScoreMatrix, decisions: dict[int, tuple[int, str]] | None = None
+    matrix: ScoreMatrix,
+    decisions: dict[int, tuple[int, str]] | None = None,
+    refusals: dict[int, str] | None = None,
 ) -> list[DossierScores]:
     """The engine's input: per scorable dossier, the complete totals of its assigned members, who is
-    missing, and why it cannot be graded yet."""
-    return _entries_and_spreads(matrix, decisions)[0]
+    missing, and why it cannot be graded yet; ``decisions`` the council's tie orders, ``refusals`` the
+    reasons of failed votes (``vote_refusals``)."""
+    return _entries_and_spreads(matrix, decisions, refusals)[0]
 
 
 def _entries_and_spreads(
-    matrix: ScoreMatrix, decisions: dict[int, tuple[int, str]] | None = None
+    matrix: ScoreMatrix,
+    decisions: dict[int, tuple[int, str]] | None = None,
+    refusals: dict[int, str] | None = None,
 ) -> tuple[list[DossierScores], dict[int, bool]]:
     """``entries_from_matrix`` and, per dossier, whether its members' complete totals are further apart
     than the round's limit (``ScoreMatrix.spread_flagged``), in one pass over the scores."""
     decisions = decisions or {}
+    refusals = refusals or {}
     criteria = matrix.criteria
     crit_ids = [c.id for c in criteria]
     values = matrix.values
@@ -292,7 +299,7 @@ def _entries_and_spreads(
         if unchecked:
             problems.append("điểm nhập hai lần chưa khớp hoặc chưa nhập lần 2 (" + "; ".join(unchecked) + ")")
         flagged[d.id] = spread(complete) > matrix.spread_limit
-        out.append(_entry(d, totals, missing, problems, sums if totals else {}, decisions))
+        out.append(_entry(d, totals, missing, problems, sums if totals else {}, decisions, refusals))
     return out, flagged
 
 
@@ -303,6 +310,7 @@ def _entry(
     problems: list[str],
     sums: dict[int, Decimal],
     decisions: dict[int, tuple[int, str]],
+    refusals: dict[int, str],
 ) -> DossierScores:
     priority, note = decisions.get(d.id, (None, ""))
     return DossierScores(
@@ -315,6 +323,7 @@ def _entry(
         criterion_sums=sums,
         council_priority=priority,
         council_note=note,
+        vote_refusal=refusals.get(d.id, ""),
     )
 
 
@@ -327,8 +336,14 @@ def tie_decisions(session: Session, round_id: int) -> dict[int, tuple[int, str]]
     return {t.dossier_id: (t.priority, t.note) for t in session.scalars(query)}
 
 
+def vote_refusals(votes: dict[int, VoteRow]) -> dict[int, str]:
+    """Dossier id → why its recorded vote refuses recognition, for the dossiers whose vote failed."""
+    return {dossier_id: v.refusal for dossier_id, v in votes.items() if v.refusal}
+
+
 def round_entries(session: Session, round_id: int) -> list[DossierScores]:
-    return entries_from_matrix(score_matrix(session, round_id), tie_decisions(session, round_id))
+    refusals = vote_refusals(votes_of_round(session, round_id))
+    return entries_from_matrix(score_matrix(session, round_id), tie_decisions(session, round_id), refusals)
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -389,36 +404,54 @@ class RoundGrading:
         return [outcome_json(o, self.rules.decimals) for o in self.grading.outcomes]
 
     def summary(self) -> str:
-        counts = self.counts()
-        parts = [f"{counts.get(b.code, 0)} {b.title[:1].lower()}{b.title[1:]}" for b in self.rules.bands]
-        parts.append(f"{counts[Grade.RECOGNIZED.value]} công nhận không có giải")
-        parts.append(f"{counts[Grade.NOT_RECOGNIZED.value]} không công nhận")
-        if counts[Grade.MISSING.value]:
-            parts.append(f"{counts[Grade.MISSING.value]} chưa xếp loại (thiếu điểm)")
-        text = ", ".join(parts) + f"; tổng tiền thưởng {format_dong(self.budget)}"
-        if self.grading.ties:
-            text += f"; {len(self.grading.ties)} hồ sơ đồng điểm chờ Hội đồng quyết định"
-        return text
+        return grading_summary(self.grading)
+
+
+def grading_summary(grading: Grading) -> str:
+    """One line: decided dossiers per grade, the decided reward total, and the undecided ones apart:
+    "4 loại A, 9 loại B, …; tổng tiền thưởng 17.500.000 đ; 2 hồ sơ đồng điểm chờ Hội đồng quyết định
+    (HS26-005, HS26-006: 2 hồ sơ bằng điểm 85,00, còn 1 suất Loại A: Hội đồng chọn), chưa tính 3.000.000 đ"."""
+    counts = grading.counts()
+    parts = [f"{counts.get(b.code, 0)} {b.title[:1].lower()}{b.title[1:]}" for b in grading.rules.bands]
+    parts.append(f"{counts[Grade.RECOGNIZED.value]} công nhận không có giải")
+    parts.append(f"{counts[Grade.NOT_RECOGNIZED.value]} không công nhận")
+    if counts[Grade.MISSING.value]:
+        parts.append(f"{counts[Grade.MISSING.value]} chưa xếp loại (thiếu điểm)")
+    text = ", ".join(parts) + f"; tổng tiền thưởng {format_dong(grading.budget)}"
+    if grading.ties:
+        groups = "; ".join(g.text() for g in grading.tie_groups())
+        text += (
+            f"; {len(grading.ties)} hồ sơ đồng điểm chờ Hội đồng quyết định ({groups}), "
+            f"chưa tính {format_dong(grading.undecided_budget)}"
+        )
+    return text
 
 
 def outcome_json(outcome: Outcome, decimals: int) -> dict[str, Any]:
     """``{"code", "mean", "rank", "grade", "reward", "tie", "reason"}``; mean as a string with the round's
-    decimals ("80.00"), None when not graded."""
-    return {
+    decimals ("80.00"), None when not graded. An undecided (tied) dossier has ``reward`` None and also
+    ``reward_if_chosen``, ``grade_if_not_chosen`` and ``reward_if_not_chosen``."""
+    out: dict[str, Any] = {
         "code": outcome.code,
         "mean": None if outcome.mean is None else str(outcome.mean.quantize(quantum(decimals))),
         "rank": outcome.rank,
         "grade": outcome.grade,
-        "reward": int(outcome.reward),
+        "reward": None if outcome.tie else int(outcome.reward),
         "tie": bool(outcome.tie),
         "reason": outcome.reason,
     }
+    if outcome.tie:
+        out["reward_if_chosen"] = outcome.reward_if_chosen
+        out["grade_if_not_chosen"] = outcome.grade_if_not_chosen
+        out["reward_if_not_chosen"] = outcome.reward_if_not_chosen
+    return out
 
 
 def _entries_from_sums(
     session: Session,
     matrix: ScoreMatrix,
     decisions: dict[int, tuple[int, str]],
+    refusals: dict[int, str] | None = None,
     with_criteria: bool = True,
 ) -> tuple[list[DossierScores], dict[int, bool]]:
     """``_entries_and_spreads`` for a round without double entry, from sums computed by the database
@@ -489,7 +522,7 @@ def _entries_from_sums(
             else {}
         )
         problems = [] if members else [NOT_ASSIGNED]
-        out.append(_entry(d, found, missing, problems, criterion_sums, decisions))
+        out.append(_entry(d, found, missing, problems, criterion_sums, decisions, refusals or {}))
     return out, flagged
 
 
@@ -513,16 +546,17 @@ def _compute(session: Session, round_id: int, rules: GradeRules | None) -> Round
     summed = not rnd.double_entry  # double entry compares typings score by score: read them all
     matrix = score_matrix(session, round_id, with_scores=not summed)
     decisions = tie_decisions(session, round_id)
+    votes = votes_of_round(session, round_id)
+    refusals = vote_refusals(votes)
     if summed and matrix.criteria and matrix.dossiers:
-        entries, flagged = _entries_from_sums(session, matrix, decisions, rules.uses_criteria)
+        entries, flagged = _entries_from_sums(session, matrix, decisions, refusals, rules.uses_criteria)
     else:
         if summed:
             matrix = score_matrix(session, round_id)
-        entries, flagged = _entries_and_spreads(matrix, decisions)
+        entries, flagged = _entries_and_spreads(matrix, decisions, refusals)
     grading = grade(entries, rules)
     dossiers = {d.id: d for d in matrix.dossiers}
     authors = _author_names(session, round_id)
-    votes = votes_of_round(session, round_id)
     rows = []
     for o in grading.outcomes:
         d = dossiers[o.key]  # type: ignore[index]
@@ -714,6 +748,11 @@ def decide_tie(session: Session, round_id: int, codes: Sequence[str], note: str)
             for c in wanted
         )
         raise ValidationError(f"Chỉ quyết định thứ tự cho các hồ sơ bằng điểm nhau ({shown}).")
+    left_out = _left_out_of_order(current, wanted)
+    if left_out:
+        raise ValidationError(
+            f"Thứ tự Hội đồng xếp phải gồm mọi hồ sơ cùng điểm đang được xét: còn thiếu {', '.join(left_out)}."
+        )
     for priority, code in enumerate(wanted, start=1):
         d = by_code[code]
         row = session.scalar(select(TieDecision).where(TieDecision.dossier_id == d.id))
@@ -732,6 +771,28 @@ def decide_tie(session: Session, round_id: int, codes: Sequence[str], note: str)
         f"Hội đồng xếp thứ tự các hồ sơ đồng điểm {', '.join(wanted)} ({rnd.label}): {note}",
         new={"order": wanted, "note": note},
     )
+
+
+def _left_out_of_order(current: RoundGrading, wanted: Sequence[str]) -> list[str]:
+    """Recognized dossiers the rule cannot tell from the ordered ones (same mean and, with the criterion
+    tie-break, same criterion mean) that the order leaves out: a partial order would not settle the tie."""
+    rules = current.rules
+    by_code = {row.code.upper(): row for row in current.rows}
+
+    def key(row: ResultRow) -> tuple[Any, ...]:
+        if rules.tie_policy is TiePolicy.CRITERION and rules.tie_break_criterion is not None:
+            return (row.mean, row.outcome.criterion_means.get(rules.tie_break_criterion))
+        return (row.mean,)
+
+    keys = {key(by_code[c]) for c in wanted}
+    return [
+        row.code
+        for row in current.rows
+        if row.code.upper() not in wanted
+        and row.outcome.recognized
+        and row.mean is not None
+        and key(row) in keys
+    ]
 
 
 def clear_tie_decisions(session: Session, round_id: int) -> int:

@@ -252,7 +252,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
         "Xếp hạng",
         "Xếp loại",
         "Tiền thưởng (đồng)",
-        "Biểu quyết (đồng ý/có mặt)",
+        "Biểu quyết (tán thành/tổng số thành viên)",
     ]
     row = write_table_header(ws, 4, [head])
     first = row
@@ -274,7 +274,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
                 g.rank if g is not None else None,
                 _grade_text(g.grade) if g is not None else "",
                 g.reward if g is not None and g.reward else None,
-                f"{v.in_favour}/{v.present}" if v is not None else "",
+                f"{v.in_favour}/{v.members_total}" if v is not None else "",  # of all members (2/3 rule)
             ],
             formats=[
                 fmt.integer,

@@ -368,6 +368,7 @@ def test_council_and_assign_commands(db: Database, db_url: str, capsys: pytest.C
         "score_spread_limit": "20.00",
         "double_entry": True,
         "approval": "2/3",
+        "votes_required": False,
     }
     assert (
         main(

@@ -153,23 +153,33 @@ def test_no_bands_only_recognition() -> None:
 
 
 # ------------------------------------------------------------------------------------- ties
-def test_tie_at_quota_edge_is_reported_not_dropped() -> None:
+def test_tie_at_quota_edge_keeps_exactly_the_places_left() -> None:
     entries = [dossier(i, 95 - i) for i in range(1, 5)]  # 94, 93, 92, 91: four A
     entries += [dossier(10, "85"), dossier(11, "85"), dossier(12, "85")]  # three for the last A
     entries += [dossier(20, "84")]
     g = grade(entries, TAM_DIEP)
     tied = [one(g, n) for n in (10, 11, 12)]
-    assert all(o.tie and o.grade == "A" for o in tied)
+    assert all(o.tie and o.grade == "A" and o.reward == 0 for o in tied)
+    assert all(
+        (o.reward_if_chosen, o.grade_if_not_chosen, o.reward_if_not_chosen) == (2_000_000, "B", 1_000_000)
+        for o in tied
+    )
     assert {o.rank for o in tied} == {5}
     assert tied[0].tied_with == ("HS26-011", "HS26-012")
     assert tied[0].reason == (
-        "Loại A (đồng điểm, chờ Hội đồng quyết định): 85,00 điểm, bằng điểm HS26-011, HS26-012; "
-        "loại A chỉ còn 1 suất cho 3 hồ sơ"
+        "Loại A (đồng điểm, chờ Hội đồng quyết định): 85,00 điểm, 3 hồ sơ bằng điểm 85,00, còn 1 suất "
+        "Loại A: Hội đồng chọn; nếu không được chọn: Loại B (1.000.000 đ)"
     )
-    after = one(g, 20)
+    after = one(g, 20)  # two of the three fall to B whoever is chosen: 84 is the third B, decided
     assert after.grade == "B" and not after.tie and after.rank == 8
     assert "đã đủ 5 suất loại A" in after.reason
     assert len(g.ties) == 3
+    assert g.budget == 4 * 2_000_000 + 1_000_000
+    assert g.undecided_budget == 2_000_000 + 2 * 1_000_000
+    assert g.counts()["A"] == 4 and g.counts()["B"] == 1
+    [group] = g.tie_groups()
+    assert group.codes == ("HS26-010", "HS26-011", "HS26-012")
+    assert group.note == "3 hồ sơ bằng điểm 85,00, còn 1 suất Loại A: Hội đồng chọn"
 
 
 def test_equal_means_inside_quota_are_not_a_tie() -> None:
@@ -309,7 +319,8 @@ def test_rule_validation() -> None:
     with pytest.raises(ValidationError):
         grade([], bad)
     upside_down = GradeRules((Band("A", "", D(70), 1, 0), Band("B", "", D(80), 1, 0)))
-    assert [i.severity for i in rule_issues(upside_down)] == ["warning"]
+    assert [i.severity for i in rule_issues(upside_down)] == ["error"]
+    assert "cao hơn loại A đứng trước" in rule_issues(upside_down)[0].text()
 
 
 def test_what_if_compare_lists_who_moves() -> None:
@@ -427,41 +438,31 @@ def test_property_quotas_thresholds_and_cascade(entries: list[DossierScores], ru
     g = grade(entries, rules)
     graded = [o for o in g.outcomes if o.graded]
     for index, band in enumerate(rules.bands):
-        members = [o for o in graded if o.grade == band.code]
-        for o in members:
+        members = [o for o in graded if o.grade == band.code and not o.tie]
+        for o in [o for o in graded if o.grade == band.code]:
             assert _qualifies(o, band, rules), "a grade is never given below its threshold or conditions"
-            assert o.reward == band.amount
+            assert o.reward == (0 if o.tie else band.amount)
             assert o.mean >= rules.certificate_threshold
-        tied = [o for o in members if o.tie]
         if band.quota is not None:
-            untied = len(members) - len(tied)
-            assert untied <= band.quota
-            if tied:
-                # a tie only where it straddles the edge, all on one mean, none dropped
-                assert len(members) > band.quota
-                assert untied < band.quota
-                if rules.tie_policy is TiePolicy.CRITERION:
-                    assert len({(o.mean, o.criterion_means.get("moi")) for o in tied}) == 1
-                else:
-                    assert len({o.mean for o in tied}) == 1
-                assert all(o.mean <= m.mean for o in tied for m in members)
-        else:
-            assert not tied
-        # cascade: anyone below this band who qualified for it found it full of dossiers not worse
+            assert len(members) <= band.quota, "decided dossiers never overspend a quota"
+        # cascade: a decided dossier below this band that qualified for it found it full of better ones
         for o in graded:
-            if not o.recognized or not _qualifies(o, band, rules):
+            if o.tie or not o.recognized or not _qualifies(o, band, rules):
                 continue
             o_index = (
                 [b.code for b in rules.bands].index(o.grade) if rules.band(o.grade) else len(rules.bands)
             )
             if o_index > index:
-                assert band.quota is not None and len(members) >= band.quota
+                assert band.quota is not None
                 assert all(m.mean >= o.mean for m in members)
     for o in graded:
+        if o.tie:
+            assert o.grade == o.possible[0] and o.grade_if_not_chosen == o.possible[1]
+            assert o.reward == 0 and o.reward_if_chosen is not None
         if o.grade == "CN":
             assert o.mean >= rules.certificate_threshold and o.reward == 0
         if o.grade == "KCN":
-            assert o.reward == 0
+            assert o.reward == 0 and not o.tie
 
 
 @PROPS

@@ -15,6 +15,7 @@ from ...domain.errors import NotFoundError, ValidationError
 from ...models import Round
 from .. import audit, guards, numbering
 from .. import settings as settings_service
+from ..final_results import check_final, check_final_year
 from ..rounds import find_round
 from . import (
     certificate_layout,
@@ -191,6 +192,7 @@ def _minutes(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> 
 
 def _submission(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     data = _round(db, req)
+    check_final(db, data.id, "in tờ trình đề nghị công nhận")
     number, notes = _number(db, req, "submission", data.year, data.id)
     fn = decision.submission_pdf if fmt == "pdf" else decision.submission_docx
     return DocResult(fn(data, req.recipient or None, number), fmt, (*notes, *_graded_note(data)))
@@ -198,6 +200,7 @@ def _submission(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) 
 
 def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     data = _round(db, req)
+    check_final(db, data.id, "in quyết định công nhận")
     number, notes = _number(db, req, "decision", data.year, data.id)
     if notes:
         data = _round(db, req)  # the round may now carry the new number
@@ -210,6 +213,7 @@ def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) ->
 
 def _certificates(db: Database, req: DocRequest, fmt: str, progress: ProgressFn | None) -> DocResult:
     data = _round(db, req)
+    check_final(db, data.id, "in giấy chứng nhận")
     notes: list[str] = []
     if req.allocate and not data.finalized:
         the_plan = certificate_register.plan(data, data.certificates)
@@ -250,6 +254,7 @@ def _register(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) ->
 
 def _dost(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
     year, round_id = _year(db, req)
+    check_final_year(db, year, round_id, "xuất danh sách gửi Sở KH&CN")
     with db.reading() as session:
         data = load_year(session, year, round_id)
     notes = () if any(r.graded for r in data.rounds) else ("Chưa đợt nào áp dụng xếp loại: danh sách trống.",)

@@ -168,8 +168,8 @@ class VoteInfo:
 
     @property
     def text(self) -> str:
-        """ "6/7" (in favour / present)."""
-        return f"{self.in_favour}/{self.present}"
+        """ "6/7" (in favour / all members of the council, as the 2/3 rule counts)."""
+        return f"{self.in_favour}/{self.members_total}"
 
 
 @dataclass(frozen=True)
