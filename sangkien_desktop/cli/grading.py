@@ -30,6 +30,7 @@ from ..services import assignment as assignment_service
 from ..services import council as council_service
 from ..services import grade_sheet as sheet_service
 from ..services import grading as grading_service
+from ..services import rules_file
 from ..services import scoring as scoring_service
 from ..services.rounds import find_round
 from .common import MEMBER_HELP, Registry, find_member, open_db, print_json, print_table, sheet_code
@@ -325,6 +326,11 @@ def _reward_cell(r: dict[str, Any]) -> str:
     return _money(r["reward"]) if r["reward"] else ""
 
 
+def _maximum(rubric: list[Any]) -> Decimal | None:
+    """The most a dossier can score under the round's rubric (None without criteria)."""
+    return sum((c.max_points for c in rubric), Decimal(0)) if rubric else None
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
@@ -332,8 +338,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
             rnd = find_round(session, args.round)
             rules = None
             if args.rules is not None:
-                criteria = [(c.id, c.name) for c in scoring_service.rubric(session, rnd.id)]
-                rules = sheet_service.resolve(sheet_service.read_rules_file(args.rules), criteria)
+                rubric = scoring_service.rubric(session, rnd.id)
+                criteria = [(c.id, c.name) for c in rubric]
+                rules = rules_file.resolve(rules_file.read_rules_file(args.rules), criteria, _maximum(rubric))
                 # the rubric's minima stay part of the round's rules
                 saved = grading_service.rules_of_round(session, rnd.id)
                 rules = replace(rules, minima=saved.minima)
@@ -383,20 +390,22 @@ def cmd_grade_rules(args: argparse.Namespace) -> int:
     if args.round is None:
         if args.set_file is not None:
             raise ValidationError("Cần --round để lưu quy tắc cho một đợt.")
-        print(sheet_service.rules_to_toml(grading_service.default_rules()), end="")
+        print(rules_file.rules_to_toml(grading_service.default_rules()), end="")
         return 0
     db = open_db(args)
     try:
         with db.session() as session:
             rnd = find_round(session, args.round)
-            criteria = [(c.id, c.name) for c in scoring_service.rubric(session, rnd.id)]
+            rubric = scoring_service.rubric(session, rnd.id)
+            criteria = [(c.id, c.name) for c in rubric]
             if args.set_file is not None:
-                rules = sheet_service.resolve(sheet_service.read_rules_file(args.set_file), criteria)
+                parsed = rules_file.read_rules_file(args.set_file)
+                rules = rules_file.resolve(parsed, criteria, _maximum(rubric))
                 saved = grading_service.save_rules(session, rnd.id, rules)
                 print(f"Đã lưu quy tắc xếp loại cho {rnd.label}: {grading_service.describe_rules(saved)}")
                 return 0
             rules = grading_service.rules_of_round(session, rnd.id)
-        print(sheet_service.rules_to_toml(rules, criteria), end="")
+        print(rules_file.rules_to_toml(rules, criteria), end="")
     finally:
         db.dispose()
     return 0

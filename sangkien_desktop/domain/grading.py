@@ -759,6 +759,7 @@ class Move:
     rank_after: int | None
     tie_before: bool
     tie_after: bool
+    possible_after: tuple[str, ...] = ()  # an undecided dossier's grades, best first
 
     @property
     def up(self) -> bool:
@@ -787,6 +788,7 @@ def compare(before: Grading, after: Grading) -> list[Move]:
                     rank_after=o.rank,
                     tie_before=b.tie,
                     tie_after=o.tie,
+                    possible_after=o.possible,
                 )
             )
     return moves

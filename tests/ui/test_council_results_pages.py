@@ -157,9 +157,10 @@ def test_results_page_what_if_does_not_write_and_apply_saves(
     assert all(r.tie for r in page.model.records() if r.code in {"HS26-103", "HS26-104"})
     moves = [page.moves_list.item(i).text() for i in range(page.moves_list.count())]
     assert moves == [
-        "HS26-103: B → A (đồng điểm) (+1.000.000 đ)",
-        "HS26-104: B → A (đồng điểm) (+1.000.000 đ)",
+        "HS26-103: B → A hoặc B (đồng điểm, chờ Hội đồng)",
+        "HS26-104: B → A hoặc B (đồng điểm, chờ Hội đồng)",
     ]
+    assert "chờ Hội đồng chọn: <b>3.000.000 đ</b>" in page.budget.text()
     assert "theo quy tắc đã lưu" in page.budget.text()
     with db.reading() as s:
         assert s.scalar(select(func.count(GradeResult.id))) == 0

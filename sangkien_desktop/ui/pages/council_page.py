@@ -201,6 +201,11 @@ class RosterTab(QWidget):
         form.addRow("Cảnh báo khi điểm các thành viên lệch quá:", self.spread)
         form.addRow("", self.double_entry)
         form.addRow("Công nhận khi số tán thành đạt:", approval)
+        self.votes_required = QCheckBox(
+            "Mọi hồ sơ được công nhận phải có kết quả biểu quyết trước khi in quyết định, chốt đợt"
+        )
+        self.votes_required.setObjectName("votes_required")
+        form.addRow("", self.votes_required)
         self.save_settings_button = QPushButton("Lưu &cài đặt")
         self.save_settings_button.setObjectName("save_council_settings")
         self.save_settings_button.clicked.connect(self.save_settings)
@@ -243,6 +248,7 @@ class RosterTab(QWidget):
         self.double_entry.setChecked(r.double_entry)
         self.approval_num.setValue(r.approval_numerator)
         self.approval_den.setValue(r.approval_denominator)
+        self.votes_required.setChecked(r.votes_required)
         self.quorum.setToolTip(f"Để 0: quá nửa, tức {r.quorum_needed} người với {len(r.active)} thành viên")
 
     def _units(self) -> list[tuple[int, str]]:
@@ -377,6 +383,7 @@ class RosterTab(QWidget):
             double_entry=self.double_entry.isChecked(),
             approval_numerator=self.approval_num.value(),
             approval_denominator=self.approval_den.value(),
+            votes_required=self.votes_required.isChecked(),
         )
 
     def save_settings(self) -> None:

@@ -123,7 +123,14 @@ class ResultsPage(Page):
                 background=self._grade_background,
                 tooltip=self._grade_text,
             ),
-            Column("Thưởng", lambda r: _money(r.reward), width=88, align=RIGHT, sort_key=lambda r: r.reward),
+            Column(
+                "Thưởng",
+                self._reward_text,
+                width=88,
+                align=RIGHT,
+                sort_key=lambda r: r.reward,
+                tooltip=self._reward_tooltip,
+            ),
             Column(
                 "Biểu quyết",
                 self._vote_text,
@@ -269,7 +276,7 @@ class ResultsPage(Page):
     def _grade_text(self, r: ResultRow) -> str:
         text = r.outcome.label
         if r.tie:
-            text += " (đồng điểm)"
+            text += " hoặc " + " hoặc ".join(r.outcome.possible[1:]) + " (chờ HĐ)"
         move = self.moves.get(r.dossier_id)
         if move is not None and move.before != move.after:
             text += f" ← {move.before}"
@@ -285,6 +292,19 @@ class ResultsPage(Page):
         if r.grade == Grade.NOT_RECOGNIZED.value:
             return REFUSED_BACKGROUND
         return None
+
+    def _reward_text(self, r: ResultRow) -> str:
+        """An undecided tie shows "chờ HĐ", the amounts in the tooltip and the reason."""
+        return "chờ HĐ" if r.tie else _money(r.reward)
+
+    def _reward_tooltip(self, r: ResultRow) -> str:
+        o = r.outcome
+        if not r.tie:
+            return _money(r.reward)
+        return (
+            f"Chưa quyết định: {_money(o.reward_if_chosen or 0) or '0 đ'} nếu được chọn, "
+            f"{_money(o.reward_if_not_chosen or 0) or '0 đ'} ({o.grade_if_not_chosen}) nếu không"
+        )
 
     def _reason_text(self, r: ResultRow) -> str:
         """The reason without its leading grade ("Loại A: …"), which the Xếp loại column already shows."""
@@ -304,10 +324,9 @@ class ResultsPage(Page):
         return r.vote.text if r.vote is not None else "Chưa ghi biểu quyết"
 
     def _vote_background(self, r: ResultRow) -> QColor | None:
-        recognized = r.outcome.recognized
-        if recognized and r.vote is not None and not r.vote.passed:
-            return REFUSED_BACKGROUND
-        if recognized and r.vote is None:
+        if r.vote is not None and r.vote.refusal:
+            return REFUSED_BACKGROUND  # the vote failed: not recognized, whatever the score
+        if r.outcome.recognized and r.vote is None:
             return TIE_BACKGROUND
         return None
 
@@ -366,9 +385,10 @@ class ResultsPage(Page):
         else:
             parts.append("Kết quả đã lưu khớp với điểm hiện tại.")
         if self.baseline is not None and self.baseline.grading.ties:
+            groups = "; ".join(g.text() for g in self.baseline.grading.tie_groups())
             parts.append(
-                f"Có {len(self.baseline.grading.ties)} hồ sơ đồng điểm ở ranh giới số suất: Hội đồng quyết định "
-                "(nút “Hội đồng quyết định đồng điểm”)."
+                f"Chưa quyết định: {groups}. Ghi thứ tự Hội đồng chọn bằng nút “Hội đồng quyết định đồng điểm…”; "
+                "chưa in được quyết định, giấy chứng nhận, chưa chốt được đợt."
             )
             style = "color: #842029; font-weight: bold;"
         self.banner.setText(" ".join(parts))
@@ -524,6 +544,11 @@ class ResultsPage(Page):
         self._show_detail()
         self.summary.setText(f"{result.round_label}: {result.summary()}")
         budget = f"Tổng tiền thưởng: <b>{format_money(result.budget)} đ</b>"
+        if result.grading.ties:
+            budget += (
+                f" đã quyết định; chờ Hội đồng chọn: <b>{format_money(result.grading.undecided_budget)} đ</b> "
+                f"({len(result.grading.ties)} hồ sơ đồng điểm)"
+            )
         if result.budget != self.baseline.budget:
             delta = result.budget - self.baseline.budget
             budget += f" (theo quy tắc đã lưu: {format_money(self.baseline.budget)} đ; {'+' if delta > 0 else '−'}{format_money(abs(delta))} đ)"
@@ -537,8 +562,13 @@ class ResultsPage(Page):
         for m in self.moves.values():
             change = m.reward_after - m.reward_before
             money = f" ({'+' if change > 0 else '−'}{format_money(abs(change))} đ)" if change else ""
-            tie = " (đồng điểm)" if m.tie_after else ""
-            self.moves_list.addItem(f"{m.code}: {m.before} → {m.after}{tie}{money}")
+            if m.tie_after:  # undecided: no amount yet
+                others = " hoặc ".join(m.possible_after[1:])
+                self.moves_list.addItem(
+                    f"{m.code}: {m.before} → {m.after} hoặc {others} (đồng điểm, chờ Hội đồng)"
+                )
+            else:
+                self.moves_list.addItem(f"{m.code}: {m.before} → {m.after}{money}")
         if not self.moves:
             self.moves_list.addItem("Không hồ sơ nào thay đổi.")
 
@@ -567,7 +597,10 @@ class ResultsPage(Page):
         if rules is not None:
             text += "\n\nQuy tắc xếp loại đã thay đổi sẽ được lưu cho đợt này."
         if self.current.grading.ties:
-            text += "\n\nCòn hồ sơ đồng điểm chờ Hội đồng quyết định: kết quả lưu vẫn đánh dấu đồng điểm."
+            text += (
+                "\n\nCòn hồ sơ đồng điểm chờ Hội đồng quyết định: kết quả lưu vẫn đánh dấu đồng điểm, chưa in được "
+                "quyết định và giấy chứng nhận cho tới khi ghi thứ tự Hội đồng chọn."
+            )
         if not messages.confirm(self, text):
             return
         try:
@@ -591,11 +624,9 @@ class ResultsPage(Page):
     def decide_ties(self) -> None:
         if self.ctx.round_id is None or self.current is None:
             return
-        groups: dict[tuple[str, Any], list[ResultRow]] = {}
-        for r in self.current.rows:
-            if r.tie:
-                groups.setdefault((r.grade, r.mean), []).append(r)
-        dialog = TieDialog(list(groups.values()), self)
+        rows = {r.code: r for r in self.current.rows}
+        groups = [[rows[c] for c in g.codes] for g in self.current.grading.tie_groups()]
+        dialog = TieDialog(groups, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
@@ -651,10 +682,7 @@ class TieDialog(QDialog):
         layout.addWidget(QLabel("Nhóm đồng điểm:"))
         self.group = QComboBox()
         for g in groups:
-            self.group.addItem(
-                f"{g[0].outcome.label}, {format_points(g[0].mean, 2) if g[0].mean is not None else ''} điểm: "
-                + ", ".join(r.code for r in g)
-            )
+            self.group.addItem(f"{', '.join(r.code for r in g)}: {g[0].outcome.tie_note}")
         layout.addWidget(self.group)
         layout.addWidget(QLabel("Thứ tự Hội đồng xếp (trên cùng được xét trước):"))
         self.order_list = QListWidget()
