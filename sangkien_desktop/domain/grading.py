@@ -175,6 +175,9 @@ class Outcome:
     reward_if_chosen: int | None = None
     grade_if_not_chosen: str | None = None
     reward_if_not_chosen: int | None = None
+    reward_pending: int = (
+        0  # undecided: its part of ``Grading.undecided_budget`` (shared out along one order)
+    )
 
     @property
     def decided(self) -> bool:
@@ -398,7 +401,7 @@ def grade(entries: Iterable[DossierScores], rules: GradeRules) -> Grading:
     labels.update({b.code: b.title for b in rules.bands})
     ordered = [w for group in groups for w in group]
     outcomes = [_outcome(w, rules, index, labels) for w in ordered]
-    undecided = sum(_amount(rules, w.grade) for w in ordered if w.possible)
+    undecided = sum(o.reward_pending for o in outcomes)
     ungraded.sort(key=lambda o: (o.code, str(o.key)))
     return Grading(rules, tuple(outcomes + ungraded), undecided)
 
@@ -722,6 +725,7 @@ def _undecided_outcome(w: _Work, rules: GradeRules, grade_labels: dict[str, str]
         reward_if_chosen=_amount(rules, best),
         grade_if_not_chosen=others[0],
         reward_if_not_chosen=_amount(rules, others[0]),
+        reward_pending=_amount(rules, w.grade),  # the canonical path: the group's total, whoever is chosen
     )
 
 

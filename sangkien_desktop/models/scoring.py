@@ -134,6 +134,11 @@ class GradeResult(IdMixin, Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     council_note: Mapped[str] = mapped_column(Text, default="")  # how the council settled a tie
     computed_at: Mapped[dt.datetime] = mapped_column(default=now)
+    # an undecided tie (``tie``): reward is 0 until the council orders the group; what each choice gives
+    reward_if_chosen: Mapped[int | None] = mapped_column(BigInteger)
+    grade_if_not_chosen: Mapped[str | None] = mapped_column(String(10))
+    reward_if_not_chosen: Mapped[int | None] = mapped_column(BigInteger)
+    reward_pending: Mapped[int | None] = mapped_column(BigInteger)  # its part of the undecided total
 
     dossier: Mapped[Dossier] = relationship()
 

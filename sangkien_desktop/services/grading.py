@@ -607,6 +607,10 @@ def apply(session: Session, round_id: int, rules: GradeRules | None = None) -> R
                 reason=o.reason,
                 council_note=o.council_note,
                 computed_at=stamp,
+                reward_if_chosen=o.reward_if_chosen,
+                grade_if_not_chosen=o.grade_if_not_chosen,
+                reward_if_not_chosen=o.reward_if_not_chosen,
+                reward_pending=o.reward_pending if o.tie else None,
             )
         )
     session.flush()

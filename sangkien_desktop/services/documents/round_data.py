@@ -152,6 +152,7 @@ class GradeInfo:
     tie: bool
     reason: str
     council_note: str
+    reward_pending: int = 0  # an undecided tie: its part of the reward not yet decided
 
     @property
     def recognized(self) -> bool:
@@ -436,6 +437,7 @@ def grade_info(g: GradeResult) -> GradeInfo:
         tie=bool(g.tie),
         reason=g.reason or "",
         council_note=g.council_note or "",
+        reward_pending=int(g.reward_pending or 0) if g.tie else 0,
     )
 
 

@@ -122,6 +122,12 @@ def _notes(data: RoundData, rows: Sequence[SummaryRow]) -> list[str]:
         notes.append(f"Tổng số {len(rows):02d} hồ sơ đưa ra xét; " + "; ".join(parts) + ".")
         total = sum(r.reward for r in rows)
         notes.append(f"Tổng tiền thưởng: {money_text(data.settings, total)}.")
+        pending = [g for g in data.grades.values() if g.tie]  # undecided ties: their amount apart
+        if pending:
+            amount = money_text(data.settings, sum(g.reward_pending for g in pending))
+            notes.append(
+                f"Chưa tính {amount} của {len(pending)} hồ sơ đồng điểm chờ Hội đồng quyết định (*)."
+            )
         ties = [r for r in rows if r.rank.endswith("*")]
         if ties:
             tie_notes = []
