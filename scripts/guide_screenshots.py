@@ -29,8 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the package of this checkout
@@ -290,6 +292,8 @@ def shoot(out: Path, work: Path) -> int:
         safety.tabs.setCurrentWidget(safety.finalize)
         save(window, "92-chot-dot.png")
         safety.tabs.setCurrentIndex(0)
+    if "results" not in placeholders:
+        shoot_tie(window, db, scored, save)
     window.reload_rounds(select_id=latest)
 
     settings = window.page("settings")
@@ -339,6 +343,42 @@ def shoot(out: Path, work: Path) -> int:
     if stale:
         print(f"Ảnh cũ không còn được chụp (xóa nếu hướng dẫn không dùng nữa): {', '.join(stale)}")
     return 0
+
+
+def shoot_tie(window: Any, db: Any, round_id: int, save: Callable[[Any, str], None]) -> None:
+    """An undecided tie on the Kết quả page: the last A place and the first B place are given the same
+    total by every member who scored them (85), the grading is saved again, and the page and the council's
+    order dialog are shot. Done last: the documents shot before are printed from the untied results."""
+    from sangkien_desktop.services import grading, scoring
+    from sangkien_desktop.ui.pages.results_page import ResultsPage, TieDialog
+
+    graded = [o for o in grading.grade_round(db, round_id).grading.outcomes if o.rank is not None]
+    edge = [graded[4], graded[5]]  # the default rules give 5 A places
+    matrix = scoring.get_matrix(db, round_id)
+    total = Decimal(85)
+    maxima = [c.max_points for c in matrix.criteria]
+    values = [(m * total / sum(maxima)).to_integral_value() for m in maxima]
+    values[0] += total - sum(values)
+    for outcome in edge:
+        for member in matrix.members_of(outcome.key):
+            for criterion, value in zip(matrix.criteria, values, strict=True):
+                scoring.save_score(db, round_id, member.id, outcome.key, criterion.id, value)
+    grading.apply_grading(db, round_id)
+    window.reload_rounds(select_id=round_id)
+    window.show_page("results")
+    results = window.page("results")
+    assert isinstance(results, ResultsPage)
+    results.refresh()
+    results.select_dossier(edge[0].key)
+    save(window, "62-dong-diem-chua-quyet-dinh.png")
+    assert results.current is not None
+    rows = {r.code: r for r in results.current.rows}
+    groups = [[rows[c] for c in g.codes] for g in results.current.grading.tie_groups()]
+    dialog = TieDialog(groups, window)
+    dialog.note.setText("Biểu quyết 5/7 tại cuộc họp ngày 20/5")
+    dialog.show()
+    save(dialog, "63-hoi-dong-xep-thu-tu-dong-diem.png")
+    dialog.close()
 
 
 if __name__ == "__main__":

@@ -160,7 +160,7 @@ def test_results_page_what_if_does_not_write_and_apply_saves(
         "HS26-103: B → A hoặc B (đồng điểm, chờ Hội đồng)",
         "HS26-104: B → A hoặc B (đồng điểm, chờ Hội đồng)",
     ]
-    assert "chờ Hội đồng chọn: <b>3.000.000 đ</b>" in page.budget.text()
+    assert "+ <b>3.000.000 đ</b> chờ Hội đồng chọn" in page.budget.text()
     assert "theo quy tắc đã lưu" in page.budget.text()
     with db.reading() as s:
         assert s.scalar(select(func.count(GradeResult.id))) == 0

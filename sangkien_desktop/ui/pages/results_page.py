@@ -276,7 +276,7 @@ class ResultsPage(Page):
     def _grade_text(self, r: ResultRow) -> str:
         text = r.outcome.label
         if r.tie:
-            text += " hoặc " + " hoặc ".join(r.outcome.possible[1:]) + " (chờ HĐ)"
+            text += "/" + "/".join(r.outcome.possible[1:]) + " (chờ HĐ)"  # "Loại A/B (chờ HĐ)"
         move = self.moves.get(r.dossier_id)
         if move is not None and move.before != move.after:
             text += f" ← {move.before}"
@@ -545,10 +545,7 @@ class ResultsPage(Page):
         self.summary.setText(f"{result.round_label}: {result.summary()}")
         budget = f"Tổng tiền thưởng: <b>{format_money(result.budget)} đ</b>"
         if result.grading.ties:
-            budget += (
-                f" đã quyết định; chờ Hội đồng chọn: <b>{format_money(result.grading.undecided_budget)} đ</b> "
-                f"({len(result.grading.ties)} hồ sơ đồng điểm)"
-            )
+            budget += f" + <b>{format_money(result.grading.undecided_budget)} đ</b> chờ Hội đồng chọn"
         if result.budget != self.baseline.budget:
             delta = result.budget - self.baseline.budget
             budget += f" (theo quy tắc đã lưu: {format_money(self.baseline.budget)} đ; {'+' if delta > 0 else '−'}{format_money(abs(delta))} đ)"
@@ -684,7 +681,12 @@ class TieDialog(QDialog):
         for g in groups:
             self.group.addItem(f"{', '.join(r.code for r in g)}: {g[0].outcome.tie_note}")
         layout.addWidget(self.group)
-        layout.addWidget(QLabel("Thứ tự Hội đồng xếp (trên cùng được xét trước):"))
+        explain = QLabel(
+            "Thứ tự Hội đồng xếp (trên cùng được xét trước): hồ sơ xếp trên nhận các suất còn lại, hồ sơ "
+            "xếp sau xuống loại kế tiếp. Các hồ sơ khác không thay đổi."
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
         self.order_list = QListWidget()
         self.order_list.setObjectName("tie_order")
         layout.addWidget(self.order_list, 1)
