@@ -139,16 +139,7 @@ def failed_votes_still_recognized(session: Session) -> list[tuple[int, str, str]
     """(grade result id, "HS26-007 (Đợt 1 năm 2026)", refusal) of every saved result that recognizes a
     dossier whose recorded vote failed, in every round (for ``sangkien check``)."""
     query = (
-        select(
-            GradeResult.id,
-            GradeResult.dossier_id,
-            Dossier.year,
-            Dossier.receipt_no,
-            Round.id,
-            Round.name,
-            Round.number,
-            Round.year,
-        )
+        select(GradeResult.id, GradeResult.dossier_id, Dossier.year, Dossier.receipt_no, Round)
         .join(Dossier, Dossier.id == GradeResult.dossier_id)
         .join(Round, Round.id == Dossier.round_id)
         .where(GradeResult.grade.not_in(NOT_RECOGNIZED))
@@ -156,11 +147,10 @@ def failed_votes_still_recognized(session: Session) -> list[tuple[int, str, str]
     )
     out: list[tuple[int, str, str]] = []
     votes: dict[int, dict[int, VoteRow]] = {}
-    for result_id, dossier_id, d_year, receipt_no, round_id, name, number, year in session.execute(query):
-        code = dossier_code(d_year, receipt_no)
-        if round_id not in votes:
-            votes[round_id] = votes_of_round(session, round_id)
-        vote = votes[round_id].get(dossier_id)
+    for result_id, dossier_id, year, receipt_no, rnd in session.execute(query):
+        if rnd.id not in votes:
+            votes[rnd.id] = votes_of_round(session, rnd.id)
+        vote = votes[rnd.id].get(dossier_id)
         if vote is not None and vote.refusal:
-            out.append((result_id, f"{code} ({name or f'Đợt {number} năm {year}'})", vote.refusal))
+            out.append((result_id, f"{dossier_code(year, receipt_no)} ({rnd.label})", vote.refusal))
     return out

@@ -203,16 +203,7 @@ def parse_rules_toml(text: str, source: str = "tệp quy tắc") -> RulesFile:
         return _where(source, lines, band, key)
 
     issues: list[Issue] = []
-    top: dict[str, Any] = {}
-    raw_keys: dict[str, str] = {}
-    for key, value in data.items():
-        canonical = _TOP_KEYS.get(key)
-        if canonical is None:
-            known = ", ".join(sorted(set(_TOP_KEYS.values())))
-            issues.append(Issue(f"không có mục “{key}” (các mục: {known})", where(None, key)))
-        else:
-            top[canonical] = value
-            raw_keys[canonical] = key
+    top, raw_keys = _known_keys(data, _TOP_KEYS, None, where, issues)
     if "bands" not in top:
         issues.append(
             Issue(
@@ -228,6 +219,24 @@ def parse_rules_toml(text: str, source: str = "tệp quy tắc") -> RulesFile:
     _check_domain(rules, where)
     refs = any(b.conditions for b in bands) or rules.tie_break_criterion is not None
     return RulesFile(rules, options, refs, source, lines)
+
+
+def _known_keys(
+    table: dict[str, Any], synonyms: dict[str, str], band: int | None, where: Any, issues: list[Issue]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The table's values under their canonical keys, and the key the file used for each; an unknown key
+    is an issue naming the known ones."""
+    values: dict[str, Any] = {}
+    used: dict[str, str] = {}
+    for key, value in table.items():
+        canonical = synonyms.get(key)
+        if canonical is None:
+            known = ", ".join(sorted(set(synonyms.values())))
+            issues.append(Issue(f"không có mục “{key}” (các mục: {known})", where(band, key)))
+        else:
+            values[canonical] = value
+            used[canonical] = key
+    return values, used
 
 
 def _bands(raw: Any, where: Any, issues: list[Issue]) -> tuple[Band, ...]:
@@ -274,15 +283,8 @@ def _band(i: int, table_code: str | None, b: Any, where: Any) -> Band:
         raise ValidationError(
             Issue("mỗi loại phải là một bảng (code, min_mean, quota, amount)", where(i, None))
         )
-    values: dict[str, Any] = {}
     problems: list[Issue] = []
-    for key, value in b.items():
-        canonical = _BAND_KEYS.get(key)
-        if canonical is None:
-            known = ", ".join(sorted(set(_BAND_KEYS.values())))
-            problems.append(Issue(f"không có mục “{key}” (các mục: {known})", where(i, key)))
-        else:
-            values[canonical] = value
+    values, _raw = _known_keys(b, _BAND_KEYS, i, where, problems)
     code = one_line(str(values.get("code", table_code or "")))
     if "min_mean" not in values:
         problems.append(Issue("thiếu ngưỡng điểm min_mean", where(i, None)))
