@@ -39,6 +39,8 @@ class Grid:
     default_font: str = ""
     lines_before: list[str] = field(default_factory=list)  # Word: paragraphs above the table
     lines_after: list[str] = field(default_factory=list)  # Word: paragraphs below (signatures, date)
+    converted: dict[tuple[int, int], str] = field(default_factory=dict)  # cells read as TCVN3/VNI
+    undecided: set[tuple[int, int]] = field(default_factory=set)  # cells whose encoding is unknown
     row_names: list[str] | None = None  # set when the grid joins tables: the name of each row's table
     line_numbers: list[int] | None = None  # and each row's number in its own table
 
