@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import nfc, one_line
+from .text import clean, nfc, one_line
 
 _PREFIXES = (
     "đ/c", "đc", "đồng chí", "thầy giáo", "cô giáo", "thầy", "cô", "ông", "bà", "anh", "chị",
@@ -197,3 +197,28 @@ def parse_author_cell(text: str | None) -> list[Author]:
             if name:
                 authors.append(Author(name, position, "", note))
     return authors
+
+
+FORMS_OF_ADDRESS = frozenset(
+    {"đ/c", "đc", "đồng chí", "thầy", "cô", "thầy giáo", "cô giáo", "ông", "bà", "anh", "chị"}
+)
+
+
+def canonical_authors(text: str | None) -> str:
+    """The cell written the one way the app stores it: "Nguyễn Văn An - Hiệu trưởng (Trường THCS X), Trần Thị
+    Bình" (names in title case, forms of address dropped, ranks and positions after a dash, the unit in
+    brackets). ``parse_author_cell`` reads it back to the same authors."""
+    authors = parse_author_cell(text)
+    written = one_line(text)
+    if all(a.name in written and not a.position and not a.unit for a in authors):
+        return clean(text)  # nothing to take off or re-case: the cell as the unit wrote it
+    parts = []
+    for author in authors:
+        item = author.name
+        if author.position and author.position.lower().strip(" .") not in FORMS_OF_ADDRESS:
+            item += f" - {author.position}"
+        note = author.unit or author.note
+        if note:
+            item += f" ({note})"
+        parts.append(item)
+    return ", ".join(parts)

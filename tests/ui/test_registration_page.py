@@ -294,7 +294,8 @@ def test_search_page_as_you_type(qtbot: QtBot, window: MainWindow, demo_db: Data
 
 
 def test_import_dialog_offers_new_units(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "moi.xlsx", year=2026, unit_line="ĐƠN VỊ: Trường Mầm non Sao Sáng")
+    rows = [dict(r, **{form.APPLIED_UNIT: ""}) for r in SAMPLE_ROWS]  # the letterhead names the unit
+    path = write_xlsx(tmp_path / "moi.xlsx", rows, year=2026, unit_line="ĐƠN VỊ: Trường Mầm non Sao Sáng")
     dialog = RegistrationImportDialog(demo_db, path, 2026, service.list_units(demo_db))
     qtbot.addWidget(dialog)
     assert not dialog.import_button.isEnabled()

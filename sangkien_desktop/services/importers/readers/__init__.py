@@ -74,7 +74,7 @@ def sniff(path: Path) -> str:
         return "xml2003"
     if text.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<html" in text[:1024]:
         return "html"
-    if path.suffix.lower() in (".csv", ".txt", ".tsv") or b"\x00" not in head:
+    if path.suffix.lower() in (".csv", ".txt", ".tsv", "") and b"\x00" not in head:
         return "csv"
     return "unknown"
 
@@ -103,9 +103,9 @@ def read_file(path: Path, limits: Limits | None = None, *, documents: bool = Tru
             f"Tệp {name} đã được đặt mật khẩu; hãy mở bằng Excel/Word, bỏ mật khẩu rồi lưu lại."
         )
     if kind == "unknown":
-        raise FileRejected(
-            f"Tệp {name} không phải định dạng phần mềm đọc được ({FORMATS_TEXT}) hoặc đã bị hỏng."
-        )
+        if path.suffix.lower() in SUPPORTED:
+            raise FileRejected(f"Tệp {name} không phải tệp Office hợp lệ hoặc đã bị hỏng.")
+        raise FileRejected(f"Tệp {name}: chỉ nhận tệp {FORMATS_TEXT}.")
     if not documents and kind in ("docx", "odt", "doc", "rtf"):
         raise FileRejected(f"Tệp {name} là văn bản; ở đây cần một bảng tính ({', '.join(SPREADSHEETS)}).")
     if kind in _NATIVE:
