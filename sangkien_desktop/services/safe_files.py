@@ -38,6 +38,7 @@ MAX_STYLES_BYTES = 20 * 1024 * 1024  # styles.xml: real workbooks hold well unde
 # styles / shared strings counted as a stream before openpyxl parses them whole
 MAX_SCANNED_ELEMENTS = {"xl/styles.xml": 300_000, "xl/sharedStrings.xml": 1_500_000}
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_BODY_BYTES = 40 * 1024 * 1024  # a Word/ODF body: a 1,000-row registration table takes about 10 MB
 MAX_TEXT_CHARS = 30_000_000  # all the text of one file
 
 
@@ -53,10 +54,16 @@ class Limits:
     max_strings: int = 1_000_000
     max_styles: int = 70_000  # fonts or cell formats (Excel allows about 64,000)
     max_elements: int = 10_000_000  # XML elements in one part
-    max_paragraphs: int = 200_000  # Word/ODT paragraphs outside tables
+    max_paragraphs: int = 50_000  # Word/ODT paragraphs outside tables (a thousand pages)
 
 
 LIMITS = Limits()
+
+
+def number(n: int) -> str:
+    """12345 → "12.345" (Vietnamese thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -207,6 +214,11 @@ def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
                 is_sheet = info.filename.startswith("xl/worksheets/")  # streamed, never parsed whole
                 if not is_sheet and info.file_size > MAX_PART_BYTES:
                     raise FileRejected(f"Tệp {name}: phần {info.filename} quá lớn, không mở.")
+                if info.filename in ("word/document.xml", "content.xml") and info.file_size > MAX_BODY_BYTES:
+                    raise FileRejected(
+                        f"Tệp {name}: nội dung văn bản quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén; "
+                        f"tối đa {MAX_BODY_BYTES // (1024 * 1024)} MB), không mở. Hãy chép riêng bảng sang một tệp mới."
+                    )
                 if info.filename.endswith("styles.xml") and info.file_size > MAX_STYLES_BYTES:
                     raise FileRejected(
                         f"Tệp {name}: phần định dạng ({info.filename}) quá lớn "

@@ -65,7 +65,7 @@ def read_csv(path: Path, limits: Limits | None = None, display_name: str | None 
         for record in csv.reader(io.StringIO(text, newline=""), dialect):
             if len(rows) >= limits.max_rows:
                 raise FileRejected(
-                    f"Tệp {name} có quá nhiều dòng (tối đa {limits.max_rows:,} dòng).".replace(",", ".")
+                    f"Tệp {name} có quá nhiều dòng (tối đa {safe_files.number(limits.max_rows)} dòng)."
                 )
             rows.append([cell.strip() or None for cell in record[: limits.max_columns]])
     except csv.Error as exc:

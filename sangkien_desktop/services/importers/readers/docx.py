@@ -101,8 +101,8 @@ class _BodyReader:
     def _text_cap(self, text: str) -> None:
         if len(text) > self.limits.max_cell_chars:
             raise FileRejected(
-                f"Tệp {self.name} có một đoạn văn dài {len(text):,} ký tự (tối đa {self.limits.max_cell_chars:,}), "
-                "không đọc.".replace(",", ".")
+                f"Tệp {self.name} có một đoạn văn dài {safe_files.number(len(text))} ký tự (tối đa {safe_files.number(self.limits.max_cell_chars)}), "
+                "không đọc."
             )
         self.chars += len(text)
         if self.chars > self.limits.max_text_chars:
@@ -203,9 +203,7 @@ class _BodyReader:
                 t.rows.append(t.row)
                 if len(t.rows) > self.limits.max_rows:
                     raise FileRejected(
-                        f"Bảng trong {self.name} có quá nhiều dòng (tối đa {self.limits.max_rows:,}).".replace(
-                            ",", "."
-                        )
+                        f"Bảng trong {self.name} có quá nhiều dòng (tối đa {safe_files.number(self.limits.max_rows)})."
                     )
             elem.clear()
         elif tag == f"{W}tbl":

@@ -72,8 +72,8 @@ class _Reader:
     def _cap_text(self, text: str) -> str:
         if len(text) > self.limits.max_cell_chars:
             raise FileRejected(
-                f"Tệp {self.name} có một ô/đoạn văn dài {len(text):,} ký tự (tối đa "
-                f"{self.limits.max_cell_chars:,}), không đọc.".replace(",", ".")
+                f"Tệp {self.name} có một ô/đoạn văn dài {safe_files.number(len(text))} ký tự (tối đa "
+                f"{safe_files.number(self.limits.max_cell_chars)}), không đọc."
             )
         self.chars += len(text)
         if self.chars > self.limits.max_text_chars:
@@ -252,9 +252,7 @@ class _Reader:
         for _ in range(copies):
             if t.row_index >= self.limits.max_rows:
                 raise FileRejected(
-                    f"Bảng «{t.name}» trong tệp {self.name} có quá nhiều dòng (tối đa {self.limits.max_rows:,}).".replace(
-                        ",", "."
-                    )
+                    f"Bảng «{t.name}» trong tệp {self.name} có quá nhiều dòng (tối đa {safe_files.number(self.limits.max_rows)})."
                 )
             while len(t.rows) < t.row_index:  # empty rows above keep the row numbers true
                 t.rows.append([])

@@ -9,7 +9,7 @@ from typing import Any
 
 from ... import safe_files
 from ...safe_files import FileRejected, Limits
-from ..grid import Grid, Source
+from ..grid import Grid, Source, column_letter
 
 
 def _value(book: Any, cell: Any) -> Any:
@@ -43,9 +43,7 @@ def _sheet(book: Any, sheet: Any, limits: Limits, name: str) -> Grid:
     title = str(sheet.name)
     if sheet.nrows > limits.max_rows:
         raise FileRejected(
-            f"Bảng «{title}» trong tệp {name} có quá nhiều dòng (tối đa {limits.max_rows:,} dòng).".replace(
-                ",", "."
-            )
+            f"Bảng «{title}» trong tệp {name} có quá nhiều dòng (tối đa {safe_files.number(limits.max_rows)} dòng)."
         )
     width = min(sheet.ncols, limits.max_columns)
     grid = Grid(name=f"trang tính '{title}'", title=title, rows=[])
@@ -59,8 +57,8 @@ def _sheet(book: Any, sheet: Any, limits: Limits, name: str) -> Grid:
             if isinstance(value, str):
                 if len(value) > limits.max_cell_chars:
                     raise FileRejected(
-                        f"Tệp {name}: ô {r + 1}:{c + 1} có {len(value):,} ký tự (tối đa {limits.max_cell_chars:,}), "
-                        "không đọc.".replace(",", ".")
+                        f"Tệp {name}: ô {column_letter(c)}{r + 1} có {safe_files.number(len(value))} ký tự (tối đa {safe_files.number(limits.max_cell_chars)}), "
+                        "không đọc."
                     )
                 chars += len(value)
                 font = _font(book, cell.xf_index)

@@ -21,7 +21,7 @@ from defusedxml import ElementTree as SafeET
 
 from ... import safe_files
 from ...safe_files import FileRejected, Limits
-from ..grid import Grid, Source
+from ..grid import Grid, Source, column_letter
 
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
@@ -88,22 +88,20 @@ class _Reader:
                 if count > self.limits.max_elements:
                     raise FileRejected(
                         f"Tệp {self.name}: phần {member} có quá nhiều thành phần (tối đa "
-                        f"{self.limits.max_elements:,}), không mở.".replace(",", ".")
+                        f"{safe_files.number(self.limits.max_elements)}), không mở."
                     )
                 yield event, elem
 
     def _count_text(self, text: str, where: str) -> str:
         if len(text) > self.limits.max_cell_chars:
             raise FileRejected(
-                f"Tệp {self.name}: {where} có {len(text):,} ký tự (tối đa {self.limits.max_cell_chars:,} ký tự "
-                "một ô), không đọc.".replace(",", ".")
+                f"Tệp {self.name}: {where} có {safe_files.number(len(text))} ký tự (tối đa {safe_files.number(self.limits.max_cell_chars)} ký tự "
+                "một ô), không đọc."
             )
         self.chars += len(text)
         if self.chars > self.limits.max_text_chars:
             raise FileRejected(
-                f"Tệp {self.name} có quá nhiều chữ (hơn {self.limits.max_text_chars:,} ký tự), không đọc.".replace(
-                    ",", "."
-                )
+                f"Tệp {self.name} có quá nhiều chữ (hơn {safe_files.number(self.limits.max_text_chars)} ký tự), không đọc."
             )
         return text
 
@@ -177,9 +175,7 @@ class _Reader:
                 elem.clear()
             if len(self.fonts) > self.limits.max_styles or len(self.xf_font) > self.limits.max_styles:
                 raise FileRejected(
-                    f"Tệp {self.name} có quá nhiều kiểu định dạng (tối đa {self.limits.max_styles:,}), không mở.".replace(
-                        ",", "."
-                    )
+                    f"Tệp {self.name} có quá nhiều kiểu định dạng (tối đa {safe_files.number(self.limits.max_styles)}), không mở."
                 )
 
     def shared_strings(self) -> None:
@@ -222,14 +218,24 @@ class _Reader:
         max_row = max_col = -1
         hidden_cols: set[int] = set()
         cells = 0
-        for _event, elem in self._events(part):
+        row_at, col_at = -1, -1  # cells and rows without an "r" follow the one before
+        for event, elem in self._events(part, ("start", "end")):
             tag = _local(elem.tag)
+            if event == "start":
+                if tag == "row":
+                    try:
+                        row_at = int(elem.get("r", "")) - 1
+                    except ValueError:
+                        row_at += 1
+                    col_at = -1
+                continue
             if tag == "c":
-                ref = _cell_ref(elem.get("r", ""))
+                ref = _cell_ref(elem.get("r", "")) if elem.get("r") else (max(row_at, 0), col_at + 1)
                 if ref is None:
                     elem.clear()
                     continue
                 r, c = ref
+                col_at = c
                 value = self._value(elem, r, c, grid)
                 elem.clear()
                 if value is None or c >= self.limits.max_columns:
@@ -237,7 +243,7 @@ class _Reader:
                 if r >= self.limits.max_rows:
                     raise FileRejected(
                         f"Bảng «{title}» trong tệp {self.name} có quá nhiều dòng (tối đa "
-                        f"{self.limits.max_rows:,} dòng).".replace(",", ".")
+                        f"{safe_files.number(self.limits.max_rows)} dòng)."
                     )
                 cells += 1
                 if cells > self.limits.max_cells:
@@ -302,11 +308,11 @@ class _Reader:
                 return None
             font = run_font or font
         elif kind == "inlineStr":
-            text = self._count_text("".join(inline), f"ô {r + 1}:{c + 1}")
+            text = self._count_text("".join(inline), f"ô {column_letter(c)}{r + 1}")
         elif kind in ("str", "e"):
             if raw is None:
                 return None
-            text = self._count_text(raw, f"ô {r + 1}:{c + 1}")
+            text = self._count_text(raw, f"ô {column_letter(c)}{r + 1}")
             if kind == "e":
                 return None
         elif kind == "b":
