@@ -205,9 +205,9 @@ FORMS_OF_ADDRESS = frozenset(
 
 
 def canonical_authors(text: str | None) -> str:
-    """The cell written the one way the app stores it: "Nguyễn Văn An - Hiệu trưởng (Trường THCS X), Trần Thị
-    Bình" (names in title case, forms of address dropped, ranks and positions after a dash, the unit in
-    brackets). ``parse_author_cell`` reads it back to the same authors."""
+    """The cell written the one way the app stores it: "Nguyễn Văn An - Hiệu trưởng (Trường THCS X), Thầy Trần
+    Văn Bình" (names in title case, a position or rank after a dash, a form of address before the name, the unit
+    in brackets). ``parse_author_cell`` reads it back to the same authors."""
     authors = parse_author_cell(text)
     written = one_line(text)
     if all(a.name in written and not a.position and not a.unit for a in authors):
@@ -215,7 +215,9 @@ def canonical_authors(text: str | None) -> str:
     parts = []
     for author in authors:
         item = author.name
-        if author.position and author.position.lower().strip(" .") not in FORMS_OF_ADDRESS:
+        if author.position and author.position.lower().strip(" .") in FORMS_OF_ADDRESS:
+            item = f"{author.position} {author.name}"  # "Thầy Hoàng Minh Tú": read back as the position
+        elif author.position:
             item += f" - {author.position}"
         note = author.unit or author.note
         if note:

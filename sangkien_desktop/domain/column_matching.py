@@ -293,7 +293,8 @@ def match_header_at(
         below_scores = field_scores(b, spec.phrases) if b else {}
         top_best = max(top_scores.values(), default=0.0)
         top_field = max(top_scores, key=lambda k: top_scores[k]) if top_scores else None
-        left_same = bool(j > 0 and t and t == top[j - 1])  # a merged cell repeated (Word) over its span
+        # a merged cell repeated (Word) over its span; a hidden column beside one with its title is not that
+        left_same = bool(j > 0 and t and t == top[j - 1]) and (j - 1) not in hidden
         if t and not left_same:
             in_group = top_field == GROUP and fold_key(t) not in remembered
         is_group = in_group

@@ -160,6 +160,12 @@ class _BodyReader:
             elif tag == f"{W}tab":
                 if not dropped and not in_rpr:
                     parts.append(" ")
+            elif tag == f"{W}softHyphen":  # U+00AD, also TCVN3's "ư": normalisation decides
+                if not dropped:
+                    parts.append("\u00ad")
+            elif tag == f"{W}noBreakHyphen":
+                if not dropped:
+                    parts.append("-")
             elif tag == f"{W}rFonts":
                 font = elem.get(f"{W}ascii") or elem.get(f"{W}hAnsi") or ""
                 if in_rpr:
