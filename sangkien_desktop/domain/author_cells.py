@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import clean, nfc, one_line
 
@@ -115,17 +116,23 @@ class Author:
     note: str = ""  # a bracket that is not a position (often the author's unit)
 
 
-def _starts(text: str, words: tuple[str, ...]) -> bool:
-    key = one_line(text).lower().rstrip(" .:")
-    return any(key == w or key.startswith((w + " ", w + ".", w + ":")) for w in words)
+def _keywords(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        "^(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?:$|[ .:])"
+    )
+
+
+_POSITION_START = _keywords(_POSITIONS)
+_UNIT_START = _keywords(_UNITS)
 
 
 def is_position(text: str) -> bool:
-    return _starts(text, _POSITIONS) or _PREFIX.fullmatch(one_line(text) + " ") is not None
+    key = one_line(text).lower().rstrip(" .:")
+    return _POSITION_START.match(key) is not None or _PREFIX.fullmatch(one_line(text) + " ") is not None
 
 
 def is_unit(text: str) -> bool:
-    return _starts(text, _UNITS)
+    return _UNIT_START.match(one_line(text).lower().rstrip(" .:")) is not None
 
 
 def looks_like_name(text: str) -> bool:
@@ -177,8 +184,13 @@ def _chunks(text: str) -> list[str]:
 
 def parse_author_cell(text: str | None) -> list[Author]:
     """Every author of a Tác giả cell, in order."""
+    return list(_parse(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[Author, ...]:
     authors: list[Author] = []
-    for chunk in _chunks(text or ""):
+    for chunk in _chunks(text):
         chunk = _NUMBERING.sub("", chunk)
         parts = [p for p in (one_line(x) for x in re.split(r",(?![^()]*\))", chunk)) if p.strip(" .")]
         explicit = False
@@ -196,7 +208,7 @@ def parse_author_cell(text: str | None) -> list[Author]:
             name, position, note, explicit = _name_and_position(part)
             if name:
                 authors.append(Author(name, position, "", note))
-    return authors
+    return tuple(authors)
 
 
 FORMS_OF_ADDRESS = frozenset(

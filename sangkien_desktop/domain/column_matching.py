@@ -177,7 +177,10 @@ def _phrase_score(head: str, phrase: str) -> float:
     n = len(phrase.split())
     prefix = " ".join(words[:n])
     if len(phrase) >= 6 and len(prefix) >= 4:
-        ratio = SequenceMatcher(None, prefix, phrase).ratio()
+        matcher = SequenceMatcher(None, prefix, phrase)
+        if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+            return 0.0  # the upper bounds already miss: no need for the full comparison
+        ratio = matcher.ratio()
         if ratio >= 0.8:  # a typo or a changed letter: "ten sang kein", "tac gia/ nhom"
             return 60.0 + (ratio - 0.8) * 100.0  # 60 … 80
     return 0.0

@@ -213,65 +213,73 @@ class _Reader:
 
     # one sheet ------------------------------------------------------------------------------------------------
     def sheet(self, title: str, part: str) -> Grid:
+        """One worksheet, read row by row (each row's cells handled when the row ends, then freed)."""
         grid = Grid(name=f"trang tính '{title}'", title=title, rows=[])
         rows: dict[int, dict[int, Any]] = {}
         max_row = max_col = -1
         hidden_cols: set[int] = set()
         cells = 0
-        row_at, col_at = -1, -1  # cells and rows without an "r" follow the one before
-        for event, elem in self._events(part, ("start", "end")):
-            tag = _local(elem.tag)
-            if event == "start":
-                if tag == "row":
-                    try:
-                        row_at = int(elem.get("r", "")) - 1
-                    except ValueError:
-                        row_at += 1
-                    col_at = -1
-                continue
-            if tag == "c":
-                ref = _cell_ref(elem.get("r", "")) if elem.get("r") else (max(row_at, 0), col_at + 1)
-                if ref is None:
-                    elem.clear()
-                    continue
-                r, c = ref
-                col_at = c
-                value = self._value(elem, r, c, grid)
-                elem.clear()
-                if value is None or c >= self.limits.max_columns:
-                    continue
-                if r >= self.limits.max_rows:
-                    raise FileRejected(
-                        f"Bảng «{title}» trong tệp {self.name} có quá nhiều dòng (tối đa "
-                        f"{safe_files.number(self.limits.max_rows)} dòng)."
-                    )
-                cells += 1
+        row_at = -1  # rows and cells without an "r" follow the one before
+        max_rows, max_columns = self.limits.max_rows, self.limits.max_columns
+        for _event, elem in self._events(part):
+            tag = elem.tag
+            if tag.endswith("}row") or tag == "row":
+                try:
+                    row_at = int(elem.get("r") or row_at + 2) - 1
+                except ValueError:
+                    row_at += 1
+                if elem.get("hidden", "0") in ("1", "true"):
+                    grid.hidden_rows.add(row_at)
+                values: dict[int, Any] = {}
+                col_at = -1
+                for cell in elem:
+                    ref = cell.get("r")
+                    at = _cell_ref(ref) if ref else (row_at, col_at + 1)
+                    if at is None:
+                        continue
+                    r, c = at
+                    col_at = c
+                    if c >= max_columns:
+                        continue
+                    value = self._value(cell, r, c, grid)
+                    if value is None:
+                        continue
+                    if r >= max_rows:
+                        raise FileRejected(
+                            f"Bảng «{title}» trong tệp {self.name} có quá nhiều dòng (tối đa "
+                            f"{safe_files.number(max_rows)} dòng)."
+                        )
+                    if r == row_at:
+                        values[c] = value
+                    else:
+                        rows.setdefault(r, {})[c] = value
+                    max_col = max(max_col, c)
+                    max_row = max(max_row, r)
+                cells += len(values)
                 if cells > self.limits.max_cells:
                     raise FileRejected(f"Bảng «{title}» trong tệp {self.name} có quá nhiều ô, không đọc.")
-                rows.setdefault(r, {})[c] = value
-                max_row, max_col = max(max_row, r), max(max_col, c)
-            elif tag == "row":
-                if elem.get("hidden", "0") in ("1", "true"):
-                    with contextlib.suppress(ValueError):
-                        grid.hidden_rows.add(int(elem.get("r", "0")) - 1)
+                if values:
+                    rows.setdefault(row_at, {}).update(values)
                 elem.clear()
-            elif tag == "col":
+            elif tag.endswith("}col"):
                 if elem.get("hidden", "0") in ("1", "true"):
                     try:
                         first, last = int(elem.get("min", "1")) - 1, int(elem.get("max", "1")) - 1
                     except ValueError:
                         continue
-                    hidden_cols.update(range(max(first, 0), min(last, self.limits.max_columns - 1) + 1))
-            elif tag == "mergeCell":
+                    hidden_cols.update(range(max(first, 0), min(last, max_columns - 1) + 1))
+            elif tag.endswith("}mergeCell"):
                 self._merge(grid, elem.get("ref", ""))
         width = max_col + 1
         grid.rows = [[None] * width for _ in range(max_row + 1)]
-        for r, values in rows.items():
+        for r, found in rows.items():
             row = grid.rows[r]
-            for c, value in values.items():
+            for c, value in found.items():
                 row[c] = value
         grid.hidden_cols = {c for c in hidden_cols if c < width}
         grid.hidden_rows = {r for r in grid.hidden_rows if r <= max_row}
+        grid.default_font = self.xf_font[0] if self.xf_font else ""
+        grid.fonts = {k: v for k, v in grid.fonts.items() if v != grid.default_font}
         return grid
 
     def _merge(self, grid: Grid, ref: str) -> None:
