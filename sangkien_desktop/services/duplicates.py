@@ -309,6 +309,11 @@ class DuplicateIndex:
             )
         return cls(known, _DatabaseTexts(session.get_bind().engine))
 
+    def forget_answers(self) -> None:
+        """Drop the answers kept between queries (the next ones are computed again: benchmarks)."""
+        self._answers.clear()
+        self._compared.clear()
+
     def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
         """(title on one line, normalised content) of some known initiatives, read once each."""
         found: dict[int, tuple[str, str] | None] = {}
