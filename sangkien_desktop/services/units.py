@@ -745,7 +745,18 @@ def plan_import(session: Session, path: Path | str) -> ImportPlan:
     The sheet needs a header row with a "Tên đơn vị" column (also "Đơn vị"); optional columns:
     "Tên viết tắt", "Loại đơn vị", "Tên khác" (several separated by ";" or line breaks), "Ghi chú".
     """
-    file_name, sheet, rows, header_index, header = read_unit_list(path)
+    return plan_rows(session, *read_unit_list(path))
+
+
+def plan_rows(
+    session: Session,
+    file_name: str,
+    sheet: str,
+    rows: list[list[Any]],
+    header_index: int,
+    header: dict[str, int],
+) -> ImportPlan:
+    """What importing the rows of a unit list (as ``read_unit_list`` gives them) would do; nothing is written."""
     plan = ImportPlan(file_name, sheet)
     matcher = UnitMatcher(session)
     types = list(session.scalars(select(UnitType)))

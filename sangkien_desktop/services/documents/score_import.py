@@ -32,6 +32,7 @@ from ...domain.errors import Issue, ValidationError
 from ...domain.text import fold_key, nfc
 from ...models import Assignment, CouncilMember, Criterion, Dossier, Round, Score
 from .. import audit, guards, scoring
+from ..importers.grid import Source
 from ..importers.normalise import normalise
 from ..importers.readers import read_file
 from ..xlsx import read_decimal
@@ -319,11 +320,21 @@ def _fmt(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+def read_score_source(path: Path) -> Source:
+    """The workbook through the shared readers (.xlsx, .xls, .ods), normalised."""
+    source = read_file(Path(path), documents=False)
+    normalise(source)
+    return source
+
+
 def read_score_file(session: Session, path: Path) -> tuple[list[SheetScores], list[Issue]]:
     """Every score sheet of the workbook and the problems found (nothing is written)."""
-    path = Path(path)
-    source = read_file(path, documents=False)
-    normalise(source)
+    return analyse_scores(session, read_score_source(path))
+
+
+def analyse_scores(session: Session, source: Source) -> tuple[list[SheetScores], list[Issue]]:
+    """Every score sheet of a workbook already read, and the problems found (nothing is written)."""
+    path = Path(source.file_name)
     issues: list[Issue] = []
     sheets: list[SheetScores] = []
     for grid in source.grids:
