@@ -173,20 +173,19 @@ def choose(
 
     if not tables:
         raise ValidationError(Issue(missing or f"Không tìm thấy {what} trong tệp {file_name}.", FILE_WHERE))
-    if isinstance(wanted, str) and wanted.strip().isdigit():
-        wanted = int(wanted.strip()) - 1
+    asked = wanted if isinstance(wanted, str) else (wanted + 1 if wanted is not None else None)
     if wanted is not None:
+        if isinstance(wanted, str):  # a sheet's name first ("2025" is a name), then its number from 1
+            for table in tables:
+                if fold_key(wanted) in (fold_key(table.grid.title), fold_key(table.name)):
+                    return table
+            if wanted.strip().isdigit():
+                wanted = int(wanted.strip()) - 1
         if isinstance(wanted, int) and 0 <= wanted < len(tables):
             return tables[wanted]
-        for table in tables:
-            if isinstance(wanted, str) and fold_key(wanted) in (
-                fold_key(table.grid.title),
-                fold_key(table.name),
-            ):
-                return table
         names = "; ".join(t.name for t in tables)
         raise ValidationError(
-            Issue(f"Tệp {file_name} không có bảng '{wanted}' chứa {what}. Các bảng có: {names}.", FILE_WHERE)
+            Issue(f"Tệp {file_name} không có bảng '{asked}' chứa {what}. Các bảng có: {names}.", FILE_WHERE)
         )
     if len(tables) == 1:
         return tables[0]
