@@ -204,7 +204,8 @@ def test_import_dialog_refuses_broken_file_and_remaps(
     assert dialog.preview is not None and not dialog.preview.ok
     assert not dialog.import_button.isEnabled()
     assert "Chưa nhập được" in dialog.summary.text()
-    problems = [dialog.model.data(dialog.model.index(r, 6)) for r in range(dialog.model.rowCount())]
+    column = [c.title for c in dialog.model.columns].index("Vấn đề")
+    problems = [dialog.model.data(dialog.model.index(r, column)) for r in range(dialog.model.rowCount())]
     assert "Thiếu tên sáng kiến" in problems[1]
     shot(dialog, "registration_import_broken.png")
     # the secretary says the title is in the "Tồn tại" column: every row has a title again

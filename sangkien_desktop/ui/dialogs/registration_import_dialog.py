@@ -87,16 +87,16 @@ ROW_COLUMNS: list[Column[PreviewRow]] = [
         ),
     ),
     Column(
+        "Bảng mã",
+        lambda r: ("đã chuyển từ " + ", ".join(r.converted)) if r.converted else "",
+        width=120,
+    ),
+    Column(
         "Vấn đề",
         lambda r: one_line(_problems(r).replace("\n", " · ")),
         width=360,
         tooltip=lambda r: _problems(r) or None,
         background=_background,
-    ),
-    Column(
-        "Bảng mã",
-        lambda r: ("đã chuyển từ " + ", ".join(r.converted)) if r.converted else "",
-        width=110,
     ),
 ]
 
