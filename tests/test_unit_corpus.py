@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sangkien_desktop.cli import main
 from sangkien_desktop.db.database import Database
-from sangkien_desktop.models import AuditEntry, Registration, RegistrationAuthor, Unit
+from sangkien_desktop.models import Registration, RegistrationAuthor
 from tests.helpers import unit_corpus
+from tests.services.test_registration_import import counts
 
 CASES = [case for case, _builder in unit_corpus._cases()]
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice missing")
@@ -31,16 +32,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     if shutil.which("soffice") is not None:
         unit_corpus.convert(folder, cases)
     yield folder
-
-
-def _counts(db: Database) -> tuple[int, int, int, int]:
-    with db.reading() as s:
-        return (
-            s.scalar(select(func.count(Registration.id))) or 0,
-            s.scalar(select(func.count(RegistrationAuthor.id))) or 0,
-            s.scalar(select(func.count(AuditEntry.id))) or 0,
-            s.scalar(select(func.count(Unit.id))) or 0,
-        )
 
 
 def test_corpus_is_large_and_covers_the_old_formats() -> None:
@@ -73,7 +64,7 @@ def test_corpus_file(
         pytest.skip("LibreOffice missing")
     url = demo_db.url.render_as_string(hide_password=False)
     path = corpus / case.name
-    before = _counts(demo_db)
+    before = counts(demo_db)
     capsys.readouterr()
     code = main(
         ["--db", url, "import", "registrations", str(path), "--year", str(unit_corpus.YEAR), *case.args]
@@ -83,7 +74,7 @@ def test_corpus_file(
         assert code == 1, out
         for text in case.refused:
             assert text in err, err
-        assert _counts(demo_db) == before, "a refused file changed the database"
+        assert counts(demo_db) == before, "a refused file changed the database"
         return
     assert code == 0, err
     for text in case.says:

@@ -66,6 +66,28 @@ def number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+class TextBudget:
+    """The characters a reader has read from one file, against ``Limits`` (per cell or paragraph, and in all)."""
+
+    def __init__(self, limits: Limits, file_name: str) -> None:
+        self.limits = limits
+        self.file_name = file_name
+        self.chars = 0
+
+    def take(self, text: str, where: str) -> str:
+        if len(text) > self.limits.max_cell_chars:
+            raise FileRejected(
+                f"Tệp {self.file_name}: {where} có {number(len(text))} ký tự (tối đa "
+                f"{number(self.limits.max_cell_chars)} ký tự một ô), không đọc."
+            )
+        self.chars += len(text)
+        if self.chars > self.limits.max_text_chars:
+            raise FileRejected(
+                f"Tệp {self.file_name} có quá nhiều chữ (hơn {number(self.limits.max_text_chars)} ký tự), không đọc."
+            )
+        return text
+
+
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls/.doc, and password-protected .xlsx/.docx
@@ -188,16 +210,7 @@ def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
         raise FileRejected(
             f"Tệp {name}: chỉ nhận tệp {', '.join(kinds)} (tệp .xls/.doc cũ hãy lưu lại dạng mới)."
         )
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FileRejected(f"Không đọc được tệp {name}: {exc.strerror or exc}.") from exc
-    if size == 0:
-        raise FileRejected(f"Tệp {name} trống (0 byte).")
-    if size > MAX_FILE_BYTES:
-        raise FileRejected(
-            f"Tệp {name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)."
-        )
+    check_size(path, name)
     _sniff(path, name)
     try:
         with zipfile.ZipFile(path) as archive:

@@ -95,18 +95,8 @@ class _BodyReader:
         self.style_font, self.default_style, self.default_font = styles
         self.blocks: list[str | Grid] = []
         self.revisions = 0
-        self.chars = 0
+        self.budget = safe_files.TextBudget(limits, name)
         self.paragraphs = 0
-
-    def _text_cap(self, text: str) -> None:
-        if len(text) > self.limits.max_cell_chars:
-            raise FileRejected(
-                f"Tệp {self.name} có một đoạn văn dài {safe_files.number(len(text))} ký tự (tối đa {safe_files.number(self.limits.max_cell_chars)}), "
-                "không đọc."
-            )
-        self.chars += len(text)
-        if self.chars > self.limits.max_text_chars:
-            raise FileRejected(f"Tệp {self.name} có quá nhiều chữ, không đọc.")
 
     def read(self, stream: Any) -> None:
         tables: list[_Table] = []
@@ -178,7 +168,7 @@ class _BodyReader:
                 in_rpr = False
             elif tag == f"{W}p":
                 text = "".join(parts)
-                self._text_cap(text)
+                self.budget.take(text, "một đoạn văn")
                 if tables:
                     tables[-1].cell_lines.append(text)
                 else:

@@ -66,19 +66,8 @@ class _Reader:
         self.style_fonts: dict[str, str] = {}
         self.blocks: list[str | Grid] = []
         self.grids: list[Grid] = []
-        self.chars = 0
+        self.budget = safe_files.TextBudget(limits, name)
         self.changes = 0
-
-    def _cap_text(self, text: str) -> str:
-        if len(text) > self.limits.max_cell_chars:
-            raise FileRejected(
-                f"Tệp {self.name} có một ô/đoạn văn dài {safe_files.number(len(text))} ký tự (tối đa "
-                f"{safe_files.number(self.limits.max_cell_chars)}), không đọc."
-            )
-        self.chars += len(text)
-        if self.chars > self.limits.max_text_chars:
-            raise FileRejected(f"Tệp {self.name} có quá nhiều chữ, không đọc.")
-        return text
 
     def read(self, stream: Any) -> None:
         tables: list[_Table] = []
@@ -122,7 +111,7 @@ class _Reader:
                 style_name = ""
             elif tag in (f"{TEXT}p", f"{TEXT}h"):
                 text, font = self._paragraph(elem)
-                self._cap_text(text)
+                self.budget.take(text, "một ô/đoạn văn")
                 if tables:
                     tables[-1].cell.setdefault("lines", []).append(text)
                     if font and text.strip():

@@ -63,7 +63,7 @@ class _Reader:
         self.archive = archive
         self.name = name
         self.limits = limits
-        self.chars = 0
+        self.budget = safe_files.TextBudget(limits, name)
         self.fonts: list[str] = []
         self.xf_font: list[str] = []
         self.xf_date: list[bool] = []
@@ -91,19 +91,6 @@ class _Reader:
                         f"{safe_files.number(self.limits.max_elements)}), không mở."
                     )
                 yield event, elem
-
-    def _count_text(self, text: str, where: str) -> str:
-        if len(text) > self.limits.max_cell_chars:
-            raise FileRejected(
-                f"Tệp {self.name}: {where} có {safe_files.number(len(text))} ký tự (tối đa {safe_files.number(self.limits.max_cell_chars)} ký tự "
-                "một ô), không đọc."
-            )
-        self.chars += len(text)
-        if self.chars > self.limits.max_text_chars:
-            raise FileRejected(
-                f"Tệp {self.name} có quá nhiều chữ (hơn {safe_files.number(self.limits.max_text_chars)} ký tự), không đọc."
-            )
-        return text
 
     # workbook -------------------------------------------------------------------------------------------------
     def sheets(self) -> list[tuple[str, str, bool]]:
@@ -205,7 +192,7 @@ class _Reader:
             elif tag == "si":
                 text = "".join(parts)
                 self.strings.append(
-                    (self._count_text(text, f"chuỗi số {len(self.strings) + 1}"), string_font)
+                    (self.budget.take(text, f"chuỗi số {len(self.strings) + 1}"), string_font)
                 )
                 elem.clear()
                 if len(self.strings) > self.limits.max_strings:
@@ -316,11 +303,11 @@ class _Reader:
                 return None
             font = run_font or font
         elif kind == "inlineStr":
-            text = self._count_text("".join(inline), f"ô {column_letter(c)}{r + 1}")
+            text = self.budget.take("".join(inline), f"ô {column_letter(c)}{r + 1}")
         elif kind in ("str", "e"):
             if raw is None:
                 return None
-            text = self._count_text(raw, f"ô {column_letter(c)}{r + 1}")
+            text = self.budget.take(raw, f"ô {column_letter(c)}{r + 1}")
             if kind == "e":
                 return None
         elif kind == "b":
