@@ -216,6 +216,7 @@ def write_pdf(db: Database, year: int, path: Path, unit_id: int | None = None) -
 def xlsx_bytes(doc: TableDocument) -> bytes:
     from .xlsx import (
         DEFAULT_FORMATS,
+        fit_widths,
         new_workbook,
         set_column_widths,
         set_row_heights,
@@ -229,7 +230,7 @@ def xlsx_bytes(doc: TableDocument) -> bytes:
 
     wb, ws = new_workbook(SHEET_TITLE)
     ncols = len(doc.columns)
-    set_column_widths(ws, XLSX_WIDTHS)
+    set_column_widths(ws, fit_widths(XLSX_WIDTHS, font_size=FONT_SIZE))
     row = write_title_block(ws, doc.header, upper_vn(doc.title), doc.subtitle, ncols)
     head_top = row
     row = write_table_header(ws, row, doc.columns, font_size=FONT_SIZE)

@@ -109,7 +109,9 @@ def test_number_series(db: Database) -> None:
         numbering.set_last(s, 2026, "BB", 7)
         rows = {r.kind: r for r in numbering.series(s, 2026)}
         assert rows["QD"].next_number == 3 and rows["BB"].next_number == 8
-        assert rows["QD"].suffix == "QĐ-HĐSK" and rows["BN"].last_number == 0
+        assert rows["QD"].suffix == "QĐ-UBND" and rows["BN"].last_number == 0  # the body issues decisions
+        settings.put(s, {"decision_issuer": "council"})
+        assert {r.kind: r for r in numbering.series(s, 2026)}["QD"].suffix == "QĐ-HĐSK"
         assert numbering.number_for_document(s, 2026, "QD") is None  # default: the văn thư writes it
         settings.put(s, {"number_mode": "auto"})
         assert numbering.number_for_document(s, 2026, "QD") == 3

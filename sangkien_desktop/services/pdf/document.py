@@ -4,11 +4,11 @@ Page layout (NĐ 30/2020, Phụ lục I):
 
 - Portrait pages: top 20 mm, bottom 20 mm, left 30 mm, right 20 mm (NĐ 30 allows top/bottom 20–25,
   left 30–35, right 15–20; the wide left margin is for binding).
-- Landscape pages (wide tables): top 25 mm, bottom 20 mm, left 20 mm, right 15 mm. NĐ 30 states its
+- Landscape pages (wide tables): top 30 mm, bottom 15 mm, left 20 mm, right 20 mm. NĐ 30 states its
   margins for portrait pages. A landscape page bound into a portrait file is bound along its top edge
-  (the top of the content faces the spine), so the binding allowance moves to the top margin (25 mm, the
-  NĐ 30 maximum) and the left margin can shrink to 20 mm. That gives 262 mm of table width, which the
-  nine-column registration form needs to stay readable at 11 pt.
+  (the top of the content faces the spine), so the binding allowance (30 mm, the portrait left margin)
+  moves to the top, the outer edge takes the portrait right margin (15 mm) and the sides the portrait
+  top and bottom margins (20 mm). That leaves 257 mm of table width.
 - Page numbers: Arabic, 13 pt, upright, centred in the top margin, not on the first page (NĐ 30). An
   attached list (phụ lục) is numbered on its own: put :func:`restart_page_numbers` at its start.
 
@@ -81,7 +81,7 @@ class Margins:
 
 
 PORTRAIT_MARGINS = Margins(top=20 * mm, bottom=20 * mm, left=30 * mm, right=20 * mm)
-LANDSCAPE_MARGINS = Margins(top=25 * mm, bottom=20 * mm, left=20 * mm, right=15 * mm)
+LANDSCAPE_MARGINS = Margins(top=30 * mm, bottom=15 * mm, left=20 * mm, right=20 * mm)
 
 
 def _page(landscape: bool) -> tuple[tuple[float, float], Margins]:
@@ -95,7 +95,7 @@ def frame_size(landscape: bool = False) -> tuple[float, float]:
 
 
 def frame_width(landscape: bool = False) -> float:
-    """Text width in points: 160 mm portrait, 262 mm landscape."""
+    """Text width in points: 160 mm portrait, 257 mm landscape."""
     return frame_size(landscape)[0]
 
 
