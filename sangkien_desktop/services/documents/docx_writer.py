@@ -110,11 +110,20 @@ def _run(text: str, size: float, bold: bool, italic: bool, underline: bool, line
     return run
 
 
+_AFTER_CANT_SPLIT = {qn(t) for t in ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")}
+
+
 def _row_cant_split(row: Any) -> None:
-    """The row is never broken across two pages."""
+    """The row is never broken across two pages (``w:cantSplit`` in its schema place)."""
     tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.append(OxmlElement("w:cantSplit"))
+    if tr_pr.find(qn("w:cantSplit")) is not None:
+        return
+    el = OxmlElement("w:cantSplit")
+    later = next((child for child in tr_pr if child.tag in _AFTER_CANT_SPLIT), None)
+    if later is None:
+        tr_pr.append(el)
+    else:
+        later.addprevious(el)
 
 
 def keep_with_next(paragraphs: Sequence[Paragraph]) -> None:
@@ -130,6 +139,10 @@ def _set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))  # the whole width, not "auto": LibreOffice shrinks auto tables
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(round(w / 25.4 * 1440) for w in widths_mm)))
     for col, w in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(w)
     for row in table.rows:

@@ -103,7 +103,8 @@ def dost_xlsx(year: YearData) -> bytes:
     widths = [w for _, w in COLUMNS]
     ncols = len(widths)
     wb, ws = new_workbook(SHEET)
-    set_column_widths(ws, fit_widths(widths, font_size=11))
+    keep = [5, 5.5, 4, None, None, None, None, None, 7, 6, 11, 12, 11, 10]  # never wrapped: codes, numbers
+    set_column_widths(ws, fit_widths(widths, font_size=11, keep=keep))
     info = header(settings, None, year=year.year)
     scope = year.rounds[0].label if len(year.rounds) == 1 and year.rounds[0].number else f"năm {year.year}"
     row = write_title_block(

@@ -187,10 +187,11 @@ def summary_xlsx(data: RoundData) -> bytes:
     rows = summary_rows(data)
     columns = _columns(data)
     nmem = len(data.active_members)
-    widths = [5, 10, 38, 20, 20, *[10] * nmem, 10, 8, 8, 13, 12]
+    widths = [5, 10, 38, 20, 20, *[9] * nmem, 9, 7, 7, 12, 9]
+    keep = [5, 10, None, None, None, *[7.5] * nmem, 7.5, 6, 6, 11, 7]  # codes, scores, money never wrap
     ncols = len(widths)
     wb, ws = new_workbook("Tổng hợp điểm")
-    set_column_widths(ws, fit_widths(widths, font_size=11))
+    set_column_widths(ws, fit_widths(widths, font_size=11, keep=keep))
     row = write_title_block(ws, _header(data), TITLE, data.label, ncols)
     top = row
     row = write_table_header(ws, row, columns, font_size=11)

@@ -147,16 +147,23 @@ def _columns_pt(widths: Sequence[float]) -> float:
 
 
 def fit_widths(
-    widths: Sequence[float], *, landscape: bool = True, font_size: float = BODY_SIZE, floor: float = 7
+    widths: Sequence[float],
+    *,
+    landscape: bool = True,
+    font_size: float = BODY_SIZE,
+    floor: float = 7,
+    keep: Sequence[float | None] = (),
 ) -> list[float]:
     """Column widths narrowed so that the sheet, fitted to the page width, prints its ``font_size``
-    text at 9 pt or more: the part of each column wider than ``floor`` characters shrinks in proportion
-    (text wraps onto more lines, the table runs onto more pages tall). Widths that fit are kept."""
+    text at 9 pt or more: the part of each column wider than ``floor`` characters (or than its own
+    ``keep[i]``: codes and numbers that must not wrap) shrinks in proportion (text wraps onto more
+    lines, the table runs onto more pages tall). Widths that fit are kept."""
     budget = _printable_pt(landscape) * font_size / MIN_PRINTED_PT - 1
     widths = list(widths)
     if _columns_pt(widths) <= budget:
         return widths
-    base = [min(w, floor) for w in widths]
+    mins = [k if k is not None else floor for k in keep] + [floor] * (len(widths) - len(keep))
+    base = [min(w, m) for w, m in zip(widths, mins, strict=True)]
     if _columns_pt(base) >= budget:
         k = budget / _columns_pt(widths)
         return [round(w * k, 2) for w in widths]
