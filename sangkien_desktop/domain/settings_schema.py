@@ -100,8 +100,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Ai ban hành quyết định công nhận sáng kiến",
         "body",
         choices=(
-            ("body", "Cơ quan (Ủy ban nhân dân, thủ trưởng đơn vị) ban hành theo tờ trình của Hội đồng"),
-            ("council", "Hội đồng ban hành (khi quy chế giao Hội đồng thẩm quyền công nhận)"),
+            ("body", "Cơ quan ban hành, theo tờ trình của Hội đồng"),
+            ("council", "Hội đồng ban hành (khi quy chế giao quyền)"),
         ),
         group="Người ký",
         help="Theo Điều lệ Sáng kiến, Hội đồng xét và tham mưu; thủ trưởng cơ quan ban hành quyết định công "
