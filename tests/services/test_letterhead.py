@@ -92,7 +92,8 @@ def test_preview_pdf_prints_the_council(db: Database, tmp_path: Path) -> None:
         "HỘI ĐỒNG SÁNG KIẾN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Vạn Phúc, ngày 12 tháng 3 năm 2026",
-        "/QĐ-HĐSK",
+        "/QĐ-UBND",  # the decision: issued by the body (the default)
+        "/TTr-HĐSK",  # the council's own block
         "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02/3/2012 của Chính phủ;",
         "Nguyễn Văn An",
         "Lưu: VT, Văn phòng HĐND và UBND.",

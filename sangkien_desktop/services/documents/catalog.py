@@ -241,11 +241,7 @@ def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) ->
 def _certificates(db: Database, req: DocRequest, fmt: str, progress: ProgressFn | None) -> DocResult:
     data = _round(db, req)
     notes: list[str] = []
-    if req.date is not None and req.date != data.certificate_date:
-        with db.session() as session:
-            rnd = session.get(Round, data.id)
-            assert rnd is not None
-            numbering.update_round_in(session, rnd, {"certificate_date": req.date})
+    if req.date is not None and numbering.update_round(db, data.id, {"certificate_date": req.date}):
         notes.append(f"Đã ghi ngày ký giấy chứng nhận {req.date:%d/%m/%Y} vào {data.label}.")
         data = _round(db, req)
     if req.allocate and not data.finalized:
