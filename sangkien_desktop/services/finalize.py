@@ -37,7 +37,7 @@ from ..domain.errors import ValidationError
 from ..domain.text import clean
 from ..models import Dossier, GradeResult
 from ..models.base import now
-from . import audit, round_documents
+from . import audit, numbering, round_documents
 from .backup import database_name, write_copy
 from .final_results import check_final
 from .rounds import find_round
@@ -144,10 +144,12 @@ def finalize_round(
             "decision_no": rnd.decision_no,
             "decision_date": rnd.decision_date,
         }
+        given: dict[str, object] = {}
         if decision_no is not None:
-            rnd.decision_no = clean(decision_no)
+            given["decision_no"] = clean(decision_no)
         if decision_date is not None:
-            rnd.decision_date = decision_date
+            given["decision_date"] = decision_date
+        numbering.update_round_in(session, rnd, given)  # spelled "01/QĐ-UBND", checked, as everywhere
         if decision_no is not None or decision_date is not None:
             warnings = [w for w in warnings if not w.startswith("Chưa ghi số")]
             if not rnd.decision_no or rnd.decision_date is None:

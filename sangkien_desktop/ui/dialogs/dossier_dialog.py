@@ -46,7 +46,7 @@ from ...services.intake import (
     UnitChoice,
 )
 from .. import messages
-from .dossier_tables import AuthorsTable, ChecklistTable
+from .dossier_tables import AUTHOR_COLUMNS, AuthorsTable, ChecklistTable
 from .dossier_widgets import DateEdit, SearchEdit, install_enter_moves_on
 
 _FLAG = "color: #8a5300;"
@@ -525,6 +525,7 @@ class DossierDialog(QDialog):
             "contribution": self.authors,
             "name": self.authors,
             "birth_date": self.authors,
+            "gender": self.authors,
             "authors": self.authors,
             "checklist": self.checklist,
         }
@@ -537,7 +538,7 @@ class DossierDialog(QDialog):
             if widget is not None:
                 widget.setFocus()
                 if widget is self.authors and issue.row:
-                    col = {"name": 0, "birth_date": 1, "contribution": 5}.get(issue.column or "", 0)
+                    col = AUTHOR_COLUMNS.get(issue.column or "", 0)
                     self.authors.setCurrentCell(min(issue.row, self.authors.rowCount()) - 1, col)
                 return
 
