@@ -672,6 +672,7 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
                 )
             )
     session.flush()
+    _decide_ties(session, round1.id)
     return DemoSummary(
         seed=seed,
         year=year,
@@ -681,6 +682,20 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
         members=len(member_people),
         scores=n_scores,
     )
+
+
+def _decide_ties(session: Session, round_id: int) -> None:
+    """A demo council has met: every tie at a quota's edge gets the council's order (deciding one edge can
+    bring the next band's edge into play, so repeat until none is left)."""
+    from .grading import compute, decide_tie
+
+    for _ in range(20):
+        groups = compute(session, round_id).grading.tie_groups()
+        if not groups:
+            return
+        for group in groups:
+            decide_tie(session, round_id, group.codes, "Hội đồng biểu quyết tại cuộc họp (dữ liệu mẫu)")
+        session.flush()
 
 
 def create_demo(db: Database, *, dossiers: int = 60, seed: int = 1, year: int = 2026) -> DemoSummary:
