@@ -31,7 +31,12 @@ MOVED_NOTE_SUFFIX = ".da-chuyen-len-may-chu.txt"
 NETWORK_NOTICE = "tệp dữ liệu nằm trên thư mục mạng: chỉ một máy dùng được một lúc"
 
 
-class DatabaseInUseError(DatabaseError):
+class DatabaseElsewhereError(DatabaseError):
+    """The file is sound but cannot be used here now (held by another computer, or moved to a server):
+    nothing to restore."""
+
+
+class DatabaseInUseError(DatabaseElsewhereError):
     """A database on a network location is held by another copy of the app (``holders``, when known)."""
 
     def __init__(self, message: str, holders: list[in_use.Holder]) -> None:
@@ -82,7 +87,7 @@ def _refuse_moved(path: Path | None) -> None:
             text = note.read_text(encoding="utf-8").strip()
         except OSError:
             text = ""
-        raise DatabaseError(
+        raise DatabaseElsewhereError(
             f"Dữ liệu của tệp {path.name} đã được chuyển lên máy chủ; tệp này chỉ còn để đọc "
             f"(ghi chú: {note}).\n\n{text}"
         )

@@ -842,6 +842,7 @@ def restore(
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+            engine.dispose()  # closed before another connection reads the work file
             if before_replace is not None:
                 before_replace()
             if db.is_sqlite and damaged:
