@@ -7,6 +7,7 @@ the computer and user that hold it (from their marker) instead of waiting for a 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
@@ -171,11 +172,16 @@ class Database:
 
     def default_backup_dir(self) -> Path:
         """``backups/`` beside a SQLite file on a local disk (for the default database: in the user data
-        folder); the user data folder's ``backups/`` for a server database and for a file on a network
-        location (a copy beside it would be lost with the share)."""
+        folder); the user data folder's ``backups/`` for a server database; for a file on a network location
+        a folder of its own inside it (on this PC: a copy beside the file would be lost with the share)."""
         path = self.path
-        if path is None or self.network is not None:
+        if path is None:
             return paths.backups_dir()
+        if self.network is not None:  # one folder per network file: two shares may both hold a sangkien.db
+            digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:8]
+            folder = paths.backups_dir() / f"thu-muc-mang_{path.stem}_{digest}"
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder
         backups = path.parent / "backups"
         backups.mkdir(parents=True, exist_ok=True)
         return backups

@@ -91,7 +91,8 @@ def test_an_existing_wal_file_is_converted(share: Path) -> None:
 def test_backups_of_a_network_file_go_to_the_local_data_folder(shared_db: Database, share: Path) -> None:
     demo.create_demo(shared_db, dossiers=3)
     result = backup.make_backup(shared_db, backup.BackupKind.MANUAL)
-    assert result.file.path.parent == paths.backups_dir()
+    assert result.file.path.parent.parent == paths.backups_dir()
+    assert result.file.path.parent.name.startswith("thu-muc-mang_sangkien_")
     assert not (share / "backups").exists()
     assert backup.inspect_backup(result.file.path).count("dossiers") == 3
     assert result.file.path in [b.path for b in backup.backups_of(shared_db)]
@@ -105,7 +106,7 @@ def test_info_says_the_file_is_on_a_network_folder(
     assert cli_main(["--db", path, "info"]) == 0
     out = capsys.readouterr().out
     assert NETWORK_NOTICE in out and "move-to postgresql+psycopg://" in out
-    assert f"Thư mục sao lưu: {paths.backups_dir()}" in out
+    assert f"Thư mục sao lưu: {paths.backups_dir() / 'thu-muc-mang_sangkien_'}" in out
 
 
 def _holder(db_path: Path, mounts: Path) -> subprocess.Popen[str]:
