@@ -6,17 +6,25 @@ memory that other computers cannot see. There the engine uses the rollback journ
 takes the lock when it connects and keeps it until it is disposed, with one connection shared by the whole
 process (a second connection of the same process could not read past the first one's exclusive lock). So one
 copy of the app works on such a file at a time, and a second copy is refused (``db.database``).
+
+That one connection is used by one thread at a time (others wait for it). A thread that asks for a connection
+while it already holds it (a helper reading with ``engine.connect()`` inside a service's session) gets the
+same one back instead of waiting for itself; the inner user's commit and rollback are then left to the outer
+one, so the nested work joins the outer transaction.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
+from sqlalchemy.pool.base import _ConnectionFairy
 
 from .. import paths
 from .network import NetworkLocation, network_location
@@ -81,6 +89,45 @@ def _network_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+class OneConnectionPool(QueuePool):
+    """One connection for the process, one thread at a time, re-entrant within a thread (module docstring)."""
+
+    def __init__(self, creator: Any, **kwargs: Any) -> None:
+        kwargs.update(pool_size=1, max_overflow=0)
+        super().__init__(creator, **kwargs)
+        self._held = threading.local()
+
+    def connect(self) -> PoolProxiedConnection:
+        ref = getattr(self._held, "fairy", None)
+        held = ref() if ref is not None else None
+        if held is not None and held._counter > 0 and held.dbapi_connection is not None:
+            return _ConnectionFairy._checkout(self, fairy=held)
+        fairy = _ConnectionFairy._checkout(self)
+        self._held.fairy = weakref.ref(fairy)
+        return fairy
+
+
+def _nested(connection: Any) -> bool:
+    return int(getattr(connection, "_counter", 1)) > 1
+
+
+def _outer_ends_transactions(engine: Engine) -> None:
+    """Commit and rollback of a nested user of the one connection are left to the outer user."""
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(connection: Any) -> None:
+        if not _nested(connection):
+            commit(connection)
+
+    def do_rollback(connection: Any) -> None:
+        if not _nested(connection):
+            rollback(connection)
+
+    dialect.do_commit = do_commit  # type: ignore[method-assign]
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+
+
 class _Detect:
     """``make_engine``'s default: find out whether the file is on a network location."""
 
@@ -110,9 +157,11 @@ def make_engine(
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         if location is not None:
             connect_args["check_same_thread"] = False
-            kwargs.update(poolclass=QueuePool, pool_size=1, max_overflow=0)
+            kwargs["poolclass"] = OneConnectionPool
             kwargs.setdefault("pool_timeout", NETWORK_POOL_TIMEOUT_S)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
+        if location is not None:
+            _outer_ends_transactions(engine)
         event.listen(engine, "connect", _network_on_connect if location is not None else _sqlite_on_connect)
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -182,3 +182,44 @@ def test_a_second_process_is_refused_with_the_holder_named(share: Path, tmp_path
             assert session.query(Unit).count() == first_units
     finally:
         again.dispose()
+
+
+def test_the_one_connection_is_shared_within_a_thread_and_waited_for_across_threads(
+    shared_db: Database,
+) -> None:
+    import threading
+
+    from sqlalchemy import text
+
+    from sangkien_desktop.services import search
+
+    demo.create_demo(shared_db, dossiers=4)
+    with shared_db.session() as session:
+        session.execute(text("UPDATE units SET short_name = 'mới' WHERE id = 1"))
+        # a helper reading with its own connection inside the session gets the same one, and sees the change
+        with shared_db.engine.connect() as conn:
+            assert conn.execute(text("SELECT short_name FROM units WHERE id = 1")).scalar() == "mới"
+        # ... and its end does not end the outer transaction
+        assert session.execute(text("SELECT short_name FROM units WHERE id = 1")).scalar() == "mới"
+    with shared_db.reading() as session:
+        assert session.execute(text("SELECT short_name FROM units WHERE id = 1")).scalar() == "mới"
+
+    seen: list[int] = []
+    with shared_db.reading() as session:
+        session.execute(text("SELECT 1")).scalar()
+        worker = threading.Thread(target=lambda: seen.append(stats_units(shared_db)))
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive()  # it waits for the connection this thread holds
+    worker.join(30)
+    assert seen and seen[0] > 0
+    # search works without the FTS index (which would keep a connection of its own)
+    with shared_db.reading() as session:
+        title = session.execute(text("SELECT title FROM registrations LIMIT 1")).scalar()
+    assert search.search(shared_db, str(title))
+
+
+def stats_units(db: Database) -> int:
+    from sangkien_desktop.services import stats
+
+    return stats.get_stats(db).units
