@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import stat
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,16 +41,6 @@ def _fingerprint(db: Database) -> dict[str, object]:
         "check_ok": report.ok,
         "stats": stats.get_stats(db).as_dict(),
     }
-
-
-@pytest.fixture
-def server_url(backend: object) -> Iterator[URL]:
-    """An empty PostgreSQL database (the tests below run only when SANGKIEN_TEST_PG_URL is set: CI's ``-m db``)."""
-    if getattr(backend, "name", "") != "postgresql":
-        pytest.skip("needs PostgreSQL (SANGKIEN_TEST_PG_URL)")
-    url = backend.fresh()  # type: ignore[attr-defined]
-    yield url
-    backend.drop(url)  # type: ignore[attr-defined]
 
 
 def _source(path: Path) -> Path:

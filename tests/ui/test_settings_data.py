@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import stat
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,15 +66,6 @@ def test_bad_address_is_explained(qtbot: QtBot, demo_db: Database, monkeypatch: 
     tab.url_edit.setText("mysql://thuky@may-chu/sangkien")
     tab.move_button.click()
     assert shown and "Chỉ chuyển được lên máy chủ PostgreSQL" in shown[0]
-
-
-@pytest.fixture
-def server_url(backend: object) -> Iterator[URL]:
-    if getattr(backend, "name", "") != "postgresql":
-        pytest.skip("needs PostgreSQL (SANGKIEN_TEST_PG_URL)")
-    url = backend.fresh()  # type: ignore[attr-defined]
-    yield url
-    backend.drop(url)  # type: ignore[attr-defined]
 
 
 def test_move_from_the_settings_page(
