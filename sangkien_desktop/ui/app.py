@@ -14,7 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
-from ..db.database import Database
+from ..db.database import Database, DatabaseElsewhereError
 from ..db.migrate import is_up_to_date
 from ..domain.errors import SangKienError
 from ..services import backup as backup_service
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         db = Database.open(args.db, before_migrate=startup_backup)
     except SangKienError as exc:
-        if not recovery.can_recover(args.db):
+        if isinstance(exc, DatabaseElsewhereError) or not recovery.can_recover(args.db):
             QMessageBox.critical(None, APP_TITLE, str(exc))
             return 1
         recovered = recovery.recover(args.db, exc, before_migrate=startup_backup)

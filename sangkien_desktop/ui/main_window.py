@@ -117,6 +117,12 @@ class MainWindow(QMainWindow):
         self.round_status.setObjectName("round_status_label")
         self.statusBar().addPermanentWidget(self.round_status)
         self.statusBar().addPermanentWidget(self.db_label)
+        if db.network_notice:  # a file on a shared folder: one computer at a time (Cài đặt → Dữ liệu)
+            self.db_label.setText(
+                f"⚠ Tệp dữ liệu nằm trên thư mục mạng: chỉ một máy dùng được một lúc — {db.description}"
+            )
+            self.db_label.setStyleSheet("color: #b02a37; font-weight: bold;")
+            self.db_label.setToolTip(db.network_notice)
         self.ctx.roundChanged.connect(self._show_round_status)
 
         self._build_menus()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +39,7 @@ from ...services import audit, audit_refs, backup, check, finalize
 from ...services import settings as settings_service
 from ...services.backup import BackupFile, BackupKind, BackupSettings
 from ...services.rounds import RoundInfo, find_round
-from .. import messages
+from .. import file_dialogs, messages
 from ..context import AppContext
 from ..widgets import audit_display
 from ..widgets.record_model import ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
@@ -60,8 +59,7 @@ def open_folder(path: Path) -> None:
 
 def choose_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
     """Ask for a folder (replaced in tests)."""
-    folder = QFileDialog.getExistingDirectory(parent, title, start)
-    return Path(folder) if folder else None
+    return file_dialogs.existing_directory(parent, title, start)
 
 
 def _size(n: int) -> str:
