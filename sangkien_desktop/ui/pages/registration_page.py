@@ -161,7 +161,7 @@ class RegistrationPage(Page):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.delete_button.clicked.connect(self.delete)
-        self.import_button.clicked.connect(self.import_file)
+        self.import_button.clicked.connect(lambda: self.import_file())  # clicked passes a bool
         self.not_dup_button.clicked.connect(self.toggle_not_duplicate)
         self.pdf_button.clicked.connect(self.preview_pdf)
         self.xlsx_button.clicked.connect(self.export_xlsx)
