@@ -7,7 +7,6 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
-from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
@@ -20,7 +19,7 @@ from ..domain.errors import SangKienError
 from ..services import backup as backup_service
 from ..services import demo as demo_service
 from ..services import instance_lock
-from . import messages, recovery
+from . import messages, recovery, unexpected_errors
 from .first_run import run_first_run
 from .fonts import register_fonts
 from .main_window import MainWindow
@@ -50,27 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging() -> None:
-    try:
-        handler: logging.Handler = RotatingFileHandler(
-            paths.log_dir() / "sangkien.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Background jobs (duplicate checks, index builds) run Python on a worker thread: hand the GIL back to
     # the GUI thread after 1 ms instead of 5, so that painting and typing stay smooth meanwhile.
     sys.setswitchinterval(0.001)
-    _setup_logging()
+    unexpected_errors.setup_logging()
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    unexpected_errors.install()
     app.setApplicationDisplayName(APP_TITLE)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "app.png"))))
     register_fonts(app)

@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..domain.errors import SangKienError
-from . import messages
+from . import messages, unexpected_errors
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +178,11 @@ class Job(QObject):
         self.error = error
         if self._on_error is not None:
             self._on_error(error)
-        elif not isinstance(error, Cancelled):
-            messages.show_error(self._parent, error if isinstance(error, SangKienError) else f"Lỗi: {error}")
+        elif isinstance(error, SangKienError):
+            if not isinstance(error, Cancelled):
+                messages.show_error(self._parent, error)
+        elif not unexpected_errors.show(error):  # logged by the worker
+            messages.show_error(self._parent, f"Lỗi: {error}")
         self.finished.emit()
 
 
