@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLabel,
     QListWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +27,7 @@ from ..domain import round_lifecycle
 from ..domain.errors import SangKienError
 from ..services import demo as demo_service
 from ..services.rounds import RoundInfo
+from . import messages, recent_databases
 from .context import AppContext
 from .pages import PAGE_SPECS, Page
 
@@ -45,6 +46,7 @@ _ICONS = {
 
 
 _KEYS = [spec.key for spec in PAGE_SPECS]
+DATABASE_FILTER = "Cơ sở dữ liệu Sáng kiến (*.db *.sqlite *.sqlite3);;Tất cả các tệp (*)"
 
 
 class _LazyPages(Mapping[str, Page]):
@@ -65,11 +67,33 @@ class _LazyPages(Mapping[str, Page]):
         return len(_KEYS)
 
 
+DEMO_TITLE = "DỮ LIỆU MẪU"
+DEMO_BANNER = (
+    f"<b>{DEMO_TITLE}</b> — đơn vị, hồ sơ, điểm ở đây đều là bịa đặt để xem thử phần mềm. "
+    "Dữ liệu thật của Hội đồng nằm trong tệp khác (Tệp → Mở… hoặc Tệp gần đây)."
+)
+DEMO_BANNER_STYLE = "QLabel { background: #f59f00; color: #212529; padding: 6px 10px; font-size: 11pt; }"
+
+
 class MainWindow(QMainWindow):
+    """One database in one window.
+
+    Signals (handled by the app's ``DatabaseWindows``; a window made alone ignores them):
+        openRequested(str): the secretary chose a database file (Mở…, Tạo mới…, a recent file).
+        demoRequested(): open the demo database in a window of its own.
+        closed(): the window was closed (its database can be copied and released).
+    """
+
+    openRequested = Signal(str)
+    demoRequested = Signal()
+    closed = Signal()
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = AppContext(db, self)
-        self.setWindowTitle(f"{APP_TITLE} — {db.description}")
+        self.is_demo = demo_service.is_demo(db)
+        title = f"{APP_TITLE} — {db.description}"
+        self.setWindowTitle(f"{DEMO_TITLE} — {title}" if self.is_demo else title)
         self.resize(1200, 760)
 
         self.round_combo = QComboBox()
@@ -109,7 +133,18 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([210, 990])
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.demo_banner = QLabel(DEMO_BANNER)
+        self.demo_banner.setObjectName("demo_banner")
+        self.demo_banner.setStyleSheet(DEMO_BANNER_STYLE)
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setVisible(self.is_demo)
+        column.addWidget(self.demo_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self.db_label = QLabel(f"Cơ sở dữ liệu: {db.description}")
         self.db_label.setObjectName("db_label")
@@ -236,15 +271,7 @@ class MainWindow(QMainWindow):
 
     # menus ------------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Tệp")
-        demo_action = QAction("Tạo &dữ liệu mẫu…", self)
-        demo_action.triggered.connect(self.offer_demo)
-        file_menu.addAction(demo_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Thoát", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self._build_file_menu()
 
         edit_menu = self.menuBar().addMenu("&Sửa")
         undo = self.ctx.undo_stack.createUndoAction(self, "&Hoàn tác")
@@ -276,6 +303,93 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def _build_file_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Tệp")
+        menu.setObjectName("file_menu")
+        for name, text, slot, shortcut in (
+            ("action_open", "&Mở cơ sở dữ liệu…", self.choose_database, QKeySequence.StandardKey.Open),
+            ("action_new", "&Tạo cơ sở dữ liệu mới…", self.create_database, None),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(name)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        self.recent_menu = menu.addMenu("Tệp &gần đây")
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        menu.addSeparator()
+        demo_action = QAction("Xem &dữ liệu mẫu (tệp riêng)", self)
+        demo_action.setObjectName("action_demo")
+        demo_action.setToolTip("Mở dữ liệu mẫu trong một cửa sổ riêng; dữ liệu thật không bị đụng tới")
+        demo_action.triggered.connect(self.offer_demo)
+        menu.addAction(demo_action)
+        folder = QAction("Mở thư &mục chứa dữ liệu", self)
+        folder.setObjectName("action_data_folder")
+        folder.triggered.connect(self.open_data_folder)
+        menu.addAction(folder)
+        backup = QAction("&Sao lưu ngay", self)
+        backup.setObjectName("action_backup")
+        backup.setShortcut(QKeySequence("Ctrl+B"))
+        backup.setToolTip("Sao lưu toàn bộ dữ liệu ngay (Ctrl+B)")
+        backup.triggered.connect(self.backup_now)
+        menu.addAction(backup)
+        self.addAction(backup)
+        menu.addSeparator()
+        quit_action = QAction("T&hoát", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        current = self.ctx.db.path
+        items = [p for p in recent_databases.recent() if current is None or p.resolve() != current.resolve()]
+        for index, path in enumerate(items, start=1):
+            action = QAction(f"&{index} " + f"{path.name} — {path.parent}".replace("&", "&&"), self)
+            action.setData(str(path))
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=str(path): self.openRequested.emit(p))
+            self.recent_menu.addAction(action)
+        if not items:
+            none = self.recent_menu.addAction("(chưa có tệp nào)")
+            none.setEnabled(False)
+
+    # databases --------------------------------------------------------------------------------------
+    def choose_database(self) -> None:
+        path = messages.ask_open_path(self, "Mở cơ sở dữ liệu Sáng kiến", DATABASE_FILTER)
+        if path is not None:
+            self.openRequested.emit(str(path))
+
+    def create_database(self) -> None:
+        path = messages.ask_save_path(self, "Tạo cơ sở dữ liệu mới", "sang-kien-moi.db", DATABASE_FILTER)
+        if path is None:
+            return
+        if path.suffix == "":
+            path = path.with_suffix(".db")
+        if path.exists() and path.stat().st_size > 0:
+            messages.show_info(
+                self,
+                f"Tệp {path} đã có. Cơ sở dữ liệu mới cần một tên tệp chưa dùng "
+                "(để mở tệp này, dùng Tệp → Mở cơ sở dữ liệu…).",
+            )
+            return
+        self.openRequested.emit(str(path))
+
+    def open_data_folder(self) -> None:
+        path = self.ctx.db.path
+        folder = path.parent if path is not None else paths.data_dir()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        self.statusBar().showMessage(f"Thư mục dữ liệu: {folder}", 8000)
+
+    def backup_now(self) -> None:
+        self.show_page("safety")
+        page = self.page("safety")
+        page.tabs.setCurrentWidget(page.backups)  # type: ignore[attr-defined]
+        page.backups.backup_now()  # type: ignore[attr-defined]
+
     def show_guide(self) -> None:
         from .dialogs.help_dialog import HelpDialog
 
@@ -294,38 +408,14 @@ class MainWindow(QMainWindow):
         )
 
     # demo -------------------------------------------------------------------------------------------
-    def offer_demo(self) -> bool:
-        """Offer demo data. Only possible on an empty database; returns True when demo data was created."""
-        if not demo_service.database_is_empty(self.ctx.db):
-            QMessageBox.information(
-                self,
-                APP_TITLE,
-                "Cơ sở dữ liệu này đã có dữ liệu. Dữ liệu mẫu chỉ tạo được trong một cơ sở dữ liệu trống.",
-            )
-            return False
-        answer = QMessageBox.question(
-            self,
-            APP_TITLE,
-            "Cơ sở dữ liệu đang trống.\n\nTạo dữ liệu mẫu (một Hội đồng, hai đợt, khoảng 40 đơn vị, "
-            "hồ sơ và điểm chấm) để xem thử phần mềm?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        return self.create_demo()
-
-    def create_demo(self, dossiers: int = 60, seed: int = 1) -> bool:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            demo_service.create_demo(self.ctx.db, dossiers=dossiers, seed=seed)
-        except SangKienError as exc:
-            QMessageBox.warning(self, APP_TITLE, str(exc))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.ctx.notify("all")
-        self.statusBar().showMessage("Đã tạo dữ liệu mẫu.", 5000)
-        return True
+    def offer_demo(self) -> None:
+        """The demo opens in a window of its own, on its own file (``demo.db`` in the data folder)."""
+        if self.is_demo:
+            self.statusBar().showMessage("Cửa sổ này đang mở dữ liệu mẫu.", 5000)
+            return
+        self.demoRequested.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

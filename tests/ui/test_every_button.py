@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from sangkien_desktop.db.database import Database
@@ -60,9 +61,14 @@ def walker(jobs: list[workers.Job]) -> Iterator[Walker]:
     def wait_jobs() -> None:
         assert wait_until(lambda: all(job.done for job in jobs), 30), "a background job never ended"
 
+    before = set(QApplication.topLevelWidgets())
     walk = Walker(wait_jobs, skip=is_quit)
     yield walk
     walk.stop()
+    for widget in set(QApplication.topLevelWidgets()) - before:  # hidden dialogs keep the focus otherwise
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _assert_clean(walk: Walker, caplog: pytest.LogCaptureFixture) -> None:
