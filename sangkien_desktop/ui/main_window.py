@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QStyle,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +39,7 @@ from ..services.rounds import RoundInfo
 from . import messages, recent_databases
 from .context import AppContext
 from .pages import PAGE_SPECS, Page
+from .screen_fit import fit as fit_to_screen
 
 _ICONS = {
     "overview": QStyle.StandardPixmap.SP_ComputerIcon,
@@ -68,11 +78,51 @@ class _LazyPages(Mapping[str, Page]):
 
 
 DEMO_TITLE = "DỮ LIỆU MẪU"
-DEMO_BANNER = (
-    f"<b>{DEMO_TITLE}</b> — đơn vị, hồ sơ, điểm ở đây đều là bịa đặt để xem thử phần mềm. "
-    "Dữ liệu thật của Hội đồng nằm trong tệp khác (Tệp → Mở… hoặc Tệp gần đây)."
+DEMO_BANNER = f"<b>{DEMO_TITLE}</b> — chỉ để xem thử; dữ liệu thật nằm ở tệp khác (Tệp → Mở…)"
+DEMO_TOOLTIP = (
+    "Đơn vị, hồ sơ, điểm trong cửa sổ này đều là bịa đặt để xem thử phần mềm, ghi trong tệp demo.db riêng. "
+    "Dữ liệu thật của Hội đồng không bị đụng tới."
 )
-DEMO_BANNER_STYLE = "QLabel { background: #f59f00; color: #212529; padding: 6px 10px; font-size: 11pt; }"
+DEMO_BANNER_STYLE = "QLabel { background: #f59f00; color: #212529; padding: 3px 10px; font-size: 11pt; }"
+
+
+class _PageScroll(QScrollArea):
+    """Holds a page: the page fills the window and scrolls only when the window is smaller than the page
+    can shrink to. Sized here, not by QScrollArea (which keeps a page at the width it got while hidden, and
+    asks a page with word-wrapped labels for its preferred height instead of its minimum)."""
+
+    def __init__(self, page: Page, key: str) -> None:
+        super().__init__()
+        self.setObjectName(f"scroll_{key}")
+        self.setWidgetResizable(False)  # sized by _fit_page: its minimum height for the width, not more
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(page)
+        page.installEventFilter(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_page()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_page)  # once the page's layout has settled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._fit_page)
+        return super().eventFilter(watched, event)
+
+    def _fit_page(self) -> None:
+        page = self.widget()
+        if page is None:
+            return
+        viewport = self.viewport().size()
+        width = max(viewport.width(), page.minimumSizeHint().width())
+        height = max(viewport.height(), page.minimumSizeHint().height())
+        layout = page.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            height = max(viewport.height(), layout.totalMinimumHeightForWidth(width))
+        page.resize(width, height)
 
 
 class MainWindow(QMainWindow):
@@ -94,7 +144,7 @@ class MainWindow(QMainWindow):
         self.is_demo = demo_service.is_demo(db)
         title = f"{APP_TITLE} — {db.description}"
         self.setWindowTitle(f"{DEMO_TITLE} — {title}" if self.is_demo else title)
-        self.resize(1200, 760)
+        fit_to_screen(self, 1440, 900)  # the whole free area of a laptop screen
 
         self.round_combo = QComboBox()
         self.round_combo.setObjectName("round_selector")
@@ -106,12 +156,23 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" Đợt: "))
         toolbar.addWidget(self.round_combo)
+        # the demo banner sits in the toolbar's row: it costs no height that a page needs on a laptop
+        self.demo_banner = QLabel(DEMO_BANNER)
+        self.demo_banner.setObjectName("demo_banner")
+        self.demo_banner.setStyleSheet(DEMO_BANNER_STYLE)
+        self.demo_banner.setToolTip(DEMO_TOOLTIP)
+        self.demo_banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.demo_banner.setMinimumWidth(160)  # never pushed into the toolbar's overflow menu
+        spacer = QWidget()
+        spacer.setFixedWidth(12)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.demo_banner).setVisible(self.is_demo)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setMinimumWidth(190)
+        self.nav.setMinimumWidth(170)
         self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         # Pages are built when first shown (start-up builds only the first one); ``pages`` builds on access.
@@ -132,19 +193,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([210, 990])
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        self.demo_banner = QLabel(DEMO_BANNER)
-        self.demo_banner.setObjectName("demo_banner")
-        self.demo_banner.setStyleSheet(DEMO_BANNER_STYLE)
-        self.demo_banner.setWordWrap(True)
-        self.demo_banner.setVisible(self.is_demo)
-        column.addWidget(self.demo_banner)
-        column.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        nav_width = 170 if self.width() < 1300 else 200  # a 1280 px screen keeps its room for the page
+        splitter.setSizes([nav_width, self.width() - nav_width])
+        self.setCentralWidget(splitter)
 
         self.db_label = QLabel(f"Cơ sở dữ liệu: {db.description}")
         self.db_label.setObjectName("db_label")
@@ -178,7 +229,10 @@ class MainWindow(QMainWindow):
         page = PAGE_SPECS[index].load()(self.ctx)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
-        self.stack.insertWidget(index, page)
+        # A page larger than the window (a small screen) scrolls inside it instead of stretching the window
+        # past the screen's edge.
+        holder = _PageScroll(page, key)
+        self.stack.insertWidget(index, holder)
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         if current == index:

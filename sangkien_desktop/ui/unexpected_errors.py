@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_TITLE, paths
+from .screen_fit import fit as fit_to_screen
 
 log = logging.getLogger("sangkien_desktop.unexpected")
 
@@ -109,7 +110,7 @@ class ErrorDialog(QDialog):
         layout.addWidget(where)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
-        self.resize(560, 360)
+        fit_to_screen(self, 560, 360)
 
     def copy_details(self) -> None:
         QApplication.clipboard().setText(self.details_text)

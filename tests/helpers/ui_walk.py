@@ -74,8 +74,10 @@ class Walker:
         *,
         skip: Callable[[QAbstractButton | QAction], bool] = lambda _: False,
         max_depth: int = 3,
+        on_window: Callable[[QWidget], None] = lambda _: None,
     ) -> None:
         self.log = WalkLog()
+        self._on_window = on_window
         self._wait_jobs = wait_jobs
         self._skip = skip
         self._max_depth = max_depth
@@ -97,6 +99,8 @@ class Walker:
         self.answer(modal)
 
     def answer(self, dialog: QWidget) -> None:
+        if not isinstance(dialog, QProgressDialog):
+            self._on_window(dialog)
         if isinstance(dialog, QMessageBox):
             self._answer_box(dialog)
         elif isinstance(dialog, QProgressDialog):
@@ -164,6 +168,7 @@ class Walker:
             if any(window is w for w in self._walking) or QApplication.activeModalWidget() is window:
                 continue
             if isinstance(window, QDialog):
+                self._on_window(window)
                 self.walk_dialog(window)
             if _alive(window):
                 window.close()

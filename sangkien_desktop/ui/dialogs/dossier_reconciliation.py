@@ -18,6 +18,7 @@ from ...domain.errors import SangKienError
 from ...services import reconciliation, reconciliation_report
 from ...services.reconciliation import PriorMatch, Reconciliation, RegisteredNoDossier, UnregisteredDossier
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
 from .pdf_preview import preview_pdf
 
@@ -54,7 +55,7 @@ class ReconciliationDialog(QDialog):
         self.data: Reconciliation = reconciliation.reconcile(db, round_id)
         self.setObjectName("reconciliation_dialog")
         self.setWindowTitle(f"Đối chiếu hồ sơ với đăng ký — {self.data.round_label}")
-        self.resize(1150, 640)
+        fit_to_screen(self, 1150, 640)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reconciliation_tabs")

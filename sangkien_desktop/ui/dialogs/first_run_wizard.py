@@ -30,6 +30,7 @@ from ...services import rounds as rounds_service
 from ...services import settings as settings_service
 from ...services import units as units_service
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.header_preview import HeaderPreview
 from ..widgets.setting_fields import SettingFields
 
@@ -200,7 +201,7 @@ class FirstRunWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Quay lại")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Hoàn tất")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Để &sau")
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         self.choice = ""
         self.saved_round_id: int | None = None
         self.empty = demo_service.database_is_empty(db)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 
 
 class PdfPreviewDialog(QDialog):
@@ -32,7 +33,7 @@ class PdfPreviewDialog(QDialog):
     def __init__(self, pdf: bytes, title: str, suggested_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Xem trước — {title}")
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000)
         self.pdf = pdf
         self.suggested_name = suggested_name
         self.saved_to: Path | None = None

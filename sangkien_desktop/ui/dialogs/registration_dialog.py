@@ -31,6 +31,7 @@ from ...services import duplicates
 from ...services import registrations as service
 from ...services.registrations import RegistrationData, UnitRef
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -77,7 +78,7 @@ class RegistrationDialog(QDialog):
         self.units = units
         self.registration_id = registration_id
         self.setWindowTitle("Sửa đăng ký" if registration_id else "Thêm đăng ký sáng kiến")
-        self.resize(760, 680)
+        fit_to_screen(self, 760, 680)
         self._enter = _EnterMovesOn(self)
 
         self.year = QSpinBox()

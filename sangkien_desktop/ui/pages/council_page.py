@@ -43,6 +43,7 @@ from ...services.council import CouncilSettings, MemberInput, MemberRow, Roster
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
 from .base import Page
 
@@ -411,7 +412,7 @@ class MemberDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sửa thành viên Hội đồng" if member else "Thêm thành viên Hội đồng")
-        self.resize(640, 320)
+        fit_to_screen(self, 640, 320)
         form = QFormLayout(self)
         self.name = QLineEdit(member.name if member else "")
         self.name.setObjectName("member_name")
@@ -790,7 +791,7 @@ class AutoAssignDialog(QDialog):
         self.ctx = ctx
         self.plan: AutoPlan | None = None
         self.setWindowTitle("Phân công tự động — xem trước")
-        self.resize(780, 620)
+        fit_to_screen(self, 780, 620)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Số thành viên chấm mỗi hồ sơ:"))
