@@ -13,23 +13,50 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
+from ..cli.common import VietnameseHelpFormatter, install_vietnamese_argparse, vietnamese_parser
 from ..db.database import Database
 from ..services import demo as demo_service
-from . import unexpected_errors
+from . import translation, unexpected_errors
 from .database_windows import DatabaseWindows, start_target
 from .fonts import register_fonts
 from .main_window import MainWindow
+from .pages import PAGE_SPECS
 
 log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sangkien-desktop", description=f"{APP_TITLE} — giao diện đồ họa")
-    parser.add_argument("--db", metavar="ĐƯỜNG_DẪN", help="tệp cơ sở dữ liệu (hoặc URL SQLAlchemy)")
-    parser.add_argument("--version", action="version", version=f"sangkien-desktop {__version__}")
-    parser.add_argument("--page", metavar="TRANG", help="mở sẵn một trang (overview, registrations, …)")
+    install_vietnamese_argparse()
+    parser = argparse.ArgumentParser(
+        prog="sangkien-desktop",
+        description=f"{APP_TITLE} — giao diện đồ họa",
+        formatter_class=VietnameseHelpFormatter,
+        add_help=False,
+    )
+    vietnamese_parser(parser)
     parser.add_argument(
-        "--demo", action="store_true", help="tạo dữ liệu mẫu nếu cơ sở dữ liệu trống, không hỏi lại"
+        "--db",
+        metavar="ĐƯỜNG_DẪN",
+        help="tệp cơ sở dữ liệu (hoặc URL SQLAlchemy); mặc định: tệp mở lần trước (Tệp → Mở…), "
+        "rồi tệp sangkien.db trong thư mục dữ liệu",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sangkien-desktop {__version__}",
+        help="in phiên bản rồi thoát",
+    )
+    parser.add_argument(
+        "--page",
+        metavar="TRANG",
+        type=_page_key,
+        help="mở sẵn một trang: " + ", ".join(spec.key for spec in PAGE_SPECS),
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="mở dữ liệu mẫu (tệp demo.db trong thư mục dữ liệu, tạo lần đầu); cùng --db: tạo dữ liệu mẫu "
+        "trong tệp đó nếu nó trống",
     )
     parser.add_argument(
         "--no-prompt", action="store_true", help="không hỏi gì khi khởi động (dùng cho kiểm thử)"
@@ -45,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _page_key(value: str) -> str:
+    keys = [spec.key for spec in PAGE_SPECS]
+    if value not in keys:
+        raise argparse.ArgumentTypeError(f"không có trang {value!r}; các trang: {', '.join(keys)}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Background jobs (duplicate checks, index builds) run Python on a worker thread: hand the GIL back to
@@ -56,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     unexpected_errors.install()
+    translation.install(app)
     app.setApplicationDisplayName(APP_TITLE)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "app.png"))))
     register_fonts(app)

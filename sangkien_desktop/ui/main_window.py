@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._build_file_menu()
 
-        edit_menu = self.menuBar().addMenu("&Sửa")
+        edit_menu = self.menuBar().addMenu("Sử&a")
         undo = self.ctx.undo_stack.createUndoAction(self, "&Hoàn tác")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.ctx.undo_stack.createRedoAction(self, "&Làm lại")
@@ -337,16 +337,16 @@ class MainWindow(QMainWindow):
         self.undo_action = undo
         self.redo_action = redo
 
-        view_menu = self.menuBar().addMenu("&Xem")
+        view_menu = self.menuBar().addMenu("X&em")
         for index, spec in enumerate(PAGE_SPECS):
-            action = QAction(spec.title, self)
+            action = QAction(spec.title.replace("&", "&&"), self)  # "In ấn & Xuất" shows its ampersand
             if index < 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
             view_menu.addAction(action)
             self.addAction(action)
 
-        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        help_menu = self.menuBar().addMenu("T&rợ giúp")
         guide = QAction("&Hướng dẫn sử dụng", self)
         guide.setObjectName("action_guide")
         guide.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_file_menu(self) -> None:
-        menu = self.menuBar().addMenu("&Tệp")
+        menu = self.menuBar().addMenu("Tệ&p")
         menu.setObjectName("file_menu")
         for name, text, slot, shortcut in (
             ("action_open", "&Mở cơ sở dữ liệu…", self.choose_database, QKeySequence.StandardKey.Open),

@@ -82,6 +82,7 @@ class Walker:
         self._skip = skip
         self._max_depth = max_depth
         self._walking: list[QWidget] = []
+        self.doing: list[str] = []  # the actions under way, innermost last (the watchdog blames the last)
         self._running = True
         QTimer.singleShot(30, self._pump)
 
@@ -156,8 +157,18 @@ class Walker:
                 self._press(action, action.trigger)
 
     def _press(self, what: QAbstractButton | QAction, how: Callable[[], None]) -> None:
-        name = describe(what)
+        self.act(describe(what), how)
+
+    def act(self, name: str, how: Callable[[], None]) -> None:
+        """Do one user action, wait for its background jobs, and walk and close the windows it opened."""
         self.log.pressed.append(name)
+        self.doing.append(name)
+        try:
+            self._act(how)
+        finally:
+            self.doing.pop()
+
+    def _act(self, how: Callable[[], None]) -> None:
         before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
         how()
         self._wait_jobs()

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -32,6 +31,7 @@ from ...services import registrations as service
 from ...services.registrations import RegistrationData, UnitRef
 from .. import messages
 from ..screen_fit import fit as fit_to_screen
+from ..widgets.folding_completer import FoldingCompleter
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -89,9 +89,7 @@ class RegistrationDialog(QDialog):
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for u in units:
             self.unit.addItem(u.name, u.id)
-        completer = QCompleter([u.name for u in units], self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer = FoldingCompleter([u.name for u in units], self)  # "nguyen du" finds "Nguyễn Du"
         self.unit.setCompleter(completer)
         self.unit.setCurrentIndex(-1)
         self.seq = QSpinBox()

@@ -80,7 +80,7 @@ class CouncilPage(Page):
         self.roster_tab = RosterTab(ctx, self)
         self.assignment_tab = AssignmentTab(ctx, self)
         self.tabs.addTab(self.roster_tab, "&Thành phần Hội đồng")
-        self.tabs.addTab(self.assignment_tab, "&Phân công chấm")
+        self.tabs.addTab(self.assignment_tab, "Phân công c&hấm")
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def on_round_changed(self, info: RoundInfo | None) -> None:

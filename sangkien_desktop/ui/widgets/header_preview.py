@@ -46,9 +46,15 @@ class HeaderPreview(QWidget):
     short pause (typing does not re-render on every key), ``refresh()`` at once."""
 
     def __init__(
-        self, values_fn: Callable[[], dict[str, str]], parent: QWidget | None = None, *, crop: float = 0.35
+        self,
+        values_fn: Callable[[], dict[str, str]],
+        parent: QWidget | None = None,
+        *,
+        crop: float = 0.35,
+        show_signature: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.show_signature = show_signature  # scrolled down to the signature block once painted
         self.values_fn = values_fn
         self.crop = crop  # at least this part of the page is shown; more when the text goes further
         self.pdf: bytes = b""
@@ -56,7 +62,7 @@ class HeaderPreview(QWidget):
         self.image.setObjectName("header_preview_image")
         self.image.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidget(self.image)
         scroll.setWidgetResizable(True)
         scroll.setStyleSheet("QScrollArea { background: #808080; }")
@@ -89,6 +95,10 @@ class HeaderPreview(QWidget):
         height = min(image.height(), max(int(image.height() * self.crop), bottom + 12))
         image = image.copy(0, 0, image.width(), height)
         self.image.setPixmap(QPixmap.fromImage(image))
+        self.image.setMinimumHeight(height)  # taller than the box: it scrolls instead of cutting the end off
+        if self.show_signature:
+            bar = self.scroll.verticalScrollBar()
+            QTimer.singleShot(0, lambda: bar.setValue(bar.maximum()))
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
