@@ -20,7 +20,7 @@ from ..domain.errors import SangKienError
 from ..services import backup as backup_service
 from ..services import demo as demo_service
 from ..services import instance_lock
-from . import messages, recent_databases, recovery
+from . import messages, recent_databases, recovery, warmup
 from .first_run import run_first_run
 from .main_window import MainWindow
 from .workers import run_in_background
@@ -169,6 +169,7 @@ class DatabaseWindows(QObject):
         if db.path is not None and not window.is_demo:
             recent_databases.add(db.path)
         window.show()
+        QTimer.singleShot(300, warmup.start)  # the pages' libraries read while the secretary looks around
         if deferred:
             opened.backup_thread = threading.Thread(
                 target=self._startup_backup, args=(db,), name="startup-backup", daemon=False

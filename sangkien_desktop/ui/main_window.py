@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QLabel,
@@ -84,6 +85,14 @@ DEMO_TOOLTIP = (
     "Dữ liệu thật của Hội đồng không bị đụng tới."
 )
 DEMO_BANNER_STYLE = "QLabel { background: #f59f00; color: #212529; padding: 3px 10px; font-size: 11pt; }"
+
+
+class _Banner(QLabel):
+    """Fills the toolbar's free room; on a narrow window it is cut short (the tooltip has it all) instead of
+    being pushed into the toolbar's overflow menu."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, super().minimumSizeHint().height())
 
 
 class _PageScroll(QScrollArea):
@@ -157,12 +166,11 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(QLabel(" Đợt: "))
         toolbar.addWidget(self.round_combo)
         # the demo banner sits in the toolbar's row: it costs no height that a page needs on a laptop
-        self.demo_banner = QLabel(DEMO_BANNER)
+        self.demo_banner = _Banner(DEMO_BANNER)
         self.demo_banner.setObjectName("demo_banner")
         self.demo_banner.setStyleSheet(DEMO_BANNER_STYLE)
         self.demo_banner.setToolTip(DEMO_TOOLTIP)
-        self.demo_banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.demo_banner.setMinimumWidth(160)  # never pushed into the toolbar's overflow menu
+        self.demo_banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         spacer = QWidget()
         spacer.setFixedWidth(12)
         toolbar.addWidget(spacer)
@@ -252,11 +260,24 @@ class MainWindow(QMainWindow):
         key = _KEYS[row]
         if key in self._built:
             self.stack.setCurrentIndex(row)
-            self._refresh(self._built[key])
+            page = self._built[key]
+            if page.stale_round:
+                page.stale_round = False
+                self._first_show(page)  # the round it missed, refreshed once
+            else:
+                self._refresh(page)
             return
-        page = self._build(key)
-        self.stack.setCurrentIndex(row)
-        self._first_show(page)
+        # a first visit reads the page's data: the window says so while it does
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage(f"Đang mở trang {PAGE_SPECS[row].title}…")
+        self.statusBar().repaint()
+        try:
+            page = self._build(key)
+            self.stack.setCurrentIndex(row)
+            self._first_show(page)
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
 
     def _first_show(self, page: Page) -> None:
         """A page shown for the first time learns the current round; it is refreshed once (by its
@@ -336,6 +357,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(redo)
         self.undo_action = undo
         self.redo_action = redo
+        # after Ctrl+Z / Ctrl+Y the status line says what was taken back or done again
+        stack = self.ctx.undo_stack
+        undo.triggered.connect(lambda: self._say_undo(f"Đã hoàn tác: {stack.redoText()}"))
+        redo.triggered.connect(lambda: self._say_undo(f"Đã làm lại: {stack.undoText()}"))
 
         view_menu = self.menuBar().addMenu("X&em")
         for index, spec in enumerate(PAGE_SPECS):
@@ -356,6 +381,13 @@ class MainWindow(QMainWindow):
         about = QAction("&Giới thiệu", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _say_undo(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+        page = self.current_page()
+        message = getattr(page, "message", None)  # the page's own status line (Hồ sơ, Chấm điểm)
+        if isinstance(message, QLabel):
+            message.setText(text)
 
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("Tệ&p")

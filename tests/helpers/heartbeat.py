@@ -4,6 +4,8 @@ the secretary is not a stall; a long call on the GUI thread is)."""
 
 from __future__ import annotations
 
+import faulthandler
+import os
 import time
 from collections.abc import Callable
 
@@ -24,6 +26,12 @@ class Heartbeat(QObject):
         self._timer.setInterval(self.INTERVAL_MS)
         self._timer.timeout.connect(self._beat)
         self._timer.start()
+        # SANGKIEN_WATCHDOG_DUMP=FILE: every thread's stack is written there whenever a beat is late
+        self._dump = (
+            open(os.environ["SANGKIEN_WATCHDOG_DUMP"], "w")  # noqa: SIM115 (closed by stop)
+            if os.environ.get("SANGKIEN_WATCHDOG_DUMP")
+            else None
+        )
 
     def _beat(self) -> None:
         now = time.monotonic()
@@ -32,6 +40,10 @@ class Heartbeat(QObject):
         if gap > self._threshold:
             self.stalls.append((gap, self._blame()))
         self._last = now
+        if self._dump is not None:
+            faulthandler.dump_traceback_later(
+                float(os.environ.get("SANGKIEN_WATCHDOG_DUMP_AFTER", self._threshold)), file=self._dump
+            )
 
     def reset(self) -> None:
         """Start measuring afresh (the stall so far is forgotten)."""
@@ -44,3 +56,6 @@ class Heartbeat(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._dump is not None:
+            faulthandler.cancel_dump_traceback_later()
+            self._dump.close()

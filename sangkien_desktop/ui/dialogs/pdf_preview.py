@@ -14,6 +14,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -42,7 +43,11 @@ class PdfPreviewDialog(QDialog):
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document = QPdfDocument(self)
-        self.document.load(self._buffer)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long document takes a moment to read
+        try:
+            self.document.load(self._buffer)
+        finally:
+            QApplication.restoreOverrideCursor()
 
         self.view = QPdfView(self)
         self.view.setObjectName("pdf_view")

@@ -233,12 +233,12 @@ class RegistrationDialog(QDialog):
         name = self.unit.currentText().strip()
         issues: list[Issue] = []
         if unit_id is None and not name:
-            issues.append(Issue("Chọn đơn vị đăng ký.", "cột Đơn vị", column=form.APPLIED_UNIT))
+            issues.append(Issue("Chọn đơn vị đăng ký.", "ô Đơn vị", column=form.APPLIED_UNIT))
         elif unit_id is None:
             issues.append(
                 Issue(
                     f"Đơn vị '{name}' chưa có trong danh mục: khi lưu sẽ hỏi có thêm đơn vị mới không.",
-                    "cột Đơn vị",
+                    "ô Đơn vị",
                     "warning",
                     column=form.APPLIED_UNIT,
                 )
