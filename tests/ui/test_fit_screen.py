@@ -12,16 +12,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sangkien_desktop.db.database import Database
+from sangkien_desktop.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = [(1366, 728), (1280, 760)]
 
 
-def test_every_window_fits_a_laptop_screen(demo_db: Database, tmp_path: Path) -> None:
-    source = demo_db.path
-    assert source is not None
-    demo_db.dispose()
+def test_every_window_fits_a_laptop_screen(tmp_path: Path) -> None:
+    source = (
+        tmp_path / "demo.db"
+    )  # a SQLite file of its own (copied for each child), also on a PostgreSQL run
+    assert cli(["--db", str(source), "demo"]) == 0
     children = []
     for width, height in SIZES:
         folder = tmp_path / f"{width}x{height}"
