@@ -46,6 +46,7 @@ from ...services.intake import (
     UnitChoice,
 )
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from .dossier_tables import AUTHOR_COLUMNS, AuthorsTable, ChecklistTable
 from .dossier_widgets import DateEdit, SearchEdit, install_enter_moves_on
 
@@ -85,7 +86,7 @@ class DossierDialog(QDialog):
         self.setWindowTitle(
             f"Sửa hồ sơ {detail.code}" if detail else f"Tiếp nhận hồ sơ — {self.context.label}"
         )
-        self.resize(1020, 760)
+        fit_to_screen(self, 1020, 760)
         self._build()
         if detail is not None:
             self._load(detail)

@@ -25,6 +25,7 @@ from ...services.reconciliation import (
     UnregisteredDossier,
 )
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
 from .pdf_preview import preview_pdf
 
@@ -69,7 +70,7 @@ class ReconciliationDialog(QDialog):
         self.data: Reconciliation = reconciliation.reconcile(db, round_id)
         self.setObjectName("reconciliation_dialog")
         self.setWindowTitle(f"Đối chiếu hồ sơ với đăng ký — {self.data.round_label}")
-        self.resize(1150, 640)
+        fit_to_screen(self, 1150, 640)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reconciliation_tabs")

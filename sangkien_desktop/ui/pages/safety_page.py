@@ -761,13 +761,15 @@ class FinalizeTab(QWidget):
         date = self.decision_date.date().toPython() if no else None
         root = self.archive_root
 
-        def work(_p: Progress) -> finalize.FinalizeResult:
+        def work(progress: Progress) -> finalize.FinalizeResult:
             return finalize.finalize_round(
                 db,
                 info.id,
                 decision_no=no or None,
                 decision_date=date,
                 archive_root=root,  # type: ignore[arg-type]
+                progress=progress.step,  # Huỷ works until the round is finalized
+                committed=progress.point_of_no_return,
             )
 
         self.job = run_in_background(self, "Chốt kết quả đợt", work, on_done=self._finalized)
