@@ -47,6 +47,7 @@ class Database:
         url = db if isinstance(db, URL) else resolve_url(db)
         engine = make_engine(url)
         database = cls(engine)
+        _remove_restore_leftovers(database)
         if before_migrate is not None:
             try:
                 before_migrate(database)
@@ -117,3 +118,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _remove_restore_leftovers(database: Database) -> None:
+    """The work folder of a restore killed half-way (``services.backup``) goes at the next start."""
+    folder = database.path.parent if database.path is not None else paths.data_dir()
+    try:
+        from ..services.backup import remove_restore_leftovers
+
+        remove_restore_leftovers(folder)
+    except Exception:  # never stop the start for a leftover folder
+        log.exception("Could not remove the leftovers of an interrupted restore in %s", folder)

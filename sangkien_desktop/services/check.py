@@ -1,8 +1,10 @@
 """``sangkien check``: is the database sound and does its data keep the app's rules?
 
 Checks, in order: SQLite's ``integrity_check`` and ``foreign_key_check`` (a server database checks its own
-pages and foreign keys), the schema revision, the audit log's hash chain, then the app's own rules: authors'
-contributions total 100 % per dossier, receipt numbers unique per year, every score within 0..the criterion's
+pages and foreign keys), the schema revision, the audit log's hash chain, the replay of the log against the
+tables (the last recorded value of every audited row must be the table's: ``audit_replay``), the log's head
+(kept in the settings and in every finalized round's archive, so an emptied or end-cut log is named), then the
+app's own rules: authors' contributions total 100 % per dossier, receipt numbers unique per year, every score within 0..the criterion's
 maximum and belonging to the dossier's round, assignments inside one round, grade results only in rounds that
 are being scored or finalized, certificates only for the dossier's authors, consistent votes and finalized
 rounds. Each problem names the record, so the secretary (or a technician) can find it.
@@ -38,12 +40,14 @@ from ..models import (
     Vote,
     dossier_code,
 )
-from . import audit
+from . import audit, audit_replay, audit_rows
+from . import backup as backup_names
 
 ERROR = "error"
 WARNING = "warning"
 HUNDRED = Decimal("100")
 MAX_PER_RULE = 200  # problems listed per rule (the count is still exact)
+HEAD_LABEL = "Nhật ký không bị cắt ở cuối (mốc cuối trong cài đặt và trong hồ sơ lưu trữ)"
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,28 @@ def _foreign_keys(session: Session) -> Iterator[Problem]:
 def _audit_chain(session: Session) -> Iterator[Problem]:
     for p in audit.iter_chain_problems(session):
         yield Problem("audit_chain", ERROR, p.message, "audit_log", p.entry_id)
+
+
+def _audit_rows(session: Session) -> Iterator[Problem]:
+    for found in audit_replay.row_differences(session.connection(), MAX_PER_RULE):
+        if isinstance(found, int):
+            for _ in range(found):  # counted, not listed
+                yield Problem("audit_rows", ERROR, "")
+        else:
+            yield Problem("audit_rows", ERROR, found.message, found.table, found.key)
+
+
+def _audit_head(db: Database) -> Rule:
+    def rule(session: Session) -> Iterator[Problem]:
+        conn = session.connection()
+        for message in audit_replay.settings_head_problems(conn):
+            yield Problem("audit_head", ERROR, message, "settings", audit_rows.HEAD_KEY)
+        roots = [audit_replay.default_archive_root(db), *audit_replay.logged_archive_roots(conn)]
+        heads = audit_replay.archive_heads(dict.fromkeys(roots), backup_names.database_name(db))
+        for message, is_error in audit_replay.archive_head_problems(conn, heads):
+            yield Problem("audit_head", ERROR if is_error else WARNING, message, "audit_log")
+
+    return rule
 
 
 # the app's rules ------------------------------------------------------------------------------------------
@@ -405,6 +431,7 @@ def _rounds(session: Session) -> Iterator[Problem]:
 
 APP_RULES: list[tuple[str, str, Rule]] = [
     ("audit_chain", "Chuỗi mã băm của nhật ký thay đổi", _audit_chain),
+    ("audit_rows", "Giá trị cuối ghi trong nhật ký khớp với dữ liệu (điểm, xếp loại, hồ sơ …)", _audit_rows),
     ("contributions", "Tổng tỷ lệ đóng góp của tác giả bằng 100% mỗi hồ sơ", _contributions),
     ("receipt_numbers", "Số tiếp nhận không trùng trong năm", _receipt_numbers),
     ("scores", "Điểm trong khoảng 0 – tối đa của tiêu chí, đúng đợt", _scores),
@@ -439,7 +466,7 @@ def run_checks(db: Database) -> CheckReport:
                     count += 1
                     if count <= MAX_PER_RULE:
                         report.problems.append(problem)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, ValueError) as exc:
             count += 1
             report.problems.append(
                 Problem(rule, ERROR, f"Không kiểm tra được ({label}): {getattr(exc, 'orig', exc)}")
@@ -481,8 +508,11 @@ def run_checks(db: Database) -> CheckReport:
         report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 1))
         for rule, label, _check in APP_RULES:
             report.rules.append(RuleResult(rule, label, 0, "lược đồ chưa đúng phiên bản"))
+        report.rules.append(RuleResult("audit_head", HEAD_LABEL, 0, "lược đồ chưa đúng phiên bản"))
         return report
     report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 0))
     for rule, label, check in APP_RULES:
+        if rule == "audit_rows":
+            run("audit_head", HEAD_LABEL, _audit_head(db))
         run(rule, label, check)
     return report
