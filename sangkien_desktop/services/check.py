@@ -15,6 +15,7 @@ Errors mean damaged or forged data; warnings mean unusual data worth a look. ``o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -458,61 +459,76 @@ def run_checks(db: Database) -> CheckReport:
         report.rules.append(RuleResult("integrity", "Tính toàn vẹn của tệp (integrity_check)", 1))
         return report
 
-    def run(rule: str, label: str, check: Rule) -> None:
+    def run(rule: str, label: str, check: Rule) -> tuple[list[Problem], RuleResult]:
+        problems: list[Problem] = []
         count = 0
         try:
             with db.reading() as session:
                 for problem in check(session):
                     count += 1
                     if count <= MAX_PER_RULE:
-                        report.problems.append(problem)
+                        problems.append(problem)
         except (SQLAlchemyError, ValueError) as exc:
             count += 1
-            report.problems.append(
+            problems.append(
                 Problem(rule, ERROR, f"Không kiểm tra được ({label}): {getattr(exc, 'orig', exc)}")
             )
         if count > MAX_PER_RULE:
-            report.problems.append(
+            problems.append(
                 Problem(rule, ERROR, f"… và {count - MAX_PER_RULE} vấn đề khác cùng loại ({label})")
             )
-        report.rules.append(RuleResult(rule, label, count))
+        return problems, RuleResult(rule, label, count)
 
+    def add(found: tuple[list[Problem], RuleResult]) -> None:
+        report.problems.extend(found[0])
+        report.rules.append(found[1])
+
+    file_checks = [
+        ("integrity", "Tính toàn vẹn của tệp (integrity_check)", _integrity),
+        ("foreign_keys", "Tham chiếu giữa các bảng (foreign_key_check)", _foreign_keys),
+    ]
     if db.is_sqlite:
-        run("integrity", "Tính toàn vẹn của tệp (integrity_check)", _integrity)
-        run("foreign_keys", "Tham chiếu giữa các bảng (foreign_key_check)", _foreign_keys)
+        # SQLite reads every page in C without holding Python's lock: the file checks run on a thread of their
+        # own while the app's rules run here (a ten-year database: seconds saved)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(lambda: [run(*c) for c in file_checks])
+            rest = _app_rules(db, run)
+            for found in pending.result():
+                add(found)
     else:
-        for rule, label in (
-            ("integrity", "Tính toàn vẹn của tệp (integrity_check)"),
-            ("foreign_keys", "Tham chiếu giữa các bảng (foreign_key_check)"),
-        ):
+        for rule, label, _check in file_checks:
             report.rules.append(RuleResult(rule, label, 0, "máy chủ PostgreSQL tự bảo đảm"))
-
-    try:
-        revision = current_revision(db.engine)
-    except SQLAlchemyError as exc:
-        report.problems.append(
-            Problem("schema", ERROR, f"Không đọc được phiên bản lược đồ: {getattr(exc, 'orig', exc)}")
-        )
-        report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 1))
-        return report
-    head = head_revision()
-    if revision != head:
-        report.problems.append(
-            Problem(
-                "schema",
-                ERROR,
-                f"Cơ sở dữ liệu ở phiên bản lược đồ {revision or '(trống)'}, phần mềm cần {head}: "
-                "hãy chạy «sangkien migrate» (có sao lưu trước)",
-            )
-        )
+        rest = _app_rules(db, run)
+    if isinstance(rest, str):
+        report.problems.append(Problem("schema", ERROR, rest))
         report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 1))
         for rule, label, _check in APP_RULES:
             report.rules.append(RuleResult(rule, label, 0, "lược đồ chưa đúng phiên bản"))
         report.rules.append(RuleResult("audit_head", HEAD_LABEL, 0, "lược đồ chưa đúng phiên bản"))
         return report
     report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 0))
+    for found in rest:
+        add(found)
+    return report
+
+
+def _app_rules(
+    db: Database, run: Callable[[str, str, Rule], tuple[list[Problem], RuleResult]]
+) -> list[tuple[list[Problem], RuleResult]] | str:
+    """The schema revision, then every rule of the app; a message instead when the schema is not the app's."""
+    try:
+        revision = current_revision(db.engine)
+    except SQLAlchemyError as exc:
+        return f"Không đọc được phiên bản lược đồ: {getattr(exc, 'orig', exc)}"
+    head = head_revision()
+    if revision != head:
+        return (
+            f"Cơ sở dữ liệu ở phiên bản lược đồ {revision or '(trống)'}, phần mềm cần {head}: "
+            "hãy chạy «sangkien migrate» (có sao lưu trước)"
+        )
+    found = []
     for rule, label, check in APP_RULES:
         if rule == "audit_rows":
-            run("audit_head", HEAD_LABEL, _audit_head(db))
-        run(rule, label, check)
-    return report
+            found.append(run("audit_head", HEAD_LABEL, _audit_head(db)))
+        found.append(run(rule, label, check))
+    return found
