@@ -171,6 +171,10 @@ def _field_sql(column: str, kind: str, dialect: str) -> str:
     """The SQL giving one column's canonical field (see the module docstring), per database."""
     c = f'"{column}"'
     sqlite = dialect == "sqlite"
+    if sqlite and kind in ("int", "bool", "num"):
+        # SQLite turns an integer into its digits and a real into the shortest text ("25.5") when it is
+        # concatenated; a NUMERIC column keeps a whole number as an integer ("26", like PostgreSQL's trim_scale)
+        return f"ifnull({c}, '\\N')"
     if kind == "int":
         value = f"CAST({c} AS TEXT)"
     elif kind == "bool":
@@ -213,8 +217,7 @@ def _select_sql(conn: Connection, spec: TableSpec, where: str = "") -> str:
         conn.connection.dbapi_connection.create_function(  # type: ignore[union-attr]
             "sk_digest", 1, _digest, deterministic=True
         )
-    tab = "char(9)" if dialect == "sqlite" else "chr(9)"
-    fields_sql = f" || {tab} || ".join(
+    fields_sql = " || '\t' || ".join(
         _field_sql(c, k, dialect) for c, k in zip(spec.columns, spec.kinds, strict=True)
     )
     fields_sql = fields_sql or "''"
@@ -279,9 +282,9 @@ def encode(states: Mapping[str, tuple[Iterable[str], Mapping[str, str | None]]])
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def decode(stored: str) -> Iterator[tuple[str, tuple[str, ...], dict[str, str | None]]]:
-    """(table, columns, {key: line or None}) for each table of an entry's ``row_values`` (an altered,
-    unreadable entry gives nothing: the chain check names it)."""
+def decode_blocks(stored: str) -> Iterator[tuple[str, tuple[str, ...], str]]:
+    """(table, columns, block of lines) for each table of an entry's ``row_values`` (an altered, unreadable
+    entry gives nothing: the chain check names it)."""
     if not stored:
         return
     try:
@@ -291,13 +294,18 @@ def decode(stored: str) -> Iterator[tuple[str, tuple[str, ...], dict[str, str | 
     if not isinstance(payload, dict):
         return
     for table, part in payload.items():
-        if table not in SPECS or not isinstance(part, dict) or not isinstance(part.get("l"), str):
-            continue
+        if table in SPECS and isinstance(part, dict) and isinstance(part.get("l"), str):
+            yield table, tuple(part.get("c") or ()), part["l"]
+
+
+def decode(stored: str) -> Iterator[tuple[str, tuple[str, ...], dict[str, str | None]]]:
+    """(table, columns, {key: line or None}) for each table of an entry's ``row_values``."""
+    for table, columns, block in decode_blocks(stored):
         rows: dict[str, str | None] = {}
-        for line in part["l"].split("\n"):
+        for line in block.split("\n"):
             key, tab, rest = line.partition("\t")
             rows[key] = rest if tab else None
-        yield table, tuple(part.get("c") or ()), rows
+        yield table, columns, rows
 
 
 def fields(line: str) -> list[str]:
