@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text, update
 
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.db.migrate import MIGRATIONS_DIR, head_revision
@@ -59,18 +59,20 @@ from sangkien_desktop.models import (
     Person,
     Registration,
     RegistrationAuthor,
+    Round,
     Score,
     Unit,
     UnitType,
     Vote,
 )
 from sangkien_desktop.models.registration import registration_search_key
+from sangkien_desktop.services import audit
 from sangkien_desktop.services import demo as demo_data
 from sangkien_desktop.services import settings as settings_service
 from sangkien_desktop.services import units as units_service
 from sangkien_desktop.services.rounds import create_round
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: old rounds finalized after their rows; the log holds every row's values
 CACHE_ENV = "SANGKIEN_BENCH_DIR"
 DEFAULT_CACHE = Path("/tmp/sangkien-bench")
 BATCH = 5000
@@ -346,6 +348,7 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
         units_service.ensure_default_types(session)
         type_ids = {code: id_ for code, id_ in session.execute(select(UnitType.code, UnitType.id))}
         rounds: list[tuple[int, int, int, list[tuple[int, Decimal]]]] = []  # (id, year, number, criteria)
+        to_finalize: list[tuple[int, dt.datetime]] = []
         for year in years:
             for number in range(1, size.rounds_per_year + 1):
                 opens = dt.date(year, 2 if number == 1 else 8, 15)
@@ -358,17 +361,13 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
                     meeting_on=opens + dt.timedelta(days=90),
                 )
                 newest = year == size.last_year
-                rnd.status = (
-                    RoundStatus.FINALIZED
-                    if not newest
-                    else RoundStatus.SCORING
-                    if number == 1
-                    else RoundStatus.OPEN
-                )
+                # older rounds are finalized once their rows are in (the lock triggers refuse rows of a
+                # finalized round): see _finalize_old_rounds
+                rnd.status = RoundStatus.OPEN if newest and number > 1 else RoundStatus.SCORING
                 if not newest:
                     rnd.decision_no = f"{number * 10 + year % 100}/QĐ-HĐSK"
                     rnd.decision_date = opens + dt.timedelta(days=100)
-                    rnd.finalized_at = _stamp(opens + dt.timedelta(days=100))
+                    to_finalize.append((rnd.id, _stamp(opens + dt.timedelta(days=100))))
                 session.flush()
                 rounds.append((rnd.id, year, number, [(c.id, c.max_points) for c in rnd.criteria]))
                 checklist = [(i.name, i.required, i.copies_required) for i in rnd.checklist_template]
@@ -741,6 +740,13 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
         summary.counts.update(n)
         say(f"scores: {n['scores']}")
         _fix_sequences(conn, db)
+        _finalize_old_rounds(conn, to_finalize)
+        # The log holds the values of every audited row, as the app's own writers leave it (``check``
+        # replays it against the tables).
+        audit.append_snapshot(
+            conn, "Ghi nhận giá trị mọi dòng dữ liệu của cơ sở dữ liệu sinh cho đo hiệu năng"
+        )
+        say("audit log: values of every audited row")
     if db.is_sqlite:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
@@ -752,6 +758,14 @@ def build(db: Database, size: Size, progress: Any = None) -> Summary:
     summary.seconds = time.perf_counter() - started
     say("done (ANALYZE included)")
     return summary
+
+
+def _finalize_old_rounds(conn: Connection, rounds: list[tuple[int, dt.datetime]]) -> None:
+    table = Round.__table__
+    for round_id, at in rounds:
+        conn.execute(
+            update(table).where(table.c.id == round_id).values(status=RoundStatus.FINALIZED, finalized_at=at)
+        )
 
 
 def _person_row(people: list[dict[str, Any]], person_id: int) -> dict[str, Any]:

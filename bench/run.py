@@ -16,10 +16,12 @@ measures, as medians of several runs:
 * rendering 500 certificates, when the documents service is there (``bench/bench_certificates.py``);
 * the newest year's registration table exported to PDF and to xlsx, and — what a secretary would do
   instead — LibreOffice converting that xlsx to PDF;
-* importing a 1,000-row unit table (checking it for the preview, then the import itself).
+* importing a 1,000-row unit table (checking it for the preview, then the import itself);
+* ``sangkien check`` in a new process: integrity, the audit chain and the log replayed against every audited
+  row (issue 17).
 
 Targets: start < 1.5 s, search keystroke < 50 ms, grading < 0.3 s, 500 certificates < 5 s, 1,000-row
-import < 2 s, peak memory < 300 MB. Speed is never asserted in unit tests; this script is where it lives.
+import < 2 s, peak memory < 300 MB, check < 10 s. Speed is never asserted in unit tests; this script is where it lives.
 """
 
 from __future__ import annotations
@@ -141,6 +143,22 @@ def measure_start(db: Path, repeat: int, home: Path) -> Result:
             return result
         if i:
             result.runs.append(elapsed)
+    return result
+
+
+def measure_check(db: Path, repeat: int, home: Path) -> Result:
+    """``sangkien check`` as a secretary runs it (a new process): integrity, the audit chain, the log
+    replayed against every audited row (issue 17). It must find the generated database clean."""
+    result = Result("check", "Kiểm tra toàn bộ dữ liệu (sangkien check) / check, whole process", target=10.0)
+    command = [sys.executable, "-m", "sangkien_desktop", "--db", str(db), "check", "--json"]
+    env = _isolated_env(home)
+    for _ in range(repeat):
+        with _timer(result.runs):
+            done = subprocess.run(command, env=env, capture_output=True, text=True, encoding="utf-8")
+        if done.returncode != 0:
+            problems = json.loads(done.stdout or "{}").get("problems", []) if done.stdout else []
+            result.error = f"check found problems: {problems[:3] or done.stderr[-300:]}"
+            break
     return result
 
 
@@ -442,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 5 light, 3 heavy)")
     parser.add_argument("--rebuild", action="store_true", help="generate the database again")
     parser.add_argument(
-        "--only", help="comma-separated: start,session,grading,certificates,exports,libreoffice,import"
+        "--only", help="comma-separated: start,session,grading,certificates,exports,libreoffice,import,check"
     )
     args = parser.parse_args(argv)
     size = generate.SIZES["quick" if args.quick else "full"]
@@ -476,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
             ("session", lambda: measure_session(path, heavy, work)),
             ("grading", lambda: measure_grading(path, summary.big_round_id, light)),
             ("certificates", lambda: [measure_certificates(heavy, 50 if args.quick else 500)]),
+            ("check", lambda: [measure_check(path, heavy, work)]),
         ]
         exported: dict[str, Any] = {}
 

@@ -14,11 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..domain.errors import SangKienError
+from ..domain.errors import DatabaseBusyError, SangKienError
 from . import core, documents, grading, intake, move, registration, safety, setup
 from .common import (
+    BUSY_EXIT_CODE,
     Registry,
     VietnameseHelpFormatter,
+    clean_arguments,
     db_parent,
     install_vietnamese_argparse,
     vietnamese_parser,
@@ -86,8 +88,12 @@ def _run(argv: Sequence[str] | None) -> int:
         target = getattr(args, "group_parser", parser)
         target.print_help()
         return 2
+    clean_arguments(args)
     try:
         return int(handler(args) or 0)
+    except DatabaseBusyError as exc:  # another writer held the database: nothing written, try again later
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return BUSY_EXIT_CODE
     except SangKienError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,25 @@ if TYPE_CHECKING:
     from ..models import CouncilMember
 
 Handler = Callable[[argparse.Namespace], int | None]
+BUSY_EXIT_CODE = 3  # the database stayed locked by another writer (``DatabaseBusyError``)
+# options naming a file or folder keep their text as typed (the file system decides what a name may hold)
+_PATH_OPTIONS = frozenset(
+    {"db", "file", "files", "out", "output", "archive_dir", "folder", "path", "rules", "dest"}
+)
+
+
+def clean_arguments(args: argparse.Namespace) -> None:
+    """Remove control, bidi-override and zero-width characters from every text option (``$'Nguy\\x01ễn'``
+    becomes "Nguyễn"): the same cleaning as every other entry (``domain.text.strip_unsafe``)."""
+    from ..domain.text import strip_unsafe
+
+    for name, value in vars(args).items():
+        if name in _PATH_OPTIONS or callable(value):
+            continue
+        if isinstance(value, str):
+            setattr(args, name, strip_unsafe(value))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            setattr(args, name, [strip_unsafe(v) for v in value])
 
 
 _ARGPARSE_VI = {

@@ -71,6 +71,12 @@ def register(reg: Registry) -> None:
     )
     p.add_argument("keep", metavar="GIỮ", help="mã hoặc tên đơn vị được giữ")
     p.add_argument("drop", metavar="GỘP", help="mã hoặc tên đơn vị gộp vào (sẽ thành tên khác)")
+    p.add_argument(
+        "--reason",
+        metavar="LÝ_DO",
+        help="bắt buộc khi đơn vị gộp vào có hồ sơ trong đợt đã chốt: các đợt đó được mở lại (ghi lý do vào "
+        "nhật ký), chuyển hồ sơ rồi chốt lại",
+    )
     p = reg.subcommand(
         "units", "alias", "thêm tên khác cho một đơn vị (để nhận ra khi nhập tệp)", cmd_units_alias
     )
@@ -291,7 +297,7 @@ def cmd_units_merge(args: argparse.Namespace) -> int:
         with db.session() as session:
             keep = units.get_unit(session, args.keep)
             drop = units.get_unit(session, args.drop)
-            report = units.merge_units(session, keep.id, drop.id)
+            report = units.merge_units(session, keep.id, drop.id, args.reason or "")
     finally:
         db.dispose()
     print(report.text())
@@ -518,7 +524,7 @@ def cmd_rounds_status(args: argparse.Namespace) -> int:
             label, round_id = rnd.label, rnd.id
         archive = None
         if target is RoundStatus.FINALIZED:  # a finalized round gets its archive folder (issue 7)
-            archive = finalize.write_archive(db, round_id)
+            archive = finalize.archive_after_finalize(db, round_id)
     finally:
         db.dispose()
     for w in warnings:

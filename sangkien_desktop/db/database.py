@@ -131,6 +131,7 @@ class Database:
         database = cls(engine, network=network)
         if network is not None:
             database._claim()
+        _remove_restore_leftovers(database)
         if before_migrate is not None:
             try:
                 before_migrate(database)
@@ -260,3 +261,14 @@ class Database:
         if self._marker is not None:
             in_use.remove_marker(self._marker)
             self._marker = None
+
+
+def _remove_restore_leftovers(database: Database) -> None:
+    """The work folder of a restore killed half-way (``services.backup``) goes at the next start."""
+    folder = database.path.parent if database.path is not None else paths.data_dir()
+    try:
+        from ..services.backup import remove_restore_leftovers
+
+        remove_restore_leftovers(folder)
+    except Exception:  # never stop the start for a leftover folder
+        log.exception("Could not remove the leftovers of an interrupted restore in %s", folder)

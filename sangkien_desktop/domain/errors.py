@@ -64,3 +64,8 @@ class DatabaseError(SangKienError):
 
 class RoundLockedError(SangKienError):
     """The round is finalized: its scores, grades and certificates are read-only."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another writer held the database longer than the busy timeout ("database is locked"). Nothing was
+    written; trying again later works. The CLI exits with code 3 for it."""

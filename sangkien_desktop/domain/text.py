@@ -20,6 +20,32 @@ _ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
 _TONES = {"\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0301": 5, "\u0323": 6}  # huyền hỏi ngã sắc nặng
 
 
+# Characters nobody types on purpose and that break files or hide text: C0 controls except tab and line
+# feed (carriage returns become line feeds), DEL and the C1 controls, bidi embeddings/overrides/isolates and
+# marks, zero-width characters, the soft hyphen, byte-order marks, lone surrogates and the two non-characters
+# XML forbids. They are removed at every entry (``strip_unsafe``), so no form, .docx or .xlsx meets them.
+_UNSAFE_CHARS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\ud800-\udfff\ufffe\uffff"
+)
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
+
+
+def strip_unsafe(text: str) -> str:
+    """``text`` without control, bidi-override and zero-width characters (tab and line feed kept; a carriage
+    return, alone or before a line feed, becomes one line feed). Pure and cheap when there is nothing to do."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub("", text)
+
+
+def has_unsafe(text: str) -> bool:
+    return "\r" in text or _UNSAFE.search(text) is not None
+
+
 def nfc(text: str | None) -> str:
     """Return ``text`` in Unicode NFC (precomposed), or "" for None. Store and render only NFC."""
     if text is None:
@@ -28,14 +54,15 @@ def nfc(text: str | None) -> str:
 
 
 def clean(text: str | None) -> str:
-    """NFC, trimmed, runs of blanks on each line collapsed to one space; line breaks kept."""
-    lines = [_INLINE_SPACES.sub(" ", line).strip() for line in nfc(text).replace("\r\n", "\n").split("\n")]
+    """NFC without unsafe characters, trimmed, runs of blanks on each line collapsed to one space; line
+    breaks kept."""
+    lines = [_INLINE_SPACES.sub(" ", line).strip() for line in strip_unsafe(nfc(text)).split("\n")]
     return "\n".join(lines).strip()
 
 
 def one_line(text: str | None) -> str:
-    """NFC with every run of whitespace (line breaks included) collapsed to one space."""
-    return _SPACES.sub(" ", nfc(text)).strip()
+    """NFC without unsafe characters, every run of whitespace (line breaks included) collapsed to one space."""
+    return _SPACES.sub(" ", strip_unsafe(nfc(text))).strip()
 
 
 def _strip_marks_slow(text: str) -> str:

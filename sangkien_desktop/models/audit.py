@@ -16,7 +16,8 @@ class AuditEntry(IdMixin, Base):
     breaks the chain (``services.audit.verify_chain``).
 
     ``hash_version`` names the canonical form: None for rows written before it existed (fields joined with
-    a unit separator), 2 for canonical JSON including the row id (``services.audit.entry_hash``).
+    a unit separator), 2 for canonical JSON including the row id, 3 for the same including ``row_values``
+    (``services.audit.entry_hash``).
     """
 
     __tablename__ = "audit_log"
@@ -30,6 +31,8 @@ class AuditEntry(IdMixin, Base):
     summary: Mapped[str] = mapped_column(Text, default="")  # one Vietnamese line for the log page
     old_values: Mapped[str] = mapped_column(Text, default="")  # JSON
     new_values: Mapped[str] = mapped_column(Text, default="")  # JSON
+    # the values of the audited rows the transaction touched (services.audit_rows); read only by ``check``
+    row_values: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
     hash_version: Mapped[int | None]

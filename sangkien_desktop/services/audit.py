@@ -4,15 +4,20 @@ is recorded with who (the OS user), when, old and new values, in the same transa
 Entries are chained by SHA-256: each entry's hash covers its own content and the previous entry's hash, so a
 later edit, insertion or deletion inside the log is found by ``verify_chain`` (``sangkien check``).
 
-What exactly is hashed (``hash_version`` 2): the UTF-8 bytes of the canonical JSON object
-``{"v": 2, "id", "at", "user", "action", "entity", "entity_id", "summary", "old", "new", "prev"}`` — keys
-sorted, no whitespace, non-ASCII kept as is — where ``at`` is ISO 8601 with a space separator and ``old`` /
-``new`` are the stored JSON strings. The row id is included, so renumbering rows is detected too.
-Entries written before version 2 (``hash_version`` NULL) are verified with the original formula.
+What exactly is hashed (``hash_version`` 3): the UTF-8 bytes of the canonical JSON object
+``{"v": 3, "id", "at", "user", "action", "entity", "entity_id", "summary", "old", "new", "rows", "prev"}`` —
+keys sorted, no whitespace, non-ASCII kept as is — where ``at`` is ISO 8601 with a space separator and
+``old`` / ``new`` / ``rows`` are the stored JSON strings (``rows`` = ``row_values``, the values of the audited
+rows the transaction touched: ``services.audit_rows``). The row id is included, so renumbering rows is
+detected too. Version 2 is the same without ``rows``; entries written before version 2 (``hash_version``
+NULL) are verified with the original formula.
 
-Limits: the chain has no secret key, so someone who rewrites the whole log from the edited row on, or who
-deletes the newest entries, is not detected by the chain alone; backups and the finalized rounds' archives
-(with their SHA-256 lists) are the second line.
+The head of the chain (the newest entry's id and hash) is also kept in the setting ``audit_head`` and in each
+finalized round's archive, so a log emptied or cut at its end is named by ``check``.
+
+Limits: the chain has no secret key, so someone who rewrites the whole log from the edited row on *and* the
+head in the settings is not detected by the chain alone; the finalized rounds' archives (with their SHA-256
+lists) and backups are the second line.
 
 Concurrent writers (two copies of the app on one database): the new row is inserted first — on SQLite this
 takes the database's single write lock — and only then is the previous entry read and the hash computed, so
@@ -32,14 +37,20 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, event, func, or_, select, text
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
-from ..models import AuditEntry
+from ..models import AuditEntry, Setting
 from ..models.base import now
+from . import audit_rows
 
-HASH_VERSION = 2
+HASH_VERSION = 3
+KNOWN_VERSIONS = (None, 2, 3)
+_LAST_ENTRY = "sk_audit_last"  # session.info key: the newest entry this transaction wrote
 _PG_CHAIN_LOCK = 7_302_011_907  # pg_advisory_xact_lock key of the audit chain ("sk audit")
 
 ENTITY_LABELS: dict[str, str] = {
@@ -73,6 +84,8 @@ ACTION_LABELS: dict[str, str] = {
     "archive": "Lưu trữ",
     "restore": "Khôi phục",
     "backup": "Sao lưu",
+    "record": "Ghi nhận dữ liệu",
+    "merge": "Gộp",
 }
 
 
@@ -153,29 +166,31 @@ def _legacy_hash(entry: AuditEntry) -> str:
 
 
 def hashed_payload(entry: AuditEntry) -> str:
-    """The exact text whose SHA-256 is the entry's hash (version 2)."""
-    return canonical_json(
-        {
-            "v": HASH_VERSION,
-            "id": entry.id,
-            "at": _at_text(entry.at),
-            "user": entry.user or "",
-            "action": entry.action or "",
-            "entity": entry.entity or "",
-            "entity_id": entry.entity_id or "",
-            "summary": entry.summary or "",
-            "old": entry.old_values or "",
-            "new": entry.new_values or "",
-            "prev": entry.prev_hash or "",
-        }
-    )
+    """The exact text whose SHA-256 is the entry's hash (versions 2 and 3)."""
+    version = entry.hash_version or HASH_VERSION
+    payload: dict[str, Any] = {
+        "v": version,
+        "id": entry.id,
+        "at": _at_text(entry.at),
+        "user": entry.user or "",
+        "action": entry.action or "",
+        "entity": entry.entity or "",
+        "entity_id": entry.entity_id or "",
+        "summary": entry.summary or "",
+        "old": entry.old_values or "",
+        "new": entry.new_values or "",
+        "prev": entry.prev_hash or "",
+    }
+    if version >= 3:
+        payload["rows"] = entry.row_values or ""
+    return canonical_json(payload)
 
 
 def entry_hash(entry: AuditEntry) -> str:
     """The hash the entry should carry, by the formula of its ``hash_version``."""
     if entry.hash_version is None:
         return _legacy_hash(entry)
-    if entry.hash_version != HASH_VERSION:
+    if entry.hash_version not in KNOWN_VERSIONS:
         return ""  # unknown formula: never matches
     return hashlib.sha256(hashed_payload(entry).encode("utf-8")).hexdigest()
 
@@ -207,6 +222,7 @@ def record(
         summary=summary,
         old_values=to_json(old),
         new_values=to_json(new),
+        row_values="",
         prev_hash="",
         hash="",
         hash_version=HASH_VERSION,
@@ -222,14 +238,157 @@ def record(
             entry.prev_hash = _head(session)
             entry.hash = entry_hash(entry)
             session.add(entry)
-            session.flush()
-            return entry
-    session.add(entry)
-    session.flush()  # SQLite: the row exists (and the database's write lock is ours) before the head is read
-    entry.prev_hash = _head(session, entry.id)
-    entry.hash = entry_hash(entry)
-    session.flush()
+        else:
+            session.add(entry)
+            session.flush()  # SQLite: the row exists (and the write lock is ours) before the head is read
+            entry.prev_hash = _head(session, entry.id)
+            entry.hash = entry_hash(entry)
+        _store_head(session, entry)
+        session.flush()
+    session.info[_LAST_ENTRY] = entry
     return entry
+
+
+def _store_head(session: Session, entry: AuditEntry) -> None:
+    """Keep the chain's head in the settings, where cutting the log's end cannot hide it."""
+    value = f"{entry.id} {entry.hash}"
+    row = session.get(Setting, audit_rows.HEAD_KEY)
+    if row is None:
+        session.add(Setting(key=audit_rows.HEAD_KEY, value=value))
+    else:
+        row.value = value
+
+
+def stored_head(session: Session) -> tuple[int, str] | None:
+    """(id, hash) of the head kept in the settings, or None when there is none (or it is unreadable)."""
+    row = session.get(Setting, audit_rows.HEAD_KEY)
+    return parse_head(row.value if row is not None else "")
+
+
+def parse_head(value: str) -> tuple[int, str] | None:
+    parts = (value or "").split()
+    if len(parts) != 2 or not parts[0].isdigit():
+        return None
+    return int(parts[0]), parts[1]
+
+
+def _before_commit(session: Session) -> None:
+    """Store the values of the audited rows this transaction touched in its last entry (see audit_rows)."""
+    session.flush()  # the pending changes first: the mapper events note the rows they touch
+    if not audit_rows.touched(session):
+        return
+    states = audit_rows.pending_states(session)
+    if not states:
+        return
+    entry = session.info.get(_LAST_ENTRY)
+    if entry is None or entry not in session:
+        n = sum(len(rows) for _columns, rows in states.values())
+        what = ", ".join(audit_rows.AUDITED[t] for t in states)
+        entry = record(session, "record", "database", "", f"Ghi nhận giá trị {n} dòng dữ liệu ({what})")
+    with session.no_autoflush:
+        entry.row_values = audit_rows.encode(states)
+        entry.hash_version = HASH_VERSION
+        entry.hash = entry_hash(entry)
+        _store_head(session, entry)
+    session.flush()
+    audit_rows.forget(session)
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_LAST_ENTRY, None)
+
+
+# the columns of audit_log as of hash version 3 (used without the ORM: migrations, generators)
+_LOG_V3 = sa_table(
+    "audit_log",
+    *(
+        sa_column(name)
+        for name in (
+            "id",
+            "at",
+            "user",
+            "action",
+            "entity",
+            "entity_id",
+            "summary",
+            "old_values",
+            "new_values",
+            "row_values",
+            "prev_hash",
+            "hash",
+            "hash_version",
+        )
+    ),
+)
+_SETTINGS = sa_table("settings", sa_column("key"), sa_column("value"))
+
+
+def append_entry(
+    conn: Connection, action: str, entity: str, summary: str, row_values: str = ""
+) -> AuditEntry:
+    """Append one version-3 entry with plain SQL on ``conn`` (no ORM session: a migration, a generator)
+    and move the head in the settings. Returns the entry as written (transient)."""
+    values: dict[str, Any] = {
+        "at": now(),
+        "user": current_user(),
+        "action": action,
+        "entity": entity,
+        "entity_id": "",
+        "summary": summary,
+        "old_values": "",
+        "new_values": "",
+        "row_values": row_values,
+        "prev_hash": "",
+        "hash": "",
+        "hash_version": 3,
+    }
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+        values["id"] = conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")
+        ).scalar_one()
+    else:
+        values["id"] = (conn.execute(text("SELECT MAX(id) FROM audit_log")).scalar() or 0) + 1
+    values["prev_hash"] = (
+        conn.execute(text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")).scalar() or ""
+    )
+    entry = AuditEntry(**values)
+    entry.hash = values["hash"] = entry_hash(entry)
+    conn.execute(_LOG_V3.insert().values(**values))
+    head = f"{entry.id} {entry.hash}"
+    updated = conn.execute(
+        _SETTINGS.update().where(_SETTINGS.c.key == audit_rows.HEAD_KEY).values(value=head)
+    ).rowcount
+    if not updated:
+        conn.execute(_SETTINGS.insert().values(key=audit_rows.HEAD_KEY, value=head))
+    return entry
+
+
+def append_snapshot(conn: Connection, summary: str, chunk: int = 20_000) -> list[AuditEntry]:
+    """Record the current values of every audited row (``append_entry``), ``chunk`` rows per entry so no
+    entry is too big to read back; [] when the tables are empty."""
+    entries: list[AuditEntry] = []
+    for table, columns, rows in audit_rows.snapshot(conn, chunk):
+        label = audit_rows.AUDITED[table]
+        text_ = audit_rows.encode({table: (columns, rows)})
+        entries.append(
+            append_entry(conn, "record", "database", f"{summary} ({label}, {len(rows)} dòng)", text_)
+        )
+    return entries
+
+
+_installed = False
+
+
+def install() -> None:
+    """Attach the row-values hook to every ORM session (idempotent)."""
+    global _installed
+    if not _installed:
+        audit_rows.install()
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
+        _installed = True
 
 
 # verifying -----------------------------------------------------------------------------------------------
@@ -269,7 +428,7 @@ def iter_chain_problems(session: Session, batch: int = 2000) -> Iterator[ChainPr
                     f"{_describe(entry)}: mất liên kết với {before} — có dòng đã bị xóa, chèn thêm "
                     "hoặc sửa rồi tính lại mã băm",
                 )
-            if entry.hash_version not in (None, HASH_VERSION):
+            if entry.hash_version not in KNOWN_VERSIONS:
                 yield ChainProblem(
                     entry.id, f"{_describe(entry)}: phiên bản mã băm lạ ({entry.hash_version})"
                 )

@@ -23,6 +23,7 @@ file, the restore is recorded in its audit log, and the result replaces the curr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -30,6 +31,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import tempfile
 import time
@@ -45,22 +47,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import paths
+from ..db import lock_triggers
 from ..db.database import Database
-from ..db.engine import make_engine, sqlite_url
-from ..db.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade_database
+from ..db.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine, sqlite_url
+from ..db.migrate import MIGRATIONS_DIR, MigrationReport, current_revision, head_revision, upgrade_database
 from ..db.sqlite_copy import (
     PART_SUFFIX,
     Progress,
     copy_sqlite,
     integrity_problems,
     is_sqlite_file,
-    overwrite_sqlite,
     read_only_uri,
 )
 from ..domain.errors import DatabaseError, SangKienError
 from ..models import Base
 from ..models.base import now
-from . import audit
+from . import audit, busy, restore_checks
 
 log = logging.getLogger(__name__)
 
@@ -511,7 +513,8 @@ def snapshot_to_sqlite(db: Database, dest: Path) -> Path:
         ):
             dst.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows arrive table by table
             dst.commit()
-            _copy_rows(src, dst, _app_tables())
+            with lock_triggers.suspended(dst):  # a finalized round's rows arrive after the round
+                _copy_rows(src, dst, _app_tables())
             dst.commit()
             dst.exec_driver_sql("PRAGMA journal_mode=DELETE")
             dst.commit()
@@ -527,15 +530,22 @@ def snapshot_to_sqlite(db: Database, dest: Path) -> Path:
     return dest
 
 
-def _load_into_server(source: Engine, db: Database) -> None:
+def _load_into_server(
+    source: Engine, db: Database, before_load: Callable[[], Path | None] = lambda: None
+) -> Path | None:
     """Replace every app table of the server database by the rows of ``source`` (a SQLite file at the same
-    schema) in one transaction, then move the id sequences past the restored ids."""
+    schema) in one transaction, then move the id sequences past the restored ids. The tables are locked
+    against other writers first, then ``before_load`` runs (the safety copy, which then holds every write
+    committed before the lock); returns what it returned."""
     _check_no_foreign_tables(db.engine)
     tables = _app_tables()
     quoted = ", ".join(f'"{t.name}"' for t in tables)
-    with source.connect() as src, db.engine.begin() as dst:
-        dst.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        _copy_rows(src, dst, tables)
+    with db.engine.begin() as dst:
+        dst.execute(text(f"LOCK TABLE {quoted} IN EXCLUSIVE MODE"))
+        kept = before_load()
+        with source.connect() as src, lock_triggers.suspended(dst):
+            dst.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            _copy_rows(src, dst, tables)
         for table in tables:
             pk = list(table.primary_key.columns)
             if len(pk) == 1 and pk[0].autoincrement in (True, "auto") and pk[0].type.python_type is int:
@@ -550,6 +560,7 @@ def _load_into_server(source: Engine, db: Database) -> None:
                         ),
                         {"s": sequence},
                     )
+    return kept
 
 
 # preview ----------------------------------------------------------------------------------------------------
@@ -779,6 +790,170 @@ class RestoreResult:
         return text_
 
 
+RESTORE_DIR_PREFIX = ".khoi-phuc-"
+_RESTORE_DIR_RE = re.compile(r"^\.khoi-phuc-(?P<pid>\d+)@(?P<host>[\w.]*)-[\w]+$")
+_OLD_LEFTOVER_S = 24 * 3600
+
+
+def _host_tag() -> str:
+    return re.sub(r"[^\w.]", "_", socket.gethostname() or "?")
+
+
+def remove_restore_leftovers(folder: Path) -> list[Path]:
+    """Delete the work folders of restores that were killed half-way (``.khoi-phuc-<pid>@<host>-…``): their
+    process is gone (this computer), or they are a day old (another computer, or an unreadable name)."""
+    from .instance_lock import pid_alive
+
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in Path(folder).glob(RESTORE_DIR_PREFIX + "*") if p.is_dir()]
+    except OSError:
+        return removed
+    for path in candidates:
+        match = _RESTORE_DIR_RE.match(path.name)
+        try:
+            old = time.time() - path.stat().st_mtime > _OLD_LEFTOVER_S
+        except OSError:
+            continue
+        mine = match is not None and match["host"] == _host_tag()
+        if (mine and not pid_alive(int(match["pid"]))) or (not mine and old):  # type: ignore[index]
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+            log.info("Removed the work folder of an interrupted restore: %s", path)
+    return removed
+
+
+def _refuse(preview: BackupPreview, what: str, reasons: list[str]) -> BackupError:
+    return BackupError(
+        f"Không khôi phục từ tệp {preview.path.name}: {what}:\n{restore_checks.describe(reasons)}\n"
+        "Dữ liệu hiện tại không bị thay đổi."
+    )
+
+
+def _prepare_copy(preview: BackupPreview, work: Path) -> MigrationReport:
+    """Copy the backup to ``work``, check its schema against its revision's, upgrade it, check its content."""
+    try:
+        copy_sqlite(preview.path, work)
+    except sqlite3.Error:
+        copy_sqlite(preview.path, work, immutable_source=True)
+    assert preview.revision is not None
+    reasons = restore_checks.schema_problems(work, preview.revision)
+    if reasons:
+        raise _refuse(
+            preview, f"lược đồ dữ liệu khác với lược đồ phiên bản {preview.revision} của phần mềm", reasons
+        )
+    engine = make_engine(sqlite_url(work))
+    try:
+        report = upgrade_database(engine, None)
+    except DatabaseError as exc:
+        raise BackupError(f"Không nâng cấp được bản sao lưu lên phiên bản hiện tại: {exc}") from exc
+    finally:
+        engine.dispose()
+    reasons = restore_checks.content_problems(work)
+    if reasons:
+        raise _refuse(preview, "dữ liệu trong tệp không đáng tin", reasons)
+    return report
+
+
+def _record_restore(work: Path, preview: BackupPreview, safety: Path | None) -> None:
+    engine = make_engine(sqlite_url(work))
+    try:
+        with engine.begin() as conn, Session(bind=conn) as session:
+            audit.record(
+                session,
+                "restore",
+                "database",
+                "",
+                f"Khôi phục dữ liệu từ bản sao lưu {preview.path.name}"
+                + (f" (dữ liệu trước đó giữ ở {safety.name})" if safety else ""),
+                new={"file": str(preview.path), "made_at": preview.made_at, "safety_copy": str(safety or "")},
+            )
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    finally:
+        engine.dispose()
+
+
+def _lock_live(live: Path, work: Path) -> sqlite3.Connection:
+    """A connection holding the live database's write lock, with the restored copy attached."""
+    conn = sqlite3.connect(live, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("ATTACH DATABASE ? AS restored", (str(work),))
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise BackupError(
+            f"Không khôi phục được: cơ sở dữ liệu đang bận ({exc}). {busy.holders_sentence(live)}"
+            "Dữ liệu hiện tại không bị thay đổi."
+        ) from exc
+    return conn
+
+
+def _replace_in_transaction(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
+    """Inside the live database's write transaction: drop every object, recreate the restored copy's schema
+    and copy its rows (so the live file keeps its own page size and journal mode)."""
+    objects = conn.execute(
+        "SELECT type, name FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN "
+        "('trigger', 'view', 'index', 'table') ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'view' THEN 1 "
+        "WHEN 'index' THEN 2 ELSE 3 END"
+    ).fetchall()
+    for kind, name in objects:
+        if kind == "index" and name.startswith("sqlite_autoindex"):
+            continue
+        conn.execute(f'DROP {kind.upper()} IF EXISTS main."{name}"')
+    wanted = conn.execute(
+        "SELECT type, name, sql FROM restored.sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END"
+    ).fetchall()
+    for n, (kind, name, sql) in enumerate(wanted, start=1):
+        conn.execute(sql)
+        if kind == "table":
+            conn.execute(f'INSERT INTO main."{name}" SELECT * FROM restored."{name}"')
+        if progress is not None:
+            progress(n, len(wanted))
+    has_sequence = conn.execute(
+        "SELECT 1 FROM restored.sqlite_master WHERE name = 'sqlite_sequence'"
+    ).fetchone()
+    if has_sequence:
+        conn.execute("DELETE FROM main.sqlite_sequence")
+        conn.execute("INSERT INTO main.sqlite_sequence SELECT * FROM restored.sqlite_sequence")
+    problems = conn.execute("PRAGMA main.foreign_key_check").fetchall()
+    if problems:
+        raise BackupError(f"Sau khi chép, {len(problems)} dòng tham chiếu sai (bảng {problems[0][0]}).")
+
+
+def _restore_sqlite(
+    db: Database,
+    work: Path,
+    preview: BackupPreview,
+    settings: BackupSettings,
+    progress: Progress | None,
+) -> Path | None:
+    """Replace a sound (or empty) live SQLite file, holding its write lock from before the safety copy to the
+    commit: a write another process commits meanwhile is either in the safety copy or waits for the
+    restored data — never lost."""
+    assert db.path is not None
+    safety = _safety_target(db, settings) if _has_schema(db) else None
+    _record_restore(work, preview, safety)  # before the copy is attached: the lock would cover it too
+    db.engine.dispose()
+    conn = _lock_live(db.path, work)
+    try:
+        if safety is not None:
+            write_copy(db, safety)
+        _replace_in_transaction(conn, progress)
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+        db.engine.dispose()
+    return safety
+
+
 def restore(
     db: Database,
     source: Path,
@@ -789,7 +964,10 @@ def restore(
 ) -> RestoreResult:
     """Replace the whole database by the content of the backup ``source`` (see the module docstring).
 
-    ``before_replace`` runs just before the current data is replaced (the GUI closes its views there).
+    Nothing is trusted: the backup is copied, its schema compared with its revision's, upgraded, and its
+    content checked (integrity, foreign keys, the audit log) before the live data is touched; any problem
+    refuses the restore with its reasons. ``before_replace`` runs just before the current data is replaced
+    (the GUI closes its views there).
     """
     preview = inspect_backup(source)
     if preview.problems:
@@ -807,65 +985,49 @@ def restore(
         raise BackupError("Tệp đã chọn chính là cơ sở dữ liệu đang dùng.")
 
     settings = settings or load_settings()
-    safety: Path | None = None
-    damaged = _live_is_damaged(db)
-    if damaged:
-        safety = _keep_damaged_file(db, settings)
-    elif _has_schema(db):
-        safety = make_backup(db, BackupKind.BEFORE_RESTORE, settings=settings).file.path
-
     # beside the database (same disk), except on a network location, where the work file stays local
     work_dir = db.path.parent if db.path is not None and db.network is None else paths.data_dir()
-    with tempfile.TemporaryDirectory(prefix=".khoi-phuc-", dir=work_dir) as tmp_dir:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    remove_restore_leftovers(work_dir)
+    prefix = f"{RESTORE_DIR_PREFIX}{os.getpid()}@{_host_tag()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=work_dir) as tmp_dir:
         work = Path(tmp_dir) / "restore.db"
-        try:
-            copy_sqlite(preview.path, work)
-        except sqlite3.Error:
-            copy_sqlite(preview.path, work, immutable_source=True)
-        engine = make_engine(sqlite_url(work))
-        try:
-            report = upgrade_database(engine, None)
-            with engine.begin() as conn, Session(bind=conn) as session:
-                audit.record(
-                    session,
-                    "restore",
-                    "database",
-                    "",
-                    f"Khôi phục dữ liệu từ bản sao lưu {preview.path.name}"
-                    + (f" (dữ liệu trước đó giữ ở {safety.name})" if safety else ""),
-                    new={
-                        "file": str(preview.path),
-                        "made_at": preview.made_at,
-                        "safety_copy": str(safety) if safety else "",
-                    },
+        report = _prepare_copy(preview, work)
+        if before_replace is not None:
+            before_replace()
+        safety: Path | None = None
+        if db.is_sqlite and _live_is_damaged(db):
+            assert db.path is not None
+            safety = _keep_damaged_file(db, settings)
+            _record_restore(work, preview, safety)
+            db.engine.dispose()
+            _replace_damaged_file(work, db.path)
+        elif db.is_sqlite:
+            safety = _restore_sqlite(db, work, preview, settings, progress)
+        else:
+            engine = make_engine(sqlite_url(work))
+            try:
+                safety = _load_into_server(
+                    engine, db, lambda: _server_safety_copy(db, settings, work, preview)
                 )
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
-            engine.dispose()  # closed before another connection reads the work file
-            if before_replace is not None:
-                before_replace()
-            if db.is_sqlite and damaged:
-                assert db.path is not None
-                db.engine.dispose()
-                _replace_damaged_file(work, db.path)
-            elif db.is_sqlite:
-                assert db.path is not None
-                db.engine.dispose()
-                try:
-                    overwrite_sqlite(work, db.path, progress=progress)
-                except sqlite3.Error as exc:
-                    raise BackupError(
-                        f"Không khôi phục được (cơ sở dữ liệu đang bận hoặc không ghi được: {exc}). "
-                        "Dữ liệu hiện tại không bị thay đổi."
-                    ) from exc
-                db.engine.dispose()
-            else:
-                _load_into_server(engine, db)
-        except DatabaseError as exc:
-            raise BackupError(f"Không nâng cấp được bản sao lưu lên phiên bản hiện tại: {exc}") from exc
-        finally:
-            engine.dispose()
+            finally:
+                engine.dispose()
     upgraded = preview.revision if report.changed else None
     log.info("Database restored from %s (safety copy %s)", preview.path, safety)
     return RestoreResult(preview, safety, upgraded)
+
+
+def _safety_target(db: Database, settings: BackupSettings) -> Path:
+    folder = resolve_folder(db, settings).path
+    folder.mkdir(parents=True, exist_ok=True)
+    return _unique(folder / backup_file_name(database_name(db), BackupKind.BEFORE_RESTORE))
+
+
+def _server_safety_copy(
+    db: Database, settings: BackupSettings, work: Path, preview: BackupPreview
+) -> Path | None:
+    safety = (
+        make_backup(db, BackupKind.BEFORE_RESTORE, settings=settings).file.path if _has_schema(db) else None
+    )
+    _record_restore(work, preview, safety)
+    return safety

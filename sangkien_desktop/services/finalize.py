@@ -23,34 +23,40 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from .. import paths
 from ..db.database import Database
 from ..domain import round_lifecycle
 from ..domain.enums import DossierStatus, RoundStatus
-from ..domain.errors import ValidationError
+from ..domain.errors import SangKienError, ValidationError
 from ..domain.text import clean
-from ..models import Dossier, GradeResult
+from ..models import Dossier, GradeResult, Round
 from ..models.base import now
-from . import audit, numbering, round_documents
+from . import audit, audit_replay, numbering, round_documents
+from .audit_replay import ARCHIVE_DIR_NAME, default_archive_root  # noqa: F401 (re-exported)
 from .backup import database_name, write_copy
 from .final_results import check_final
 from .rounds import find_round
 
-ARCHIVE_DIR_NAME = "luu-tru"
 SUMS_FILE = "SHA256SUMS"
+HEAD_FILE = audit_replay.HEAD_FILE  # the audit log's head (id and hash) when the archive was written
 README_FILE = "DOC-TOI.txt"
 DOCUMENTS_DIR = "van-ban"
 MIN_REASON_LENGTH = 10
 
 
 Progress = Callable[[int, int, str], None]  # done, total, text; may raise to stop
+
+
+class ArchiveIncompleteError(SangKienError):
+    """A document of the round could not be made: the archive would miss it, so none is written."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,6 @@ class ReopenResult:
     @property
     def message(self) -> str:
         return f"Đã mở lại {self.label} (lý do: {self.reason}). Việc mở lại đã được ghi vào nhật ký."
-
-
-def default_archive_root(db: Database) -> Path:
-    path = db.path
-    if path is not None:
-        return path.parent / ARCHIVE_DIR_NAME
-    return paths.data_dir() / ARCHIVE_DIR_NAME
 
 
 def finalize_warnings(db: Database, round_ref: str | int) -> list[str]:
@@ -188,8 +187,30 @@ def finalize_round(
         round_id, label = rnd.id, rnd.label
     if committed is not None:
         committed()
-    result_archive = write_archive(db, round_id, archive_root, progress=progress) if archive else None
+    result_archive = (
+        archive_after_finalize(db, round_id, archive_root, progress=progress) if archive else None
+    )
     return FinalizeResult(round_id, label, at, warnings, result_archive)
+
+
+def archive_after_finalize(
+    db: Database, round_id: int, root: Path | None = None, *, progress: Progress | None = None
+) -> ArchiveResult:
+    """The archive of a round just finalized. When a document cannot be made the finalize fails: the round
+    is reopened (logged, with the documents that failed as the reason) and ``ArchiveIncompleteError`` says
+    what to fix."""
+    try:
+        return write_archive(db, round_id, root, progress=progress)
+    except ArchiveIncompleteError as exc:
+        with db.session() as session:
+            rnd = find_round(session, round_id)
+            if rnd.status is RoundStatus.FINALIZED:
+                reopen_in(session, rnd, f"Chốt không thành: hồ sơ lưu trữ thiếu văn bản — {exc}")
+            label = rnd.label
+        raise ArchiveIncompleteError(
+            f"Chưa chốt được {label}: {exc} {label} vẫn ở trạng thái đang chấm điểm (việc này được ghi vào "
+            "nhật ký); hãy sửa lỗi rồi chốt lại."
+        ) from exc
 
 
 def reopen_round(db: Database, round_ref: str | int, reason: str) -> ReopenResult:
@@ -204,20 +225,30 @@ def reopen_round(db: Database, round_ref: str | int, reason: str) -> ReopenResul
         rnd = find_round(session, round_ref)
         if rnd.status is not RoundStatus.FINALIZED:
             raise ValidationError(f"{rnd.label} chưa chốt nên không cần mở lại.")
-        round_lifecycle.check_move(rnd.status, RoundStatus.SCORING, reason)
-        old = {"status": rnd.status, "finalized_at": rnd.finalized_at}
-        rnd.status = RoundStatus.SCORING
-        rnd.finalized_at = None
-        audit.record(
-            session,
-            "reopen",
-            "round",
-            rnd.id,
-            f"Mở lại {rnd.label}: {reason}",
-            old=old,
-            new={"status": rnd.status, "reason": reason},
-        )
+        reopen_in(session, rnd, reason)
         return ReopenResult(rnd.id, rnd.label, reason)
+
+
+def reopen_in(
+    session: Session, rnd: Round, reason: str, target: RoundStatus = RoundStatus.SCORING, summary: str = ""
+) -> None:
+    """Reopen a finalized round in the caller's transaction. The ``reopen`` entry (with its reason) is written
+    first, then the status changes: the database's lock trigger lets a round leave ``finalized`` only when
+    the newest entry of the log is that reopen (``db.lock_triggers``)."""
+    round_lifecycle.check_move(rnd.status, target, reason)
+    old = {"status": rnd.status, "finalized_at": rnd.finalized_at}
+    audit.record(
+        session,
+        "reopen",
+        "round",
+        rnd.id,
+        summary or f"Mở lại {rnd.label}: {reason}",
+        old=old,
+        new={"status": target, "reason": reason},
+    )
+    rnd.status = target
+    rnd.finalized_at = None
+    session.flush()
 
 
 # the archive folder -----------------------------------------------------------------------------------------
@@ -251,6 +282,8 @@ def _readme(
         "  - bản sao toàn bộ cơ sở dữ liệu ngay sau khi chốt (mở được bằng Sáng kiến Desktop:",
         "    Sao lưu & Nhật ký → Khôi phục, hoặc lệnh: sangkien --db <tệp> check);",
         f"  - thư mục {DOCUMENTS_DIR}/: các văn bản và bảng tính của đợt;",
+        f"  - {HEAD_FILE}: dòng cuối của nhật ký thay đổi lúc lập thư mục (sangkien check dùng nó để phát",
+        "    hiện nhật ký bị xóa hoặc cắt bớt về sau);",
         f"  - {SUMS_FILE}: mã SHA-256 của từng tệp.",
         "",
         "Kiểm tra không tệp nào bị sửa:",
@@ -298,6 +331,9 @@ def write_archive(
         write_copy(db, work / db_name)
         files.append(db_name)
         produced = round_documents.produce(db, round_id, progress)
+        if produced.errors:
+            names = "; ".join(f"{label_}: {message}" for label_, message in produced.errors)
+            raise ArchiveIncompleteError(f"không tạo được {len(produced.errors)} văn bản của đợt ({names}).")
         (work / DOCUMENTS_DIR).mkdir()
         for name, content in produced.files:
             (work / DOCUMENTS_DIR / name).write_bytes(content)
@@ -306,6 +342,8 @@ def write_archive(
             _readme(label, finalized_at, decision, files, produced.failures), encoding="utf-8"
         )
         files.append(README_FILE)
+        _write_log_head(db, work / HEAD_FILE, label)
+        files.append(HEAD_FILE)
         sums = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(files))
         (work / SUMS_FILE).write_text(sums, encoding="utf-8", newline="\n")
         work.rename(final)
@@ -327,6 +365,21 @@ def write_archive(
             },
         )
     return ArchiveResult(final, sorted(files), produced.failures)
+
+
+def _write_log_head(db: Database, path: Path, label: str) -> None:
+    """The audit log's head as the archive saw it: ``check`` names a log later cut or rewritten before it."""
+    with db.reading() as session:
+        head = audit.stored_head(session)
+    entry_id, entry_hash = head if head is not None else (0, "")
+    data = {
+        "database": database_name(db),
+        "round": label,
+        "head_id": entry_id,
+        "head_hash": entry_hash,
+        "at": now().isoformat(sep=" "),
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def verify_archive(folder: Path) -> list[str]:

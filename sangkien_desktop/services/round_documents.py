@@ -14,8 +14,9 @@ Register at import time of the area's service module::
     round_documents.register("quyet-dinh", _decision_documents, "Quyết định công nhận")
 
 Every module under ``sangkien_desktop.services`` is imported by :func:`discover` before the archive is written,
-so a module that registers at import time is always found. A producer that fails does not stop the archive:
-its error is reported (and written into the archive's ``DOC-TOI.txt``).
+so a module that registers at import time is always found. A producer that answers with a ``SangKienError``
+(nothing to print yet) is reported in the archive's ``DOC-TOI.txt``; a producer that fails otherwise is an
+*error*: the archive is incomplete and finalizing fails (``services.finalize``).
 
 This module registers the first producer itself: ``du-lieu-dot.xlsx``, the round's dossiers, scores, votes,
 grades and certificates as plain tables; and, from the printing catalog (``services.documents.catalog``), every
@@ -144,6 +145,9 @@ def registered() -> list[RegisteredProducer]:
 class ProducedDocuments:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (producer label, message)
+    # the failures that are errors (a document that should exist could not be made), not a message such as
+    # "no certificate to print yet": an archive missing one of them is incomplete
+    errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -175,6 +179,7 @@ def produce(
         except Exception as exc:
             log.exception("Round document producer %s failed", item.name)
             result.failures.append((item.label, f"{type(exc).__name__}: {exc}"))
+            result.errors.append((item.label, f"{type(exc).__name__}: {exc}"))
             continue
         for name, content in files:
             fname = safe_file_name(name)

@@ -685,6 +685,12 @@ def set_status(
     target = RoundStatus(target)
     old = rnd.status
     round_lifecycle.check_move(old, target, reason)
+    if old is RoundStatus.FINALIZED and target is not RoundStatus.FINALIZED:
+        from .finalize import reopen_in  # here: finalize imports every document producer
+
+        summary = f"{rnd.label}: {old.label} → {target.label}. Lý do: {reason.strip()}"
+        reopen_in(session, rnd, reason.strip(), target, summary)
+        return rnd
     rnd.status = target
     rnd.finalized_at = now() if target is RoundStatus.FINALIZED else None
     session.flush()

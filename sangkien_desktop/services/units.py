@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from ..domain import column_matching as cm
 from ..domain.defaults import DEFAULT_UNIT_TYPES
-from ..domain.errors import Issue, NotFoundError, ValidationError
-from ..domain.text import fold, fold_key, one_line, sort_key
+from ..domain.enums import RoundStatus
+from ..domain.errors import Issue, NotFoundError, RoundLockedError, ValidationError
+from ..domain.text import clean, fold, fold_key, one_line, sort_key
 from ..domain.unit_names import canonical_key, guess_type_code
-from ..models import Base, Dossier, ImportMapping, Person, Registration, Unit, UnitAlias, UnitType
+from ..models import Base, Dossier, ImportMapping, Person, Registration, Round, Unit, UnitAlias, UnitType
 from . import audit
 
 # --- unit types ------------------------------------------------------------------------------------------
@@ -593,16 +594,71 @@ class MergeReport:
         return f"Đã gộp '{self.merged_name}' vào '{self.kept_name}': chuyển {moved}."
 
 
-def merge_units(session: Session, keep_id: int, drop_id: int) -> MergeReport:
+def _finalized_rounds_of(session: Session, unit_id: int) -> list[Round]:
+    """The finalized rounds holding a dossier of this unit."""
+    has_dossier = select(Dossier.id).where(Dossier.round_id == Round.id, Dossier.unit_id == unit_id).exists()
+    query = select(Round).where(Round.status == RoundStatus.FINALIZED, has_dossier)
+    return list(session.scalars(query.order_by(Round.year, Round.number)))
+
+
+def finalized_rounds_holding(session: Session, unit_id: int) -> list[str]:
+    """The labels of the finalized rounds with a dossier of this unit (merging it then needs a reason)."""
+    return [r.label for r in _finalized_rounds_of(session, unit_id)]
+
+
+def _reopen_for_merge(session: Session, drop: Unit, keep: Unit, reason: str) -> list[tuple[Round, Any]]:
+    """A unit with dossiers in finalized rounds is merged only with a reason: each such round is reopened
+    (logged with the reason), and finalized again once the dossiers moved (``_refinalize``)."""
+    locked = _finalized_rounds_of(session, drop.id)
+    if not locked:
+        return []
+    from .finalize import MIN_REASON_LENGTH, reopen_in  # here: finalize imports every document producer
+
+    labels = ", ".join(r.label for r in locked)
+    reason = clean(reason or "")
+    if len(reason) < MIN_REASON_LENGTH:
+        raise RoundLockedError(
+            f"Đơn vị «{drop.name}» có hồ sơ trong đợt đã chốt kết quả ({labels}): gộp đơn vị sẽ đổi đơn vị của "
+            f"các hồ sơ đó. Hãy ghi lý do (ít nhất {MIN_REASON_LENGTH} ký tự; dòng lệnh: --reason …): các đợt "
+            "này được mở lại, hồ sơ được chuyển rồi đợt được chốt lại, tất cả ghi vào nhật ký."
+        )
+    reopened = []
+    for rnd in locked:
+        reopened.append((rnd, rnd.finalized_at))
+        reopen_in(session, rnd, f"Gộp đơn vị «{drop.name}» vào «{keep.name}»: {reason}")
+    return reopened
+
+
+def _refinalize(session: Session, reopened: list[tuple[Round, Any]], drop_name: str) -> None:
+    for rnd, finalized_at in reopened:
+        rnd.status = RoundStatus.FINALIZED
+        rnd.finalized_at = finalized_at
+        session.flush()
+        audit.record(
+            session,
+            "finalize",
+            "round",
+            rnd.id,
+            f"Chốt lại {rnd.label} sau khi gộp đơn vị «{drop_name}» (thời điểm chốt giữ như cũ)",
+            old={"status": RoundStatus.SCORING},
+            new={"status": RoundStatus.FINALIZED, "finalized_at": finalized_at},
+        )
+
+
+def merge_units(session: Session, keep_id: int, drop_id: int, reason: str = "") -> MergeReport:
     """Merge unit ``drop_id`` into ``keep_id`` in the caller's transaction: every registration, dossier,
     person, alias and import mapping (and any other row holding the unit) moves to the kept unit; the merged
-    unit's name and short name become aliases of the kept one; the merged unit is deleted. Audited."""
+    unit's name and short name become aliases of the kept one; the merged unit is deleted. Audited.
+
+    When the merged unit has dossiers in finalized rounds, ``reason`` is required: those rounds are reopened
+    with it, the dossiers moved and the rounds finalized again, in this one transaction."""
     if keep_id == drop_id:
         raise ValidationError("Hãy chọn hai đơn vị khác nhau để gộp.")
     keep = session.get(Unit, keep_id)
     drop = session.get(Unit, drop_id)
     if keep is None or drop is None:
         raise NotFoundError(f"Không tìm thấy đơn vị có mã {keep_id if keep is None else drop_id}.")
+    reopened = _reopen_for_merge(session, drop, keep, reason)
     old = _unit_values(drop)
     drop_name, drop_short, drop_note = drop.name, drop.short_name, drop.note
 
@@ -634,6 +690,7 @@ def merge_units(session: Session, keep_id: int, drop_id: int) -> MergeReport:
     session.delete(drop)
     session.flush()
     _add_aliases(session, keep, [drop_name, drop_short] if drop_short else [drop_name], quiet=True)
+    _refinalize(session, reopened, drop_name)
     report = MergeReport(keep.id, keep.name, drop_name, {k: v for k, v in moved.items() if v})
     audit.record(
         session,

@@ -12,6 +12,9 @@ touch widgets. It reports progress through the ``Progress`` object it receives a
 
     run_in_background(self, "In giấy chứng nhận", work, on_done=self._show_pdf)
 
+A job that fails because another writer holds the database (``DatabaseBusyError``: nothing was written) runs
+again a few times with the wait cursor, then the secretary is asked whether to keep trying.
+
 A job without a progress dialog runs while the secretary keeps working. Started with
 ``yield_to_typing=True`` (the registration page's duplicate check), it pauses in ``progress.check()`` for a
 moment after each keystroke in a list filter or the search box (``user_typed``): Python runs one thread at
@@ -26,14 +29,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
-from ..domain.errors import SangKienError
+from ..domain.errors import DatabaseBusyError, SangKienError
 from . import messages, unexpected_errors
 
 log = logging.getLogger(__name__)
 
+
+# a job that meets a database locked by another writer runs again after a pause, with the wait cursor, this many
+# times before the secretary is asked whether to keep trying
+BUSY_RETRIES = 3
+BUSY_WAIT_MS = 2000
 
 # seconds a yielding job stays paused after the last keystroke
 QUIET_AFTER_TYPING = 0.6
@@ -147,12 +155,11 @@ class Job(QObject):
         self._on_done = on_done
         self._on_error = on_error
         self._parent = parent
-        self.thread = QThread()
-        self.worker = _Worker(fn, yield_to_typing)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
-        self.worker.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self._fn = fn
+        self._yield_to_typing = yield_to_typing
+        self._busy_tries = 0
+        self._wait_cursor = False
+        self._start_worker()
         self.dialog: QProgressDialog | None = None
         if show_dialog:
             self.dialog = QProgressDialog(title, "Huỷ", 0, 0, parent)
@@ -164,6 +171,14 @@ class Job(QObject):
             self.dialog.canceled.connect(self.cancel)
             self.worker.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
             self.worker.no_return.connect(self._no_return, Qt.ConnectionType.QueuedConnection)
+
+    def _start_worker(self) -> None:
+        self.thread = QThread()
+        self.worker = _Worker(self._fn, self._yield_to_typing)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
+        self.worker.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
 
     @property
     def progress(self) -> Progress:
@@ -198,13 +213,50 @@ class Job(QObject):
         self.done = True
 
     def _succeeded(self, result: Any) -> None:
+        self._restore_cursor()
         self._finish()
         self.result = result
         if self._on_done is not None:
             self._on_done(result)
         self.finished.emit()
 
+    def _retry_when_busy(self, error: BaseException) -> bool:
+        """The database was locked by another writer (nothing was written): wait with the wait cursor and run
+        the job again, ``BUSY_RETRIES`` times; then ask whether to keep trying. True when it runs again."""
+        if not isinstance(error, DatabaseBusyError):
+            return False
+        if self._busy_tries < BUSY_RETRIES:
+            self._busy_tries += 1
+            if not self._wait_cursor:
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                self._wait_cursor = True
+            QTimer.singleShot(BUSY_WAIT_MS, self._run_again)
+            return True
+        self._restore_cursor()
+        if messages.confirm(self._parent, f"{error}\n\nThử lại ngay?", "Cơ sở dữ liệu đang bận"):
+            self._busy_tries = 0
+            self._run_again()
+            return True
+        return False
+
+    def _run_again(self) -> None:
+        self._start_worker()
+        if self.dialog is not None:
+            self.worker.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+            self.worker.no_return.connect(self._no_return, Qt.ConnectionType.QueuedConnection)
+        self.thread.start()
+
+    def _restore_cursor(self) -> None:
+        if self._wait_cursor:
+            QApplication.restoreOverrideCursor()
+            self._wait_cursor = False
+
     def _failed(self, error: BaseException) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        if self._retry_when_busy(error):
+            return
+        self._restore_cursor()
         self._finish()
         self.error = error
         if self._on_error is not None:

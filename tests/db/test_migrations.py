@@ -120,6 +120,13 @@ def test_upgrade_from_first_migration_keeps_every_row(empty_url: URL) -> None:
                 after = [
                     dict(r._mapping) for r in conn.execute(select(table).order_by(*table.primary_key.columns))
                 ]
+                # 0013 adds one entry holding the values of every audited row, and the log's head
+                after = [
+                    r
+                    for r in after
+                    if not (name == "audit_log" and r["action"] == "record")
+                    and not (name == "settings" and r["key"] == "audit_head")
+                ]
                 assert len(after) == len(before), f"rows lost in {name}"
                 for old, new in zip(before, after, strict=True):
                     for column, value in old.items():

@@ -69,7 +69,8 @@ def test_hashed_payload_is_canonical_json_with_the_row_id(db: Database) -> None:
         entry_id = entry.id
         canonical = audit.hashed_payload(entry)
     payload = json.loads(canonical)
-    assert payload["id"] == entry_id and payload["v"] == 2 and payload["prev"] == ""
+    assert payload["id"] == entry_id and payload["v"] == 3 and payload["prev"] == ""
+    assert payload["rows"] == ""  # the values of audited rows touched (none here: see test_audit_rows)
     assert canonical == json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert audit.to_json({"b": 1, "a": "Đức"}) == '{"a":"Đức","b":1}'
 

@@ -27,7 +27,10 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     with db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
-            data[table.name] = [tuple(r) for r in rows]
+            # the log's head moves with every entry (the restore writes one)
+            data[table.name] = [
+                tuple(r) for r in rows if not (table.name == "settings" and r[0] == "audit_head")
+            ]
     return data
 
 

@@ -187,26 +187,48 @@ def test_warnings_before_finalizing(demo_db: Database) -> None:
     assert "Đợt chưa có kết quả xếp loại nào." in warnings
 
 
-def test_a_failing_producer_does_not_stop_the_archive(demo_db: Database, tmp_path: Path) -> None:
+def test_a_failing_producer_fails_the_finalize(demo_db: Database, tmp_path: Path) -> None:
+    """Issue 17: an archive that would miss a document is not written and the round stays open (the
+    reopen is logged with the reason); a producer with nothing to print (a SangKienError) is only noted."""
+
     def broken(_db: Database, _round_id: int) -> list[tuple[str, bytes]]:
         raise RuntimeError("máy in hết giấy")
+
+    round_documents.register("hong", broken, "Văn bản hỏng")
+    try:
+        with pytest.raises(
+            finalize.ArchiveIncompleteError, match="Văn bản hỏng: RuntimeError: máy in hết giấy"
+        ):
+            finalize.finalize_round(demo_db, "2026/1", archive_root=tmp_path)
+    finally:
+        round_documents.unregister("hong")
+    assert not list(tmp_path.iterdir())  # no folder, no .part
+    with demo_db.reading() as session:
+        rnd = session.scalars(select(Round).where(Round.year == 2026, Round.number == 1)).one()
+        assert rnd.status is RoundStatus.SCORING
+    assert check.run_checks(demo_db).ok
+
+
+def test_producers_with_clashing_names_and_nothing_to_print(demo_db: Database, tmp_path: Path) -> None:
+    def nothing(_db: Database, _round_id: int) -> list[tuple[str, bytes]]:
+        raise ValidationError("Chưa có giấy chứng nhận nào để in.")
 
     def twins(_db: Database, _round_id: int) -> list[tuple[str, bytes]]:
         return [("du-lieu-dot-2026-1.xlsx", b"a"), ("../../thoat-ra.pdf", b"b")]
 
-    round_documents.register("hong", broken, "Văn bản hỏng")
+    round_documents.register("chua-co", nothing, "Chưa có gì")
     round_documents.register("trung-ten", twins, "Tên trùng")
     try:
         result = finalize.finalize_round(demo_db, "2026/1", archive_root=tmp_path)
     finally:
-        round_documents.unregister("hong")
+        round_documents.unregister("chua-co")
         round_documents.unregister("trung-ten")
     assert result.archive is not None
-    assert ("Văn bản hỏng", "RuntimeError: máy in hết giấy") in result.archive.failures
+    assert any(label == "Chưa có gì" for label, _ in result.archive.failures)
     docs = sorted(p.name for p in (result.archive.folder / "van-ban").iterdir())
     assert {"du-lieu-dot-2026-1.xlsx", "thoat-ra.pdf", "trung-ten-du-lieu-dot-2026-1.xlsx"} <= set(docs)
     readme = (result.archive.folder / "DOC-TOI.txt").read_text(encoding="utf-8")
-    assert "Văn bản hỏng: RuntimeError: máy in hết giấy" in readme
+    assert "Chưa có gì: Dữ liệu không hợp lệ" in readme
     assert finalize.verify_archive(result.archive.folder) == []
     assert not list(tmp_path.glob("*.part"))
 

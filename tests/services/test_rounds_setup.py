@@ -193,7 +193,10 @@ def test_status_lifecycle_is_audited(db: Database) -> None:
         rounds.set_status(s, rnd, RoundStatus.SCORING, "Sai sót khi nhập điểm")
         assert rnd.finalized_at is None
     with db.reading() as s:
-        summaries = [e.summary for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "status"))]
+        summaries = [
+            e.summary
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.action.in_(["status", "reopen"])))
+        ]
         assert (
             summaries[-1] == "Đợt 1 năm 2026: Đã chốt kết quả → Đang chấm điểm. Lý do: Sai sót khi nhập điểm"
         )

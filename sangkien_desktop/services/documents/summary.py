@@ -273,8 +273,8 @@ def summary_xlsx(data: RoundData) -> bytes:
         title=chair.title,
         authority=chair.authority,
         name=chair.name,
-        ncols=ncols,
-        first_col=ncols - 5,
+        ncols=max(ncols, split + 1),
+        first_col=max(ncols - 5, split + 1),  # a round without members: right of the secretary's block
     )
     setup_print(ws, landscape=True, repeat_rows=f"{top}:{first - 1}")
     buf = io.BytesIO()

@@ -762,7 +762,9 @@ class RoundsTab(QWidget):
             return False
         if target is RoundStatus.FINALIZED:  # a finalized round gets its archive folder (issue 7)
             try:
-                archive = finalize.write_archive(self.ctx.db, round_id)
+                archive = finalize.archive_after_finalize(self.ctx.db, round_id)
+            except finalize.ArchiveIncompleteError as exc:  # the round was reopened: it says so
+                messages.show_error(self, exc)
             except (SangKienError, OSError) as exc:
                 messages.show_error(self, f"Đã chốt đợt nhưng không ghi được thư mục lưu trữ: {exc}")
             else:  # not a dialog: the status change itself was already confirmed

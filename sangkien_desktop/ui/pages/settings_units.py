@@ -296,11 +296,24 @@ class UnitsTab(QWidget):
         keep_id, drop_id = dialog.ids()
         if keep_id is None or drop_id is None:
             return
+        with self.ctx.db.reading() as session:
+            locked = units_service.finalized_rounds_holding(session, drop_id)
+        reason = ""
+        if locked:  # those rounds are reopened, the dossiers moved, the rounds finalized again: logged
+            answer = messages.ask_text(
+                self,
+                f"Đơn vị gộp vào có hồ sơ trong đợt đã chốt kết quả ({', '.join(locked)}). Gộp sẽ mở lại các "
+                "đợt này, chuyển hồ sơ rồi chốt lại.\n\nLý do (được ghi vào nhật ký):",
+                "Gộp đơn vị",
+            )
+            if not answer:
+                return
+            reason = answer
         reports: list[str] = []
 
         def merge() -> None:
             with self.ctx.db.session() as session:
-                reports.append(units_service.merge_units(session, keep_id, drop_id).text())
+                reports.append(units_service.merge_units(session, keep_id, drop_id, reason).text())
 
         if self._run(merge, "all"):
             messages.show_info(self, reports[0])
