@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import paths
-from ..domain.errors import DatabaseError
+from ..domain.errors import DatabaseBusyError, DatabaseError
 from . import in_use
 from .engine import DETECT, _Detect, describe, make_engine, network_of, resolve_url, sqlite_path
 from .migrate import MigrationReport, upgrade_database
@@ -163,6 +163,10 @@ class Database:
         try:
             with self.engine.connect():
                 pass
+        except DatabaseBusyError as exc:  # "database is locked", already translated by the services' hook
+            self.engine.dispose()
+            holders = in_use.others(path)
+            raise DatabaseInUseError(_in_use_message(path, holders), holders) from exc
         except DBAPIError as exc:
             self.engine.dispose()
             if is_busy(exc.orig):
