@@ -353,7 +353,30 @@ def _draw_stack(canv: Any, flowables: Sequence[Flowable], width: float, top: flo
 Slice = tuple[int, int, int | None]  # row, first line, number of lines (None: to the end of the row)
 
 
-class _Page(Flowable):
+class _Stacked(Flowable):
+    """A table (or a page of it) between its lead and its tail."""
+
+    layout: TableLayout
+    lead: _Stack
+    tail: _Stack
+
+    def rows_height(self) -> float:
+        raise NotImplementedError
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        height = self.layout.header_height + self.rows_height()
+        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
+        self.width, self.height = availWidth, height
+        return availWidth, height
+
+    def getSpaceBefore(self) -> float:
+        return self.lead.space_before()
+
+    def getSpaceAfter(self) -> float:
+        return self.tail.space_after()
+
+
+class _Page(_Stacked):
     """What one page holds of a table: the lead (first page), the header, row slices, the tail (last)."""
 
     def __init__(self, layout: TableLayout, slices: list[Slice], lead: _Stack, tail: _Stack) -> None:
@@ -368,18 +391,8 @@ class _Page(Flowable):
         """(kind, first line, lines) of each row slice on this page (for checks of the page flow)."""
         return [(self.layout.rows[i].kind, first, take) for i, first, take in self.slices]
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        lay = self.layout
-        height = lay.header_height + sum(lay.row_height(i, f, t) for i, f, t in self.slices)
-        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
-        self.width, self.height = availWidth, height
-        return availWidth, height
-
-    def getSpaceBefore(self) -> float:
-        return self.lead.space_before()
-
-    def getSpaceAfter(self) -> float:
-        return self.tail.space_after()
+    def rows_height(self) -> float:
+        return sum(self.layout.row_height(i, f, t) for i, f, t in self.slices)
 
     def draw(self) -> None:
         canv, lay = self.canv, self.layout
@@ -397,7 +410,7 @@ class _Page(Flowable):
             _draw_stack(canv, self.tail.flowables, self.width, bottom - self.tail.space_before())
 
 
-class RuledTable(Flowable):
+class RuledTable(_Stacked):
     """A ruled table (from :func:`.document.data_table`) that lays itself out page by page, from row
     ``start`` (its line ``first_line`` when the row was cut). ``lead``/``tail`` are flowables kept with
     its first/last rows (:mod:`.flow` sets them)."""
@@ -434,25 +447,15 @@ class RuledTable(Flowable):
             return self.layout.row_height(row, self.first_line)
         return self.layout.heights[row]
 
-    def rows_height(self, lo: int, hi: int) -> float:
+    def rows_height(self, lo: int = -1, hi: int = -1) -> float:
+        """Height of rows ``lo`` to ``hi`` (all of this piece's rows by default)."""
         lay = self.layout
+        if lo < 0:
+            lo, hi = self.start, len(lay.rows)
         total = lay.below[lo] - lay.below[hi]
         if lo == self.start < hi and self.first_line:
             total += self.height_of(lo) - lay.heights[lo]
         return total
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        lay = self.layout
-        height = lay.header_height + self.rows_height(self.start, len(lay.rows))
-        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
-        self.width, self.height = availWidth, height
-        return availWidth, height
-
-    def getSpaceBefore(self) -> float:
-        return self.lead.space_before()
-
-    def getSpaceAfter(self) -> float:
-        return self.tail.space_after()
 
     def draw(self) -> None:
         page = self.page(len(self.layout.rows) - self.start, tail=True)
