@@ -20,7 +20,6 @@ from ..pdf import (
     Signer,
     basis_lines,
     build_pdf,
-    cell_styles,
     closing_block,
     data_table,
     frame_width,
@@ -133,23 +132,28 @@ def _pdf_style(name: str) -> ParagraphStyle:
 
 def _pdf_table(block: TableBlock, landscape: bool) -> Flowable:
     grid = header_grid(block.columns)
-    cs = cell_styles(block.font_size)
     rows: list[list[Any]] = []
     spans = list(grid.spans)
     for i, values in enumerate(block.rows):
         if i in block.group_rows:
-            rows.append([para(values[0], cs.bold), *[""] * (len(block.columns) - 1)])
+            head = values[0]
+            rows.append(
+                [Run(head, bold=True) if isinstance(head, str) else head, *[""] * (len(block.columns) - 1)]
+            )
             r = grid.height + i
             spans.append((0, r, len(block.columns) - 1, r))
             continue
-        cells: list[Any] = []
-        for c, value in enumerate(values):
-            col = block.columns[c]
-            style = cs.right if col.numeric else cs.center if col.center else cs.left
-            cells.append(para(value, style) if value else "")
-        rows.append(cells)
+        rows.append(list(values))
     widths = scale_widths([c.width for c in block.columns], frame_width(landscape))
-    return data_table(grid, rows, widths, spans=spans, font_size=block.font_size)
+    return data_table(
+        grid,
+        rows,
+        widths,
+        spans=spans,
+        font_size=block.font_size,
+        numeric_cols=[i for i, c in enumerate(block.columns) if c.numeric],
+        center_cols=[i for i, c in enumerate(block.columns) if c.center],
+    )
 
 
 def _keep_with_previous(story: list[Flowable], block: Flowable) -> None:

@@ -153,7 +153,7 @@ def _member_story(data: RoundData, member: MemberInfo) -> list[Flowable]:
     ]
     rows: list[list[object]] = []
     for n, d in enumerate(dossiers, start=1):
-        rows.append([str(n), d.code, para(_dossier_cell(d), cs.left), *[""] * len(data.criteria), "", ""])
+        rows.append([str(n), d.code, _dossier_cell(d), *[""] * len(data.criteria), "", ""])
     if not rows:
         rows.append(["", "", "Không có hồ sơ nào được phân công.", *[""] * (len(data.criteria) + 2)])
     table = column_table(columns, rows, frame_width(landscape=True), font_size=11)  # type: ignore[arg-type]

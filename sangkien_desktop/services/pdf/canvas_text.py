@@ -11,6 +11,8 @@ as two literals.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable
 
 from reportlab.pdfbase import pdfmetrics
@@ -31,20 +33,19 @@ def _escaped(code: int) -> str:
 class _FontCodes:
     """The codes of one font's characters in one PDF document, by subset, as translate tables."""
 
-    def __init__(self, font: str, doc: object) -> None:
+    def __init__(self, font: str) -> None:
         self.face = pdfmetrics.getFont(font)
-        self.doc = doc
         self.tables: list[dict[int, str]] = [{}]
         self.subset: dict[str, int] = {}
         self.high = re.compile("(?!)")  # characters of subsets 1…: none yet
         self.seen: dict[str, list[tuple[int, str]]] = {}  # texts already encoded (unit names, "Cán bộ")
 
-    def learn(self, text: str) -> None:
+    def learn(self, text: str, doc: object) -> None:
         new = set(text).difference(self.subset)
         if not new:
             return
         for ch in sorted(new):
-            ((subset, data),) = self.face.splitString(ch, self.doc)
+            ((subset, data),) = self.face.splitString(ch, doc)
             while len(self.tables) <= subset:
                 self.tables.append({})
             self.tables[subset][ord(ch)] = _escaped(data[0])
@@ -52,17 +53,17 @@ class _FontCodes:
         high = "".join(re.escape(ch) for ch, s in self.subset.items() if s)
         self.high = re.compile(f"([{high}]+)") if high else re.compile("(?!)")
 
-    def runs(self, text: str) -> list[tuple[int, str]]:
-        """(subset, escaped string) runs of ``text``."""
+    def runs(self, text: str, doc: object) -> list[tuple[int, str]]:
+        """(subset, escaped string) runs of ``text`` in document ``doc``."""
         found = self.seen.get(text)
         if found is None:
-            found = self.seen[text] = self._runs(text)
+            found = self.seen[text] = self._runs(text, doc)
             if len(self.seen) > 50_000:
                 self.seen.clear()
         return found
 
-    def _runs(self, text: str) -> list[tuple[int, str]]:
-        self.learn(text)
+    def _runs(self, text: str, doc: object) -> list[tuple[int, str]]:
+        self.learn(text, doc)
         if not self.high.search(text):
             return [(0, text.translate(self.tables[0]))]
         out: list[tuple[int, str]] = []
@@ -81,16 +82,17 @@ class _FontCodes:
         return out
 
 
-_documents: dict[int, tuple[object, dict[str, _FontCodes]]] = {}
+_documents: weakref.WeakKeyDictionary[object, dict[str, _FontCodes]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
 
 
 def _codes_of(doc: object) -> dict[str, _FontCodes]:
-    found = _documents.get(id(doc))
-    if found is None or found[0] is not doc:
-        if len(_documents) > 8:
-            _documents.clear()
-        found = _documents[id(doc)] = (doc, {})
-    return found[1]
+    """The character codes of each font in one PDF document (kept as long as the document lives)."""
+    with _lock:
+        found = _documents.get(doc)
+        if found is None:
+            found = _documents[doc] = {}
+        return found
 
 
 class PageText:
@@ -127,8 +129,8 @@ class PageText:
                     first = False
                 codes = self.codes.get(font)
                 if codes is None:
-                    codes = self.codes[font] = _FontCodes(font, self.doc)
-                for subset, escaped in codes.runs(text):
+                    codes = self.codes[font] = _FontCodes(font)
+                for subset, escaped in codes.runs(text, self.doc):
                     if self.current != (font, subset, size):
                         self._font(font, subset, size)
                     ops.append(f"({escaped}) Tj")

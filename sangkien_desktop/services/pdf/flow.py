@@ -7,7 +7,7 @@ same rules without repeating them:
   becomes the table's ``lead``.
 - What follows a table up to the end of its part (notes, a summary line, the signature, "Nơi nhận") stays
   with its last rows: it becomes the table's ``tail``, and the last two data rows go over to a new page
-  with it rather than leaving the signature alone (when it takes at most half a page).
+  with it rather than leaving the signature alone (when it takes at most three quarters of a page).
 - A heading (the bold title styles, or a short bold paragraph) is never the last line of a page: it goes
   to the next page when fewer than three lines of what follows would fit under it.
 - A closing block (signature, "Nơi nhận") at the end of a part stays with the last paragraph before it.
@@ -38,7 +38,7 @@ __all__ = ["HEADING_STYLES", "arrange"]
 HEADING_STYLES = frozenset({"DocType", "Subject", "SectionHeading"})
 LEAD_PARAGRAPHS = 2
 LEAD_SHARE = 0.25  # of the page's text height, at most, for a table's lead
-TAIL_SHARE = 0.5  # of the page's text height, at most, for a table's tail
+TAIL_SHARE = 0.75  # of the page's text height, at most, for a table's tail
 HEADING_FOLLOW_LINES = 3  # lines of what follows a heading that must fit under it
 _SHORT = 120  # characters: a bold paragraph this short is a heading
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, NamedTuple
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, KeepTogether
 
 from sangkien_desktop.services.docspec import Span
 
@@ -353,7 +353,30 @@ def _draw_stack(canv: Any, flowables: Sequence[Flowable], width: float, top: flo
 Slice = tuple[int, int, int | None]  # row, first line, number of lines (None: to the end of the row)
 
 
-class _Page(Flowable):
+class _Stacked(Flowable):
+    """A table (or a page of it) between its lead and its tail."""
+
+    layout: TableLayout
+    lead: _Stack
+    tail: _Stack
+
+    def rows_height(self) -> float:
+        raise NotImplementedError
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        height = self.layout.header_height + self.rows_height()
+        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
+        self.width, self.height = availWidth, height
+        return availWidth, height
+
+    def getSpaceBefore(self) -> float:
+        return self.lead.space_before()
+
+    def getSpaceAfter(self) -> float:
+        return self.tail.space_after()
+
+
+class _Page(_Stacked):
     """What one page holds of a table: the lead (first page), the header, row slices, the tail (last)."""
 
     def __init__(self, layout: TableLayout, slices: list[Slice], lead: _Stack, tail: _Stack) -> None:
@@ -368,18 +391,8 @@ class _Page(Flowable):
         """(kind, first line, lines) of each row slice on this page (for checks of the page flow)."""
         return [(self.layout.rows[i].kind, first, take) for i, first, take in self.slices]
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        lay = self.layout
-        height = lay.header_height + sum(lay.row_height(i, f, t) for i, f, t in self.slices)
-        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
-        self.width, self.height = availWidth, height
-        return availWidth, height
-
-    def getSpaceBefore(self) -> float:
-        return self.lead.space_before()
-
-    def getSpaceAfter(self) -> float:
-        return self.tail.space_after()
+    def rows_height(self) -> float:
+        return sum(self.layout.row_height(i, f, t) for i, f, t in self.slices)
 
     def draw(self) -> None:
         canv, lay = self.canv, self.layout
@@ -397,7 +410,7 @@ class _Page(Flowable):
             _draw_stack(canv, self.tail.flowables, self.width, bottom - self.tail.space_before())
 
 
-class RuledTable(Flowable):
+class RuledTable(_Stacked):
     """A ruled table (from :func:`.document.data_table`) that lays itself out page by page, from row
     ``start`` (its line ``first_line`` when the row was cut). ``lead``/``tail`` are flowables kept with
     its first/last rows (:mod:`.flow` sets them)."""
@@ -434,25 +447,15 @@ class RuledTable(Flowable):
             return self.layout.row_height(row, self.first_line)
         return self.layout.heights[row]
 
-    def rows_height(self, lo: int, hi: int) -> float:
+    def rows_height(self, lo: int = -1, hi: int = -1) -> float:
+        """Height of rows ``lo`` to ``hi`` (all of this piece's rows by default)."""
         lay = self.layout
+        if lo < 0:
+            lo, hi = self.start, len(lay.rows)
         total = lay.below[lo] - lay.below[hi]
         if lo == self.start < hi and self.first_line:
             total += self.height_of(lo) - lay.heights[lo]
         return total
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        lay = self.layout
-        height = lay.header_height + self.rows_height(self.start, len(lay.rows))
-        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
-        self.width, self.height = availWidth, height
-        return availWidth, height
-
-    def getSpaceBefore(self) -> float:
-        return self.lead.space_before()
-
-    def getSpaceAfter(self) -> float:
-        return self.tail.space_after()
 
     def draw(self) -> None:
         page = self.page(len(self.layout.rows) - self.start, tail=True)
@@ -474,8 +477,11 @@ class RuledTable(Flowable):
             slices.append((i, self.first_line if k == 0 else 0, take if k == rows - 1 else None))
         return _Page(self.layout, slices, self.lead, self.tail if tail else _NOTHING)
 
-    def rest(self, rows: int, first_line: int = 0) -> RuledTable:
-        return RuledTable(self.layout, start=self.start + rows, first_line=first_line, tail=self.tail)
+    def rest(self, rows: int, first_line: int = 0) -> list[Flowable]:
+        """The rest of the table from the next page on (a page break first: the rest must not come
+        under a page that was ended early, e.g. to keep a group heading with its rows)."""
+        rest = RuledTable(self.layout, start=self.start + rows, first_line=first_line, tail=self.tail)
+        return [FrameBreak(), rest]
 
 
 class _Planner:
@@ -523,47 +529,84 @@ class _Planner:
         while k > 0 and not self._ok(k):
             k -= 1
         if k > 0:
-            return [t.page(k), t.rest(k)]
+            return [t.page(k), *t.rest(k)]
         return self._first_row()
 
-    def _ok(self, k: int) -> bool:
-        """May this page end after ``k`` rows?"""
+    def _ok(self, k: int, with_total: int = 2) -> bool:
+        """May this page end after ``k`` rows? (``with_total``: data rows the total row needs.)"""
         n = self.n
         if not 0 < k < n or self._kind(k - 1) == "group":
             return False
-        if self._data(0, k) < (min(2, self._data(0, n)) if self.t.lead else 1):
+        # a heading (the lead) at the foot of a page needs two rows under it; at the top, one will do
+        if self._data(0, k) < (min(2, self._data(0, n)) if self.t.lead and not self.at_top else 1):
             return False
-        return not (self._kind(n - 1) == "total" and self._data(k, n) < min(2, self._data(0, n)))
+        return not (self._kind(n - 1) == "total" and self._data(k, n) < min(with_total, self._data(0, n)))
 
     def _carry(self) -> list[Flowable]:
-        """Every row fits here but the tail does not: the last rows go over with the tail."""
+        """Every row fits here but the tail does not: the last rows go over with the tail. Two data rows
+        if they can, else the whole table on the next page, else one row; a tail that cannot go with
+        any row flows on by itself."""
         t, n = self.t, self.n
-        need = min(2, self._data(0, n))
-        k = n - 1
-        while k > 0 and not (self._ok(k) and self._data(k, n) >= need):
-            k -= 1
-        if k > 0 and self.lay.header_height + self._height(k, n) + self.tail_h <= self.full + _EPS:
-            return [t.page(k), t.rest(k)]
+        two = self._carry_point(min(2, self._data(0, n)))
+        if two:
+            return [t.page(two), *t.rest(two)]
         whole = self.lead_h + self.lay.header_height + self._height(0, n) + self.tail_h
         if not self.at_top and whole <= self.full + _EPS:
             return []  # the table and its tail fit together on the next page
-        return [t.page(n), *t.tail.flowables]  # a tail too big to go with any rows flows on by itself
+        one = self._carry_point(1)
+        if one:
+            return [t.page(one), *t.rest(one)]
+        return self._cut_last() or [t.page(n), *t.tail.flowables]
+
+    def _cut_last(self) -> list[Flowable] | None:
+        """The last data row is taller than a page (so it may be cut between any two lines): its last
+        lines go over with what follows it (the total, the tail)."""
+        t, lay, n = self.t, self.lay, self.n
+        j = n - 1
+        while j >= 0 and self._kind(j) != "data":
+            j -= 1
+        if j < 0:
+            return None
+        row, first = t.start + j, t.first_line if j == 0 else 0
+        tall = first > 0 or lay.heights[row] > self.full - lay.header_height + _EPS
+        if not tall or not lay.splittable(row, first):
+            return None
+        room = self.full - lay.header_height - self._height(j + 1, n) - self.tail_h - PAD_TOP - PAD_BOTTOM
+        left = lay.rows[row].lines - first
+        carry = min(int((room + _EPS) // lay.leading), left - 1, MIN_SPLIT_LINES)
+        if carry < 1:
+            return None
+        return [t.page(j + 1, left - carry), *t.rest(j, first + left - carry)]
+
+    def _carry_point(self, need: int) -> int:
+        """Rows to leave on this page so that ``need`` data rows go over with the tail (0: impossible)."""
+        n = self.n
+        k = n - 1
+        while k > 0 and not (self._ok(k, need) and self._data(k, n) >= need):
+            k -= 1
+        if k > 0 and self.lay.header_height + self._height(k, n) + self.tail_h <= self.full + _EPS:
+            return k
+        return 0
 
     def _first_row(self) -> list[Flowable]:
-        """Not even the first row (with what must go with it) fits in the room left on this page."""
-        t, lay = self.t, self.lay
-        first = t.height_of(self.s)
-        if not self.at_top and first <= self.full - self.lead_h - lay.header_height + _EPS:
+        """Not even the first row (with the group headings above it) fits in the room left here: on
+        the next page if it fits there, else cut between two of its lines."""
+        t, lay, n = self.t, self.lay, self.n
+        g = 0  # group headings first: they go with the row under them
+        while g < n - 1 and self._kind(g) == "group":
+            g += 1
+        if not self.at_top and self._height(0, g + 1) <= self.full - self.lead_h - lay.header_height + _EPS:
             return []  # it fits on the next page
-        whole = [t.page(1), t.rest(1)] if self.n > 1 else [t.page(1, tail=True)]
-        if not lay.splittable(t.start, t.first_line):
+        whole = [t.page(g + 1), *t.rest(g + 1)] if g + 1 < n else [t.page(g + 1, tail=True)]
+        row, first_line = t.start + g, t.first_line if g == 0 else 0
+        if not lay.splittable(row, first_line):
             return whole
-        room = self.avail - self.lead_h - lay.header_height - PAD_TOP - PAD_BOTTOM
+        room = self.avail - self.lead_h - lay.header_height - self._height(0, g) - PAD_TOP - PAD_BOTTOM
         lines = int((room + _EPS) // lay.leading)
-        if lines >= lay.rows[t.start].lines - t.first_line:
-            return whole  # the row fits (the page's other rules could not be kept)
+        if lines >= lay.rows[row].lines - first_line:
+            return whole  # the row fits (the page's other rules could not all be kept)
         if lines < (1 if self.at_top else MIN_SPLIT_LINES):
             if self.at_top:
                 raise ValueError("the table header leaves no room for one line of a row on a page")
             return []
-        return [t.page(1, lines), t.rest(0, t.first_line + lines)]
+        return [t.page(g + 1, lines), *t.rest(g, first_line + lines)]
