@@ -85,9 +85,18 @@ def register(reg: Registry) -> None:
         "nhập phiếu chấm điểm Excel thành viên đã điền (kiểm tra toàn bộ trước khi ghi)",
         cmd_import_scores,
     )
-    p.add_argument("file", metavar="TỆP.xlsx", help="tệp phiếu chấm xuất bằng «export score-sheets»")
+    p.add_argument(
+        "file",
+        metavar="TỆP",
+        help="tệp phiếu chấm xuất bằng «export score-sheets» (.xlsx, hoặc lưu lại .xls/.ods)",
+    )
     p.add_argument(
         "--dry-run", "--kiem-tra", dest="dry_run", action="store_true", help="chỉ kiểm tra, không ghi"
+    )
+    p.add_argument(
+        "--confirm-totals",
+        action="store_true",
+        help="thành viên đã xác nhận điểm từng tiêu chí khi tổng điểm trên phiếu khác tổng các tiêu chí",
     )
 
     reg.group("certificates", "giấy chứng nhận: cấp số vào sổ, danh sách, độ lệch in phôi")
@@ -188,7 +197,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import_scores(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
-        report = score_import.import_scores(db, Path(args.file), dry_run=args.dry_run)
+        report = score_import.import_scores(
+            db, Path(args.file), dry_run=args.dry_run, confirm_totals=args.confirm_totals
+        )
     finally:
         db.dispose()
     print(report.summary())

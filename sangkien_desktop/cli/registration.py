@@ -27,10 +27,15 @@ def register(reg: Registry) -> None:
     p = reg.subcommand(
         "import",
         "registrations",
-        "nhập bảng TỔNG HỢP ĐĂNG KÝ của đơn vị (.xlsx hoặc .docx theo mẫu)",
+        "nhập bảng TỔNG HỢP ĐĂNG KÝ của đơn vị (.xlsx, .xls, .ods, .csv, .docx, .doc, .odt, .rtf)",
         cmd_import,
     )
-    p.add_argument("file", metavar="TỆP", type=Path, help="tệp .xlsx hoặc .docx đơn vị gửi")
+    p.add_argument(
+        "file",
+        metavar="TỆP",
+        type=Path,
+        help="tệp đơn vị gửi: .xlsx .xls .ods .csv .docx .doc .odt .rtf (TCVN3/VNI được chuyển sang Unicode)",
+    )
     p.add_argument("--year", type=int, required=True, help="năm đăng ký")
     p.add_argument(
         "--unit", metavar="TÊN", help="đơn vị của cả tệp (mặc định: đọc ở đầu tệp hoặc cột Đơn vị)"
@@ -42,8 +47,14 @@ def register(reg: Registry) -> None:
         action="store_true",
         help="tệp thay thế đăng ký cũ của đơn vị trong năm (sửa dòng trùng tên, xóa dòng không còn)",
     )
-    p.add_argument("--received-on", metavar="NGÀY", help="ngày nhận bảng (dd/mm/yyyy; mặc định hôm nay)")
-    p.add_argument("--table", type=int, metavar="N", help="bảng/trang tính thứ N (khi tệp có nhiều bảng)")
+    p.add_argument(
+        "--received-on",
+        metavar="NGÀY",
+        help="ngày nhận bảng, dùng khi tệp không ghi ngày (dd/mm/yyyy; mặc định hôm nay)",
+    )
+    p.add_argument("--table", type=int, metavar="N", help="bảng đăng ký thứ N (khi tệp có nhiều bảng)")
+    p.add_argument("--sheet", metavar="TÊN", help="trang tính (hoặc bảng) cần nhập, theo tên hoặc số thứ tự")
+    p.add_argument("--include-hidden", action="store_true", help="nhập cả các dòng đang ẩn trong tệp")
     p.add_argument("--no-duplicates", action="store_true", help="không dò sáng kiến giống các năm trước")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
@@ -152,6 +163,10 @@ def _preview_json(preview: ImportPreview) -> dict[str, Any]:
         "units_to_create": preview.units_to_create,
         "to_delete": [{"id": i, "title": t} for i, t in preview.to_delete],
         "file_issues": [_issue_json(i) for i in preview.file_issues],
+        "notes": preview.notes,
+        "tables": preview.tables,
+        "hidden_rows": preview.hidden_rows,
+        "ignored_columns": preview.ignored_columns,
         "rows": [
             {
                 "line": r.line,
@@ -160,6 +175,9 @@ def _preview_json(preview: ImportPreview) -> dict[str, Any]:
                 "unit": r.unit_name,
                 "unit_id": r.unit_id,
                 "values": r.values,
+                "registered_on": r.registered_on.isoformat() if r.registered_on else None,
+                "converted": list(r.converted),
+                "continued": list(r.continued),
                 "issues": [_issue_json(i) for i in r.issues],
                 "duplicates": [m.as_dict() for m in r.duplicates],
             }
@@ -186,6 +204,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         replace=args.replace,
         received_on=parse_day(args.received_on),
         table=args.table - 1 if args.table else None,
+        sheet=args.sheet,
+        include_hidden=args.include_hidden,
         check_duplicates=not args.no_duplicates,
     )
     db = open_db(args)
@@ -200,6 +220,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
             if preview.file_unit:
                 print(f"Đơn vị của tệp: {preview.file_unit}")
+            _print_notes(preview)
             if preview.errors:
                 print("Lỗi cần sửa trước khi nhập:", file=sys.stderr)
                 print("\n".join(_issue_lines(preview.errors)), file=sys.stderr)
@@ -237,10 +258,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return 0
     print(result.summary())
+    _print_notes(result.preview)
     if result.warnings:
         print("Cảnh báo:")
         print("\n".join(_issue_lines(result.warnings)))
     return 0
+
+
+def _print_notes(preview: ImportPreview) -> None:
+    for note in preview.notes:
+        print(f"Ghi chú: {note}")
 
 
 def _unknown_unit_hint(errors: list[Issue]) -> None:

@@ -61,8 +61,10 @@ def register(reg: Registry) -> None:
         "--set-deadline", nargs=2, metavar=("LOẠI", "NGÀY/THÁNG"), help="đổi hạn đăng ký của một loại"
     )
     p.add_argument("--json", action="store_true", help="in ra JSON")
-    p = reg.subcommand("units", "import", "nhập danh sách đơn vị từ tệp Excel (.xlsx)", cmd_units_import)
-    p.add_argument("file", metavar="TỆP.xlsx", type=Path)
+    p = reg.subcommand(
+        "units", "import", "nhập danh sách đơn vị từ bảng tính (.xlsx, .xls, .ods, .csv)", cmd_units_import
+    )
+    p.add_argument("file", metavar="TỆP", type=Path, help="bảng tính .xlsx, .xls, .ods hoặc .csv")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
     p = reg.subcommand(
         "units", "merge", "gộp đơn vị trùng vào một đơn vị (giữ mọi đăng ký, hồ sơ)", cmd_units_merge

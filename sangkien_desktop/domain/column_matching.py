@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -20,10 +20,14 @@ from . import registration_form as form
 from .text import clean, fold, fold_key
 
 GROUP = "_group"  # the pseudo-field of the group cell "Sáng kiến kinh nghiệm"
+MAX_HEADER_CHARS = (
+    300  # a longer cell is no column title: never fuzzy-matched (a 100,000-character cell took 251 s)
+)
+MAX_HEADS = 8  # parts of one title ("A/B\nC") compared with the phrases
 
 # Folded phrases a column title starts with, per field. The longest phrase that fits wins, so
 # "đơn vị công tác" (an author's workplace) beats "đơn vị" (the applying unit).
-PHRASES: dict[str, tuple[str, ...]] = {
+REGISTRATION_PHRASES: dict[str, tuple[str, ...]] = {
     form.SEQ: ("tt", "stt", "so tt", "so thu tu", "thu tu"),
     form.APPLIED_UNIT: (
         "don vi",
@@ -77,7 +81,27 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "vi tri cong tac",
     ),
     GROUP: ("sang kien kinh nghiem", "sang kien", "skkn", "noi dung sang kien kinh nghiem"),
+    form.AREA: ("linh vuc", "linh vuc ap dung", "linh vuc sang kien", "nganh linh vuc"),
+    form.NOTE: ("ghi chu",),
+    form.REGISTERED_ON: ("ngay dang ky", "ngay dk", "thoi gian dang ky", "ngay gui dang ky"),
 }
+PHRASES = REGISTRATION_PHRASES
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    """What a table's header must look like for one importer: the phrases of each field, the fields a
+    column may be given by hand or from memory, the field without which it is no table of this kind, and
+    how many strong titles (``min_own`` of them in the header's first row) make a header."""
+
+    phrases: Mapping[str, tuple[str, ...]]
+    fields: tuple[str, ...]
+    key: str
+    min_strong: int = 3
+    min_own: int = 2
+
+
+REGISTRATION = HeaderSpec(REGISTRATION_PHRASES, form.IMPORT_FIELDS, form.TITLE)
 
 STRONG = 80.0  # a cell this sure of its field is a header cell
 REMEMBERED = 200.0  # a title the secretary mapped by hand before
@@ -134,7 +158,7 @@ def _heads(text: str) -> list[str]:
     first = fold_key(before_bracket)
     if first:
         heads.append(first)
-    for part in re.split(r"[/\n]", before_bracket):
+    for part in re.split(r"[/\n]", before_bracket)[:MAX_HEADS]:
         key = fold_key(part)
         if key and key not in heads:
             heads.append(key)
@@ -153,19 +177,27 @@ def _phrase_score(head: str, phrase: str) -> float:
     n = len(phrase.split())
     prefix = " ".join(words[:n])
     if len(phrase) >= 6 and len(prefix) >= 4:
-        ratio = SequenceMatcher(None, prefix, phrase).ratio()
+        matcher = SequenceMatcher(None, prefix, phrase)
+        if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+            return 0.0  # the upper bounds already miss: no need for the full comparison
+        ratio = matcher.ratio()
         if ratio >= 0.8:  # a typo or a changed letter: "ten sang kein", "tac gia/ nhom"
             return 60.0 + (ratio - 0.8) * 100.0  # 60 … 80
     return 0.0
 
 
-def field_scores(text: str) -> dict[str, float]:
-    """How well a header cell's text fits each field (0 … 100)."""
+def field_scores(
+    text: str, phrases_by_field: Mapping[str, tuple[str, ...]] = REGISTRATION_PHRASES
+) -> dict[str, float]:
+    """How well a header cell's text fits each field (0 … 100). A cell longer than ``MAX_HEADER_CHARS`` is
+    no title and scores nothing."""
     scores: dict[str, float] = {}
+    if len(text) > MAX_HEADER_CHARS:
+        return scores
     heads = _heads(text)
     if not heads:
         return scores
-    for name, phrases in PHRASES.items():
+    for name, phrases in phrases_by_field.items():
         best = 0.0
         for i, head in enumerate(heads):
             penalty = 0.0 if i == 0 else 8.0  # later parts count a little less than the first
@@ -208,17 +240,22 @@ def _row_texts(row: Sequence[object]) -> list[str]:
 
 
 def _assign(
-    candidates: list[tuple[float, int, str]], forced: Mapping[int, str] | None = None
+    candidates: list[tuple[float, int, str]],
+    forced: Mapping[int, str] | None = None,
+    fields: tuple[str, ...] = form.IMPORT_FIELDS,
+    hidden: Collection[int] = (),
 ) -> tuple[dict[str, int], dict[str, float]]:
+    """Fields to columns, best score first; a hidden column never wins over a visible one with the same
+    score (the same heading)."""
     columns: dict[str, int] = {}
     scores: dict[str, float] = {}
     taken: set[int] = set()
     for index, name in (forced or {}).items():
-        if name in form.FIELDS and name not in columns and index not in taken:
+        if name in fields and name not in columns and index not in taken:
             columns[name] = index
             scores[name] = REMEMBERED
             taken.add(index)
-    for score, index, name in sorted(candidates, key=lambda c: (-c[0], c[1])):
+    for score, index, name in sorted(candidates, key=lambda c: (-c[0], c[1] in hidden, c[1])):
         if name == GROUP or name in columns or index in taken:
             continue
         columns[name] = index
@@ -236,8 +273,11 @@ def match_header_at(
     rows: Sequence[Sequence[object]],
     r: int,
     remembered: Mapping[str, str] | None = None,
+    spec: HeaderSpec = REGISTRATION,
+    hidden: Collection[int] = (),
 ) -> HeaderMatch | None:
-    """Try row ``r`` (with row ``r + 1`` as a possible sub-header) as the header. None when it is not one."""
+    """Try row ``r`` (with row ``r + 1`` as a possible sub-header) as the header. None when it is not one.
+    ``hidden``: the sheet's hidden columns (they lose to a visible column with the same heading)."""
     top = _row_texts(rows[r])
     below = _row_texts(rows[r + 1]) if r + 1 < len(rows) else []
     width = max(len(top), len(below))
@@ -252,11 +292,12 @@ def match_header_at(
     in_group = False  # inside the span of the group cell (Excel leaves the merged cells empty)
     for j in range(width):
         t, b = top[j], below[j]
-        top_scores = field_scores(t) if t else {}
-        below_scores = field_scores(b) if b else {}
+        top_scores = field_scores(t, spec.phrases) if t else {}
+        below_scores = field_scores(b, spec.phrases) if b else {}
         top_best = max(top_scores.values(), default=0.0)
         top_field = max(top_scores, key=lambda k: top_scores[k]) if top_scores else None
-        left_same = bool(j > 0 and t and t == top[j - 1])  # a merged cell repeated (Word) over its span
+        # a merged cell repeated (Word) over its span; a hidden column beside one with its title is not that
+        left_same = bool(j > 0 and t and t == top[j - 1]) and (j - 1) not in hidden
         if t and not left_same:
             in_group = top_field == GROUP and fold_key(t) not in remembered
         is_group = in_group
@@ -281,10 +322,10 @@ def match_header_at(
                 candidates += [(s, j, k) for k, s in top_scores.items() if k != GROUP]
             else:
                 candidates += [(s, j, k) for k, s in top_scores.items() if k != GROUP and s >= 60]
-    columns, scores = _assign(candidates, forced)
+    columns, scores = _assign(candidates, forced, spec.fields, hidden)
     strong = [k for k, s in scores.items() if s >= STRONG]
     own = [k for k in strong if top[columns[k]] and titles.get(columns[k]) == top[columns[k]]]
-    if form.TITLE not in columns or len(strong) < 3 or len(own) < 2:
+    if spec.key not in columns or len(strong) < spec.min_strong or len(own) < spec.min_own:
         return None
     data_start = r + (2 if used_below else 1)
     if data_start < len(rows) and _is_column_number_row(_row_texts(rows[data_start])):
@@ -303,12 +344,14 @@ def find_header(
     rows: Sequence[Sequence[object]],
     remembered: Mapping[str, str] | None = None,
     max_scan: int = 40,
+    spec: HeaderSpec = REGISTRATION,
+    hidden: Collection[int] = (),
 ) -> HeaderMatch | None:
     """The first row (within ``max_scan``) that reads as the form's header, or None."""
     for r in range(min(len(rows), max_scan)):
         if not any(cell_text(v) for v in rows[r]):
             continue
-        found = match_header_at(rows, r, remembered)
+        found = match_header_at(rows, r, remembered, spec, hidden)
         if found is not None:
             return found
     return None
@@ -338,15 +381,49 @@ def remap(match: HeaderMatch, columns: Mapping[str, int | None]) -> HeaderMatch:
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One row under the header. ``line`` is the row's 1-based number in the sheet or Word table."""
+    """One row under the header. ``line`` is the row's 1-based number in the sheet or Word table;
+    ``index`` its 0-based position in the rows read; ``continued`` the rows folded into it (authors on the
+    rows under a merged title cell)."""
 
     line: int
     kind: str  # "data" | "section"
     values: dict[str, str]
     text: str = ""  # a section row's text ("I. KHỐI TRƯỜNG HỌC", or a unit's name)
+    index: int = -1
+    continued: tuple[int, ...] = ()  # 0-based indexes of continuation rows
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
+
+    @property
+    def indexes(self) -> tuple[int, ...]:
+        return (self.index, *self.continued)
+
+
+@dataclass
+class TableRows:
+    """What lies under a header: the rows, the hidden rows skipped (1-based lines), where the table ends
+    (0-based index of the signature block, or the number of rows) and the continuation rows folded."""
+
+    rows: list[SourceRow]
+    hidden: list[int] = field(default_factory=list)
+    end: int = 0
+    repeated_headers: list[int] = field(default_factory=list)  # 1-based lines of a header written again
+
+
+_SIGNER_TITLES = (
+    "thu truong",
+    "hieu truong",
+    "giam doc",
+    "chu tich",
+    "truong phong",
+    "pho truong phong",
+    "nguoi lap",
+    "nguoi tong hop",
+    "tm ",
+    "kt ",
+)
+_DATE_LINE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}")
 
 
 def _is_signature_row(texts: list[str], values: dict[str, str]) -> bool:
@@ -354,14 +431,24 @@ def _is_signature_row(texts: list[str], values: dict[str, str]) -> bool:
         return False
     joined = " ".join(fold(t) for t in texts if t)
     joined = " ".join(re.findall(r"[0-9a-z]+", joined))
-    return any(marker in joined for marker in _SIGNATURE_MARKERS)
+    if any(marker in joined for marker in _SIGNATURE_MARKERS) or _DATE_LINE.search(joined):
+        return True
+    filled = [fold_key(t) for t in texts if t and not is_blank(t)]
+    return bool(filled) and all(t.startswith(_SIGNER_TITLES) and len(t) < 60 for t in filled)
 
 
 def _is_total_row(values: dict[str, str]) -> bool:
     filled = [v for v in values.values() if v]
     if not filled or len(filled) > 3 or values.get(form.AUTHORS):
         return False
-    return _TOTAL_ROW.match(fold_key(filled[0])) is not None
+    key = fold_key(filled[0])
+    if _TOTAL_ROW.match(key) is not None:
+        return True
+    words = len(key.split()) <= 10
+    return words and (
+        key.startswith(("tong cong", "tong so"))
+        or re.match(r"^(tong|cong)\s*[:\-]?\s*\d", fold(filled[0])) is not None
+    )
 
 
 def _section_text(texts: list[str], values: dict[str, str], match: HeaderMatch) -> str:
@@ -386,9 +473,52 @@ def _section_text(texts: list[str], values: dict[str, str], match: HeaderMatch) 
     return ""
 
 
-def extract_rows(rows: Sequence[Sequence[object]], match: HeaderMatch) -> list[SourceRow]:
-    """The data and section rows under the header, up to the signature block."""
+def _continues(
+    r: int,
+    values: dict[str, str],
+    previous: SourceRow | None,
+    match: HeaderMatch,
+    covered: Mapping[tuple[int, int], tuple[int, int]],
+) -> bool:
+    """Row ``r`` adds an author to the data row above it: its title cell lies in a merge that starts on
+    that row (Excel merged cells, Word vertical merges), or it has no TT and no title, only an author."""
+    if previous is None or previous.kind != "data" or not values.get(form.AUTHORS):
+        return False
+    title_col = match.columns.get(form.TITLE)
+    if title_col is not None and (r, title_col) in covered:
+        return covered[(r, title_col)][0] in previous.indexes
+    return not values.get(form.SEQ) and not values.get(form.TITLE) and not values.get(form.CONTENT)
+
+
+def _fold_in(previous: SourceRow, r: int, values: dict[str, str]) -> SourceRow:
+    merged = dict(previous.values)
+    for name in (form.AUTHORS, form.DEPARTMENT):
+        if values.get(name):
+            merged[name] = "\n".join(x for x in (merged.get(name, ""), values[name]) if x)
+    return SourceRow(
+        previous.line, previous.kind, merged, previous.text, previous.index, (*previous.continued, r)
+    )
+
+
+def read_table_rows(
+    rows: Sequence[Sequence[object]],
+    match: HeaderMatch,
+    covered: Mapping[tuple[int, int], tuple[int, int]] | None = None,
+    hidden_rows: Collection[int] = (),
+    include_hidden: bool = False,
+    lines: Sequence[int] | None = None,
+) -> TableRows:
+    """The data and section rows under the header, up to the signature block. ``covered``: cells inside a
+    merged range → its first cell; ``hidden_rows``: 0-based rows the file hides (skipped unless
+    ``include_hidden``); ``lines``: each row's number as the person sees it (default index + 1)."""
+    covered = covered or {}
     found: list[SourceRow] = []
+    result = TableRows(found, end=len(rows))
+    header_texts = [t for t in _row_texts(rows[match.header_row]) if t]
+
+    def line(r: int) -> int:
+        return lines[r] if lines is not None else r + 1
+
     for r in range(match.data_start, len(rows)):
         texts = _row_texts(rows[r])
         values = {
@@ -396,17 +526,66 @@ def extract_rows(rows: Sequence[Sequence[object]], match: HeaderMatch) -> list[S
             for name, i in match.columns.items()
         }
         if _is_signature_row(texts, values):
+            result.end = r
             break
         if not any(v for k, v in values.items() if k != form.SEQ):
             continue  # an empty numbered row of the blank form ("3", "…")
+        if r in hidden_rows and not include_hidden:
+            result.hidden.append(line(r))
+            continue
+        if [t for t in texts if t] == header_texts or _is_column_number_row(texts):
+            result.repeated_headers.append(line(r))  # the header written again (a table continued)
+            continue
         if _is_total_row(values):
             continue
         section = _section_text(texts, values, match)
         if section:
-            found.append(SourceRow(line=r + 1, kind="section", values=values, text=section))
+            found.append(SourceRow(line=line(r), kind="section", values=values, text=section, index=r))
             continue
-        found.append(SourceRow(line=r + 1, kind="data", values=values))
+        previous = found[-1] if found else None
+        if previous is not None and _continues(r, values, previous, match, covered):
+            found[-1] = _fold_in(previous, r, values)
+            continue
+        found.append(SourceRow(line=line(r), kind="data", values=values, index=r))
+    return result
+
+
+def extract_rows(rows: Sequence[Sequence[object]], match: HeaderMatch) -> list[SourceRow]:
+    """The data and section rows under the header, up to the signature block."""
+    return read_table_rows(rows, match).rows
+
+
+def dates_in(lines: Sequence[str]) -> list[dt.date]:
+    """Dates written "ngày 25 tháng 3 năm 2026" in ``lines`` (a signature or header date line)."""
+    found = []
+    for raw in lines:
+        for m in re.finditer(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", fold(raw)):
+            try:
+                found.append(dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+            except ValueError:
+                continue
     return found
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A cell as a date: a date value, or text "25/3/2026", "25-03-2026", "2026-03-25", "ngày 25 tháng 3 …"."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    m = re.match(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$", text)
+    parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    if parts is None:
+        m = re.match(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        parts = (m.group(1), m.group(2), m.group(3)) if m else None
+    if parts is None:
+        found = dates_in([text])
+        return found[0] if found else None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------------------------------

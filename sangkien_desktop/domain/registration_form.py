@@ -23,6 +23,14 @@ DEPARTMENT = "department"
 FIELDS: tuple[str, ...] = (SEQ, APPLIED_UNIT, PROBLEM, TITLE, CONTENT, EFFECT, SCOPE, AUTHORS, DEPARTMENT)
 TEXT_FIELDS: tuple[str, ...] = FIELDS[1:]
 
+# Columns units add that the form does not print but the importer keeps.
+AREA = "field"  # Lĩnh vực (the initiative's field)
+NOTE = "note"  # Ghi chú
+REGISTERED_ON = "registered_on"  # Ngày đăng ký
+EXTRA_FIELDS: tuple[str, ...] = (AREA, NOTE, REGISTERED_ON)
+EXTRA_LABELS: dict[str, str] = {AREA: "Lĩnh vực", NOTE: "Ghi chú", REGISTERED_ON: "Ngày đăng ký"}
+IMPORT_FIELDS: tuple[str, ...] = FIELDS + EXTRA_FIELDS
+
 GROUP_TITLE = "Sáng kiến kinh nghiệm"
 GROUP_FIELDS: tuple[str, ...] = (TITLE, CONTENT, EFFECT, SCOPE)
 
@@ -84,6 +92,8 @@ def column_title(field: str, year: int | None = None) -> str:
 
 
 def short_label(field: str) -> str:
+    if field in EXTRA_LABELS:
+        return EXTRA_LABELS[field]
     return COLUMN_BY_FIELD[field].short
 
 

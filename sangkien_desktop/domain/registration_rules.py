@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import registration_form as form
+from .author_cells import parse_author_cell
 from .defaults import DEFAULT_CO_AUTHOR_LIMIT
 from .errors import Issue
-from .text import clean, one_line, split_names
+from .text import clean, one_line
 
 MAX_TITLE_CHARS = 500
 MAX_NAME_CHARS = 60
@@ -43,25 +44,18 @@ def fmt_date(day: dt.date) -> str:
 # ----------------------------------------------------------------------------------------------------
 # Authors
 
-_BRACKET = re.compile(r"^(.*?)\s*[(\[]\s*(.*?)\s*[)\]]\s*$")
-
 
 @dataclass(frozen=True)
 class AuthorEntry:
     name: str
-    note: str = ""  # what was in brackets after the name: a post, or another unit
+    note: str = ""  # another unit written with the name (in brackets or after a comma)
+    position: str = ""  # chức vụ, form of address or rank (Hiệu trưởng, Đ/c, Đại úy …)
 
 
 def parse_authors(text: str | None) -> list[AuthorEntry]:
-    """ "Nguyễn Văn A (Tổ trưởng), Trần Thị B" → [AuthorEntry("Nguyễn Văn A", "Tổ trưởng"), …]."""
-    authors = []
-    for part in split_names(text):
-        m = _BRACKET.match(part)
-        if m and m.group(1).strip():
-            authors.append(AuthorEntry(one_line(m.group(1)).strip(" .-–"), one_line(m.group(2))))
-        else:
-            authors.append(AuthorEntry(part))
-    return [a for a in authors if a.name]
+    """ "Nguyễn Văn A (Tổ trưởng), Trần Thị B, Hiệu trưởng, Trường X" → [AuthorEntry("Nguyễn Văn A",
+    position="Tổ trưởng"), AuthorEntry("Trần Thị B", "Trường X", "Hiệu trưởng")] (see ``author_cells``)."""
+    return [AuthorEntry(a.name, a.unit or a.note, a.position) for a in parse_author_cell(text) if a.name]
 
 
 def split_departments(text: str | None, count: int) -> list[str]:

@@ -31,6 +31,8 @@ class Registration(IdMixin, TimestampMixin, Base):
     scope: Mapped[str] = mapped_column(Text, default="")  # Phạm vi ảnh hưởng
     authors_text: Mapped[str] = mapped_column(Text, default="")  # Tác giả/nhóm tác giả
     department: Mapped[str] = mapped_column(Text, default="")  # Bộ phận công tác
+    field: Mapped[str] = mapped_column(Text, default="", server_default="")  # Lĩnh vực, when the table has it
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # Ghi chú, when the table has it
     registered_on: Mapped[dt.date | None]
     source: Mapped[str] = mapped_column(String(255), default="")  # "nhập tay" or the imported file's name
     not_duplicate: Mapped[bool] = mapped_column(default=False)  # secretary's "không trùng" mark
@@ -86,6 +88,9 @@ class RegistrationAuthor(IdMixin, Base):
     full_name: Mapped[str]
     name_key: Mapped[str] = mapped_column(String(255), index=True, default="")
     department: Mapped[str] = mapped_column(default="")
+    job_title: Mapped[str] = mapped_column(
+        Text, default="", server_default=""
+    )  # chức vụ, rank, form of address
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     registration: Mapped[Registration] = relationship(back_populates="authors")

@@ -32,8 +32,8 @@ RECOGNIZED_GRADES = ("A", "B", "C", "CN")
 # (a large council's ten years) candidates come from the title words they share, rarest words first.
 EXACT_LIMIT = 1500
 SHORTLIST = 200
-_WORD_POOL = 200  # the word path: initiatives sharing the most rare title words …
-_WORD_SHORTLIST = 40  # … of which the closest by token_set_ratio (as the exact path) are scored
+_WORD_POOL = 100  # the word path: distinct titles sharing the most rare title words …
+_WORD_SHORTLIST = 24  # … of which the closest by token_set_ratio (as the exact path) are scored
 _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
 _TEXT_CACHE = 50_000  # candidates' texts kept
@@ -220,6 +220,8 @@ class DuplicateIndex:
         self._titles = [k.title_norm for k in self.known]
         self._cores: list[str | None] = [None] * len(self.known)
         self._postings: dict[str, array[int]] | None = None
+        self._unique: list[str] = []  # the distinct titles (a registration and its dossier share one)
+        self._same: list[array[int]] = []  # distinct title → the initiatives that have it
         self._read_texts = texts or _own_texts
         # index → (title on one line, normalised content) of the initiatives that were candidates
         self._texts: dict[int, tuple[str, str] | None] = {}
@@ -309,6 +311,11 @@ class DuplicateIndex:
             )
         return cls(known, _DatabaseTexts(session.get_bind().engine))
 
+    def forget_answers(self) -> None:
+        """Drop the answers kept between queries (the next ones are computed again: benchmarks)."""
+        self._answers.clear()
+        self._compared.clear()
+
     def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
         """(title on one line, normalised content) of some known initiatives, read once each."""
         found: dict[int, tuple[str, str] | None] = {}
@@ -336,13 +343,23 @@ class DuplicateIndex:
         return core
 
     def _word_postings(self) -> dict[str, array[int]]:
-        """Title word → the initiatives whose title has it (built on the first query of a large index;
-        arrays of 4-byte numbers: a large council's postings take a few MB)."""
+        """Title word → the distinct titles that have it (built on the first query of a large index;
+        arrays of 4-byte numbers: a large council's postings take a few MB). Distinct titles, because a
+        registration and the dossiers filed for it share theirs: each is compared once."""
         if self._postings is None:
-            lists: dict[str, list[int]] = {}
+            first: dict[str, int] = {}
+            same: list[list[int]] = []
             for i, title in enumerate(self._titles):
+                uid = first.setdefault(title, len(first))
+                if uid == len(same):
+                    same.append([])
+                same[uid].append(i)
+            self._unique = list(first)
+            self._same = [array("i", ids) for ids in same]
+            lists: dict[str, list[int]] = {}
+            for uid, title in enumerate(self._unique):
                 for word in set(title.split()):
-                    lists.setdefault(word, []).append(i)
+                    lists.setdefault(word, []).append(uid)
             self._postings = {word: array("i", ids) for word, ids in lists.items()}
         return self._postings
 
@@ -356,7 +373,7 @@ class DuplicateIndex:
                 limit=SHORTLIST,
             )
             return [index for _, _, index in found]
-        # Large index: the initiatives sharing the most title words with the query, the rarest words
+        # Large index: the distinct titles sharing the most title words with the query, the rarest words
         # read first (a duplicate shares what the title is about, not only its boilerplate).
         postings = self._word_postings()
         words = sorted((w for w in set(norm.split()) if w in postings), key=lambda w: (len(postings[w]), w))
@@ -368,7 +385,7 @@ class DuplicateIndex:
                 break
             counts.update(ids)
             read += len(ids)
-        pool = {index: self._titles[index] for index, _ in counts.most_common(_WORD_POOL)}
+        pool = {uid: self._unique[uid] for uid, _ in counts.most_common(_WORD_POOL)}
         found = process.extract(
             norm,
             pool,
@@ -376,7 +393,7 @@ class DuplicateIndex:
             score_cutoff=max(0.0, threshold - 25),
             limit=_WORD_SHORTLIST,
         )
-        return [index for _, _, index in found]
+        return [index for _, _, uid in found for index in self._same[uid]]
 
     def matches(
         self,
@@ -453,11 +470,14 @@ class DuplicateIndex:
         # content similarity can only raise a score by a quarter of what the title misses
         needed = (threshold - 25) / 0.75 if len(content_norm) >= 20 else threshold
         close: list[tuple[int, float]] = []
+        scored: dict[str, float] = {}  # initiatives with the same title are scored once
         for index in self._shortlist(norm, threshold):
             k = self.known[index]
             if k.kind == "registration" and k.ref_id == exclude_registration:
                 continue
-            score = _title_similarity(norm, core, k.title_norm, self._core(index))
+            score = scored.get(k.title_norm)
+            if score is None:
+                score = scored[k.title_norm] = _title_similarity(norm, core, k.title_norm, self._core(index))
             if score >= needed:
                 close.append((index, score))
         return close

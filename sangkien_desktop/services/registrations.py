@@ -188,6 +188,8 @@ class RegistrationData:
     seq: int | None = None
     registered_on: dt.date | None = None
     source: str = MANUAL_SOURCE
+    field: str = ""  # Lĩnh vực, when a unit's table has it
+    note: str = ""  # Ghi chú, when a unit's table has it
 
     def values(self) -> dict[str, str]:
         return {name: str(getattr(self, name) or "") for name in form.TEXT_FIELDS} | {
@@ -218,6 +220,8 @@ class RegistrationRow:
     not_duplicate: bool
     not_duplicate_note: str
     dossiers: tuple[str, ...] = ()  # codes of dossiers filed for it
+    field: str = ""
+    note: str = ""
 
     def data(self) -> RegistrationData:
         return RegistrationData(
@@ -234,6 +238,8 @@ class RegistrationRow:
             seq=self.seq,
             registered_on=self.registered_on,
             source=self.source,
+            field=self.field,
+            note=self.note,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -261,6 +267,8 @@ def _row(reg: Registration, dossiers: tuple[str, ...] = ()) -> RegistrationRow:
         not_duplicate=reg.not_duplicate,
         not_duplicate_note=reg.not_duplicate_note,
         dossiers=dossiers,
+        field=reg.field,
+        note=reg.note,
     )
 
 
@@ -341,6 +349,8 @@ _REG_COLUMNS = frozenset(
         "source",
         "not_duplicate",
         "not_duplicate_note",
+        "field",
+        "note",
     }
 )
 
@@ -528,6 +538,8 @@ def apply_data(
         setattr(reg, name, value)
     reg.registered_on = data.registered_on
     reg.source = (data.source or MANUAL_SOURCE)[:255]
+    reg.field = clean(data.field or "")
+    reg.note = clean(data.note or "")
     authors = rules.parse_authors(data.authors_text)
     departments = rules.split_departments(data.department, len(authors))
     if reg.authors:  # a registration being edited: its old author rows go first
@@ -539,6 +551,7 @@ def apply_data(
                 position=i,
                 full_name=author.name,
                 department=(dept or author.note)[:255],
+                job_title=author.position,
                 person_id=linker.link(author.name, unit_id)
                 if linker is not None
                 else _link_person(session, author.name, unit_id),
@@ -554,6 +567,8 @@ def _snapshot(reg: Registration) -> dict[str, Any]:
         **{name: getattr(reg, name) for name in form.TEXT_FIELDS},
         "registered_on": reg.registered_on,
         "source": reg.source,
+        "field": reg.field,
+        "note": reg.note,
         "not_duplicate": reg.not_duplicate,
         "not_duplicate_note": reg.not_duplicate_note,
     }
@@ -682,6 +697,8 @@ def _data_from_values(values: dict[str, Any]) -> RegistrationData:
         seq=values["seq"],
         registered_on=values["registered_on"],
         source=values["source"],
+        field=values.get("field") or "",
+        note=values.get("note") or "",
     )
 
 

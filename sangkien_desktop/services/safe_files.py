@@ -34,6 +34,59 @@ MAX_ENTRIES = 5_000
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 MAX_SHEETS = 100
+MAX_STYLES_BYTES = 20 * 1024 * 1024  # styles.xml: real workbooks hold well under 5 MB
+# styles / shared strings counted as a stream before openpyxl parses them whole: openpyxl builds every cell
+# format as objects (143,000 formats took it 19 s and 500 MB); real workbooks hold a few thousand
+MAX_SCANNED_ELEMENTS = {"xl/styles.xml": 60_000, "xl/sharedStrings.xml": 1_500_000}
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_BODY_BYTES = 40 * 1024 * 1024  # a Word/ODF body: a 1,000-row registration table takes about 10 MB
+MAX_TEXT_CHARS = 30_000_000  # all the text of one file
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps every reader applies while it reads (refusing with a sentence beyond them)."""
+
+    max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
+    max_cells: int = 2_000_000
+    max_cell_chars: int = MAX_CELL_CHARS
+    max_text_chars: int = MAX_TEXT_CHARS
+    max_strings: int = 1_000_000
+    max_styles: int = 70_000  # fonts or cell formats (Excel allows about 64,000)
+    max_elements: int = 10_000_000  # XML elements in one part
+    max_paragraphs: int = 50_000  # Word/ODT paragraphs outside tables (a thousand pages)
+
+
+LIMITS = Limits()
+
+
+def number(n: int) -> str:
+    """12345 → "12.345" (Vietnamese thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
+class TextBudget:
+    """The characters a reader has read from one file, against ``Limits`` (per cell or paragraph, and in all)."""
+
+    def __init__(self, limits: Limits, file_name: str) -> None:
+        self.limits = limits
+        self.file_name = file_name
+        self.chars = 0
+
+    def take(self, text: str, where: str) -> str:
+        if len(text) > self.limits.max_cell_chars:
+            raise FileRejected(
+                f"Tệp {self.file_name}: {where} có {number(len(text))} ký tự (tối đa "
+                f"{number(self.limits.max_cell_chars)} ký tự một ô), không đọc."
+            )
+        self.chars += len(text)
+        if self.chars > self.limits.max_text_chars:
+            raise FileRejected(
+                f"Tệp {self.file_name} có quá nhiều chữ (hơn {number(self.limits.max_text_chars)} ký tự), không đọc."
+            )
+        return text
+
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -107,16 +160,33 @@ def _check_xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
         raise FileRejected(f"Tệp {name} bị hỏng (phần {info.filename} không đọc được).") from exc
 
 
-def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
-    """Existence, extension, size, zip-structure and XML-prolog checks before a parser touches the file."""
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Count the elements of a large styles or shared-strings part as a stream before a parser builds it
+    whole in memory (a 61 MB styles.xml took openpyxl 52 s and 2.7 GB)."""
+    count = 0
+    cap = MAX_SCANNED_ELEMENTS.get(info.filename, 300_000)
+    try:
+        with archive.open(info) as stream:
+            for _event, elem in SafeET.iterparse(stream, events=("end",), forbid_dtd=True):
+                count += 1
+                if count > cap:
+                    raise FileRejected(
+                        f"Tệp {name}: phần {info.filename} có quá nhiều kiểu định dạng hoặc chuỗi, không mở. "
+                        "Hãy mở bằng Excel, chép bảng sang một tệp mới rồi gửi lại."
+                    )
+                elem.clear()
+    except FileRejected:
+        raise
+    except PARSE_ERRORS as exc:
+        raise FileRejected(f"Tệp {name} bị hỏng (phần {info.filename} không đọc được).") from exc
+
+
+def check_size(path: Path, name: str | None = None) -> int:
+    """The file exists, is not empty and not larger than ``MAX_FILE_BYTES``; returns its size."""
     path = Path(path)
-    name = path.name
+    name = name or path.name
     if not path.is_file():
         raise FileRejected(f"Không tìm thấy tệp {path}.")
-    if path.suffix.lower() not in kinds:
-        raise FileRejected(
-            f"Tệp {name}: chỉ nhận tệp {', '.join(kinds)} (tệp .xls/.doc cũ hãy lưu lại dạng mới)."
-        )
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -127,6 +197,20 @@ def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
         raise FileRejected(
             f"Tệp {name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)."
         )
+    return size
+
+
+def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
+    """Existence, extension, size, zip-structure and XML-prolog checks before a parser touches the file."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise FileRejected(f"Không tìm thấy tệp {path}.")
+    if path.suffix.lower() not in kinds:
+        raise FileRejected(
+            f"Tệp {name}: chỉ nhận tệp {', '.join(kinds)} (tệp .xls/.doc cũ hãy lưu lại dạng mới)."
+        )
+    check_size(path, name)
     _sniff(path, name)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -144,6 +228,17 @@ def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
                 is_sheet = info.filename.startswith("xl/worksheets/")  # streamed, never parsed whole
                 if not is_sheet and info.file_size > MAX_PART_BYTES:
                     raise FileRejected(f"Tệp {name}: phần {info.filename} quá lớn, không mở.")
+                if info.filename in ("word/document.xml", "content.xml") and info.file_size > MAX_BODY_BYTES:
+                    raise FileRejected(
+                        f"Tệp {name}: nội dung văn bản quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén; "
+                        f"tối đa {MAX_BODY_BYTES // (1024 * 1024)} MB), không mở. Hãy chép riêng bảng sang một tệp mới."
+                    )
+                if info.filename.endswith("styles.xml") and info.file_size > MAX_STYLES_BYTES:
+                    raise FileRejected(
+                        f"Tệp {name}: phần định dạng ({info.filename}) quá lớn "
+                        f"({info.file_size // (1024 * 1024)} MB; tối đa {MAX_STYLES_BYTES // (1024 * 1024)} MB), "
+                        "không mở. Hãy chép bảng sang một tệp mới rồi gửi lại."
+                    )
             if total > MAX_UNZIPPED_BYTES:
                 raise FileRejected(f"Tệp {name} quá lớn khi giải nén, không mở.")
             bad = archive.testzip()
@@ -152,6 +247,8 @@ def check_file(path: Path, kinds: tuple[str, ...] = (".xlsx", ".docx")) -> Path:
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > 0:
                     _check_xml_prolog(archive, info, name)
+                if info.filename in ("xl/styles.xml", "xl/sharedStrings.xml") and info.file_size > 1_000_000:
+                    _scan_part(archive, info, name)
     except FileRejected:
         raise
     except zipfile.BadZipFile as exc:
@@ -202,6 +299,11 @@ def open_workbook(path: Path) -> Iterator[Any]:
         yield wb
     finally:
         wb.close()
+
+
+def reason(exc: BaseException) -> str:
+    """A short technical reason for a parser's exception, to put in brackets after a message."""
+    return _reason(exc)
 
 
 def _reason(exc: BaseException) -> str:

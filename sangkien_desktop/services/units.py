@@ -17,12 +17,13 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..domain import column_matching as cm
 from ..domain.defaults import DEFAULT_UNIT_TYPES
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.text import fold, fold_key, one_line, sort_key
 from ..domain.unit_names import canonical_key, guess_type_code
 from ..models import Base, Dossier, ImportMapping, Person, Registration, Unit, UnitAlias, UnitType
-from . import audit, safe_files
+from . import audit
 
 # --- unit types ------------------------------------------------------------------------------------------
 
@@ -648,14 +649,15 @@ def merge_units(session: Session, keep_id: int, drop_id: int) -> MergeReport:
 
 # --- import from Excel -----------------------------------------------------------------------------------
 
-# Folded header texts → field.
+# Folded header texts → field: the column matcher's phrase table for unit lists.
 _HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("ten don vi", "don vi", "ten co quan", "co quan, don vi", "co quan don vi", "ten"),
+    "name": ("ten don vi", "don vi", "ten co quan", "co quan don vi", "ten"),
     "short_name": ("ten viet tat", "viet tat", "ten ngan", "ten goi tat"),
     "type": ("loai don vi", "loai", "nhom", "khoi", "nhom don vi", "loai hinh"),
     "aliases": ("ten khac", "ten goi khac", "cac ten khac", "ten cu", "bi danh"),
     "note": ("ghi chu",),
 }
+UNIT_LIST = cm.HeaderSpec(_HEADERS, tuple(_HEADERS), "name", min_strong=1, min_own=1)
 
 
 @dataclass
@@ -695,20 +697,6 @@ class ImportPlan:
         )
 
 
-def _header_map(row: Sequence[Any]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        key = fold(str(cell)) if cell is not None else ""
-        key = key.strip(" :*")
-        if not key:
-            continue
-        for field_name, names in _HEADERS.items():
-            if field_name not in found and (key in names or any(key.startswith(n + " (") for n in names)):
-                found[field_name] = index
-                break
-    return found
-
-
 def _split_aliases(value: str) -> list[str]:
     parts = []
     for chunk in value.replace(";", "\n").replace("|", "\n").split("\n"):
@@ -727,39 +715,49 @@ def _cell(row: Sequence[Any], index: int | None) -> str:
     return one_line(str(value))
 
 
+def read_unit_list(path: Path | str) -> tuple[str, str, list[list[Any]], int, dict[str, int]]:
+    """(file name, sheet, rows, header row, field → column) of a unit list, through the shared readers
+    (.xlsx, .xls, .ods, .csv; TCVN3/VNI names converted) and the column matcher with the units' phrases."""
+    from .importers.normalise import normalise
+    from .importers.readers import read_file
+
+    path = Path(path)
+    source = read_file(path, documents=False)
+    normalise(source)
+    for grid in source.grids:
+        found = cm.find_header(grid.rows, max_scan=15, spec=UNIT_LIST, hidden=grid.hidden_cols)
+        if found is not None:
+            return source.file_name, grid.title or grid.name, grid.rows, found.header_row, dict(found.columns)
+    raise ValidationError(
+        Issue(
+            "không tìm thấy dòng tiêu đề có cột 'Tên đơn vị' (hoặc 'Đơn vị') trong 15 dòng đầu của các "
+            "trang tính",
+            where=f"Tệp {path.name}",
+        ),
+        title="Không nhập được danh sách đơn vị",
+    )
+
+
 def plan_import(session: Session, path: Path | str) -> ImportPlan:
-    """Read a unit list (.xlsx) and work out what importing it would do; nothing is written.
+    """Read a unit list (.xlsx, .xls, .ods or .csv) and work out what importing it would do; nothing is
+    written.
 
     The sheet needs a header row with a "Tên đơn vị" column (also "Đơn vị"); optional columns:
     "Tên viết tắt", "Loại đơn vị", "Tên khác" (several separated by ";" or line breaks), "Ghi chú".
     """
-    path = Path(path)
-    workbook = safe_files.load_workbook(path)
-    try:
-        sheets = list(workbook.worksheets)
-        chosen = None
-        for ws in sheets:
-            rows = safe_files.sheet_rows(ws)
-            for i, row in enumerate(rows[:15]):
-                header = _header_map(row)
-                if "name" in header:
-                    chosen = (ws.title, rows, i, header)
-                    break
-            if chosen:
-                break
-    finally:
-        workbook.close()
-    if chosen is None:
-        raise ValidationError(
-            Issue(
-                "không tìm thấy dòng tiêu đề có cột 'Tên đơn vị' (hoặc 'Đơn vị') trong 15 dòng đầu của các "
-                "trang tính",
-                where=f"Tệp {path.name}",
-            ),
-            title="Không nhập được danh sách đơn vị",
-        )
-    sheet, rows, header_index, header = chosen
-    plan = ImportPlan(path.name, sheet)
+    return plan_rows(session, *read_unit_list(path))
+
+
+def plan_rows(
+    session: Session,
+    file_name: str,
+    sheet: str,
+    rows: list[list[Any]],
+    header_index: int,
+    header: dict[str, int],
+) -> ImportPlan:
+    """What importing the rows of a unit list (as ``read_unit_list`` gives them) would do; nothing is written."""
+    plan = ImportPlan(file_name, sheet)
     matcher = UnitMatcher(session)
     types = list(session.scalars(select(UnitType)))
     seen: dict[str, int] = {}

@@ -103,7 +103,8 @@ def test_dry_run_and_json(
 def test_unknown_unit_needs_create_units(
     demo_db: Database, demo_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_xlsx(tmp_path / "moi.xlsx", year=2025, unit_line="ĐƠN VỊ: Trường Mầm non Hoa Sen")
+    rows = [dict(r, **{form.APPLIED_UNIT: ""}) for r in SAMPLE_ROWS]  # the letterhead names the unit
+    path = write_xlsx(tmp_path / "moi.xlsx", rows, year=2025, unit_line="ĐƠN VỊ: Trường Mầm non Hoa Sen")
     assert main(["--db", demo_url, "import", "registrations", str(path), "--year", "2025"]) == 1
     err = capsys.readouterr().err
     assert "Trường Mầm non Hoa Sen" in err and "--create-units" in err

@@ -273,3 +273,93 @@ def test_any_column_order_and_spelling_single_row(order: list[int], how: int) ->
     match = cm.find_header(rows)
     assert match is not None
     assert match.columns == {f: i for i, f in enumerate(fields)}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Row building (issue 16): merged author rows, hidden rows, signature and date lines, totals, dates.
+
+
+def _merged_author_rows() -> tuple[list[list[object]], dict[tuple[int, int], tuple[int, int]]]:
+    rows = [*seed_header_xlsx(), data_row(1), data_row(2, "Ứng dụng GeoGebra"), data_row(3, "Câu lạc bộ")]
+    extra = [None] * 9
+    extra[7], extra[8] = "Hoàng Văn Nam", "Tổ Hóa"
+    rows.insert(4, extra)  # under row TT 2, its title cell merged down
+    covered = {(4, c): (3, c) for c in range(9) if c not in (7, 8)}
+    return rows, covered
+
+
+def test_rows_under_a_merged_title_add_authors() -> None:
+    rows, covered = _merged_author_rows()
+    match = cm.find_header(rows)
+    assert match is not None
+    found = cm.read_table_rows(rows, match, covered).rows
+    assert [r.get(form.AUTHORS) for r in found] == ["Lê Văn A", "Lê Văn A\nHoàng Văn Nam", "Lê Văn A"]
+    assert [r.get(form.DEPARTMENT) for r in found][1] == "Tổ Toán\nTổ Hóa"
+    assert found[1].continued == (4,) and found[1].indexes == (3, 4)
+
+
+def test_row_with_only_an_author_continues_the_row_above() -> None:
+    rows = [*seed_header_xlsx(), data_row(1), [None] * 7 + ["Trần Thị B", "Tổ Văn"]]
+    match = cm.find_header(rows)
+    assert match is not None
+    (found,) = cm.read_table_rows(rows, match).rows
+    assert found.get(form.AUTHORS) == "Lê Văn A\nTrần Thị B"
+
+
+def test_hidden_rows_skipped_and_listed_unless_asked() -> None:
+    rows = [*seed_header_xlsx(), data_row(1), data_row(2, "Ẩn"), data_row(3, "Hiện")]
+    match = cm.find_header(rows)
+    assert match is not None
+    table = cm.read_table_rows(rows, match, hidden_rows={3})
+    assert [r.get(form.TITLE) for r in table.rows] == ["Đổi mới sinh hoạt chuyên môn", "Hiện"]
+    assert table.hidden == [4]
+    assert len(cm.read_table_rows(rows, match, hidden_rows={3}, include_hidden=True).rows) == 3
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        [[None, "Tam Điệp, ngày 25 tháng 3 năm 2026"], [None, "Nguyễn Văn Trưởng"]],
+        [
+            [None, "NGƯỜI LẬP BIỂU", None, None, "THỦ TRƯỞNG ĐƠN VỊ"],
+            [None, "Lê Thị Lập", None, None, "Trần Văn Trưởng"],
+        ],
+        [[None, "HIỆU TRƯỞNG"], [None, "Phạm Văn Hiệu"]],
+    ],
+)
+def test_signature_block_ends_the_table(ending: list[list[object]]) -> None:
+    rows = [*seed_header_xlsx(), data_row(1), ["Tổng cộng: 1 sáng kiến"], *ending]
+    match = cm.find_header(rows)
+    assert match is not None
+    table = cm.read_table_rows(rows, match)
+    assert [r.get(form.TITLE) for r in table.rows] == ["Đổi mới sinh hoạt chuyên môn"]
+    assert table.end == 4
+
+
+def test_dates() -> None:
+    assert cm.dates_in(["Tam Điệp, ngày 25 tháng 3 năm 2026"]) == [dt.date(2026, 3, 25)]
+    assert cm.dates_in(["ngày ... tháng ... năm 2026"]) == []
+    assert cm.parse_date("5/3/2026") == dt.date(2026, 3, 5)
+    assert cm.parse_date(dt.datetime(2026, 3, 5, 8, 0)) == dt.date(2026, 3, 5)
+    assert cm.parse_date("2026-03-05") == dt.date(2026, 3, 5)
+    assert cm.parse_date("31/2/2026") is None
+
+
+def test_long_cells_are_never_fuzzy_matched() -> None:
+    assert cm.field_scores("Tên sáng kiến/" * 10_000) == {}
+    assert cm.field_scores("Tên sáng kein")[form.TITLE] >= 60
+
+
+def test_hidden_column_loses_to_the_visible_one_with_the_same_heading() -> None:
+    header = ["TT", "Tên sáng kiến", "Tên sáng kiến", "Tác giả", "Đơn vị"]
+    rows = [header, [1, "nháp", "Đổi mới", "Lê A", "Trường B"]]
+    match = cm.find_header(rows, hidden={1})
+    assert match is not None and match.columns[form.TITLE] == 2
+
+
+def test_phrase_table_is_an_argument() -> None:
+    spec = cm.HeaderSpec(
+        {"name": ("ten don vi", "don vi"), "note": ("ghi chu",)}, ("name", "note"), "name", 1, 1
+    )
+    match = cm.find_header([["STT", "Tên đơn vị", "Ghi chú"], [1, "Trường A", ""]], spec=spec)
+    assert match is not None and match.columns == {"name": 1, "note": 2}

@@ -122,7 +122,7 @@ def test_warnings_for_odd_cells_and_errors_first() -> None:
 
 def test_parse_authors() -> None:
     assert rules.parse_authors("Nguyễn Văn A (Tổ trưởng), Trần Thị B;\nLê C và Phạm D") == [
-        AuthorEntry("Nguyễn Văn A", "Tổ trưởng"),
+        AuthorEntry("Nguyễn Văn A", position="Tổ trưởng"),
         AuthorEntry("Trần Thị B"),
         AuthorEntry("Lê C"),
         AuthorEntry("Phạm D"),

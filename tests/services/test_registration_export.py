@@ -42,7 +42,10 @@ def pdftotext(path: Path) -> str:
 @pytest.fixture
 def imported_db(demo_db: Database, tmp_path: Path) -> Database:
     import_file(demo_db, write_xlsx(tmp_path / "bs.xlsx", year=YEAR), ImportOptions(year=YEAR))
-    other = [dict(r, **{form.TITLE: r[form.TITLE] + " (Nam Sơn)"}) for r in SAMPLE_ROWS[:2]]
+    other = [
+        dict(r, **{form.TITLE: r[form.TITLE] + " (Nam Sơn)", form.APPLIED_UNIT: "Trường THCS Nam Sơn"})
+        for r in SAMPLE_ROWS[:2]
+    ]
     import_file(
         demo_db,
         write_docx(tmp_path / "ns.docx", other, year=YEAR, unit_line="ĐƠN VỊ: Trường THCS Nam Sơn"),

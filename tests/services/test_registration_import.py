@@ -147,7 +147,8 @@ def test_duplicate_title_inside_file(demo_db: Database, tmp_path: Path) -> None:
 
 
 def test_unknown_unit_in_title_and_create_units(demo_db: Database, tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "moi.xlsx", year=YEAR, unit_line="ĐƠN VỊ: Trường Tiểu học Hòa Bình")
+    rows = [dict(r, **{form.APPLIED_UNIT: ""}) for r in SAMPLE_ROWS]
+    path = write_xlsx(tmp_path / "moi.xlsx", rows, year=YEAR, unit_line="ĐƠN VỊ: Trường Tiểu học Hòa Bình")
     before = counts(demo_db)
     with pytest.raises(ImportRefused) as caught:
         import_file(demo_db, path, ImportOptions(year=YEAR))
@@ -238,7 +239,7 @@ def test_year_mismatch_and_duplicate_warning(demo_db: Database, tmp_path: Path) 
     rows = [dict(SAMPLE_ROWS[0], **{form.TITLE: old_title + "."})]
     path = write_xlsx(tmp_path / "y.xlsx", rows, year=2024)
     preview = preview_file(demo_db, path, ImportOptions(year=2027))
-    assert any("Tiêu đề của tệp ghi năm 2024" in i.message for i in preview.file_issues)
+    assert any("ghi năm 2024, đang nhập vào năm 2027" in i.message for i in preview.errors)
     (row,) = preview.data_rows
     assert row.duplicates and row.duplicates[0].year == 2026 and row.duplicates[0].score >= 95
     assert any("Giống sáng kiến" in i.message and "2026" in i.message for i in row.issues)
@@ -254,7 +255,7 @@ def test_undo_import(demo_db: Database, tmp_path: Path) -> None:
 def test_files_that_are_not_tables(db: Database, tmp_path: Path) -> None:
     bad = tmp_path / "old.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
-    with pytest.raises(SangKienError, match="chỉ nhận tệp"):
+    with pytest.raises(SangKienError, match="không phải tệp Office hợp lệ hoặc đã bị hỏng"):
         preview_file(db, bad, ImportOptions(year=YEAR))
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip")

@@ -20,6 +20,7 @@ from sangkien_desktop.models import (
     UnitType,
 )
 from sangkien_desktop.services import audit, units
+from sangkien_desktop.services.safe_files import FileRejected
 
 
 def _xlsx(path: Path, rows: list[list[object]], title: str = "Đơn vị") -> Path:
@@ -253,7 +254,7 @@ def test_import_rejects_files_without_header_and_bad_files(db: Database, tmp_pat
         units.import_units(s, path)
     bad = tmp_path / "hong.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(units.safe_files.FileRejected), db.session() as s:
+    with pytest.raises(FileRejected), db.session() as s:
         units.import_units(s, bad)
     with db.reading() as s:
         assert s.scalar(select(func.count(UnitType.id))) == 0  # the failed imports rolled back

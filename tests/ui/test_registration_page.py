@@ -204,7 +204,8 @@ def test_import_dialog_refuses_broken_file_and_remaps(
     assert dialog.preview is not None and not dialog.preview.ok
     assert not dialog.import_button.isEnabled()
     assert "Chưa nhập được" in dialog.summary.text()
-    problems = [dialog.model.data(dialog.model.index(r, 6)) for r in range(dialog.model.rowCount())]
+    column = [c.title for c in dialog.model.columns].index("Vấn đề")
+    problems = [dialog.model.data(dialog.model.index(r, column)) for r in range(dialog.model.rowCount())]
     assert "Thiếu tên sáng kiến" in problems[1]
     shot(dialog, "registration_import_broken.png")
     # the secretary says the title is in the "Tồn tại" column: every row has a title again
@@ -294,7 +295,8 @@ def test_search_page_as_you_type(qtbot: QtBot, window: MainWindow, demo_db: Data
 
 
 def test_import_dialog_offers_new_units(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "moi.xlsx", year=2026, unit_line="ĐƠN VỊ: Trường Mầm non Sao Sáng")
+    rows = [dict(r, **{form.APPLIED_UNIT: ""}) for r in SAMPLE_ROWS]  # the letterhead names the unit
+    path = write_xlsx(tmp_path / "moi.xlsx", rows, year=2026, unit_line="ĐƠN VỊ: Trường Mầm non Sao Sáng")
     dialog = RegistrationImportDialog(demo_db, path, 2026, service.list_units(demo_db))
     qtbot.addWidget(dialog)
     assert not dialog.import_button.isEnabled()

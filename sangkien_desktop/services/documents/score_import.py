@@ -1,6 +1,10 @@
 """Read a member's score workbook (exported by :mod:`.score_sheets`) back into the database.
 
-The file is opened through ``services.safe_files`` and every number through ``services.xlsx.read_decimal``.
+The file is read by the shared readers (``services.importers.readers``: .xlsx, and the same workbook saved as
+.xls or .ods) and every number through ``services.xlsx.read_decimal``. The sheet's own total (the "Tổng điểm"
+formula Excel computed) is compared with the sum of the criteria read: a difference (a criterion typed as text,
+which Excel does not add) must be confirmed (``confirm_totals``); a row with only a total typed and no
+criterion is refused, named.
 Each worksheet is identified by its "Mã phiếu" (round and member); each row by its dossier code. Every
 value is checked against the rubric (0 … maximum, at most 2 decimals), the dossier against the member's
 assignments, and every problem is reported with its cell ("Ô F14 (HS26-007, Tính mới…)"). Nothing is
@@ -27,9 +31,12 @@ from ...db.database import Database
 from ...domain.errors import Issue, ValidationError
 from ...domain.text import fold_key, nfc
 from ...models import Assignment, CouncilMember, Criterion, Dossier, Round, Score
-from .. import audit, guards, safe_files, scoring
+from .. import audit, guards, scoring
+from ..importers.grid import Source
+from ..importers.normalise import normalise
+from ..importers.readers import read_file
 from ..xlsx import read_decimal
-from .score_sheets import CODE_HEADER, SHEET_CODE_LABEL, parse_sheet_code
+from .score_sheets import CODE_HEADER, SHEET_CODE_LABEL, TOTAL_HEADER, parse_sheet_code
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,7 @@ __all__ = [
     "ImportReport",
     "ScoreState",
     "SheetScores",
+    "TotalsNeedConfirmation",
     "import_scores",
     "read_score_file",
     "restore_scores",
@@ -58,6 +66,7 @@ class SheetScores:
     scores: dict[int, dict[int, Decimal]] = field(default_factory=dict)
     codes: dict[int, str] = field(default_factory=dict)  # dossier id → code
     blank_rows: int = 0
+    total_mismatches: list[Issue] = field(default_factory=list)  # the sheet's total ≠ the criteria read
 
 
 ScoreKey = tuple[int, int, int]  # dossier id, member id, criterion id
@@ -83,13 +92,33 @@ class ImportReport:
     members: tuple[str, ...]
     before: ScoreState | None = None  # the cells as they were (for undo)
     after: ScoreState | None = None  # the cells as imported (for redo)
+    total_mismatches: tuple[Issue, ...] = ()  # confirmed (or, in a check, still to confirm)
 
     def summary(self) -> str:
         verb = "Kiểm tra xong (chưa ghi gì)" if self.dry_run else "Đã nhập"
-        return (
+        text = (
             f"{verb}: tệp {self.file}, {self.sheets} phiếu ({', '.join(self.members)}), "
             f"{self.dossiers} hồ sơ có điểm, {self.written} điểm mới hoặc thay đổi, "
             f"{self.unchanged} điểm không đổi, {self.blank_rows} dòng để trống (chưa chấm)."
+        )
+        if self.total_mismatches:
+            text += (
+                f"\nTổng điểm trên phiếu khác tổng các tiêu chí ở {len(self.total_mismatches)} dòng:\n"
+                + "\n".join(f"  - {i.text()}" for i in self.total_mismatches)
+            )
+        return text
+
+
+class TotalsNeedConfirmation(ValidationError):
+    """The sheet's own totals differ from the criteria read: the member must confirm before the import."""
+
+    def __init__(self, file: str, mismatches: list[Issue]) -> None:
+        self.mismatches = mismatches
+        super().__init__(
+            mismatches,
+            f"Tệp {file}: tổng điểm trên phiếu khác tổng các điểm tiêu chí phần mềm đọc được (có thể một ô "
+            "điểm được gõ dạng chữ nên Excel không cộng). Hãy hỏi lại thành viên Hội đồng; nếu điểm từng tiêu chí "
+            "là đúng, nhập lại với xác nhận (--confirm-totals)",
         )
 
 
@@ -115,8 +144,9 @@ def _cell(rows: list[list[Any]], r: int, c: int) -> Any:
     return row[c] if c < len(row) else None
 
 
-def _read_sheet(session: Session, ws: Any, name: str, issues: list[Issue]) -> SheetScores | None:
-    rows = safe_files.sheet_rows(ws, name)
+def _read_sheet(
+    session: Session, rows: list[list[Any]], name: str, issues: list[Issue]
+) -> SheetScores | None:
     found = _find_code(rows)
     if found is None:
         return None
@@ -148,6 +178,7 @@ def _read_sheet(session: Session, ws: Any, name: str, issues: list[Issue]) -> Sh
         return None
     header = [_text(v) for v in rows[header_row]]
     code_col = header.index(CODE_HEADER)
+    total_col = next((c for c, t in enumerate(header) if t.startswith(TOTAL_HEADER)), None)
     crit_cols: dict[int, int] = {}
     for crit in criteria:
         key = fold_key(crit.name)
@@ -186,6 +217,16 @@ def _read_sheet(session: Session, ws: Any, name: str, issues: list[Issue]) -> Sh
         raw_code = _text(_cell(rows, r, code_col))
         values = {cid: _cell(rows, r, col) for cid, col in crit_cols.items()}
         has_values = any(_text(v) for v in values.values())
+        total = _cell(rows, r, total_col) if total_col is not None else None
+        if raw_code and not has_values and _text(total):
+            issues.append(
+                Issue(
+                    f"chỉ có tổng điểm ({_text(total)}), không có điểm từng tiêu chí: phiếu này cần điểm từng "
+                    "tiêu chí",
+                    f"{where_sheet}, dòng {excel_row} ({raw_code})",
+                )
+            )
+            continue
         if not raw_code:
             if has_values:
                 issues.append(Issue("có điểm nhưng không có mã hồ sơ", f"{where_sheet}, dòng {excel_row}"))
@@ -242,7 +283,36 @@ def _read_sheet(session: Session, ws: Any, name: str, issues: list[Issue]) -> Sh
         if len(row_scores) == len(criteria):
             result.scores[dossier.id] = row_scores
             result.codes[dossier.id] = dossier.code
+            _check_total(result, total, row_scores, total_col, excel_row, f"{where_sheet}, ô ", raw_code)
     return result
+
+
+def _check_total(
+    sheet: SheetScores,
+    total: Any,
+    row_scores: dict[int, Decimal],
+    total_col: int | None,
+    excel_row: int,
+    where: str,
+    code: str,
+) -> None:
+    """The sheet's own total against the sum of the criteria read (a mismatch the member must confirm)."""
+    if total_col is None or not _text(total):
+        return
+    try:
+        written = read_decimal(total)
+    except ValueError:
+        return
+    summed = sum(row_scores.values(), Decimal(0))
+    if written is not None and written != summed:
+        sheet.total_mismatches.append(
+            Issue(
+                f"tổng trên phiếu {_fmt(written)} nhưng các tiêu chí cộng lại {_fmt(summed)}",
+                f"{where}{get_column_letter(total_col + 1)}{excel_row} ({code})",
+                "warning",
+                excel_row,
+            )
+        )
 
 
 def _fmt(value: Decimal) -> str:
@@ -250,19 +320,27 @@ def _fmt(value: Decimal) -> str:
     return text.replace(".", ",")
 
 
+def read_score_source(path: Path) -> Source:
+    """The workbook through the shared readers (.xlsx, .xls, .ods), normalised."""
+    source = read_file(Path(path), documents=False)
+    normalise(source)
+    return source
+
+
 def read_score_file(session: Session, path: Path) -> tuple[list[SheetScores], list[Issue]]:
     """Every score sheet of the workbook and the problems found (nothing is written)."""
-    path = Path(path)
-    wb = safe_files.load_workbook(path)
+    return analyse_scores(session, read_score_source(path))
+
+
+def analyse_scores(session: Session, source: Source) -> tuple[list[SheetScores], list[Issue]]:
+    """Every score sheet of a workbook already read, and the problems found (nothing is written)."""
+    path = Path(source.file_name)
     issues: list[Issue] = []
     sheets: list[SheetScores] = []
-    try:
-        for ws in wb.worksheets:
-            sheet = _read_sheet(session, ws, ws.title, issues)
-            if sheet is not None:
-                sheets.append(sheet)
-    finally:
-        wb.close()
+    for grid in source.grids:
+        sheet = _read_sheet(session, grid.rows, grid.title or grid.name, issues)
+        if sheet is not None:
+            sheets.append(sheet)
     if not sheets and not issues:
         issues.append(
             Issue(
@@ -304,11 +382,14 @@ def write_member_scores(
     return written, unchanged
 
 
-def import_scores(db: Database, path: Path, *, dry_run: bool = False) -> ImportReport:
+def import_scores(
+    db: Database, path: Path, *, dry_run: bool = False, confirm_totals: bool = False
+) -> ImportReport:
     """Validate the whole workbook, then (unless ``dry_run``) write every score in one transaction.
 
     Raises ``ValidationError`` listing every problem (with sheet, cell and dossier) when anything is wrong;
-    nothing is written then.
+    nothing is written then. When a sheet's own totals differ from its criteria, raises
+    ``TotalsNeedConfirmation`` unless ``confirm_totals`` (a check, ``dry_run``, reports them).
     """
     path = Path(path)
     with db.session() as session:
@@ -316,6 +397,9 @@ def import_scores(db: Database, path: Path, *, dry_run: bool = False) -> ImportR
         errors = [i for i in issues if i.is_error]
         if errors:
             raise ValidationError(issues, title=f"Không nhập được tệp {path.name}")
+        mismatches = [i for sheet in sheets for i in sheet.total_mismatches]
+        if mismatches and not confirm_totals and not dry_run:
+            raise TotalsNeedConfirmation(path.name, mismatches)
         keys = [
             (dossier_id, sheet.member_id, criterion_id)
             for sheet in sheets
@@ -351,6 +435,7 @@ def import_scores(db: Database, path: Path, *, dry_run: bool = False) -> ImportR
             members=tuple(s.member_name for s in sheets),
             before=None if dry_run else before,
             after=None if dry_run else after,
+            total_mismatches=tuple(mismatches),
         )
 
 

@@ -65,6 +65,9 @@ SHEET_CODE_LABEL = "Mã phiếu:"
 CODE_HEADER = "Mã hồ sơ"
 TOTAL_HEADER = "Tổng điểm"
 INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
+# The sheets are protected with this password so the layout the import reads cannot be broken by accident
+# (it is written in the user guide for the secretary who must unprotect a sheet).
+SHEET_PASSWORD = "sangkien"
 _SHEET_CODE = re.compile(r"^\s*(\d{4})\s*/\s*(\d+)\s*-\s*TV\s*0*(\d+)\s*$", re.IGNORECASE)
 
 
@@ -290,6 +293,7 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
     )
     setup_print(ws, landscape=True, repeat_rows=f"{header_top}:{first - 1}")
     ws.protection.sheet = True
+    ws.protection.password = SHEET_PASSWORD
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False

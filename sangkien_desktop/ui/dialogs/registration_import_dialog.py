@@ -78,7 +78,19 @@ ROW_COLUMNS: list[Column[PreviewRow]] = [
     Column("TT", lambda r: r.get(form.SEQ), align=CENTER, width=40),
     Column("Đơn vị", lambda r: r.unit_name, width=180),
     Column("Tên sáng kiến", lambda r: one_line(r.get(form.TITLE)), width=300, background=_background),
-    Column("Tác giả", lambda r: one_line(r.get(form.AUTHORS)), width=170),
+    Column(
+        "Tác giả",
+        lambda r: one_line(r.get(form.AUTHORS)),
+        width=170,
+        tooltip=lambda r: (
+            f"Gộp tác giả ở các dòng {', '.join(map(str, r.continued))}" if r.continued else None
+        ),
+    ),
+    Column(
+        "Bảng mã",
+        lambda r: ("đã chuyển từ " + ", ".join(r.converted)) if r.converted else "",
+        width=120,
+    ),
     Column(
         "Vấn đề",
         lambda r: one_line(_problems(r).replace("\n", " · ")),
@@ -126,6 +138,8 @@ class RegistrationImportDialog(QDialog):
         self.received.setCalendarPopup(True)
         self.create_units = QCheckBox("Thêm &đơn vị chưa có trong danh mục")
         self.replace = QCheckBox("&Thay thế đăng ký cũ của đơn vị (bảng đã sửa lại)")
+        self.include_hidden = QCheckBox("Nhập cả dòng ẩ&n trong tệp")
+        self.include_hidden.setObjectName("include_hidden")
         self.table = QComboBox()
         self.table.setObjectName("import_table")
 
@@ -142,6 +156,7 @@ class RegistrationImportDialog(QDialog):
             options.addWidget(widget, row, col + 1)
         options.addWidget(self.create_units, 1, 0, 1, 2)
         options.addWidget(self.replace, 1, 2, 1, 2)
+        options.addWidget(self.include_hidden, 2, 0, 1, 2)
         options.setColumnStretch(1, 1)
 
         self.mapping_box = QGroupBox("Cột trong tệp ứng với từng mục của mẫu (đổi nếu phần mềm đoán sai)")
@@ -190,6 +205,7 @@ class RegistrationImportDialog(QDialog):
             self.received.dateChanged,
             self.create_units.toggled,
             self.replace.toggled,
+            self.include_hidden.toggled,
         ):
             signal.connect(self.refresh)
         self.table.activated.connect(self.refresh)
@@ -207,6 +223,7 @@ class RegistrationImportDialog(QDialog):
             received_on=dt.date(qd.year(), qd.month(), qd.day()),
             columns=dict(self.columns) or None,
             table=table,
+            include_hidden=self.include_hidden.isChecked(),
         )
 
     def _mapping_changed(self, field: str) -> None:
@@ -239,15 +256,13 @@ class RegistrationImportDialog(QDialog):
             f"Tệp: <b>{_html(p.file_name)}</b> — {_html(p.table_name)}, tiêu đề cột ở dòng "
             f"{p.header.header_row + 1}" + (f" — đơn vị: <b>{_html(p.file_unit)}</b>" if p.file_unit else "")
         )
-        if p.file_issues:
-            lines = [
-                f"<span style='color:{'#b02a37' if i.is_error else '#997404'}'>"
-                f"{'✗' if i.is_error else '⚠'} {_html(i.text())}</span>"
-                for i in p.file_issues
-            ]
-            self.file_issues.setText("<br>".join(lines))
-        else:
-            self.file_issues.setText("")
+        lines = [f"<span style='color:#0a58ca'>ℹ {_html(note)}</span>" for note in p.notes]
+        lines += [
+            f"<span style='color:{'#b02a37' if i.is_error else '#997404'}'>"
+            f"{'✗' if i.is_error else '⚠'} {_html(i.text())}</span>"
+            for i in p.file_issues
+        ]
+        self.file_issues.setText("<br>".join(lines))
         color = "#b02a37" if not p.ok else "#146c43"
         verdict = (
             "Chưa nhập được: sửa các dòng đỏ trong tệp (hoặc chọn lại cột, đơn vị) rồi xem lại."

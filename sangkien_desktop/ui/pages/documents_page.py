@@ -41,6 +41,7 @@ from ...services.documents import (
 from ...services.documents.common import write_file
 from ...services.documents.round_data import RoundData, load_round
 from ...services.documents.year_data import load_year, years_with_rounds
+from ...services.importers.readers import SPREADSHEET_FILTER
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
@@ -560,7 +561,7 @@ class DocumentsPage(Page):
             self.refresh()
 
     def import_scores(self) -> None:
-        path = messages.ask_open_path(self, "Chọn tệp phiếu chấm Excel", FILTERS["xlsx"])
+        path = messages.ask_open_path(self, "Chọn tệp phiếu chấm Excel", SPREADSHEET_FILTER)
         if path is None:
             return
         db = self.ctx.db
@@ -569,14 +570,17 @@ class DocumentsPage(Page):
         except SangKienError as exc:
             messages.show_error(self, exc)
             return
+        question = (
+            "\n\nThành viên đã xác nhận điểm từng tiêu chí là đúng? Ghi điểm vào cơ sở dữ liệu?"
+            if check.total_mismatches
+            else "\n\nGhi điểm vào cơ sở dữ liệu?"
+        )
         if not messages.confirm(
-            self,
-            check.summary().replace("Kiểm tra xong (chưa ghi gì)", "Tệp hợp lệ")
-            + "\n\nGhi điểm vào cơ sở dữ liệu?",
+            self, check.summary().replace("Kiểm tra xong (chưa ghi gì)", "Tệp hợp lệ") + question
         ):
             return
         try:
-            report = score_import.import_scores(db, Path(path))
+            report = score_import.import_scores(db, Path(path), confirm_totals=bool(check.total_mismatches))
         except SangKienError as exc:
             messages.show_error(self, exc)
             return

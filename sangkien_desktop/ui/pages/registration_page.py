@@ -29,6 +29,7 @@ from ...domain.text import fold, one_line
 from ...services import duplicates, registration_export
 from ...services import registrations as service
 from ...services.duplicates import DuplicateMatch
+from ...services.importers.readers import OPEN_FILTER
 from ...services.registration_import import ImportOptions, import_file, undo_import
 from ...services.registrations import DeletedRegistration, RegistrationData, RegistrationRow, UnitRef
 from ...services.rounds import RoundInfo
@@ -98,7 +99,9 @@ class RegistrationPage(Page):
         self.delete_button = QPushButton("&Xóa")
         self.delete_button.setToolTip("Xóa các đăng ký đang chọn (Delete)")
         self.import_button = QPushButton("N&hập tệp đơn vị…")
-        self.import_button.setToolTip("Nhập bảng TỔNG HỢP ĐĂNG KÝ đơn vị gửi (.xlsx, .docx) — Ctrl+I")
+        self.import_button.setToolTip(
+            "Nhập bảng TỔNG HỢP ĐĂNG KÝ đơn vị gửi (Excel, Word, LibreOffice, CSV; cả tệp gõ TCVN3/VNI) — Ctrl+I"
+        )
         self.not_dup_button = QPushButton("&Không trùng")
         self.not_dup_button.setToolTip(
             "Xác nhận đăng ký đang chọn không trùng sáng kiến đã có (bấm lại để bỏ)"
@@ -550,9 +553,7 @@ class RegistrationPage(Page):
 
     def import_file(self, path: Path | None = None) -> None:
         if path is None:
-            path = messages.ask_open_path(
-                self, "Chọn bảng đăng ký đơn vị gửi", "Bảng Excel hoặc Word (*.xlsx *.docx);;Tất cả (*)"
-            )
+            path = messages.ask_open_path(self, "Chọn bảng đăng ký đơn vị gửi", OPEN_FILTER)
             if path is None:
                 return
         dialog = RegistrationImportDialog(self.ctx.db, path, self.selected_year(), self._units(), self)

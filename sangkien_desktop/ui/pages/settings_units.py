@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import SangKienError, ValidationError
 from ...services import units as units_service
+from ...services.importers.readers import SPREADSHEET_FILTER
 from ...services.units import UnitRow, UnitTypeRow
 from .. import messages
 from ..context import AppContext
@@ -305,7 +306,7 @@ class UnitsTab(QWidget):
             messages.show_info(self, reports[0])
 
     def import_units(self) -> None:
-        path = messages.ask_open_path(self, "Chọn tệp danh sách đơn vị", "Tệp Excel (*.xlsx)")
+        path = messages.ask_open_path(self, "Chọn tệp danh sách đơn vị", SPREADSHEET_FILTER)
         if path is not None:
             self.import_file(path)
 
