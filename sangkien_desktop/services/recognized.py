@@ -643,3 +643,33 @@ def year_counts(session: Session, year_to: int | None = None) -> list[YearCount]
 
 def imported_years(session: Session) -> list[int]:
     return list(session.scalars(select(RecognizedImport.year).distinct().order_by(RecognizedImport.year)))
+
+
+def register_entries(session: Session, year: int) -> list[tuple[int, dict[str, Any]]]:
+    """The certificates of ``year``'s register that earlier years' lists imported: (register number, the
+    register row's fields), marked as imported in their note."""
+    authors = session.scalars(
+        select(RecognizedAuthor)
+        .where(RecognizedAuthor.certificate_year == year, RecognizedAuthor.certificate_no != "")
+        .options(
+            selectinload(RecognizedAuthor.unit),
+            selectinload(RecognizedAuthor.initiative).selectinload(RecognizedInitiative.batch),
+            selectinload(RecognizedAuthor.initiative).selectinload(RecognizedInitiative.unit),
+        )
+    )
+    found = []
+    for a in authors:
+        i = a.initiative
+        fields = {
+            "number": a.certificate_no,
+            "issued_on": i.batch.decision_date,
+            "name": a.full_name,
+            "unit": a.unit.name if a.unit is not None else i.unit.name,
+            "title": i.title,
+            "round_label": f"Năm {i.year} ({IMPORTED_MARK})",
+            "grade": i.grade_label or i.grade,
+            "decision": i.batch.decision_no,
+            "note": f"Nhập từ danh sách năm {i.year} (tệp {i.batch.file_name})",
+        }
+        found.append((a.register_no if a.register_no is not None else 10**9, fields))
+    return found
