@@ -199,12 +199,9 @@ def test_person_history_lists_both_years(
     later = tuple(
         dl.Row(r.title + " (giai đoạn 2)", r.authors[:1], r.grade, r.points, r.amount) for r in dl.ROWS[:2]
     )
-    dl.write_xlsx(second, later)
-    wb = openpyxl.load_workbook(second)  # the 2024 list: its own year, decision and certificate numbers
-    ws = wb.active
-    ws["A2"] = "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN NĂM 2024"
-    ws["B3"] = "(Kèm theo Quyết định số 12/QĐ-UBND ngày 15 tháng 12 năm 2024)"
-    wb.save(second)
+    dl.write_xlsx(
+        second, later, dl.Layout(title=dl.title_lines(2024, "12/QĐ-UBND ngày 15 tháng 12 năm 2024"))
+    )
     assert _run(db_url, "import", "recognized", str(second), "--year", "2024") == 0
     out = tmp_path / "ca-nhan.xlsx"
     assert _run(db_url, "export", "person-history", "-o", str(out)) == 0

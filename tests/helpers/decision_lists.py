@@ -102,11 +102,16 @@ EXISTING_PERSON = ("Nguyễn Văn An", BAC_SON)  # already in the database befor
 
 HEADER = ("TT", "Tên sáng kiến", "Họ và tên tác giả", "Chức vụ", "Đơn vị công tác", "Xếp loại", "Điểm",
           "Số tiền thưởng (đồng)", "Số GCN")  # fmt: skip
-TITLE_LINES = (
-    "ỦY BAN NHÂN DÂN HUYỆN THANH TRÌ",
-    f"DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN NĂM {YEAR}",
-    f"(Kèm theo Quyết định số {DECISION_NO} ngày 20 tháng 12 năm 2023 của UBND huyện Thanh Trì)",
-)
+
+
+def title_lines(
+    year: int = YEAR, decision: str = f"{DECISION_NO} ngày 20 tháng 12 năm 2023"
+) -> tuple[str, ...]:
+    return (
+        "ỦY BAN NHÂN DÂN HUYỆN THANH TRÌ",
+        f"DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN NĂM {year}",
+        f"(Kèm theo Quyết định số {decision} của UBND huyện Thanh Trì)",
+    )
 
 
 @dataclass
@@ -115,7 +120,7 @@ class Layout:
     merged_authors: bool = True  # one author per row, the other cells merged down (else one cell, lines)
     split_at: int | None = None  # rows from here on a "second page": the header written again
     amounts_as_text: bool = False  # "2.000.000" typed as text
-    extra: list[str] = field(default_factory=list)
+    title: tuple[str, ...] = field(default_factory=title_lines)  # the lines above the table
 
 
 def _money(amount: int | None, text: bool) -> object:
@@ -171,7 +176,7 @@ def write_xlsx(path: Path, rows: tuple[Row, ...] = ROWS, layout: Layout | None =
             ws.cell(row=r, column=c, value=value)
 
     r = 1
-    for i, line in enumerate(TITLE_LINES):
+    for i, line in enumerate(layout.title):
         put(r, 1 if i == 0 else 2, line, capitals=line.isupper())
         r += 1
     r += 1
@@ -262,7 +267,7 @@ def write_docx(path: Path, rows: tuple[Row, ...] = ROWS, layout: Layout | None =
 
     layout = layout or Layout()
     document = docx.Document()
-    for line in TITLE_LINES:
+    for line in layout.title:
         _run(document.add_paragraph(), line, layout, capitals=line.isupper())
     first = rows if layout.split_at is None else rows[: layout.split_at]
     _docx_table(document, first, 1, layout)
