@@ -99,7 +99,6 @@ class SearchHit:
             "grade": self.grade,
             "code": self.code,
             "score": round(self.score, 3),
-            "imported": self.kind == KIND_IMPORTED,
         }
 
 
