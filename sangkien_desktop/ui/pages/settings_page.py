@@ -1,5 +1,5 @@
 """The Cài đặt page: Hội đồng (settings with the live NĐ 30 header preview), Đơn vị (units catalog), Đợt
-(rounds, their rules and status)."""
+(rounds, their rules and status), Dữ liệu các năm trước (earlier years' decision lists imported)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ...services.rounds import RoundInfo
 from ..context import AppContext
 from .base import Page
 from .settings_council import CouncilTab
+from .settings_history import HistoryTab
 from .settings_rounds import RoundsTab
 from .settings_units import UnitsTab
 
@@ -22,11 +23,13 @@ class SettingsPage(Page):
         self.council = CouncilTab(ctx)
         self.units = UnitsTab(ctx)
         self.rounds = RoundsTab(ctx)
+        self.history = HistoryTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
         self.tabs.addTab(self.council, "Hội đồng")
         self.tabs.addTab(self.units, "Đơn vị")
         self.tabs.addTab(self.rounds, "Đợt")
+        self.tabs.addTab(self.history, "Dữ liệu các năm trước")
         self.tabs.currentChanged.connect(lambda _=0: self.refresh())
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading())
@@ -35,7 +38,9 @@ class SettingsPage(Page):
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentWidget(
-            {"council": self.council, "units": self.units, "rounds": self.rounds}[name]
+            {"council": self.council, "units": self.units, "rounds": self.rounds, "history": self.history}[
+                name
+            ]
         )
 
     def refresh(self) -> None:
@@ -47,6 +52,8 @@ class SettingsPage(Page):
             self.units.load()
         elif current is self.rounds:
             self.rounds.load()
+        elif current is self.history:
+            self.history.load()
         self._loaded.add(id(current))
 
     def on_round_changed(self, info: RoundInfo | None) -> None:

@@ -147,7 +147,10 @@ def test_search_finds_imported_initiatives_marked_so(graded_db: Database, tmp_pa
     ):
         hits = [h for h in found if h.kind == search.KIND_IMPORTED]
         assert hits and hits[0].year == 2025 and hits[0].code == "QĐ 7/QĐ-UBND"
-        assert hits[0].kind_label == "Đã công nhận (Loại B, dữ liệu nhập)" and hits[0].as_dict()["kind"] == "imported"
+        assert (
+            hits[0].kind_label == "Đã công nhận (Loại B, dữ liệu nhập)"
+            and hits[0].as_dict()["kind"] == "imported"
+        )
 
 
 def test_imported_certificate_numbers_are_never_reissued(graded_db: Database, tmp_path: Path) -> None:
