@@ -112,13 +112,11 @@ def _print_preview(preview: RecognizedPreview) -> None:
     if matched:
         print(f"Tác giả đã có trong dữ liệu ({len(matched)}):")
         for p in matched:
-            print(
-                f"  = {p.name} — {p.unit_name} (mã người {p.person_id}; dòng {', '.join(map(str, p.lines))})"
-            )
+            print(f"  = {p.name} — {p.unit_name} (mã người {p.person_id}; dòng {', '.join(p.lines)})")
     if new:
         print(f"Người mới sẽ được thêm ({len(new)}):")
         for p in new:
-            print(f"  + {p.name} — {p.unit_name} (dòng {', '.join(map(str, p.lines))})")
+            print(f"  + {p.name} — {p.unit_name} (dòng {', '.join(p.lines)})")
     if preview.warnings:
         print("Cảnh báo (không chặn việc nhập):")
         print(_lines(preview.warnings))

@@ -139,6 +139,11 @@ class PreviewRow:
     def has_errors(self) -> bool:
         return any(i.is_error for i in self.issues)
 
+    @property
+    def place(self) -> str:
+        """ "7", or "2 (bảng 2)" for a row of a continued table."""
+        return f"{self.line} ({self.part})" if self.part else str(self.line)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "line": self.line,
@@ -177,7 +182,7 @@ class PersonMatch:
     name: str
     unit_name: str
     person_id: int | None  # None: new
-    lines: tuple[int, ...]
+    lines: tuple[str, ...]  # the rows naming them ("7", "2 (bảng 2)")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -227,12 +232,12 @@ class RecognizedPreview:
 
     def people(self) -> list[PersonMatch]:
         """Every author once: the person found (by name and unit) or a new person, with the rows naming them."""
-        found: dict[tuple[str, str, int | None], list[int]] = defaultdict(list)
+        found: dict[tuple[str, str, int | None], list[str]] = defaultdict(list)
         names: dict[tuple[str, str, int | None], tuple[str, str]] = {}
         for row in self.rows:
             for a in row.authors:
                 key = (fold_key(a.name), fold_key(a.unit_name), a.person_id)
-                found[key].append(row.line)
+                found[key].append(row.place)
                 names.setdefault(key, (a.name, a.unit_name))
         return [PersonMatch(*names[k], k[2], tuple(dict.fromkeys(v))) for k, v in found.items()]
 

@@ -60,7 +60,7 @@ def _problems(row: PreviewRow) -> str:
 
 
 ROW_COLUMNS: list[Column[PreviewRow]] = [
-    Column("Dòng", lambda r: f"{r.part}, {r.line}" if r.part else r.line, align=CENTER, width=60),
+    Column("Dòng", lambda r: r.place, align=CENTER, width=80),
     Column("Tên sáng kiến", lambda r: one_line(r.title), width=300, background=_background),
     Column(
         "Tác giả",
@@ -99,7 +99,7 @@ PEOPLE_COLUMNS: list[Column[PersonMatch]] = [
     Column(
         "Khớp với", lambda p: f"người đã có (mã {p.person_id})" if p.person_id else "người mới", width=150
     ),
-    Column("Ở dòng", lambda p: ", ".join(map(str, p.lines)), width=80),
+    Column("Ở dòng", lambda p: ", ".join(p.lines), width=120),
 ]
 
 
@@ -162,7 +162,7 @@ class RecognizedImportDialog(QDialog):
         people_layout.addWidget(self.people_label)
         people_layout.addWidget(self.people_view)
         split.addWidget(people)
-        split.setSizes([460, 180])
+        split.setSizes([330, 230])
         self.file_issues = QLabel()
         self.file_issues.setObjectName("file_issues")
         self.file_issues.setWordWrap(True)

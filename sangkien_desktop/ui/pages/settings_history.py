@@ -49,21 +49,21 @@ def exec_dialog(dialog: QDialog) -> bool:
 
 IMPORT_COLUMNS: list[Column[ImportInfo]] = [
     Column("Năm", lambda i: i.year, align=CENTER, width=60),
-    Column("Quyết định", lambda i: i.decision_text, width=250),
+    Column("Quyết định", lambda i: i.decision_text, width=220),
     Column("Số sáng kiến", lambda i: i.row_count, align=RIGHT, width=90),
-    Column("Tệp", lambda i: i.file_name, width=220),
+    Column("Tệp", lambda i: i.file_name, width=200),
     Column("Ngày nhập", lambda i: i.imported_at, width=130),
-    Column("Sửa, xóa", lambda i: "được" if not i.locked else f"không: {i.locked}", width=320),
+    Column("Sửa, xóa", lambda i: "được" if not i.locked else f"không: {i.locked}", width=240),
 ]
 INITIATIVE_COLUMNS: list[Column[InitiativeInfo]] = [
     Column("TT", lambda i: i.seq, align=CENTER, width=40),
-    Column("Tên sáng kiến", lambda i: i.title, width=330),
-    Column("Tác giả", lambda i: i.author_names, width=200),
-    Column("Đơn vị", lambda i: i.unit_name, width=190),
-    Column("Xếp loại", lambda i: i.grade_label, width=85),
-    Column("Điểm", lambda i: i.points, align=RIGHT, width=55),
-    Column("Số tiền", lambda i: format_money(i.amount) if i.amount else "", align=RIGHT, width=85),
-    Column("Số GCN", lambda i: i.certificates, width=120),
+    Column("Tên sáng kiến", lambda i: i.title, width=280),
+    Column("Tác giả", lambda i: i.author_names, width=180),
+    Column("Đơn vị", lambda i: i.unit_name, width=165),
+    Column("Xếp loại", lambda i: i.grade_label, width=80),
+    Column("Điểm", lambda i: i.points, align=RIGHT, width=50),
+    Column("Số tiền", lambda i: format_money(i.amount) if i.amount else "", align=RIGHT, width=80),
+    Column("Số GCN", lambda i: i.certificates, width=110),
 ]
 
 
@@ -110,7 +110,7 @@ class HistoryTab(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(imports_box)
         split.addWidget(self.rows_box)
-        split.setSizes([220, 420])
+        split.setSizes([170, 470])
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(split, 1)
@@ -139,6 +139,7 @@ class HistoryTab(QWidget):
         batch = self.imports_view.current_record()
         records = service.list_initiatives(self.ctx.db, import_id=batch.id) if batch is not None else []
         self.rows.set_records(records)
+        self.rows_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         locked = batch is not None and bool(batch.locked)
         for button in (self.edit_button, self.delete_button, self.decision_button, self.delete_import_button):
             button.setEnabled(batch is not None and not locked)
