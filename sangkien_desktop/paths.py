@@ -44,6 +44,11 @@ def default_db_path() -> Path:
     return data_dir() / "sangkien.db"
 
 
+def demo_db_path() -> Path:
+    """The demo database: a file of its own, so the real one never receives invented data."""
+    return data_dir() / "demo.db"
+
+
 def backups_dir() -> Path:
     path = data_dir() / "backups"
     path.mkdir(parents=True, exist_ok=True)

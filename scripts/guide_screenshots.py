@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def shoot(out: Path, work: Path) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+    from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWidget
 
     from sangkien_desktop import APP_AUTHOR, APP_NAME
     from sangkien_desktop.db.database import Database
@@ -100,6 +100,7 @@ def shoot(out: Path, work: Path) -> int:
     from sangkien_desktop.services import backup, demo, grading, scoring
     from sangkien_desktop.services.backup import BackupKind
     from sangkien_desktop.services.documents import catalog
+    from sangkien_desktop.ui import translation
     from sangkien_desktop.ui.dialogs import first_run_wizard
     from sangkien_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
     from sangkien_desktop.ui.dialogs.help_dialog import HelpDialog
@@ -122,6 +123,7 @@ def shoot(out: Path, work: Path) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     register_fonts(app)
+    translation.install(app)  # Qt's own words in Vietnamese, as in the app (Có/Không, Hủy …)
     out.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
@@ -220,6 +222,23 @@ def shoot(out: Path, work: Path) -> int:
         save(window, names.get(key, f"trang-{key}.png"))
 
     # 3. the main tabs and dialogs of the council, scoring, results, printing and safety pages
+    window.reload_rounds(select_id=scored)
+    # a confirmation as every page asks it: Có / Không (Vietnamese buttons, Không is the default)
+    window.reload_rounds(select_id=latest)
+    window.show_page("dossiers")
+    confirm = QMessageBox(
+        QMessageBox.Icon.Question,
+        window.windowTitle(),
+        "Xóa hồ sơ HS26-041 «Tổ chức ngày thứ Bảy xanh làm sạch kênh mương trên địa bàn»?\n\n"
+        "Chỉ xóa hồ sơ nhập nhầm. Nếu tác giả rút hồ sơ, hãy đổi trạng thái sang «Rút hồ sơ». "
+        "(Có thể hoàn tác bằng Ctrl+Z.)",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        window,
+    )
+    confirm.setDefaultButton(QMessageBox.StandardButton.No)
+    confirm.show()
+    save(confirm, "31-xac-nhan-co-khong.png")
+    confirm.close()
     window.reload_rounds(select_id=scored)
     if "council" not in placeholders:
         council = window.page("council")

@@ -127,7 +127,7 @@ def decision_pdf() -> bytes:
     story: list[Flowable] = [
         header_block(header("12", "QĐ-HĐSK", date(2025, 1, 5))),
         *title_block("Quyết định", "Về việc công nhận sáng kiến cấp cơ sở năm 2024"),
-        para("CHỦ TỊCH HỘI ĐỒNG SÁNG KIẾN THÀNH PHỐ TAM ĐIỆP", st.doc_type),
+        para("HỘI ĐỒNG SÁNG KIẾN THÀNH PHỐ TAM ĐIỆP", st.doc_type),  # collective: signed "TM."
         Spacer(1, 6),
         *basis_lines(
             [

@@ -165,3 +165,13 @@ def make_db(
 def db_url(db: Database) -> str:
     """The URL of the ``db`` fixture as a string, for CLI tests (``--db URL``)."""
     return db.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def server_url(backend: SqliteBackend | PostgresBackend) -> Iterator[URL]:
+    """An empty PostgreSQL database (no tables); the test is skipped when the tests run on SQLite."""
+    if not isinstance(backend, PostgresBackend):
+        pytest.skip("needs PostgreSQL (SANGKIEN_TEST_PG_URL)")
+    url = backend.fresh()
+    yield url
+    backend.drop(url)

@@ -37,6 +37,11 @@ _ARGPARSE_VI = {
     "positional arguments": "tham số",
     "not allowed with argument %s": "không dùng cùng tham số %s",
     "one of the arguments %s is required": "cần một trong các tham số %s",
+    "show program's version number and exit": "hiện số phiên bản rồi thoát",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn không rõ: %(option)s có thể là %(matches)s",
 }
 
 

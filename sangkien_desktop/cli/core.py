@@ -93,6 +93,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"Phiên bản lược đồ: {revision or '(chưa tạo)'} (mới nhất: {head_revision()})")
         print(f"Thư mục dữ liệu: {paths.data_dir()}")
         print(f"Thư mục sao lưu: {db.default_backup_dir()}")
+        if db.network_notice:
+            print(db.network_notice)
     finally:
         db.dispose()
     return 0

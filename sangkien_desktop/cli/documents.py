@@ -5,6 +5,7 @@ offsets`` (register numbers, pre-printed blanks)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from ..db.database import Database
 from ..domain.errors import NotFoundError, ValidationError
+from ..domain.vndate import parse_date
 from ..models import Dossier
 from ..services import settings as settings_service
 from ..services.documents import catalog, certificate_layout, certificate_register, score_import
@@ -68,12 +70,39 @@ def register(reg: Registry) -> None:
         if "recipient" in spec.options:
             p.add_argument("--kinh-gui", dest="recipient", default="", metavar="NƠI", help="dòng «Kính gửi:»")
         if "number" in spec.options:
-            p.add_argument("--so", dest="number", default="", metavar="SỐ", help="số văn bản in ở dòng «Số:»")
+            stored = spec.scope == catalog.ROUND
+            p.add_argument(
+                "--so",
+                dest="number",
+                default="",
+                metavar="SỐ",
+                help="số văn bản in ở dòng «Số:» (ví dụ 1 hoặc 01/BB-HĐSK)"
+                + ("; ghi vào đợt, mọi bản in sau dùng số này" if stored else ""),
+            )
             p.add_argument(
                 "--cap-so",
                 dest="issue_number",
                 action="store_true",
-                help="cấp số tiếp theo trong năm cho văn bản này (quyết định: ghi luôn vào đợt)",
+                help="cấp số tiếp theo trong năm cho văn bản này"
+                + (" (ghi vào đợt; đợt đã có số thì giữ số cũ)" if stored else ""),
+            )
+        if "date" in spec.options:
+            what = "ngày ký giấy chứng nhận" if spec.key == "certificates" else "ngày văn bản"
+            if spec.key == "minutes":
+                what = "ngày họp (ngày biên bản)"
+            p.add_argument(
+                "--ngay",
+                dest="date",
+                type=_date_arg,
+                metavar="NGÀY",
+                help=f"{what}, dạng 05/06/2026; ghi vào đợt (để trống: dòng ngày tháng để trống ghi tay)",
+            )
+        if "salutation" in spec.options:
+            p.add_argument(
+                "--ong-ba",
+                dest="unknown_salutation",
+                action="store_true",
+                help="in «Ông/Bà» trước tên tác giả chưa ghi giới tính (mặc định: chỉ in tên)",
             )
         if spec.key == "person-history":
             p.add_argument("--from-year", dest="year_from", type=int, metavar="NĂM", help="từ năm")
@@ -120,6 +149,13 @@ def register(reg: Registry) -> None:
 
 
 # export ---------------------------------------------------------------------------------------------
+def _date_arg(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _member_id(db: Database, round_id: int | None, text: str | None) -> int | None:
     """``--member``: the TT in ``council list`` (5), the code on the score sheet (TV05) or a name."""
     if not text:
@@ -181,7 +217,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             allocate=getattr(args, "allocate", True),
             year_from=getattr(args, "year_from", None),
             number=getattr(args, "number", ""),
+            date=getattr(args, "date", None),
             issue_number=getattr(args, "issue_number", False),
+            unknown_salutation=getattr(args, "unknown_salutation", False),
         )
         result = catalog.produce(db, spec.key, request, fmt, _progress)
     finally:

@@ -94,6 +94,15 @@ def register(reg: Registry) -> None:
     p.add_argument("--round", required=True, metavar="ĐỢT")
     p.add_argument("--json", action="store_true", help="in ra JSON")
 
+    p = reg.subcommand(
+        "dossiers",
+        "link",
+        "xác nhận hồ sơ là sáng kiến đã đăng ký (gắn hồ sơ với đăng ký; xem «dossiers reconcile», mục IV)",
+        cmd_link,
+    )
+    p.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    p.add_argument("--registration", required=True, type=int, metavar="MÃ_ĐK", help="mã đăng ký")
+
     p = reg.subcommand("dossiers", "delete", "xóa hồ sơ nhập nhầm (chưa có điểm chấm)", cmd_delete)
     p.add_argument("code", metavar="MÃ_HỒ_SƠ")
     p.add_argument("--yes", action="store_true", help="xác nhận xóa")
@@ -335,6 +344,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    try:
+        d = intake.get_dossier(db, args.code)
+        message = reconciliation.link(db, d.id, args.registration)
+    finally:
+        db.dispose()
+    print(message)
+    return 0
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     if not args.yes:
         raise ValidationError("Xóa hồ sơ cần xác nhận: thêm --yes vào lệnh.")
@@ -363,6 +383,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
                 "registered_without_dossier": [asdict(m) for m in r.registered_without_dossier],
                 "dossiers_without_registration": [asdict(u) for u in r.dossiers_without_registration],
                 "already_recognized": [asdict(m) | {"reason": m.reason} for m in r.already_recognized],
+                "probable_matches": [asdict(p) for p in r.probable_matches],
             }
         )
         return 0
@@ -403,6 +424,22 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
                 for m in r.already_recognized
             ],
         )
+    print(f"\nIV. Có thể là cùng một sáng kiến (cần xác nhận): {len(r.probable_matches)}")
+    if r.probable_matches:
+        print_table(
+            ["Mã", "Tên trong hồ sơ", "Mã ĐK", "Tên đã đăng ký", "Đơn vị đăng ký"],
+            [
+                [
+                    p.code,
+                    _cut(p.title, 45),
+                    p.registration_id,
+                    _cut(p.registration_title, 45),
+                    _cut(p.registration_unit, 25),
+                ]
+                for p in r.probable_matches
+            ],
+        )
+        print("Xác nhận: sangkien dossiers link MÃ_HỒ_SƠ --registration MÃ_ĐK")
     return 0
 
 

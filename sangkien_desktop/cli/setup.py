@@ -101,6 +101,28 @@ def register(reg: Registry) -> None:
     p.add_argument("round", metavar="ĐỢT")
     p.add_argument("--json", action="store_true", help="in ra JSON")
     p = reg.subcommand(
+        "rounds",
+        "numbers",
+        "số và ngày văn bản của đợt (biên bản, tờ trình, quyết định, giấy chứng nhận): xem hoặc ghi",
+        cmd_rounds_numbers,
+    )
+    p.add_argument("round", metavar="ĐỢT")
+    for key, label in numbering.FIELD_LABELS.items():
+        flag = "--" + key.replace("_", "-")
+        if key.endswith("_no"):
+            p.add_argument(flag, dest=key, metavar="SỐ", help=f'{label} (ví dụ 1 hoặc 01/QĐ-UBND; "" để xóa)')
+        else:
+            p.add_argument(flag, dest=key, metavar="NGÀY", help=f'{label}, dạng 05/06/2026 ("" để xóa)')
+    p.add_argument(
+        "--cap-so",
+        dest="allocate",
+        action="append",
+        default=[],
+        choices=list(numbering.ROUND_DOCUMENTS),
+        help="cấp số tiếp theo trong năm cho văn bản này (lặp lại được): minutes, submission, decision",
+    )
+    p.add_argument("--json", action="store_true", help="in ra JSON")
+    p = reg.subcommand(
         "rounds", "status", "chuyển trạng thái đợt (open, scoring, finalized)", cmd_rounds_status
     )
     p.add_argument("round", metavar="ĐỢT")
@@ -421,6 +443,7 @@ def cmd_rounds_show(args: argparse.Namespace) -> int:
         f"Số đồng tác giả tối đa mỗi đơn vị: {data['co_author_limit']}; số bản đơn: {data['copies_required']}"
     )
     print(f"Thành viên Hội đồng: {data['members']}")
+    _print_numbers(data)
     print("Giấy tờ trong hồ sơ:")
     for i, item in enumerate(data["checklist"], start=1):
         copies = f" ({item['copies_required']} bản)" if item["copies_required"] else ""
@@ -442,6 +465,45 @@ def cmd_rounds_show(args: argparse.Namespace) -> int:
         )
     print(f"  Công nhận (không thưởng): điểm ≥ {format_points(Decimal(rules['certificate_threshold']))}")
     return 0
+
+
+def cmd_rounds_numbers(args: argparse.Namespace) -> int:
+    changes: dict[str, object] = {}
+    for key in numbering.FIELD_LABELS:
+        value = getattr(args, key)
+        if value is None:
+            continue
+        changes[key] = (
+            value if key.endswith("_no") else (_date(value, numbering.FIELD_LABELS[key]) if value else None)
+        )
+    db = open_db(args)
+    messages: list[str] = []
+    try:
+        with db.session() as session:
+            rnd = rounds.find_round(session, args.round)
+            if changes and numbering.update_round_in(session, rnd, changes):
+                messages.append("Đã ghi: " + ", ".join(numbering.FIELD_LABELS[k] for k in changes) + ".")
+            for key in args.allocate:
+                messages.append(numbering.allocate_for_round_in(session, rnd, key)[1])
+            numbers = numbering.numbers_of(rnd)
+    finally:
+        db.dispose()
+    if args.json:
+        print_json({"round_id": numbers.round_id, "label": numbers.label, **numbers.as_dict()})
+        return 0
+    for message in messages:
+        print(message)
+    _print_numbers(numbers.as_dict())
+    return 0
+
+
+def _print_numbers(values: dict[str, Any]) -> None:
+    print("Số, ngày văn bản:")
+    for key, label in numbering.FIELD_LABELS.items():
+        value = values.get(key)
+        if value and not key.endswith("_no"):
+            value = dmy(dt.date.fromisoformat(value))
+        print(f"  {label[:1].upper() + label[1:]}: {value or '(để trống, ghi tay)'}")
 
 
 def cmd_rounds_status(args: argparse.Namespace) -> int:

@@ -102,7 +102,11 @@ def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str
     path = sqlite_path(engine.url)
     if before is not None and path is not None and path.exists() and backup_dir is not None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = copy_sqlite(path, backup_dir / f"truoc-nang-cap-{before}-{stamp}.db")
+        raw = engine.raw_connection()  # the engine's own connection: the live file is only read by SQLite
+        try:
+            backup = copy_sqlite(raw.driver_connection, backup_dir / f"truoc-nang-cap-{before}-{stamp}.db")
+        finally:
+            raw.close()
         log.info("Database copied to %s before upgrading from %s", backup, before)
 
     with engine.connect() as conn:

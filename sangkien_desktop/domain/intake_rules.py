@@ -168,6 +168,26 @@ class AuthorFacts:
     contribution: Decimal | None = None
     unit_key: str = ""
     unit_label: str = ""
+    gender: str = ""  # as typed: "Nam", "nữ", "" (see ``parse_gender``)
+
+
+GENDERS = ("Nam", "Nữ")
+_GENDER_WORDS = {
+    "nam": "Nam", "ong": "Nam", "m": "Nam", "male": "Nam",
+    "nu": "Nữ", "ba": "Nữ", "f": "Nữ", "female": "Nữ",
+}  # fmt: skip
+
+
+def parse_gender(text: str | None) -> str:
+    """ "Nam" or "Nữ" from what is typed ("nam", "NỮ", "nu", "Ông", "Bà"); "" for nothing. Raises
+    ``ValueError`` for anything else: a certificate says "Ông"/"Bà" only from a gender given."""
+    value = one_line(text or "")
+    if not value:
+        return ""
+    found = _GENDER_WORDS.get(fold_key(value).replace(" ", ""))
+    if found is None:
+        raise ValueError(f"giới tính «{value}» không hiểu được: ghi Nam hoặc Nữ (hoặc để trống).")
+    return found
 
 
 def check_co_author_limit(authors: Sequence[AuthorFacts], limit: int | None) -> list[Issue]:
@@ -221,6 +241,10 @@ def check_authors(
                     row=n,
                 )
             )
+        try:
+            parse_gender(a.gender)
+        except ValueError as exc:
+            issues.append(Issue(str(exc), where, column="gender", row=n))
         if a.birth_date is not None:
             if a.birth_date > today:
                 issues.append(

@@ -24,12 +24,13 @@ MAX_NAME_CHARS = 60
 
 
 def where(line: int | None, field: str | None = None, seq: str = "") -> str:
-    """ "Dòng 9 (TT 1), cột Tên sáng kiến" (a file's row), or just the column for a form being typed."""
+    """ "Dòng 9 (TT 1), cột Tên sáng kiến" (a file's row), or "ô Tên sáng kiến" for a form being typed (a
+    form has fields, not columns)."""
     parts = []
     if line is not None:
         parts.append(f"Dòng {line}" + (f" (TT {seq})" if seq else ""))
     if field is not None:
-        parts.append(f"cột {form.short_label(field)}")
+        parts.append(f"{'cột' if line is not None else 'ô'} {form.short_label(field)}")
     return ", ".join(parts)
 
 

@@ -9,6 +9,7 @@ settings service, the first-run wizard, the Cài đặt page and ``sangkien sett
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import Issue
@@ -39,7 +40,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "ỦY BAN NHÂN DÂN PHƯỜNG",
         placeholder="ỦY BAN NHÂN DÂN XÃ VẠN PHÚC",
         upper=True,
-        help="Dòng đầu bên trái tiêu đề văn bản; có thể viết tắt UBND. Để trống nếu không có cơ quan chủ quản.",
+        help="Dòng đầu bên trái tiêu đề văn bản của Hội đồng; có thể viết tắt UBND. Khi cơ quan ban hành "
+        "quyết định công nhận (mặc định), tên này (viết đầy đủ) đứng tên quyết định và giấy chứng nhận.",
+    ),
+    SettingSpec(
+        "body_parent",
+        "Cơ quan chủ quản của cơ quan ban hành quyết định",
+        "",
+        placeholder="SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH NINH BÌNH",
+        upper=True,
+        help="Dòng trên tên cơ quan ở tiêu đề quyết định công nhận (ví dụ trường học thuộc Sở). Ủy ban nhân "
+        "dân xã/phường/tỉnh không có dòng này: để trống.",
     ),
     SettingSpec(
         "issuing_body",
@@ -83,6 +94,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Phòng Kinh tế",
         placeholder="Phòng Kinh tế",
         help="Bộ phận giúp việc Hội đồng (nơi thư ký công tác), ghi ở dòng Lưu của văn bản.",
+    ),
+    SettingSpec(
+        "decision_issuer",
+        "Ai ban hành quyết định công nhận sáng kiến",
+        "body",
+        choices=(
+            ("body", "Cơ quan ban hành, theo tờ trình của Hội đồng"),
+            ("council", "Hội đồng ban hành (khi quy chế giao quyền)"),
+        ),
+        group="Người ký",
+        help="Theo Điều lệ Sáng kiến, Hội đồng xét và tham mưu; thủ trưởng cơ quan ban hành quyết định công "
+        "nhận. Chỉ chọn «Hội đồng ban hành» khi quy chế của địa phương giao quyền đó cho Hội đồng.",
     ),
     SettingSpec(
         "chair_authority",
@@ -132,6 +155,23 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("head_name", "Họ tên thủ trưởng", "", group="Người ký", placeholder="Lê Văn Cường"),
     SettingSpec(
+        "head_signs",
+        "Ai ký quyết định của cơ quan",
+        "head",
+        choices=(("head", "Thủ trưởng ký"), ("deputy", "Cấp phó ký thay (KT.)")),
+        group="Người ký",
+        help="Cấp phó ký thay: «KT. CHỦ TỊCH» trên dòng chức vụ của cấp phó (NĐ 30).",
+    ),
+    SettingSpec(
+        "deputy_title",
+        "Chức vụ cấp phó",
+        "PHÓ CHỦ TỊCH",
+        group="Người ký",
+        upper=True,
+        placeholder="PHÓ CHỦ TỊCH",
+    ),
+    SettingSpec("deputy_name", "Họ tên cấp phó", "", group="Người ký", placeholder="Phạm Thị Dung"),
+    SettingSpec(
         "legal_bases",
         "Căn cứ pháp lý (mỗi dòng một căn cứ)",
         "",
@@ -158,6 +198,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         group="Văn bản",
         suffix=True,
         placeholder="QĐ-HĐSK",
+        help="Ký hiệu quyết định của Hội đồng (khi Hội đồng ban hành quyết định công nhận).",
+    ),
+    SettingSpec(
+        "suffix_decision_body",
+        "Ký hiệu quyết định của cơ quan",
+        "QĐ-UBND",
+        group="Văn bản",
+        suffix=True,
+        placeholder="QĐ-UBND",
+        help="Ký hiệu quyết định công nhận do cơ quan ban hành (mặc định), theo sổ số văn bản của cơ quan.",
     ),
     SettingSpec(
         "suffix_submission",
@@ -224,6 +274,16 @@ SERIES_SUFFIX_KEYS: dict[str, str] = {
     "TB": "suffix_notice",
     "BC": "suffix_report",
 }
+AUTHORITY_KEYS = ("chair_authority", "head_authority")
+
+
+def series_suffix_key(values: Mapping[str, str], kind: str) -> str:
+    """The ký hiệu setting a series prints with: decisions ("QD") follow who issues them."""
+    if kind == "QD" and values.get("decision_issuer", "body") != "council":
+        return "suffix_decision_body"
+    return SERIES_SUFFIX_KEYS.get(kind, "")
+
+
 SERIES_LABELS: dict[str, str] = {
     "QD": "Quyết định",
     "TTR": "Tờ trình",
@@ -267,6 +327,15 @@ def check(key: str, value: str) -> list[Issue]:
             Issue(
                 'ký hiệu chỉ gồm chữ và số nối bằng dấu "-", không có khoảng trắng (ví dụ QĐ-HĐSK)',
                 where=spec.label,
+            )
+        )
+    if key in AUTHORITY_KEYS and value and not value.startswith("TM."):
+        issues.append(
+            Issue(
+                "NĐ 30: dòng thẩm quyền chỉ ghi «TM. …» (thay mặt một tập thể như Ủy ban nhân dân, Hội đồng); "
+                "người ký với thẩm quyền riêng thì để trống dòng này",
+                where=spec.label,
+                severity="warning",
             )
         )
     if spec.suffix and not value:

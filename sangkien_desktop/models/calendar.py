@@ -41,8 +41,14 @@ class Round(IdMixin, TimestampMixin, Base):
     receive_from: Mapped[dt.date | None]
     receive_until: Mapped[dt.date | None]  # dossier deadline of the round
     meeting_on: Mapped[dt.date | None]  # council meeting
-    decision_no: Mapped[str] = mapped_column(String(50), default="")
+    decision_no: Mapped[str] = mapped_column(String(50), default="")  # as printed: "01/QĐ-UBND"
     decision_date: Mapped[dt.date | None]
+    # numbers and dates of the round's other documents, stored when allocated or typed (the minutes are
+    # dated ``meeting_on``); ``certificate_date`` is the date signed on its certificates (None: blank lines)
+    minutes_no: Mapped[str] = mapped_column(String(50), default="")
+    submission_no: Mapped[str] = mapped_column(String(50), default="")
+    submission_date: Mapped[dt.date | None]
+    certificate_date: Mapped[dt.date | None]
     co_author_limit: Mapped[int] = mapped_column(default=2)  # co-authors from one unit
     copies_required: Mapped[int] = mapped_column(default=12)  # copies of Đơn yêu cầu (M-02)
     members_per_dossier: Mapped[int | None]  # None = every member scores every dossier

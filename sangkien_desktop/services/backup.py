@@ -398,7 +398,8 @@ def write_copy(db: Database, dest: Path, *, progress: Progress | None = None) ->
                 raise BackupError("Cơ sở dữ liệu trong bộ nhớ không sao lưu được.")
             if dest.resolve() == path.resolve():
                 raise BackupError("Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng.")
-            return copy_sqlite(path, dest, progress=progress)
+            with db.sqlite_connection() as connection:  # never open the live file outside SQLite
+                return copy_sqlite(connection, dest, progress=progress)
         return snapshot_to_sqlite(db, dest)
     except sqlite3.Error as exc:
         raise BackupError(f"Không sao lưu được vào {dest}: {exc}.") from exc
@@ -428,7 +429,12 @@ def make_backup(
     target = _unique(folder.path / backup_file_name(name, kind))
     path = write_copy(db, target, progress=progress)
     if kind.rotates:
-        previous = [b for b in list_backups([folder.path], name) if b.path != path and b.database == name]
+        live = db.path.resolve() if db.path is not None else None
+        previous = [
+            b
+            for b in list_backups([folder.path], name)
+            if b.path != path and b.database == name and b.path.resolve() != live
+        ]
         if previous and _sha256(previous[0].path) == _sha256(path):
             path.unlink()
             return BackupResult(previous[0], False, folder)
@@ -729,17 +735,19 @@ def _live_is_damaged(db: Database) -> bool:
     path = db.path
     if path is None or not path.exists() or path.stat().st_size == 0:
         return False
-    if not is_sqlite_file(path):
+    if db.not_a_database():  # asked through SQLite: the live file is never opened by other means
         return True
     try:
-        return bool(integrity_problems(path, limit=1))
-    except sqlite3.Error:
+        with db.sqlite_connection() as connection:
+            return bool(integrity_problems(connection, limit=1))
+    except (sqlite3.Error, SQLAlchemyError):
         return True
 
 
 def _keep_damaged_file(db: Database, settings: BackupSettings) -> Path:
     """Keep the damaged file as it is (a technician may still rescue something from it)."""
     assert db.path is not None
+    db.engine.dispose()  # copied byte by byte below: no connection of this process may be holding locks
     folder = resolve_folder(db, settings).path
     folder.mkdir(parents=True, exist_ok=True)
     stamp = now().strftime(STAMP_FORMAT)
@@ -809,7 +817,8 @@ def restore(
     elif _has_schema(db):
         safety = make_backup(db, BackupKind.BEFORE_RESTORE, settings=settings).file.path
 
-    work_dir = db.path.parent if db.path is not None else paths.data_dir()
+    # beside the database (same disk), except on a network location, where the work file stays local
+    work_dir = db.path.parent if db.path is not None and db.network is None else paths.data_dir()
     with tempfile.TemporaryDirectory(prefix=".khoi-phuc-", dir=work_dir) as tmp_dir:
         work = Path(tmp_dir) / "restore.db"
         try:
@@ -836,6 +845,7 @@ def restore(
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+            engine.dispose()  # closed before another connection reads the work file
             if before_replace is not None:
                 before_replace()
             if db.is_sqlite and damaged:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, aliased
 
 from ..db.database import Database
 from ..db.migrate import current_revision, head_revision
-from ..db.sqlite_copy import is_sqlite_file
 from ..domain.enums import Grade, RoundStatus
 from ..models import (
     Assignment,
@@ -434,7 +433,7 @@ def run_checks(db: Database) -> CheckReport:
     """Run every check (each in its own read-only session) and collect the problems."""
     report = CheckReport(db.description)
     path = db.path
-    if path is not None and path.exists() and path.stat().st_size > 0 and not is_sqlite_file(path):
+    if path is not None and db.not_a_database():
         report.problems.append(
             Problem(
                 "integrity",

@@ -29,6 +29,7 @@ from ..models import (
     RegistrationAuthor,
     Round,
     Score,
+    Setting,
     Unit,
     UnitAlias,
     UnitType,
@@ -36,6 +37,9 @@ from ..models import (
 )
 from . import settings as settings_service
 from .rounds import create_round
+
+# Stored in the settings table of every database the demo fills: its window says "DỮ LIỆU MẪU".
+DEMO_MARKER = "demo_data"
 
 DEMO_SETTINGS = {
     "issuing_parent": "UBND PHƯỜNG TAM ĐIỆP",
@@ -387,6 +391,7 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
     rng = random.Random(seed)
     names = _Names(rng)
     settings_service.put(session, DEMO_SETTINGS)
+    session.add(Setting(key=DEMO_MARKER, value="1"))
 
     types: dict[str, UnitType] = {}
     for i, spec in enumerate(DEFAULT_UNIT_TYPES):
@@ -672,6 +677,7 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
                 )
             )
     session.flush()
+    _decide_ties(session, round1.id)
     return DemoSummary(
         seed=seed,
         year=year,
@@ -683,9 +689,29 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
     )
 
 
+def _decide_ties(session: Session, round_id: int) -> None:
+    """A demo council has met: every tie at a quota's edge gets the council's order (deciding one edge can
+    bring the next band's edge into play, so repeat until none is left)."""
+    from .grading import compute, decide_tie
+
+    for _ in range(20):
+        groups = compute(session, round_id).grading.tie_groups()
+        if not groups:
+            return
+        for group in groups:
+            decide_tie(session, round_id, group.codes, "Hội đồng biểu quyết tại cuộc họp (dữ liệu mẫu)")
+        session.flush()
+
+
 def create_demo(db: Database, *, dossiers: int = 60, seed: int = 1, year: int = 2026) -> DemoSummary:
     with db.session() as session:
         return build_demo(session, dossiers=dossiers, seed=seed, year=year)
+
+
+def is_demo(db: Database) -> bool:
+    """True for a database filled with the invented demo data."""
+    with db.reading() as session:
+        return session.get(Setting, DEMO_MARKER) is not None
 
 
 def database_is_empty(db: Database) -> bool:

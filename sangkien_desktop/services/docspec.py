@@ -33,8 +33,11 @@ __all__ = [
 def number_line(number: str | int | None, suffix: str) -> str:
     """The "Số:" line: "Số: 12/QĐ-HĐSK", "Số: 05/QĐ-HĐSK" (numbers below 10 get a leading 0),
     "Số:      /QĐ-HĐSK" when the number is left blank to be written by hand ("Số:      /" without a
-    suffix, as on unit forms)."""
+    suffix, as on unit forms). A number already spelled with its ký hiệu ("01/QĐ-UBND", as stored on a
+    round) is printed as it is."""
     text = "" if number is None else nfc(str(number)).strip()
+    if "/" in text:
+        return f"Số: {text}"
     if text.isdigit() and int(text) < 10:
         text = f"{int(text):02d}"
     suffix = nfc(suffix).strip()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from ..domain.errors import ValidationError
 from ..domain.text import clean
 from ..models import Dossier, GradeResult
 from ..models.base import now
-from . import audit, round_documents
+from . import audit, numbering, round_documents
 from .backup import database_name, write_copy
 from .final_results import check_final
 from .rounds import find_round
@@ -47,6 +48,9 @@ SUMS_FILE = "SHA256SUMS"
 README_FILE = "DOC-TOI.txt"
 DOCUMENTS_DIR = "van-ban"
 MIN_REASON_LENGTH = 10
+
+
+Progress = Callable[[int, int, str], None]  # done, total, text; may raise to stop
 
 
 @dataclass(frozen=True)
@@ -129,10 +133,20 @@ def finalize_round(
     decision_date: dt.date | None = None,
     archive_root: Path | None = None,
     archive: bool = True,
+    progress: Progress | None = None,
+    committed: Callable[[], None] | None = None,
 ) -> FinalizeResult:
-    """Finalize the round (one transaction, audited), then write its archive folder."""
+    """Finalize the round (one transaction, audited), then write its archive folder.
+
+    ``progress(done, total, text)`` follows the steps and may raise to stop: before the commit nothing has
+    changed. ``committed()`` is called at the point of no return (the round is finalized; the archive
+    folder is written next, and can be written again later with ``write_archive``)."""
     check_final(db, round_ref, "chốt kết quả")  # no undecided tie, no failed vote still recognized
+    if progress is not None:
+        progress(0, 0, "Đang kiểm tra đợt…")
     warnings = finalize_warnings(db, round_ref)
+    if progress is not None:
+        progress(0, 0, "Đang chốt kết quả…")
     with db.session() as session:
         rnd = find_round(session, round_ref)
         if rnd.status is RoundStatus.FINALIZED:
@@ -144,10 +158,12 @@ def finalize_round(
             "decision_no": rnd.decision_no,
             "decision_date": rnd.decision_date,
         }
+        given: dict[str, object] = {}
         if decision_no is not None:
-            rnd.decision_no = clean(decision_no)
+            given["decision_no"] = clean(decision_no)
         if decision_date is not None:
-            rnd.decision_date = decision_date
+            given["decision_date"] = decision_date
+        numbering.update_round_in(session, rnd, given)  # spelled "01/QĐ-UBND", checked, as everywhere
         if decision_no is not None or decision_date is not None:
             warnings = [w for w in warnings if not w.startswith("Chưa ghi số")]
             if not rnd.decision_no or rnd.decision_date is None:
@@ -170,7 +186,9 @@ def finalize_round(
             },
         )
         round_id, label = rnd.id, rnd.label
-    result_archive = write_archive(db, round_id, archive_root) if archive else None
+    if committed is not None:
+        committed()
+    result_archive = write_archive(db, round_id, archive_root, progress=progress) if archive else None
     return FinalizeResult(round_id, label, at, warnings, result_archive)
 
 
@@ -248,7 +266,9 @@ def _readme(
     return "\n".join(lines) + "\n"
 
 
-def write_archive(db: Database, round_id: int, root: Path | None = None) -> ArchiveResult:
+def write_archive(
+    db: Database, round_id: int, root: Path | None = None, *, progress: Progress | None = None
+) -> ArchiveResult:
     """Write (another) archive folder for the round: database copy, documents, DOC-TOI.txt, SHA256SUMS."""
     with db.reading() as session:
         rnd = find_round(session, round_id)
@@ -273,9 +293,11 @@ def write_archive(db: Database, round_id: int, root: Path | None = None) -> Arch
     try:
         files: list[str] = []
         db_name = f"co-so-du-lieu_{database_name(db)}.db"
+        if progress is not None:
+            progress(0, 0, "Đang chép cơ sở dữ liệu vào thư mục lưu trữ…")
         write_copy(db, work / db_name)
         files.append(db_name)
-        produced = round_documents.produce(db, round_id)
+        produced = round_documents.produce(db, round_id, progress)
         (work / DOCUMENTS_DIR).mkdir()
         for name, content in produced.files:
             (work / DOCUMENTS_DIR / name).write_bytes(content)

@@ -711,7 +711,7 @@ def _validate(
         key, label = _unit_key(session, a, units)
         if a.person_id is not None and session.get(Person, a.person_id) is None:
             issues.append(Issue(f"không có người mã {a.person_id}.", f"Tác giả thứ {n}", row=n))
-        facts.append(rules.AuthorFacts(a.full_name, a.birth_date, share, key, label))
+        facts.append(rules.AuthorFacts(a.full_name, a.birth_date, share, key, label, a.gender))
     for issue in rules.check_authors(facts, co_author_limit=rnd.co_author_limit, today=now):
         # A contribution that is not a number already has its message; skip the range and total checks.
         if unreadable and issue.column == "contribution" and (issue.row is None or issue.row in unreadable):
@@ -806,6 +806,8 @@ def _apply_author_facts(person: Person, a: AuthorInput) -> None:
         person.birth_date = a.birth_date
     for attr in ("workplace", "job_title", "qualification", "gender", "phone"):
         value = one_line(getattr(a, attr))
+        if attr == "gender":
+            value = rules.parse_gender(value)  # checked before saving
         if value and getattr(person, attr) != value:
             setattr(person, attr, value)
     if a.unit_id is not None and person.unit_id != a.unit_id:

@@ -48,6 +48,7 @@ from .pdf import (
 from .rounds import find_round
 from .xlsx import (
     DEFAULT_FORMATS,
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
@@ -372,7 +373,7 @@ def receipt_book_pdf(book: ReceiptBook) -> bytes:
 def receipt_book_xlsx(book: ReceiptBook) -> bytes:
     wb, ws = new_workbook("Sổ tiếp nhận")
     ncols = len(BOOK_COLUMNS)
-    set_column_widths(ws, _XLSX_WIDTHS)
+    set_column_widths(ws, fit_widths(_XLSX_WIDTHS))
     row = write_title_block(ws, book.header(), book.title, book.subtitle, ncols)
     head = row
     row = write_table_header(ws, row, list(BOOK_COLUMNS))

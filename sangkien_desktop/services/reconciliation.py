@@ -10,6 +10,10 @@ Three lists (on screen, in PDF and in Excel):
    decision list imported: ``earlier_imported``). Authors match by person, or by the same folded name and
    birth date; titles match when their folded forms are equal, or similar (rapidfuzz ``token_sort_ratio`` ≥
    :data:`SIMILAR_TITLE`).
+4. **Probably the same initiative** — a dossier of list 2 and a registration of list 1 whose titles differ
+   only by a remark in brackets ("(bổ sung)"), punctuation, accents or case
+   (``domain.title_match``): shown for the secretary to confirm with :func:`link`, which records the
+   dossier's registration (both then leave lists 1 and 2).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..db.database import Database
 from ..domain.enums import DossierStatus, Grade
+from ..domain.errors import NotFoundError, ValidationError
+from ..domain.title_match import core_title
 from ..models import (
     Authorship,
     Dossier,
@@ -35,6 +41,7 @@ from ..models import (
     RecognizedInitiative,
     Registration,
 )
+from . import audit, guards
 from .rounds import find_round
 
 __all__ = [
@@ -42,9 +49,11 @@ __all__ = [
     "SIMILAR_TITLE",
     "MatchKind",
     "PriorMatch",
+    "ProbableMatch",
     "Reconciliation",
     "RegisteredNoDossier",
     "UnregisteredDossier",
+    "link",
     "reconcile",
     "reconcile_session",
 ]
@@ -105,9 +114,8 @@ class PriorMatch:
     earlier_title: str
     earlier_authors: str
     earlier_grade: str
-    earlier_imported: bool = (
-        False  # an initiative of an earlier year's list imported (earlier_dossier_id is its id)
-    )
+    # an initiative of an earlier year's list imported (``earlier_dossier_id`` is then its id)
+    earlier_imported: bool = False
 
     @property
     def reason(self) -> str:
@@ -120,6 +128,25 @@ class PriorMatch:
 
 
 @dataclass(frozen=True)
+class ProbableMatch:
+    """A dossier without registration and a registration without dossier that name the same
+    initiative, their titles differing only by a remark in brackets or punctuation."""
+
+    dossier_id: int
+    code: str
+    title: str
+    unit_name: str
+    registration_id: int
+    registration_title: str
+    registration_unit: str
+    registration_authors: str
+
+    @property
+    def same_unit(self) -> bool:
+        return self.unit_name == self.registration_unit
+
+
+@dataclass(frozen=True)
 class Reconciliation:
     round_id: int
     round_label: str
@@ -127,6 +154,7 @@ class Reconciliation:
     registered_without_dossier: tuple[RegisteredNoDossier, ...]
     dossiers_without_registration: tuple[UnregisteredDossier, ...]
     already_recognized: tuple[PriorMatch, ...]
+    probable_matches: tuple[ProbableMatch, ...] = ()
 
     @property
     def is_clean(self) -> bool:
@@ -237,7 +265,63 @@ def reconcile_session(session: Session, round_ref: str | int) -> Reconciliation:
     order = list(MatchKind)
     matches += _imported_matches(session, dossiers, year)
     matches.sort(key=lambda m: (m.code, order.index(m.kind), -m.earlier_year, m.earlier_code))
-    return Reconciliation(rnd.id, rnd.label, year, tuple(missing), tuple(unregistered), tuple(matches))
+    probable = _probable_matches(unregistered, regs)
+    return Reconciliation(
+        rnd.id, rnd.label, year, tuple(missing), tuple(unregistered), tuple(matches), tuple(probable)
+    )
+
+
+def _probable_matches(
+    unregistered: list[UnregisteredDossier], regs: Sequence[Registration]
+) -> list[ProbableMatch]:
+    """Pairs of list 2 and list 1 with the same core title (``domain.title_match``)."""
+    by_core: dict[str, list[Registration]] = defaultdict(list)
+    for r in regs:
+        core = core_title(r.title)
+        if core:
+            by_core[core].append(r)
+    out = [
+        ProbableMatch(u.dossier_id, u.code, u.title, u.unit_name, r.id, r.title, r.unit.name, r.authors_text)
+        for u in unregistered
+        for r in by_core.get(core_title(u.title), [])
+    ]
+    out.sort(key=lambda p: (p.code, p.unit_name != p.registration_unit, p.registration_id))
+    return out
+
+
+def link(db: Database, dossier_id: int, registration_id: int) -> str:
+    """The secretary confirms that a dossier is the initiative a registration announced: the dossier's
+    registration is recorded (audited). Returns a message."""
+    with db.session() as session:
+        dossier = session.get(Dossier, dossier_id)
+        if dossier is None:
+            raise NotFoundError(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
+        guards.editable_round(session, dossier.round_id, "hồ sơ")
+        reg = session.get(Registration, registration_id)
+        if reg is None:
+            raise NotFoundError(f"Không tìm thấy đăng ký có mã {registration_id}.")
+        if reg.year != dossier.year:
+            raise ValidationError(
+                f"Đăng ký mã {reg.id} là của năm {reg.year}, hồ sơ {dossier.code} của năm {dossier.year}."
+            )
+        other = session.scalar(
+            select(Dossier).where(Dossier.registration_id == reg.id, Dossier.id != dossier.id)
+        )
+        if other is not None:
+            raise ValidationError(f"Đăng ký mã {reg.id} đã gắn với hồ sơ {other.code}.")
+        old = dossier.registration_id
+        dossier.registration_id = reg.id
+        session.flush()
+        audit.record(
+            session,
+            "update",
+            "dossier",
+            dossier.id,
+            f"Xác nhận hồ sơ {dossier.code} là sáng kiến đã đăng ký (mã đăng ký {reg.id}: {reg.title})",
+            {"registration_id": old},
+            {"registration_id": reg.id},
+        )
+        return f"Đã gắn hồ sơ {dossier.code} với đăng ký mã {reg.id}."
 
 
 def reconcile(db: Database, round_ref: str | int) -> Reconciliation:

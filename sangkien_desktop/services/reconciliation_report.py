@@ -19,6 +19,7 @@ from .pdf import build_pdf, column_table, frame_width, get_styles, header_block,
 from .reconciliation import PriorMatch, Reconciliation, reconcile_session
 from .xlsx import (
     DEFAULT_FORMATS,
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
@@ -31,6 +32,7 @@ from .xlsx import (
 
 __all__ = ["ReconciliationReport", "load_report", "report_pdf", "report_xlsx", "write_report"]
 
+Cell = str | int | dt.date | None
 TITLE = "BÁO CÁO ĐỐI CHIẾU HỒ SƠ VỚI DANH SÁCH ĐĂNG KÝ SÁNG KIẾN"
 
 
@@ -40,7 +42,11 @@ class Section:
     sheet: str
     columns: tuple[Column, ...]
     xlsx_widths: tuple[float, ...]
-    rows: list[list[str]]
+    rows: list[list[Cell]]  # dates as dates, numbers as numbers: Excel stores them as such
+
+    def printed_rows(self) -> list[list[str]]:
+        """The rows as printed on paper (dates "05/03/2026")."""
+        return [[dmy(v) if isinstance(v, dt.date) else str(v or "") for v in row] for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class ReconciliationReport:
                         m.unit_name,
                         m.title,
                         m.authors_text,
-                        dmy(m.registered_on) if m.registered_on else "",
+                        m.registered_on,
                     ]
                     for n, m in enumerate(r.registered_without_dossier, start=1)
                 ],
@@ -95,7 +101,7 @@ class ReconciliationReport:
                 ),
                 (6, 12, 13, 26, 50, 28, 16),
                 [
-                    [str(n), u.code, dmy(u.received_on), u.unit_name, u.title, u.authors_text, u.status.label]
+                    [str(n), u.code, u.received_on, u.unit_name, u.title, u.authors_text, u.status.label]
                     for n, u in enumerate(r.dossiers_without_registration, start=1)
                 ],
             ),
@@ -115,15 +121,38 @@ class ReconciliationReport:
                 (6, 12, 46, 22, 46, 16, 10),
                 _prior_rows(r),
             ),
+            Section(
+                "IV. Có thể là cùng một sáng kiến: tên hồ sơ và tên đăng ký chỉ khác phần ghi chú trong "
+                f"ngoặc hoặc dấu câu — cần xác nhận ({len(r.probable_matches)})",
+                "Cần xác nhận",
+                (
+                    Column("TT", 2, center=True),
+                    Column("Mã hồ sơ", 4.4, center=True),
+                    Column("Tên sáng kiến trong hồ sơ (đơn vị)", 15),
+                    Column("Mã ĐK", 3, center=True),
+                    Column("Tên sáng kiến đã đăng ký (đơn vị, tác giả)", 15),
+                ),
+                (6, 12, 52, 9, 60),
+                [
+                    [
+                        str(n),
+                        p.code,
+                        f"{p.title} ({p.unit_name})",
+                        p.registration_id,
+                        f"{p.registration_title} ({p.registration_unit}; {p.registration_authors})",
+                    ]
+                    for n, p in enumerate(r.probable_matches, start=1)
+                ],
+            ),
         ]
 
 
-def _prior_rows(r: Reconciliation) -> list[list[str]]:
+def _prior_rows(r: Reconciliation) -> list[list[Cell]]:
     """One row per (dossier, earlier initiative), its reasons joined: "Trùng tác giả: X; Trùng tên …"."""
     grouped: dict[tuple[int, bool, int], list[PriorMatch]] = {}
     for m in r.already_recognized:
         grouped.setdefault((m.dossier_id, m.earlier_imported, m.earlier_dossier_id), []).append(m)
-    rows = []
+    rows: list[list[Cell]] = []
     for n, matches in enumerate(grouped.values(), start=1):
         m = matches[0]
         rows.append(
@@ -163,7 +192,7 @@ def report_pdf(report: ReconciliationReport) -> bytes:
         story.append(CondPageBreak(80))
         story.append(para(section.heading, heading))
         if section.rows:
-            story.append(column_table(section.columns, section.rows, width, font_size=11))
+            story.append(column_table(section.columns, section.printed_rows(), width, font_size=11))
         else:
             story.append(para("Không có.", st.body_left))
     story += [
@@ -187,15 +216,19 @@ def report_xlsx(report: ReconciliationReport) -> bytes:
         ws = first_ws if n == 0 else wb.create_sheet(section.sheet)
         ws.sheet_format.defaultRowHeight = first_ws.sheet_format.defaultRowHeight
         ncols = len(section.columns)
-        set_column_widths(ws, section.xlsx_widths)
+        set_column_widths(ws, fit_widths(section.xlsx_widths))
         row = write_title_block(ws, report.header(), TITLE, f"{report.subtitle} — {section.heading}", ncols)
         head = row
         row = write_table_header(ws, row, list(section.columns))
         first = row
         f = DEFAULT_FORMATS
-        formats = [f.integer] + [f.center if c.center else f.text for c in section.columns[1:]]
+        dated = {i for row_ in section.rows for i, v in enumerate(row_) if isinstance(v, dt.date)}
+        formats = [f.integer] + [
+            f.date if i in dated else f.center if c.center else f.text
+            for i, c in enumerate(section.columns[1:], start=1)
+        ]
         for values in section.rows:
-            write_row(ws, row, [int(values[0]), *values[1:]], formats=formats)
+            write_row(ws, row, [int(str(values[0])), *values[1:]], formats=formats)
             row += 1
         if row == first:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)

@@ -18,7 +18,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from ..db.database import Database
 from ..domain import registration_form as form
@@ -146,55 +146,26 @@ def collect(db: Database, year: int, unit_id: int | None = None) -> TableDocumen
 # PDF
 
 
-class _PageMark(Flowable):
-    """A zero-size flowable that notes the page it lands on."""
-
-    def __init__(self, pages: dict[str, int], name: str) -> None:
-        super().__init__()
-        self.pages = pages
-        self.name = name
-
-    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.pages[self.name] = self.canv.getPageNumber()
-
-
-def _story(doc: TableDocument, keep_last: int, pages: dict[str, int]) -> list[Flowable]:
+def _story(doc: TableDocument) -> list[Flowable]:
     st = get_styles()
     story: list[Flowable] = [header_block(doc.header), para(upper_vn(doc.title), st.doc_type)]
     if doc.subtitle:
         story.append(para(doc.subtitle, st.subtitle))
     story.append(Spacer(1, 8))
-    width = frame_width(landscape=True)
-    rows = doc.rows
-    head, tail = (rows[:-keep_last], rows[-keep_last:]) if 0 < keep_last < len(rows) else (rows, [])
-    story.append(column_table(doc.columns, head, width, font_size=FONT_SIZE))
-    story.append(_PageMark(pages, "table"))
+    story.append(column_table(doc.columns, doc.rows, frame_width(landscape=True), font_size=FONT_SIZE))
     if len(doc.signers) == 2:
         closing: Flowable = two_signatures(doc.signers[0], doc.signers[1])
     else:
         closing = closing_block(doc.signers[0])
-    ending: list[Flowable] = []
-    if tail:
-        # the last rows move to the next page with the signature (and the table head repeated)
-        ending.append(column_table(doc.columns, tail, width, font_size=FONT_SIZE))
-    ending += [Spacer(1, 10), closing, _PageMark(pages, "signature")]
-    story.append(KeepTogether(ending))
-    return story
+    return [*story, Spacer(1, 10), closing]
 
 
 def pdf_bytes(doc: TableDocument) -> bytes:
-    """The PDF. A signature never sits alone on the last page: when it would, the last rows of the
-    table go over with it (NĐ 30 practice: the signature page carries some of the text)."""
+    """The PDF. The signature never sits alone on the last page: the last rows of the table go over
+    with it (the page flow of :mod:`.pdf.flow`)."""
     what = doc.unit_name or "các đơn vị"
     title = f"Tổng hợp đăng ký sáng kiến năm {doc.year} — {what}"
-    pages: dict[str, int] = {}
-    result = build_pdf(_story(doc, 0, pages), title=title, subject=doc.title, landscape=True)
-    if pages.get("signature", 0) > pages.get("table", 0) and len(doc.rows) > 1:
-        result = build_pdf(_story(doc, 1, {}), title=title, subject=doc.title, landscape=True)
-    return result
+    return build_pdf(_story(doc), title=title, subject=doc.title, landscape=True)
 
 
 def build_pdf_bytes(db: Database, year: int, unit_id: int | None = None) -> bytes:
@@ -216,6 +187,7 @@ def write_pdf(db: Database, year: int, path: Path, unit_id: int | None = None) -
 def xlsx_bytes(doc: TableDocument) -> bytes:
     from .xlsx import (
         DEFAULT_FORMATS,
+        fit_widths,
         new_workbook,
         set_column_widths,
         set_row_heights,
@@ -229,7 +201,7 @@ def xlsx_bytes(doc: TableDocument) -> bytes:
 
     wb, ws = new_workbook(SHEET_TITLE)
     ncols = len(doc.columns)
-    set_column_widths(ws, XLSX_WIDTHS)
+    set_column_widths(ws, fit_widths(XLSX_WIDTHS, font_size=FONT_SIZE))
     row = write_title_block(ws, doc.header, upper_vn(doc.title), doc.subtitle, ncols)
     head_top = row
     row = write_table_header(ws, row, doc.columns, font_size=FONT_SIZE)

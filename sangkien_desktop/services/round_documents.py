@@ -155,11 +155,17 @@ def safe_file_name(name: str) -> str:
     return cleaned[:150]
 
 
-def produce(db: Database, round_id: int) -> ProducedDocuments:
-    """Run every registered producer for the round; file names are made safe and unique."""
+def produce(
+    db: Database, round_id: int, progress: Callable[[int, int, str], None] | None = None
+) -> ProducedDocuments:
+    """Run every registered producer for the round; file names are made safe and unique. ``progress(done,
+    total, text)`` is told before each document (it may raise to stop)."""
     result = ProducedDocuments()
     used: set[str] = set()
-    for item in registered():
+    items = registered()
+    for index, item in enumerate(items):
+        if progress is not None:
+            progress(index, len(items), f"Đang lập {item.label} ({index + 1}/{len(items)})…")
         try:
             files = item.producer(db, round_id)
         except SangKienError as exc:  # e.g. "no certificate to print yet": a message for the secretary

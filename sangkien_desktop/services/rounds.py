@@ -44,7 +44,7 @@ from ..models import (
     Year,
 )
 from ..models.base import now
-from . import audit
+from . import audit, numbering
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,12 @@ class RoundSetup:
     receive_from: dt.date | None = None
     receive_until: dt.date | None = None
     meeting_on: dt.date | None = None
-    decision_no: str = ""
+    decision_no: str = ""  # as printed, "01/QĐ-UBND" (services.numbering spells what is typed)
     decision_date: dt.date | None = None
+    minutes_no: str = ""
+    submission_no: str = ""
+    submission_date: dt.date | None = None
+    certificate_date: dt.date | None = None
     co_author_limit: int = 2
     copies_required: int = 12
     members_per_dossier: int | None = None
@@ -99,6 +103,10 @@ _GENERAL_FIELDS = (
     "meeting_on",
     "decision_no",
     "decision_date",
+    "minutes_no",
+    "submission_no",
+    "submission_date",
+    "certificate_date",
     "co_author_limit",
     "copies_required",
     "members_per_dossier",
@@ -435,6 +443,10 @@ def copy_round(
         meeting_on=shift_years(setup.meeting_on, years),
         decision_no="",
         decision_date=None,
+        minutes_no="",
+        submission_no="",
+        submission_date=None,
+        certificate_date=None,
         note="",
     )
     _check_new(session, year, number)
@@ -527,10 +539,16 @@ def save_setup(
         setup = replace(setup, name=f"Đợt {rnd.number} năm {rnd.year}")
 
     changed: dict[str, object] = {}
+    numbers: dict[str, object] = {}  # document numbers and dates: spelled, checked, audited by numbering
     for attr in _GENERAL_FIELDS:
         if getattr(old, attr) != getattr(setup, attr):
+            if attr in numbering.FIELD_LABELS and attr != "meeting_on":
+                numbers[attr] = getattr(setup, attr)
+                continue
             changed[attr] = getattr(setup, attr)
             setattr(rnd, attr, getattr(setup, attr))
+    if numbers:
+        numbering.update_round_in(session, rnd, numbers)
 
     if old.checklist != setup.checklist:
         items = list(rnd.checklist_template)
@@ -595,6 +613,10 @@ _CHANGE_LABELS = {
     "meeting_on": "ngày họp",
     "decision_no": "số quyết định",
     "decision_date": "ngày quyết định",
+    "minutes_no": "số biên bản",
+    "submission_no": "số tờ trình",
+    "submission_date": "ngày tờ trình",
+    "certificate_date": "ngày ký giấy chứng nhận",
     "co_author_limit": "số đồng tác giả tối đa",
     "copies_required": "số bản đơn",
     "members_per_dossier": "số người chấm mỗi hồ sơ",
@@ -711,6 +733,10 @@ def setup_as_dict(setup: RoundSetup) -> dict[str, object]:
         "meeting_on": setup.meeting_on.isoformat() if setup.meeting_on else None,
         "decision_no": setup.decision_no,
         "decision_date": setup.decision_date.isoformat() if setup.decision_date else None,
+        "minutes_no": setup.minutes_no,
+        "submission_no": setup.submission_no,
+        "submission_date": setup.submission_date.isoformat() if setup.submission_date else None,
+        "certificate_date": setup.certificate_date.isoformat() if setup.certificate_date else None,
         "co_author_limit": setup.co_author_limit,
         "copies_required": setup.copies_required,
         "members_per_dossier": setup.members_per_dossier,
@@ -794,7 +820,7 @@ def setup_from_dict(data: dict[str, object], base: RoundSetup) -> RoundSetup:
         return int(value)
 
     changes: dict[str, object] = {}
-    for key in ("name", "decision_no", "note"):
+    for key in ("name", "decision_no", "minutes_no", "submission_no", "note"):
         if key in data:
             changes[key] = str(data[key] or "")
     if "field" in data:
@@ -802,7 +828,14 @@ def setup_from_dict(data: dict[str, object], base: RoundSetup) -> RoundSetup:
             changes["field"] = RoundField(str(data["field"]))
         except ValueError:
             issues.append(Issue(f"lĩnh vực '{data['field']}' không có (general, education)", where="field"))
-    for key in ("receive_from", "receive_until", "meeting_on", "decision_date"):
+    for key in (
+        "receive_from",
+        "receive_until",
+        "meeting_on",
+        "decision_date",
+        "submission_date",
+        "certificate_date",
+    ):
         if key in data:
             changes[key] = date_of(data[key], key)
     for key in ("co_author_limit", "copies_required", "approval_numerator", "approval_denominator"):

@@ -12,7 +12,8 @@ dossiers their ``title_key`` plus their folded summary, field, unit and authors.
   grade changed re-indexed. A keystroke therefore costs one FTS5 query and the hydration of the hits.
   Hits are ranked by bm25 (title first) when a query matches up to ``RANK_LIMIT`` documents; a broader
   query (one or two letters typed) lists title matches first, newest years first.
-* SQLite without FTS5 (some Python builds) and PostgreSQL: LIKE on the folded columns, ranked in Python.
+* SQLite without FTS5 (some Python builds), a SQLite file on a network location (one connection for the
+  whole process: ``db.engine``) and PostgreSQL: LIKE on the folded columns, ranked in Python.
 Both paths return the same hits for queries narrower than ``RANK_LIMIT`` matches.
 """
 
@@ -111,7 +112,7 @@ def search(
     words = fold_words(query)
     if not words:
         return []
-    if db.is_sqlite:
+    if db.is_sqlite and db.network is None:  # the index keeps a connection of its own: not on a network file
         index = SearchIndex.of(db)
         if index.available():
             return index.search(words, limit, year, with_matches)
@@ -140,7 +141,7 @@ def search_like(db: Database, query: str, *, limit: int = 50, year: int | None =
 def warm_up(db: Database) -> None:
     """Build (or bring up to date) the search index now, e.g. in the background when the Tra cứu page
     opens, so that the first keystroke does not pay for it."""
-    if db.is_sqlite:
+    if db.is_sqlite and db.network is None:  # the index keeps a connection of its own: not on a network file
         index = SearchIndex.of(db)
         if index.available():
             index.sync()

@@ -4,37 +4,59 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-import threading
 from collections.abc import Sequence
-from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
+from ..cli.common import VietnameseHelpFormatter, install_vietnamese_argparse, vietnamese_parser
 from ..db.database import Database
-from ..db.migrate import is_up_to_date
-from ..domain.errors import SangKienError
-from ..services import backup as backup_service
 from ..services import demo as demo_service
-from ..services import instance_lock
-from . import messages, recovery
-from .first_run import run_first_run
+from . import translation, unexpected_errors
+from .database_windows import DatabaseWindows, start_target
 from .fonts import register_fonts
 from .main_window import MainWindow
+from .pages import PAGE_SPECS
 
 log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sangkien-desktop", description=f"{APP_TITLE} — giao diện đồ họa")
-    parser.add_argument("--db", metavar="ĐƯỜNG_DẪN", help="tệp cơ sở dữ liệu (hoặc URL SQLAlchemy)")
-    parser.add_argument("--version", action="version", version=f"sangkien-desktop {__version__}")
-    parser.add_argument("--page", metavar="TRANG", help="mở sẵn một trang (overview, registrations, …)")
+    install_vietnamese_argparse()
+    parser = argparse.ArgumentParser(
+        prog="sangkien-desktop",
+        description=f"{APP_TITLE} — giao diện đồ họa",
+        formatter_class=VietnameseHelpFormatter,
+        add_help=False,
+    )
+    vietnamese_parser(parser)
     parser.add_argument(
-        "--demo", action="store_true", help="tạo dữ liệu mẫu nếu cơ sở dữ liệu trống, không hỏi lại"
+        "--db",
+        metavar="ĐƯỜNG_DẪN",
+        help="tệp cơ sở dữ liệu (hoặc URL SQLAlchemy); mặc định: tệp mở lần trước (Tệp → Mở…), "
+        "rồi tệp sangkien.db trong thư mục dữ liệu",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sangkien-desktop {__version__}",
+        help="in phiên bản rồi thoát",
+    )
+    parser.add_argument(
+        "--page",
+        metavar="TRANG",
+        type=_page_key,
+        help="mở sẵn một trang: " + ", ".join(spec.key for spec in PAGE_SPECS),
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="mở dữ liệu mẫu (tệp demo.db trong thư mục dữ liệu, tạo lần đầu); cùng --db: tạo dữ liệu mẫu "
+        "trong tệp đó nếu nó trống",
     )
     parser.add_argument(
         "--no-prompt", action="store_true", help="không hỏi gì khi khởi động (dùng cho kiểm thử)"
@@ -50,15 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging() -> None:
-    try:
-        handler: logging.Handler = RotatingFileHandler(
-            paths.log_dir() / "sangkien.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
+def _page_key(value: str) -> str:
+    keys = [spec.key for spec in PAGE_SPECS]
+    if value not in keys:
+        raise argparse.ArgumentTypeError(f"không có trang {value!r}; các trang: {', '.join(keys)}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,65 +84,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Background jobs (duplicate checks, index builds) run Python on a worker thread: hand the GIL back to
     # the GUI thread after 1 ms instead of 5, so that painting and typing stay smooth meanwhile.
     sys.setswitchinterval(0.001)
-    _setup_logging()
+    unexpected_errors.setup_logging()
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    unexpected_errors.install()
+    translation.install(app)
     app.setApplicationDisplayName(APP_TITLE)
     app.setWindowIcon(QIcon(str(paths.resource_path("icons", "app.png"))))
     register_fonts(app)
     if args.self_test:
         return self_test(app)
 
-    backup_settings = backup_service.load_settings()
-    deferred_backup: list[Database] = []
-
-    def run_startup_backup(database: Database) -> None:
-        result = backup_service.auto_backup(database, backup_service.BackupKind.STARTUP, backup_settings)
-        if result is not None:
-            log.info(result.message)
-
-    def startup_backup(database: Database) -> None:
-        # A copy of the data as it was before this session. Before a schema upgrade it is taken now;
-        # otherwise on a background thread once the window is up (a large database takes seconds to copy;
-        # the online backup API gives a consistent copy even while the secretary starts working).
-        if is_up_to_date(database.engine):
-            deferred_backup.append(database)
-        else:
-            run_startup_backup(database)
-
-    try:
-        db = Database.open(args.db, before_migrate=startup_backup)
-    except SangKienError as exc:
-        if not recovery.can_recover(args.db):
-            QMessageBox.critical(None, APP_TITLE, str(exc))
-            return 1
-        recovered = recovery.recover(args.db, exc, before_migrate=startup_backup)
-        if recovered is None:
-            return 1
-        db = recovered
-    if db.migration and db.migration.changed and db.migration.before is not None:
-        log.info("Database upgraded %s → %s", db.migration.before, db.migration.after)
-
-    if args.demo and demo_service.database_is_empty(db):
-        demo_service.create_demo(db)
-    marker, holders = instance_lock.InstanceMarker.acquire(db)
-    window = MainWindow(db)
-    heartbeat = QTimer(window)
-    if marker is not None:
-        heartbeat.timeout.connect(marker.heartbeat)
-        heartbeat.start(instance_lock.HEARTBEAT_S * 1000)
+    windows = DatabaseWindows(prompt=not args.no_prompt and not args.screenshot)
+    if args.demo and not args.db and not os.environ.get("SANGKIEN_DB_URL"):
+        window = windows.open_demo()  # demo.db in the data folder, filled the first time
+    else:
+        window = windows.open(start_target(args.db), fill_demo=args.demo)
+    if window is None:
+        return 1
     if args.page:
         window.show_page(args.page)
-    window.show()
-    backup_thread: threading.Thread | None = None
-    if deferred_backup:
-        backup_thread = threading.Thread(
-            target=run_startup_backup, args=(db,), name="startup-backup", daemon=False
-        )
-        QTimer.singleShot(200, backup_thread.start)
-
     if args.screenshot:
 
         def grab() -> None:
@@ -132,24 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(300, grab)
-    elif not args.no_prompt and demo_service.database_is_empty(db):
-        QTimer.singleShot(0, lambda: run_first_run(window))
-    if holders:
-        log.info("Database also open in: %s", "; ".join(h.text for h in holders))
-        if not args.no_prompt and not args.screenshot:
-            QTimer.singleShot(0, lambda: messages.show_info(window, instance_lock.in_use_message(holders)))
     try:
         return app.exec()
     finally:
-        heartbeat.stop()
-        if backup_thread is not None and backup_thread.is_alive():
-            backup_thread.join()  # the start-up copy finishes before the exit copy is compared with it
-        result = backup_service.auto_backup(db, backup_service.BackupKind.EXIT)
-        if result is not None:
-            log.info(result.message)
-        if marker is not None:
-            marker.release()
-        db.dispose()
+        windows.close_all()
 
 
 def _pdf_text(pdf: bytes) -> str:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 def run_first_run(window: MainWindow) -> str:
     """Called once, right after the main window is shown on an empty database (and from Cài đặt).
 
-    Returns "demo" (demo data created), "setup" (council set up) or "" (postponed)."""
+    Returns "demo" (the demo asked for), "setup" (council set up) or "" (postponed)."""
     from .dialogs.first_run_wizard import FirstRunWizard
 
     wizard = FirstRunWizard(window.ctx.db, window)
@@ -21,7 +21,8 @@ def run_first_run(window: MainWindow) -> str:
         )
         return ""
     if wizard.choice == "demo":
-        return "demo" if window.create_demo() else ""
+        window.demoRequested.emit()  # a window of its own on demo.db: this database stays empty
+        return "demo"
     window.reload_rounds(wizard.saved_round_id)
     window.ctx.notify("all")
     window.statusBar().showMessage("Đã lưu cài đặt Hội đồng.", 5000)

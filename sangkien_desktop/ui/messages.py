@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from .. import APP_TITLE
 from ..domain.errors import SangKienError, ValidationError
+from . import file_dialogs
 
 
 def show_error(parent: QWidget | None, error: BaseException | str, title: str = APP_TITLE) -> None:
@@ -48,13 +49,11 @@ def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, default
 def ask_save_path(
     parent: QWidget | None, title: str, suggested: str, filters: str = "Tệp PDF (*.pdf)"
 ) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-    return Path(path) if path else None
+    return file_dialogs.save_path(parent, title, suggested, filters)
 
 
 def ask_open_path(parent: QWidget | None, title: str, filters: str) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-    return Path(path) if path else None
+    return file_dialogs.open_path(parent, title, "", filters)
 
 
 @contextmanager

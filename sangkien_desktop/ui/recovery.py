@@ -8,13 +8,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .. import APP_TITLE
 from ..db.database import Database
 from ..db.engine import resolve_url, sqlite_path
 from ..domain.errors import SangKienError
 from ..services import backup
+from . import file_dialogs
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,9 @@ def ask_choice(text: str) -> bool:
 
 
 def ask_file(folder: Path, parent: QWidget | None = None) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(
+    return file_dialogs.open_path(
         parent, "Chọn bản sao lưu để khôi phục", str(folder), "Bản sao lưu (*.db);;Mọi tệp (*)"
     )
-    return Path(path) if path else None
 
 
 def can_recover(db_arg: str | os.PathLike[str] | None) -> bool:

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from ..domain.errors import SangKienError
-from . import messages
+from . import messages, unexpected_errors
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,33 @@ class Cancelled(SangKienError):
 class Progress:
     """Thread-safe progress sink handed to the job function."""
 
-    def __init__(self, emit: Callable[[int, int, str], None], *, yield_to_typing: bool = False) -> None:
+    def __init__(
+        self,
+        emit: Callable[[int, int, str], None],
+        *,
+        yield_to_typing: bool = False,
+        no_return: Callable[[], None] = lambda: None,
+    ) -> None:
         self._emit = emit
         self._cancel = threading.Event()
         self._yields = yield_to_typing
+        self._no_return = no_return
+        self.past_return = False
 
     def report(self, done: int, total: int, text: str = "") -> None:
         self._emit(done, total, text)
+
+    def step(self, done: int, total: int, text: str = "") -> None:
+        """Report, then stop here if the user cancelled (before the point of no return): a service's
+        ``progress`` callback."""
+        self.report(done, total, text)
+        if not self.past_return:
+            self.check()
+
+    def point_of_no_return(self) -> None:
+        """From now on the job cannot be undone by stopping it: the Cancel button is disabled."""
+        self.past_return = True
+        self._no_return()
 
     @property
     def cancelled(self) -> bool:
@@ -80,6 +100,7 @@ class Progress:
 
 class _Worker(QObject):
     progressed = Signal(int, int, str)
+    no_return = Signal()
     succeeded = Signal(object)
     failed = Signal(object)
 
@@ -87,7 +108,9 @@ class _Worker(QObject):
         super().__init__()
         self.fn = fn
         self.progress = Progress(
-            lambda d, t, s: self.progressed.emit(d, t, s), yield_to_typing=yield_to_typing
+            lambda d, t, s: self.progressed.emit(d, t, s),
+            yield_to_typing=yield_to_typing,
+            no_return=self.no_return.emit,
         )
 
     @Slot()
@@ -140,6 +163,7 @@ class Job(QObject):
             self.dialog.setAutoReset(False)
             self.dialog.canceled.connect(self.cancel)
             self.worker.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+            self.worker.no_return.connect(self._no_return, Qt.ConnectionType.QueuedConnection)
 
     @property
     def progress(self) -> Progress:
@@ -151,6 +175,13 @@ class Job(QObject):
 
     def cancel(self) -> None:
         self.worker.progress.cancel()
+
+    def _no_return(self) -> None:
+        if self.dialog is not None:
+            cancel = self.dialog.findChild(QPushButton)
+            if cancel is not None:
+                cancel.setEnabled(False)
+                cancel.setToolTip("Đã qua bước không dừng được; chờ xong là đủ.")
 
     def _progressed(self, done: int, total: int, text: str) -> None:
         if self.dialog is not None:
@@ -178,8 +209,11 @@ class Job(QObject):
         self.error = error
         if self._on_error is not None:
             self._on_error(error)
-        elif not isinstance(error, Cancelled):
-            messages.show_error(self._parent, error if isinstance(error, SangKienError) else f"Lỗi: {error}")
+        elif isinstance(error, SangKienError):
+            if not isinstance(error, Cancelled):
+                messages.show_error(self._parent, error)
+        elif not unexpected_errors.show(error):  # logged by the worker
+            messages.show_error(self._parent, f"Lỗi: {error}")
         self.finished.emit()
 
 

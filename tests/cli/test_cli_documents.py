@@ -159,27 +159,37 @@ def test_document_numbers(
         main(["--db", graded_url, "export", "minutes", "--round", "2026/1", "--so", "7", "-o", str(out)]) == 0
     )
     assert "Số: 07/BB-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    capsys.readouterr()
+    # a number given once sticks: printed again without --so, in every format
+    assert main(["--db", graded_url, "export", "minutes", "--round", "2026/1", "-o", str(out)]) == 0
+    assert "Số: 07/BB-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    assert "Số: 07/BB-HĐSK" in docx_text(_export(graded_url, "minutes", tmp_path / "bb.docx"))
     out = tmp_path / "ttr.pdf"
-    for expected in ("01", "02"):
+    for said in ("Đã cấp số 01/TTr-HĐSK", "đã có số tờ trình 01/TTr-HĐSK: không cấp số mới"):
         assert (
             main(
                 ["--db", graded_url, "export", "submission", "--round", "2026/1", "--cap-so", "-o", str(out)]
             )
             == 0
         )
-        assert f"Đã cấp số {expected}" in capsys.readouterr().out
-        assert f"Số: {expected}/TTr-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
-    # a decision number is written into its round; a round that has one keeps it
+        assert said in capsys.readouterr().out
+        assert "Số: 01/TTr-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    # a decision number is written into its round, spelled as printed; a round that has one keeps it
     out = tmp_path / "qd2.pdf"
     assert (
         main(["--db", graded_url, "export", "decision", "--round", "2026/2", "--cap-so", "-o", str(out)]) == 0
     )
-    assert "ghi vào Đợt 2 năm 2026" in capsys.readouterr().out
-    assert "Số: 01/QĐ-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    assert "Đã cấp số 01/QĐ-UBND cho quyết định công nhận Đợt 2 năm 2026" in capsys.readouterr().out
+    assert "Số: 01/QĐ-UBND" in pdf_text(out.read_bytes(), tmp_path)
     with demo_db.reading() as session:
-        assert session.scalar(select(Round.decision_no).where(Round.number == 2)) == "1"
+        assert session.scalar(select(Round.decision_no).where(Round.number == 2)) == "01/QĐ-UBND"
     assert (
         main(["--db", graded_url, "export", "decision", "--round", "2026/1", "--cap-so", "-o", str(out)]) == 0
     )
-    assert "đã có số quyết định 15" in capsys.readouterr().out
-    assert "Số: 15/QĐ-HĐSK" in pdf_text(out.read_bytes(), tmp_path)
+    assert "đã có số quyết định công nhận 15/QĐ-UBND" in capsys.readouterr().out
+    assert "Số: 15/QĐ-UBND" in pdf_text(out.read_bytes(), tmp_path)
+
+
+def _export(url: str, key: str, out: Path, *extra: str) -> bytes:
+    assert main(["--db", url, "export", key, "--round", "2026/1", *extra, "-o", str(out)]) == 0
+    return out.read_bytes()

@@ -216,3 +216,31 @@ def test_delete_needs_yes(
     assert code == 0 and "Đã xóa hồ sơ HS26-061" in out
     code, _, err = run(capsys, "--db", url, "dossiers", "delete", "HS26-001", "--yes")
     assert code == 1 and "đã có điểm chấm" in err
+
+
+def test_add_takes_the_authors_gender(
+    url: str, demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`dossiers add` records each author's gender (certificates say "Ông"/"Bà" only from it)."""
+    authors = [
+        dict(SPEC["authors"][0], gender="nữ"),  # type: ignore[index]
+        dict(SPEC["authors"][1], contribution="40", gender="Ông/Bà"),  # type: ignore[index]
+    ]
+    path = tmp_path / "hs.json"
+    path.write_text(json.dumps(dict(SPEC, authors=authors), ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, "--db", url, "dossiers", "add", str(path))
+    assert code == 1 and "Tác giả thứ 2" in err and "Nam hoặc Nữ" in err
+    authors[1]["gender"] = "Nam"
+    path.write_text(json.dumps(dict(SPEC, authors=authors), ensure_ascii=False), encoding="utf-8")
+    code, _, _ = run(capsys, "--db", url, "dossiers", "add", str(path))
+    assert code == 0
+    assert [a.gender for a in intake.get_dossier(demo_db, "HS26-061").authors] == ["Nữ", "Nam"]
+
+
+def test_link_a_probable_match(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", url, "dossiers", "reconcile", "--round", "2026/1", "--json")
+    assert code == 0 and "probable_matches" in json.loads(out)
+    code, out, _ = run(capsys, "--db", url, "dossiers", "reconcile", "--round", "2026/1")
+    assert "IV. Có thể là cùng một sáng kiến (cần xác nhận)" in out
+    code, _, err = run(capsys, "--db", url, "dossiers", "link", "HS26-001", "--registration", "999999")
+    assert code == 1 and "Không tìm thấy đăng ký có mã 999999" in err

@@ -58,7 +58,7 @@ def test_settings_series(db_url: str, capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert isinstance(rows, list)
     qd = next(r for r in rows if r["kind"] == "QD")
-    assert qd["last_number"] == 12 and qd["next_number"] == 13 and qd["suffix"] == "QĐ-HĐSK"
+    assert qd["last_number"] == 12 and qd["next_number"] == 13 and qd["suffix"] == "QĐ-UBND"
 
 
 def test_rounds_create_copy_and_list(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,3 +208,35 @@ def test_units_alias_and_delete(db_url: str, capsys: pytest.CaptureFixture[str])
     assert isinstance(rows, list) and rows[0]["aliases"] == ["UBND Vạn Phúc"]
     assert main(["--db", db_url, "units", "delete", "UBND Vạn Phúc"]) == 0
     assert "Đã xóa đơn vị Xã Vạn Phúc" in capsys.readouterr().out
+
+
+def test_rounds_numbers_shown_edited_and_in_show(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "demo", "--dossiers", "10"]) == 0
+    capsys.readouterr()
+    numbers = _json(
+        capsys,
+        ["--db", db_url, "rounds", "numbers", "2026/1", "--decision-no", "2", "--decision-date", "05/06/2026",
+         "--cap-so", "minutes", "--certificate-date", "10/06/2026", "--json"],
+    )  # fmt: skip
+    assert isinstance(numbers, dict)
+    assert numbers["decision_no"] == "02/QĐ-UBND" and numbers["decision_date"] == "2026-06-05"
+    assert numbers["minutes_no"] == "01/BB-HĐSK" and numbers["certificate_date"] == "2026-06-10"
+    shown = _json(capsys, ["--db", db_url, "rounds", "show", "2026/1", "--json"])
+    assert isinstance(shown, dict)
+    for key in (
+        "minutes_no",
+        "submission_no",
+        "submission_date",
+        "decision_no",
+        "decision_date",
+        "certificate_date",
+    ):
+        assert key in shown
+    assert shown["decision_no"] == "02/QĐ-UBND"
+    assert main(["--db", db_url, "rounds", "show", "2026/1"]) == 0
+    out = capsys.readouterr().out
+    assert "Số quyết định: 02/QĐ-UBND" in out and "Số tờ trình: (để trống, ghi tay)" in out
+    assert main(["--db", db_url, "rounds", "numbers", "2026/2", "--decision-no", "02/QĐ-UBND"]) == 1
+    assert "đã là số quyết định công nhận của Đợt 1 năm 2026" in capsys.readouterr().err
+    assert main(["--db", db_url, "rounds", "numbers", "2026/2", "--decision-no", "x"]) == 1
+    assert "Số quyết định" in capsys.readouterr().err

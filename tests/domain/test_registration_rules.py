@@ -46,7 +46,7 @@ def test_missing_title_and_author_name_row_and_column() -> None:
 
 def test_form_being_typed_has_no_row() -> None:
     (issue,) = rules.check_row(facts(line=None, values={form.TITLE: "", form.AUTHORS: "Lê A"}))
-    assert issue.where == "cột Tên sáng kiến"
+    assert issue.where == "ô Tên sáng kiến"  # a form has fields, not columns
 
 
 def test_unknown_unit_with_suggestion() -> None:

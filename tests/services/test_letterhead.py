@@ -92,7 +92,8 @@ def test_preview_pdf_prints_the_council(db: Database, tmp_path: Path) -> None:
         "HỘI ĐỒNG SÁNG KIẾN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Vạn Phúc, ngày 12 tháng 3 năm 2026",
-        "/QĐ-HĐSK",
+        "/QĐ-UBND",  # the decision: issued by the body (the default)
+        "/TTr-HĐSK",  # the council's own block
         "Căn cứ Nghị định số 13/2012/NĐ-CP ngày 02/3/2012 của Chính phủ;",
         "Nguyễn Văn An",
         "Lưu: VT, Văn phòng HĐND và UBND.",
@@ -109,7 +110,9 @@ def test_number_series(db: Database) -> None:
         numbering.set_last(s, 2026, "BB", 7)
         rows = {r.kind: r for r in numbering.series(s, 2026)}
         assert rows["QD"].next_number == 3 and rows["BB"].next_number == 8
-        assert rows["QD"].suffix == "QĐ-HĐSK" and rows["BN"].last_number == 0
+        assert rows["QD"].suffix == "QĐ-UBND" and rows["BN"].last_number == 0  # the body issues decisions
+        settings.put(s, {"decision_issuer": "council"})
+        assert {r.kind: r for r in numbering.series(s, 2026)}["QD"].suffix == "QĐ-HĐSK"
         assert numbering.number_for_document(s, 2026, "QD") is None  # default: the văn thư writes it
         settings.put(s, {"number_mode": "auto"})
         assert numbering.number_for_document(s, 2026, "QD") == 3

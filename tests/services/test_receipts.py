@@ -144,7 +144,7 @@ def test_reconciliation_pdf_and_xlsx(demo_db: Database, tmp_path: Path) -> None:
 
     out = reconciliation_report.write_report(demo_db, "2026/1", tmp_path / "doi-chieu.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Chưa nộp hồ sơ", "Chưa đăng ký", "Đã công nhận trước"]
+    assert wb.sheetnames == ["Chưa nộp hồ sơ", "Chưa đăng ký", "Đã công nhận trước", "Cần xác nhận"]
     codes = [
         row[1]
         for row in wb["Chưa đăng ký"].iter_rows(values_only=True)

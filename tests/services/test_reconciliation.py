@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sangkien_desktop.db.database import Database
+from sangkien_desktop.domain.errors import ValidationError
 from sangkien_desktop.models import Authorship, Dossier, GradeResult, Person, Round
 from sangkien_desktop.services import reconciliation
 from sangkien_desktop.services.reconciliation import MatchKind
@@ -147,3 +148,37 @@ def test_reconcile_by_round_reference(demo_db: Database) -> None:
     result = reconciliation.reconcile(demo_db, "2026/1")
     assert result.round_label == "Đợt 1 năm 2026" and result.year == 2026
     assert not result.is_clean
+
+
+def test_titles_differing_by_a_remark_are_a_probable_match_to_confirm(demo_db: Database) -> None:
+    """A dossier titled like a registration but for "(bổ sung)" or punctuation is offered as the same
+    initiative; the secretary confirms it and both leave the lists of the unmatched."""
+    from sangkien_desktop.models import Registration
+
+    with demo_db.session() as s:
+        rnd = s.scalar(select(Round).where(Round.year == 2026, Round.number == 1))
+        assert rnd is not None
+        registered = {d.registration_id for d in s.scalars(select(Dossier).where(Dossier.year == 2026))}
+        reg = s.scalars(select(Registration).where(Registration.year == 2026)).all()
+        reg = next(r for r in reg if r.id not in registered)
+        dossier = s.scalars(
+            select(Dossier).where(Dossier.round_id == rnd.id, Dossier.registration_id.is_(None))
+        ).first()
+        assert dossier is not None
+        dossier.title = reg.title.rstrip(".") + " (bổ sung)."
+        rid, did, reg_id = rnd.id, dossier.id, reg.id
+    result = reconciliation.reconcile(demo_db, rid)
+    pair = next(p for p in result.probable_matches if p.dossier_id == did)
+    assert pair.registration_id == reg_id
+    assert any(u.dossier_id == did for u in result.dossiers_without_registration)  # not decided silently
+    message = reconciliation.link(demo_db, did, reg_id)
+    assert "Đã gắn hồ sơ" in message
+    after = reconciliation.reconcile(demo_db, rid)
+    assert all(p.dossier_id != did for p in after.probable_matches)
+    assert all(u.dossier_id != did for u in after.dossiers_without_registration)
+    assert all(m.registration_id != reg_id for m in after.registered_without_dossier)
+    with demo_db.reading() as s:
+        other = s.scalar(select(Dossier.id).where(Dossier.round_id == rid, Dossier.id != did).limit(1))
+    assert other is not None
+    with pytest.raises(ValidationError, match="đã gắn với hồ sơ"):
+        reconciliation.link(demo_db, other, reg_id)

@@ -17,17 +17,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sangkien_desktop.services.docspec import Column, HeaderInfo
 from sangkien_desktop.services.xlsx import (
     DEFAULT_FORMATS,
+    MIN_PRINTED_PT,
     MONEY_FORMAT,
     SCORE_FORMAT,
     CellFormat,
+    column_widths,
     estimate_lines,
     estimate_row_height,
+    fit_widths,
     new_workbook,
+    printed_scale,
     read_decimal,
     set_column_widths,
     set_row_heights,
     set_text,
     setup_print,
+    smallest_font,
     write_row,
     write_signature_block,
     write_table_header,
@@ -72,7 +77,7 @@ LONG = "Rà soát quy trình, lập danh mục giấy tờ cần thiết, hướ
 
 def build_sheet(path: Path, n_rows: int = 60) -> dict[str, int]:
     wb, ws = new_workbook("Tổng hợp đăng ký")
-    set_column_widths(ws, WIDTHS)
+    set_column_widths(ws, fit_widths(WIDTHS))  # 12 pt text printed at 9 pt or more
     row = write_title_block(
         ws, HEADER, "TỔNG HỢP ĐĂNG KÝ SÁNG KIẾN KINH NGHIỆM NĂM 2025", "(Kèm theo Văn bản số 1577)", 10
     )
@@ -271,7 +276,8 @@ def test_title_block_merges_and_text(sheet: tuple[Path, dict[str, int]]) -> None
     assert set(rule_left) == {"─"} and set(rule_right) == {"─"}
     assert len(rule_left) < len(rule_right)
     # Left block is about 40% of the width.
-    left = sum(WIDTHS[: nation_col - 1]) / sum(WIDTHS)
+    widths = column_widths(ws, 10)
+    left = sum(widths[: nation_col - 1]) / sum(widths)
     assert 0.25 < left < 0.55
 
 
@@ -360,10 +366,10 @@ def test_row_heights_follow_content(sheet: tuple[Path, dict[str, int]]) -> None:
     path, rows = sheet
     ws = load(path)
     short = ws.row_dimensions[rows["first"] + 8].height  # short texts only
-    tall = ws.row_dimensions[rows["first"] + 9].height  # LONG in a 28-wide column
+    tall = ws.row_dimensions[rows["first"] + 9].height  # LONG in the fifth column
     assert short is not None and tall is not None
     assert short == pytest.approx(12 * 1.3125 + 3, abs=0.5)
-    expected_lines = estimate_lines(LONG, 28)
+    expected_lines = estimate_lines(LONG, column_widths(ws, 5)[4])
     assert expected_lines >= 5
     assert tall == pytest.approx(expected_lines * 15.75 + 3, abs=0.5)
 
@@ -401,9 +407,28 @@ def test_print_setup(sheet: tuple[Path, dict[str, int]]) -> None:
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows == f"${rows['head']}:${rows['first'] - 1}"
-    assert ws.oddFooter.center.text == "Trang &P / &N"
+    # NĐ 30: the page number centred at the top from page 2 on, none on page 1, no "Trang 1 / 8" foot
+    assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst
+    assert not ws.firstHeader.center.text and not ws.oddFooter.center.text
+    # a landscape page is bound along its top edge: 30 mm there
+    assert ws.page_margins.top == pytest.approx(30 / 25.4)
     assert ws.page_margins.left == pytest.approx(20 / 25.4)
     assert ws.print_options.horizontalCentered
+    assert smallest_font(ws) * printed_scale(ws) >= MIN_PRINTED_PT
+
+
+def test_too_wide_sheet_keeps_nine_points(tmp_path: Path) -> None:
+    """Fitting to the page width never prints below 9 pt: a sheet too wide for that is narrowed by
+    ``fit_widths`` (more lines, more pages tall), or, left as it is, printed at the scale that keeps 9 pt
+    and continued on more pages across."""
+    assert sum(fit_widths([40] * 12, font_size=12)) < 40 * 12
+    assert fit_widths([5, 10, 12], font_size=12) == [5, 10, 12]  # what fits is left alone
+    _wb, ws = new_workbook("S")
+    set_column_widths(ws, [40] * 12)
+    write_row(ws, 1, ["chữ"] * 12)
+    setup_print(ws, landscape=True)
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 75
+    assert smallest_font(ws) * printed_scale(ws) >= MIN_PRINTED_PT
 
 
 def test_print_setup_portrait() -> None:
@@ -478,6 +503,7 @@ def test_libreoffice_pdf_repeats_header_and_fits_width(
     assert "=HYPERLINK(" in texts[0]
     for p, text in enumerate(texts, start=1):
         assert "Sáng kiến kinh nghiệm" in text and "Tên sáng kiến" in text, p
-        assert f"Trang {p} / {pages}" in text
+        assert "Trang" not in text
+        assert text.startswith(f"{p} ") == (p > 1), p  # the page number on top, from page 2 on
     # All ten columns on the page width: the last column title is on every page.
     assert all("Tiền thưởng" in t for t in texts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -62,7 +63,7 @@ def _text(pdf: bytes) -> str:
 
 def test_preview_shows_the_decision_pdf(qtbot: QtBot, page: DocumentsPage, previews: list) -> None:  # type: ignore[type-arg]
     page.select_document("decision")
-    assert "15/QĐ-HĐSK" in page.readiness.text()
+    assert "15/QĐ-UBND" in page.readiness.text()
     page.preview_button.click()
     qtbot.waitUntil(lambda: bool(previews), timeout=30_000)
     pdf, title, suggested = previews[0]
@@ -223,9 +224,42 @@ def test_issue_number_button(qtbot: QtBot, page: DocumentsPage, monkeypatch: pyt
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     page.select_document("minutes")
     assert page.number_edit.isVisible() and page.number_edit.text() == ""
+    assert page.date_edit.text() == "20/05/2026"  # the minutes are dated the meeting day
     page.issue_button.click()
-    assert page.number_edit.text() == "1"
-    assert "Đã cấp số 01" in page.status.text()
-    assert page.request().number == "1"
+    assert page.number_edit.text() == "01/BB-HĐSK"
+    assert "Đã cấp số 01/BB-HĐSK" in page.status.text()
+    assert page.request().number == "01/BB-HĐSK"
     page.select_document("score-summary")
     assert not page.number_edit.isVisible()
+    # the number sticks: shown again when the secretary comes back to the document
+    page.select_document("minutes")
+    assert page.number_edit.text() == "01/BB-HĐSK"
+
+
+def test_numbers_and_dates_are_stored_on_the_round(
+    qtbot: QtBot, page: DocumentsPage, previews: list[tuple[bytes, str, str]]
+) -> None:
+    page.select_document("submission")
+    page.number_edit.setText("3")
+    page.date_edit.setText("25/5/2026")
+    page.save_numbers_button.click()
+    assert "số tờ trình" in page.status.text()
+    with page.ctx.db.reading() as session:
+        rnd = session.get(Round, page.ctx.round_id)
+        assert rnd is not None
+        assert (rnd.submission_no, rnd.submission_date) == ("03/TTr-HĐSK", date(2026, 5, 25))
+    assert page.number_edit.text() == "03/TTr-HĐSK"
+    page.select_document("certificates")
+    assert page.date_edit.isVisible() and page.salutation.isVisible() and not page.number_edit.isVisible()
+    page.date_edit.setText("31/02/2026")
+    with pytest.raises(Exception, match="Ngày ký giấy chứng nhận"):
+        page.request()
+    page.select_document("decision")
+    page.date_edit.setText("05/06/2026")
+    page.preview()
+    qtbot.waitUntil(lambda: bool(previews), timeout=30_000)
+    text = _text(previews[-1][0])
+    assert "Tam Điệp, ngày 05 tháng 6 năm 2026" in text and "Tờ trình số 03/TTr-HĐSK ngày 25/5/2026" in text
+    with page.ctx.db.reading() as session:
+        rnd = session.get(Round, page.ctx.round_id)
+        assert rnd is not None and rnd.decision_date == date(2026, 6, 5)

@@ -129,8 +129,16 @@ def test_keyboard_intake_saves_dossier_with_all_authors(
     assert focused() is dialog.authors
     assert (dialog.authors.currentRow(), dialog.authors.currentColumn()) == (0, 0)
     for cells in (
-        ["Lê Thị Hoa", "12/05/1988", "Phòng Văn hóa - Xã hội", "Chuyên viên", "Cử nhân Xã hội học", "60"],
-        ["Trần Văn Bình", "02/01/1979", "Trạm Y tế phường Tam Điệp", "Y sĩ", "Cao đẳng Y", "40"],
+        [
+            "Lê Thị Hoa",
+            "12/05/1988",
+            "Nữ",
+            "Phòng Văn hóa - Xã hội",
+            "Chuyên viên",
+            "Cử nhân Xã hội học",
+            "60",
+        ],
+        ["Trần Văn Bình", "02/01/1979", "nam", "Trạm Y tế phường Tam Điệp", "Y sĩ", "Cao đẳng Y", "40"],
     ):
         for text in cells:
             keys(text)  # typing opens the cell's editor
@@ -175,6 +183,7 @@ def test_keyboard_intake_saves_dossier_with_all_authors(
             Decimal("40.00"),
         ),
     ]
+    assert [a.gender for a in d.authors] == ["Nữ", "Nam"]  # "nam" typed, spelled as stored
     assert d.status is DossierStatus.INCOMPLETE and d.missing == ["Minh chứng hiệu quả áp dụng"]
 
 

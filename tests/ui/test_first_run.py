@@ -202,8 +202,9 @@ def test_wizard_demo_choice(qtbot: QtBot, db: Database, monkeypatch: pytest.Monk
         return int(wizard.result())
 
     monkeypatch.setattr(FirstRunWizard, "exec", run)
-    assert first_run.run_first_run(window) == "demo"
-    assert window.round_combo.count() == 2
+    with qtbot.waitSignal(window.demoRequested):  # the demo opens in a window and file of its own
+        assert first_run.run_first_run(window) == "demo"
+    assert window.round_combo.count() == 0  # this database stays empty
 
 
 def test_wizard_from_settings_on_a_used_database(

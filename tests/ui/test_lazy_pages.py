@@ -30,8 +30,10 @@ def test_a_page_shown_later_gets_the_current_round(qtbot: QtBot, demo_db: Databa
     window.show_page("dossiers")
     page = window.current_page()
     assert page.key == "dossiers"
-    assert window.stack.currentWidget() is page
-    assert window.stack.indexOf(page) == [s.key for s in PAGE_SPECS].index("dossiers")
+    assert window.stack.currentWidget().widget() is page  # type: ignore[attr-defined]
+    assert window.stack.indexOf(page.parentWidget().parentWidget()) == [s.key for s in PAGE_SPECS].index(
+        "dossiers"
+    )
     assert {p.key for p in window.built_pages()} == {"overview", "dossiers"}
     window.show_page("registrations")
     registrations = window.current_page()

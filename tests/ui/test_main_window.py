@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from sangkien_desktop.db.database import Database
@@ -82,16 +82,14 @@ def test_unbuilt_pages_say_so(window: MainWindow) -> None:
             assert "chưa có" in message.text()
 
 
-def test_empty_database_offers_demo(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_menu_asks_for_the_demo_window_and_leaves_the_database_empty(qtbot: QtBot, db: Database) -> None:
     win = MainWindow(db)
     qtbot.addWidget(win)
     assert win.round_combo.count() == 0
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    assert win.offer_demo() is True
-    assert win.round_combo.count() == 2
-    assert stats.get_stats(db).dossiers == 60
-    label = win.page("overview").findChild(QLabel, "count_dossiers")
-    assert label is not None and label.text() == "60"
+    with qtbot.waitSignal(win.demoRequested):
+        win.findChild(QAction, "action_demo").trigger()
+    assert stats.get_stats(db).dossiers == 0
+    assert not win.demo_banner.isVisibleTo(win) and "DỮ LIỆU MẪU" not in win.windowTitle()
 
 
 def test_vietnamese_typing_helper(qtbot: QtBot) -> None:

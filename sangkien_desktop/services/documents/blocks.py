@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from docx.text.paragraph import Paragraph as WordParagraph
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
@@ -32,7 +33,7 @@ from ..pdf import (
     title_block,
     two_signatures,
 )
-from .docx_writer import Content, DocxBuilder
+from .docx_writer import Content, DocxBuilder, keep_with_next
 
 __all__ = [
     "Basis",
@@ -189,34 +190,58 @@ def render_pdf(blocks: Sequence[Block], *, title: str, landscape: bool = False) 
     return build_pdf(story, title=title, landscape=landscape)
 
 
+def _next_blocks(blocks: Sequence[Block]) -> list[Block | None]:
+    """For each block, the next block that is not a gap (None at the end)."""
+    out: list[Block | None] = [None] * len(blocks)
+    following: Block | None = None
+    for i in range(len(blocks) - 1, -1, -1):
+        out[i] = following
+        if not isinstance(blocks[i], Gap):
+            following = blocks[i]
+    return out
+
+
+def _keeps_with_next(block: Block, following: Block | None) -> bool:
+    """Headings stay with what follows; so do the line that introduces a table, the last paragraph
+    before a signature (the last article of a decision) and the căn cứ before "QUYẾT ĐỊNH:"."""
+    if following is None or isinstance(following, NewSection):
+        return False
+    if isinstance(block, Title | Gap) or (isinstance(block, Text) and block.style in ("heading", "subtitle")):
+        return True
+    return isinstance(block, Text | Basis) and isinstance(following, TableBlock | Closing | Signatures)
+
+
+def _docx_table(doc: DocxBuilder, b: TableBlock) -> None:
+    spans = [(i, 0, len(b.columns) - 1) for i in b.group_rows]
+    rows = [(r[0], *[""] * (len(b.columns) - 1)) if i in b.group_rows else r for i, r in enumerate(b.rows)]
+    keep = set(b.group_rows)  # a group title with its first row
+    if len(rows) >= 3 and _is_total(rows[-1]):
+        keep |= {len(rows) - 3, len(rows) - 2}  # a total row with at least two rows above it
+    doc.table(
+        b.columns, rows, font_size=b.font_size, bold_rows=b.group_rows, spans=spans, keep_rows=sorted(keep)
+    )
+
+
+def _is_total(row: Sequence[Content]) -> bool:
+    text = " ".join(r.text if isinstance(r, Run) else str(r) for r in row if isinstance(r, Run | str))
+    return text.strip().startswith("Tổng")
+
+
 def render_docx(blocks: Sequence[Block], *, title: str, landscape: bool = False) -> bytes:
     doc = DocxBuilder(landscape=landscape, title=title)
-    for b in blocks:
+    for b, following in zip(blocks, _next_blocks(blocks), strict=True):
+        keep = _keeps_with_next(b, following)
+        written: list[WordParagraph] = []
         if isinstance(b, Header):
             doc.header_block(b.info)
         elif isinstance(b, Title):
-            doc.title(b.doc_type, b.subject)
+            written = doc.title(b.doc_type, b.subject)
         elif isinstance(b, Text):
-            if b.style == "body":
-                doc.para(b.content)
-            elif b.style == "left":
-                doc.para(b.content, align="left", indent_mm=0, after=3)
-            elif b.style == "center":
-                doc.center(b.content, after=3)
-            elif b.style == "heading":
-                doc.center(b.content, bold=True, before=12, after=6)
-            elif b.style == "subtitle":
-                doc.center(b.content, italic=True)
-            else:
-                doc.para(b.content, align="left", size=12, italic=True, indent_mm=0, after=3)
+            written = [_docx_text(doc, b)]
         elif isinstance(b, Basis):
-            doc.basis(b.lines)
+            written = doc.basis(b.lines)
         elif isinstance(b, TableBlock):
-            spans = [(i, 0, len(b.columns) - 1) for i in b.group_rows]
-            rows = [
-                (r[0], *[""] * (len(b.columns) - 1)) if i in b.group_rows else r for i, r in enumerate(b.rows)
-            ]
-            doc.table(b.columns, rows, font_size=b.font_size, bold_rows=b.group_rows, spans=spans)
+            _docx_table(doc, b)
         elif isinstance(b, Closing):
             doc.closing(b.signer, b.recipients)
         elif isinstance(b, Signatures):
@@ -224,8 +249,24 @@ def render_docx(blocks: Sequence[Block], *, title: str, landscape: bool = False)
         elif isinstance(b, NewSection):
             doc.new_section(landscape=b.landscape)
         elif isinstance(b, Gap):
-            doc.center("", size=max(1, b.points / 2))
+            written = [doc.center("", size=max(1, b.points / 2))]
+        if keep:
+            keep_with_next(written)
     return doc.to_bytes()
+
+
+def _docx_text(doc: DocxBuilder, b: Text) -> WordParagraph:
+    if b.style == "body":
+        return doc.para(b.content)
+    if b.style == "left":
+        return doc.para(b.content, align="left", indent_mm=0, after=3)
+    if b.style == "center":
+        return doc.center(b.content, after=3)
+    if b.style == "heading":
+        return doc.center(b.content, bold=True, before=12, after=6)
+    if b.style == "subtitle":
+        return doc.center(b.content, italic=True)
+    return doc.para(b.content, align="left", size=12, italic=True, indent_mm=0, after=3)
 
 
 def runs(*parts: str | Run) -> tuple[str | Run, ...]:

@@ -7,13 +7,16 @@ plus messages for the user (e.g. certificate numbers just allocated).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...db.database import Database
+from ...domain.enums import RoundStatus
 from ...domain.errors import NotFoundError, ValidationError
+from ...domain.vndate import short_date
 from ...models import Round
-from .. import audit, guards, numbering
+from .. import numbering
 from .. import settings as settings_service
 from ..final_results import check_final, check_final_year
 from ..rounds import find_round
@@ -49,12 +52,16 @@ class DocRequest:
     person_id: int | None = None  # certificates: one author
     preprinted: bool = False  # certificates: only the values, on pre-printed blanks
     recipient: str = ""  # tờ trình: "Kính gửi"
-    allocate: bool = True  # certificates: number the authors still without a register number first
+    # take numbers not given yet: certificates' register numbers; a round document's number when the
+    # council chose automatic numbering (settings ``number_mode``)
+    allocate: bool = True
     year_from: int | None = None  # person history: first year
-    number: str = (
-        ""  # minutes, tờ trình, quyết định, báo cáo: the number to print ("" = from the round/blank)
-    )
+    # minutes, tờ trình, quyết định: the number and date to store on the round and print ("" / None: the
+    # round's); báo cáo năm: the number to print. Certificates: ``date`` is the date signed on them.
+    number: str = ""
+    date: dt.date | None = None
     issue_number: bool = False  # take the next number of the year's series first (services.numbering)
+    unknown_salutation: bool = False  # certificates: "Ông/Bà" before authors whose gender is not known
 
 
 @dataclass(frozen=True)
@@ -114,41 +121,62 @@ NUMBER_KINDS = {"minutes": "BB", "submission": "TTR", "decision": "QD", "year-re
 
 
 def issue_number(db: Database, key: str, year: int, round_id: int | None = None) -> tuple[str, str]:
-    """Take the next number of the document's series for ``year`` (one transaction, audited) and return
-    (number, message). A decision's number is also written into its round (``Round.decision_no``) when the
-    round has none, so certificates and lists cite it; a round that already has one keeps it."""
-    kind = NUMBER_KINDS[key]
+    """Take the next number of the document's series and return (number as printed, message). A round
+    document's number is stored on its round at once (a round that already has one keeps it); the year
+    report's number is only printed."""
     spec = get(key)
     with db.session() as session:
-        if key == "decision":
+        if key in numbering.ROUND_DOCUMENTS:
             if round_id is None:
-                raise ValidationError("Hãy chọn đợt của quyết định.")
+                raise ValidationError(f"Hãy chọn đợt của {spec.name.lower()}.")
             rnd = session.get(Round, round_id)
-            if rnd is not None and rnd.decision_no:
-                return (
-                    rnd.decision_no,
-                    f"{rnd.label} đã có số quyết định {rnd.decision_no}: không cấp số mới.",
-                )
-            rnd = guards.editable_round(session, round_id, "số quyết định")
-            number = numbering.allocate(session, year, kind, f"{spec.name} {rnd.label}")
-            audit.record(
-                session, "update", "round", rnd.id, f"Ghi số quyết định {number:02d} vào {rnd.label}",
-                {"decision_no": rnd.decision_no}, {"decision_no": str(number)},
-            )  # fmt: skip
-            rnd.decision_no = str(number)
-            return str(number), f"Đã cấp số quyết định {number:02d} (năm {year}) và ghi vào {rnd.label}."
-        number = numbering.allocate(session, year, kind, spec.name)
-    return str(number), f"Đã cấp số {number:02d} cho {spec.name.lower()} (năm {year})."
+            if rnd is None:
+                raise NotFoundError(f"Không tìm thấy đợt có mã {round_id}.")
+            return numbering.allocate_for_round_in(session, rnd, key)
+        number = numbering.allocate(session, year, NUMBER_KINDS[key], spec.name)
+        ref = f"{number:02d}/{numbering.suffix_for(settings_service.load(session), NUMBER_KINDS[key])}"
+    return ref, f"Đã cấp số {ref} cho {spec.name.lower()} (năm {year})."
 
 
-def _number(
-    db: Database, req: DocRequest, key: str, year: int, round_id: int | None
-) -> tuple[str, list[str]]:
+def _store_numbers(db: Database, req: DocRequest, key: str) -> list[str]:
+    """Store the number and date the request gives for a round document (``--so``, ``--ngay``), or take
+    the next number (``--cap-so``, or automatic numbering): what every output of the round prints."""
+    doc = numbering.ROUND_DOCUMENTS[key]
+    changes: dict[str, object] = {}
+    if req.number.strip():
+        changes[doc.number_attr] = req.number
+    if req.date is not None:
+        changes[doc.date_attr] = req.date
+    messages: list[str] = []
+    with db.session() as session:
+        rnd = session.get(Round, req.round_id)
+        if rnd is None:
+            raise NotFoundError(f"Không tìm thấy đợt có mã {req.round_id}.")
+        if changes and numbering.update_round_in(session, rnd, changes):
+            messages.append(f"Đã ghi vào {rnd.label}: " + _numbers_text(rnd, doc))
+        auto = (
+            req.allocate
+            and rnd.status is not RoundStatus.FINALIZED
+            and settings_service.load(session).get("number_mode") == "auto"
+        )
+        if req.issue_number or (auto and not getattr(rnd, doc.number_attr)):
+            messages.append(numbering.allocate_for_round_in(session, rnd, key)[1])
+    return messages
+
+
+def _numbers_text(rnd: Round, doc: numbering.RoundDocument) -> str:
+    number = getattr(rnd, doc.number_attr) or "(chưa có số)"
+    day = getattr(rnd, doc.date_attr)
+    return f"{doc.label} số {number}" + (f" ngày {short_date(day)}" if day else "")
+
+
+def _number(db: Database, req: DocRequest, key: str, year: int) -> tuple[str, list[str]]:
+    """The year report's number: printed, not stored."""
     if req.number.strip():
         return req.number.strip(), []
     if not req.issue_number:
         return "", []
-    number, message = issue_number(db, key, year, round_id)
+    number, message = issue_number(db, key, year)
     return number, [message]
 
 
@@ -183,31 +211,37 @@ def _graded_note(data: RoundData) -> tuple[str, ...]:
     return ("Đợt này chưa áp dụng xếp loại: văn bản chưa có kết quả công nhận.",)
 
 
-def _minutes(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+def _round_document(
+    db: Database, req: DocRequest, key: str, final_action: str | None = None
+) -> tuple[RoundData, list[str]]:
+    """The round's data after storing the number/date asked for; ``final_action`` names a document that
+    prints final results, refused (before any number is taken) while a tie or a vote is undecided."""
+    first = _round(db, req)  # the round exists (a clear message otherwise)
+    if final_action:
+        check_final(db, first.id, final_action)
+    notes = _store_numbers(db, req, key)
     data = _round(db, req)
-    number, notes = _number(db, req, "minutes", data.year, data.id)
-    out = minutes.minutes_pdf(data, number) if fmt == "pdf" else minutes.minutes_docx(data, number)
-    return DocResult(out, fmt, (*notes, *_graded_note(data)))
+    doc = numbering.ROUND_DOCUMENTS[key]
+    if not getattr(data, doc.number_attr) or not getattr(data, doc.date_attr):
+        notes.append(f"Chưa có số hoặc ngày {doc.label}: phần còn thiếu để trống để ghi tay.")
+    return data, notes + list(_graded_note(data))
+
+
+def _minutes(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    data, notes = _round_document(db, req, "minutes")
+    out = minutes.minutes_pdf(data) if fmt == "pdf" else minutes.minutes_docx(data)
+    return DocResult(out, fmt, tuple(notes))
 
 
 def _submission(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
-    data = _round(db, req)
-    check_final(db, data.id, "in tờ trình đề nghị công nhận")
-    number, notes = _number(db, req, "submission", data.year, data.id)
+    data, notes = _round_document(db, req, "submission", "in tờ trình đề nghị công nhận")
     fn = decision.submission_pdf if fmt == "pdf" else decision.submission_docx
-    return DocResult(fn(data, req.recipient or None, number), fmt, (*notes, *_graded_note(data)))
+    return DocResult(fn(data, req.recipient or None), fmt, tuple(notes))
 
 
 def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
-    data = _round(db, req)
-    check_final(db, data.id, "in quyết định công nhận")
-    number, notes = _number(db, req, "decision", data.year, data.id)
-    if notes:
-        data = _round(db, req)  # the round may now carry the new number
-    notes += list(_graded_note(data))
-    if not (number or data.decision_no) or not data.decision_date:
-        notes.append("Đợt chưa có số hoặc ngày quyết định: phần còn thiếu để trống để ghi tay.")
-    out = decision.decision_pdf(data, number) if fmt == "pdf" else decision.decision_docx(data, number)
+    data, notes = _round_document(db, req, "decision", "in quyết định công nhận")
+    out = decision.decision_pdf(data) if fmt == "pdf" else decision.decision_docx(data)
     return DocResult(out, fmt, tuple(notes))
 
 
@@ -215,16 +249,29 @@ def _certificates(db: Database, req: DocRequest, fmt: str, progress: ProgressFn 
     data = _round(db, req)
     check_final(db, data.id, "in giấy chứng nhận")
     notes: list[str] = []
+    if req.date is not None and numbering.update_round(db, data.id, {"certificate_date": req.date}):
+        notes.append(f"Đã ghi ngày ký giấy chứng nhận {req.date:%d/%m/%Y} vào {data.label}.")
+        data = _round(db, req)
     if req.allocate and not data.finalized:
         the_plan = certificate_register.plan(data, data.certificates)
         if not the_plan.empty:
             report = certificate_register.allocate_round(db, data.id)
             notes.append(report.summary())
             data = _round(db, req)
-    items = certificates.certificate_items(data, dossier_id=req.dossier_id, person_id=req.person_id)
+    items = certificates.certificate_items(
+        data, dossier_id=req.dossier_id, person_id=req.person_id, unknown_salutation=req.unknown_salutation
+    )
     missing = sum(1 for i in items if not i.register)
     if missing:
         notes.append(f"{missing} giấy chưa có số vào sổ (để trống).")
+    unknown = certificates.without_gender(data, dossier_id=req.dossier_id, person_id=req.person_id)
+    if unknown and not req.unknown_salutation:
+        notes.append(
+            f"{len(unknown)} tác giả chưa ghi giới tính ({', '.join(unknown[:3])}{'…' if len(unknown) > 3 else ''}): "
+            "in tên không kèm «Ông»/«Bà» (ghi giới tính ở hồ sơ, hoặc chọn in «Ông/Bà»)."
+        )
+    if data.certificate_date is None:
+        notes.append("Chưa có ngày ký giấy chứng nhận: dòng ngày tháng để trống để ghi tay.")
     offsets = None
     if req.preprinted:
         with db.reading() as session:
@@ -268,7 +315,7 @@ def _year_report(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None)
         records = person_history(session, year_to=year)
     notes: list[str] = []
     if fmt == "pdf":
-        number, notes = _number(db, req, "year-report", year, None)
+        number, notes = _number(db, req, "year-report", year)
         out = year_report.year_report_pdf(data, number)
     else:
         out = year_report.year_report_xlsx(data, records)
@@ -298,22 +345,23 @@ CATALOG: tuple[DocumentSpec, ...] = (
         "Hồ sơ × thành viên, điểm bình quân, xếp hạng, xếp loại, tiền thưởng, biểu quyết.", "bang-tong-hop-diem",
     ),
     DocumentSpec(
-        "minutes", "Biên bản họp Hội đồng", ("pdf", "docx"), ROUND, _minutes, ("number",),
+        "minutes", "Biên bản họp Hội đồng", ("pdf", "docx"), ROUND, _minutes, ("number", "date"),
         "Thời gian, thành phần, số thành viên có mặt, kết quả chấm và biểu quyết, kết luận. Bản Word để sửa "
         "trước khi ký.", "bien-ban-hop-hoi-dong",
     ),
     DocumentSpec(
-        "submission", "Tờ trình đề nghị công nhận", ("pdf", "docx"), ROUND, _submission, ("recipient", "number"),
+        "submission", "Tờ trình đề nghị công nhận", ("pdf", "docx"), ROUND, _submission,
+        ("recipient", "number", "date"),
         "Tờ trình của Hội đồng kèm danh sách sáng kiến đề nghị công nhận.", "to-trinh-de-nghi-cong-nhan",
     ),
     DocumentSpec(
-        "decision", "Quyết định công nhận sáng kiến", ("pdf", "docx"), ROUND, _decision, ("number",),
+        "decision", "Quyết định công nhận sáng kiến", ("pdf", "docx"), ROUND, _decision, ("number", "date"),
         "Quyết định công nhận kèm danh sách theo xếp loại (tác giả, đơn vị, tiền thưởng).",
         "quyet-dinh-cong-nhan",
     ),
     DocumentSpec(
         "certificates", "Giấy chứng nhận sáng kiến", ("pdf",), ROUND, _certificates,
-        ("dossier", "person", "preprinted", "allocate"),
+        ("dossier", "person", "preprinted", "allocate", "date", "salutation"),
         "Mỗi tác giả một giấy, số vào sổ theo năm; in trên giấy trắng hoặc lên phôi in sẵn.",
         "giay-chung-nhan",
     ),

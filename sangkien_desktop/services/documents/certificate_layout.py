@@ -59,19 +59,21 @@ class FieldBox:
     italic: bool = False
     align: str = "center"  # "center" | "left"
     one_line_first: bool = False  # shrink to the minimum on one line before wrapping (names)
+    valign: str = "center"  # "center" | "top"
 
 
 FIELDS: tuple[FieldBox, ...] = (
-    FieldBox("name", "Họ và tên", 30, 61, 237, 15, 28, 13, bold=True, one_line_first=True),
-    FieldBox("unit", "Đơn vị công tác", 38, 78.5, 221, 8, 15, 10, one_line_first=True),
-    FieldBox("title", "Tên sáng kiến", 30, 95, 237, 28, 18, 10, bold=True),
-    FieldBox("co_authors", "Đồng tác giả", 38, 124.5, 221, 8.5, 13, 9, italic=True),
-    FieldBox("field", "Lĩnh vực, xếp loại", 38, 133, 221, 7, 13, 10),
-    FieldBox("decision", "Quyết định công nhận", 30, 140, 237, 9.5, 13, 9),
+    FieldBox("name", "Họ và tên", 30, 61, 237, 13, 28, 13, bold=True, one_line_first=True),
+    FieldBox("unit", "Đơn vị công tác", 38, 75.5, 221, 8, 15, 10, one_line_first=True),
+    FieldBox("title", "Tên sáng kiến", 30, 91, 237, 23.5, 18, 10, bold=True),
+    FieldBox("co_authors", "Đồng tác giả", 38, 115, 221, 7.5, 13, 9, italic=True),
+    FieldBox("field", "Lĩnh vực, xếp loại", 38, 122.5, 221, 7, 13, 10),
+    FieldBox("decision", "Quyết định công nhận", 30, 129.5, 237, 8, 13, 9),
     FieldBox("register", "Số vào sổ", 22, 172, 90, 7, 13, 10, align="left"),
-    FieldBox("date", "Địa danh, ngày tháng năm", 150, 152, 125, 7, 13.5, 10, italic=True),
-    FieldBox("signer", "Chức vụ người ký", 150, 159, 125, 12, 13.5, 10, bold=True),
-    FieldBox("signer_name", "Họ tên người ký", 150, 187.5, 125, 7, 14, 10, bold=True),
+    FieldBox("date", "Địa danh, ngày tháng năm", 150, 138, 125, 7, 13.5, 10, italic=True),
+    # the signer's title from the top of its box, and ≥ 30 mm of room to sign and seal above the name
+    FieldBox("signer", "Chức vụ người ký", 150, 145, 125, 14, 13.5, 10, bold=True, valign="top"),
+    FieldBox("signer_name", "Họ tên người ký", 150, 190, 125, 6.5, 14, 10, bold=True),
 )
 
 FIELD_KEYS = tuple(f.key for f in FIELDS)

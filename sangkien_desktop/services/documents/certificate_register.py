@@ -25,6 +25,7 @@ from .. import audit, guards, recognized
 from ..docspec import Column
 from ..pdf import build_pdf, column_table, frame_width, header_block, title_block
 from ..xlsx import (
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
@@ -157,7 +158,7 @@ def allocate(session: Session, round_id: int) -> AllocationReport:
             register_no=number,
             dossier_id=dossier_id,
             person_id=person_id,
-            issued_on=data.decision_date,
+            issued_on=data.certificate_date,
         )
         session.add(cert)
         session.flush()
@@ -255,7 +256,7 @@ REGISTER_COLUMNS = (
 def register_xlsx(rows: list[RegisterRow], settings: dict[str, str], year: int) -> bytes:
     widths = [w for _, w in REGISTER_COLUMNS]
     wb, ws = new_workbook(f"Sổ GCN {year}")
-    set_column_widths(ws, widths)
+    set_column_widths(ws, fit_widths(widths, font_size=11))
     info = header(settings, None, year=year)
     row = write_title_block(ws, info, f"SỔ CẤP GIẤY CHỨNG NHẬN SÁNG KIẾN NĂM {year}", None, len(widths))
     top = row

@@ -16,10 +16,12 @@ straight on a reportlab canvas, so 500 certificates take a few seconds; ``progre
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
@@ -29,21 +31,23 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ...domain.errors import SangKienError
 from ...domain.text import nfc, one_line, upper_vn
-from ...domain.vndate import date_line, short_date
+from ...domain.vndate import date_line
 from ..docspec import MOTTO, NATIONAL_TITLE
 from ..pdf.fonts import balance_lines, font_name, register_fonts
 from .certificate_layout import FIELDS, PAGE_H, PAGE_W, FieldBox, Offsets
-from .common import ProgressFn, chair_signer, council_title
-from .decision import decision_number
+from .common import ProgressFn
+from .decision import decision_citation
 from .round_data import DossierInfo, RoundData
 
 __all__ = [
     "CertificateItem",
     "Token",
     "calibration_pdf",
+    "certificate_date_line",
     "certificate_items",
     "certificates_pdf",
     "fit_tokens",
+    "without_gender",
 ]
 
 RED = Color(0.55, 0.08, 0.08)
@@ -82,27 +86,46 @@ class CertificateItem:
     field: str
     grade_label: str  # "" for a recognized initiative without prize grade
     decision: str  # "số 15/QĐ-HĐSK ngày 05/6/2026"
-    decision_by: str  # "của Chủ tịch Hội đồng Sáng kiến phường Tam Điệp"
+    decision_by: str  # "của Ủy ban nhân dân phường Tam Điệp"
     register: str  # "007/2026" or "" when not numbered yet
     date_line: str  # "Tam Điệp, ngày 05 tháng 6 năm 2026"
-    signer_lines: tuple[str, ...]  # ("TM. HỘI ĐỒNG", "CHỦ TỊCH")
+    signer_lines: tuple[str, ...]  # ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
     signer_name: str
     parent_body: tuple[str, ...] = ()
     issuing_body: tuple[str, ...] = ()
-    council: str = ""
+    council: str = ""  # who certifies, in a sentence: "Ủy ban nhân dân phường Tam Điệp"
 
 
 # data -----------------------------------------------------------------------------------------------
+DOTS = "………"
+
+
 def _decision_parts(data: RoundData) -> tuple[str, str]:
-    number, suffix = decision_number(data)
-    num = f"{int(number):02d}" if number and number.isdigit() and int(number) < 10 else number
-    ref = f"{num}/{suffix}" if num else f"……/{suffix}"
-    day = short_date(data.decision_date) if data.decision_date else f"……/……/{data.year}"
-    chair = (data.settings.get("chair_title") or "Chủ tịch").strip()
-    return (
-        f"số {ref} ngày {day}",
-        f"của {chair[:1].upper() + chair[1:].lower()} {council_title(data.settings)}",
-    )
+    """ "số 01/QĐ-UBND ngày 05/6/2026" and "của Ủy ban nhân dân phường Tam Điệp"."""
+    citation = decision_citation(data).removeprefix("Quyết định ")
+    return citation, f"của {data.issuer.in_sentence}"
+
+
+def certificate_date_line(place: str, day: dt.date | None, year: int) -> str:
+    """ "Tam Điệp, ngày 05 tháng 6 năm 2026"; dotted room to write the day and month by hand when the
+    date is not set: "Tam Điệp, ngày ……… tháng ……… năm 2026"."""
+    if day is not None:
+        return date_line(place, day, year)
+    body = f"ngày {DOTS} tháng {DOTS} năm {year}"
+    return f"{place}, {body}" if place else body[:1].upper() + body[1:]
+
+
+def without_gender(
+    data: RoundData, *, dossier_id: int | None = None, person_id: int | None = None
+) -> list[str]:
+    """Authors to be printed whose gender is not recorded (no "Ông"/"Bà" is guessed for them)."""
+    return [
+        a.name
+        for d in data.recognized()
+        if dossier_id is None or d.id == dossier_id
+        for a in d.authors
+        if (person_id is None or a.person_id == person_id) and not a.salutation
+    ]
 
 
 def certificate_items(
@@ -111,35 +134,41 @@ def certificate_items(
     dossier_id: int | None = None,
     person_id: int | None = None,
     include_unnumbered: bool = True,
+    unknown_salutation: bool = False,
 ) -> list[CertificateItem]:
     """One item per author of each recognized initiative (in the order of the attached list), or only
     those of ``dossier_id`` / ``person_id``. Authors without a register number get an empty number unless
-    ``include_unnumbered`` is False."""
+    ``include_unnumbered`` is False. An author whose gender is not recorded is named without "Ông"/"Bà",
+    or with "Ông/Bà" when the secretary asks for it (``unknown_salutation``)."""
     s = data.settings
+    issuer = data.issuer
     decision, decision_by = _decision_parts(data)
-    signer = chair_signer(s)
     place = one_line(s.get("place_name", ""))
-    parent = tuple(upper_vn(x).strip() for x in (s.get("issuing_parent") or "").split("\n") if x.strip())
-    body = tuple(upper_vn(x).strip() for x in (s.get("issuing_body") or "").split("\n") if x.strip())
+    parent = tuple(upper_vn(x).strip() for x in issuer.header_parent.split("\n") if x.strip())
+    body = tuple(upper_vn(x).strip() for x in issuer.header_body.split("\n") if x.strip())
+    signer = issuer.signer
+    signer_lines = tuple(
+        line.strip() for x in (signer.authority, signer.title) if x for line in upper_vn(x).split("\n")
+    )
     out: list[CertificateItem] = []
     dossiers: Sequence[DossierInfo] = data.recognized()
+    band_codes = {b.code for b in data.bands}
     for d in dossiers:
         if dossier_id is not None and d.id != dossier_id:
             continue
         grade = data.grades[d.id]
-        band_codes = {b.code for b in data.bands}
         for a in d.authors:
             if person_id is not None and a.person_id != person_id:
                 continue
             cert = data.certificate(d.id, a.person_id)
             if cert is None and not include_unnumbered:
                 continue
-            issued = (cert.issued_on if cert is not None else None) or data.decision_date
+            issued = (cert.issued_on if cert is not None else None) or data.certificate_date
             out.append(
                 CertificateItem(
                     dossier_code=d.code,
                     person_id=a.person_id,
-                    salutation=a.salutation,
+                    salutation=a.salutation or ("Ông/Bà" if unknown_salutation else ""),
                     name=a.name,
                     unit=a.unit_name or d.unit_name,
                     title=d.title,
@@ -149,12 +178,12 @@ def certificate_items(
                     decision=decision,
                     decision_by=decision_by,
                     register=cert.number_text if cert is not None else "",
-                    date_line=date_line(place, issued, data.year),
-                    signer_lines=tuple(upper_vn(x) for x in (signer.authority, signer.title) if x),
+                    date_line=certificate_date_line(place, issued, data.year),
+                    signer_lines=signer_lines,
                     signer_name=signer.name,
                     parent_body=parent,
                     issuing_body=body,
-                    council=council_title(s),
+                    council=issuer.in_sentence,
                 )
             )
     return out
@@ -163,7 +192,8 @@ def certificate_items(
 def field_tokens(item: CertificateItem, key: str) -> list[Token]:
     """The runs of one field (labels are static)."""
     if key == "name":
-        return [Token(item.salutation + " ", static=True), Token(upper_vn(item.name), bold=True, color=NAVY)]
+        name = Token(upper_vn(item.name), bold=True, color=NAVY)
+        return [Token(item.salutation + " ", static=True), name] if item.salutation else [name]
     if key == "unit":
         return [Token("Đơn vị công tác: ", italic=True, static=True), Token(item.unit)]
     if key == "title":
@@ -350,7 +380,7 @@ def draw_field(
     ]
     size, lines = fit_tokens(styled, width, height, box.size, box.min_size, one_line_first=box.one_line_first)
     block = len(lines) * size * LEADING
-    first_top = top + (height - block) / 2
+    first_top = top if box.valign == "top" else top + (height - block) / 2
     for i, line in enumerate(lines):
         baseline = PAGE_H * mm - (first_top + i * size * LEADING + size * (ASCENT + (LEADING - 1.107) / 2))
         lw = line_width(line, size)
@@ -443,8 +473,8 @@ def _draw_static(c: Canvas, item: CertificateItem) -> None:
     _centered(c, MOTTO, right_cx, top + 12.5 * 1.2 / mm, 13.5, bold=True)
     _rule(c, right_cx, top + 2 * 13 * 1.2 / mm + 1.2, stringWidth(MOTTO, font_name(bold=True), 13.5))
     _centered(c, "GIẤY CHỨNG NHẬN SÁNG KIẾN", PAGE_W / 2, 40, 30, bold=True, color=RED)
-    council = item.council or "Hội đồng Sáng kiến"
-    _centered(c, f"{council} chứng nhận", PAGE_W / 2, 53.5, 15, italic=True)
+    issuer = item.council or "Hội đồng Sáng kiến"
+    _centered(c, f"{issuer} chứng nhận", PAGE_W / 2, 53.5, 15, italic=True)
 
 
 def _static_key(item: CertificateItem) -> str:
@@ -463,10 +493,16 @@ def _draw_certificate(
             forms.add(key)
         c.doForm(key)
         role = "Là đồng tác giả sáng kiến:" if item.co_authors else "Là tác giả sáng kiến:"
-        _centered(c, role, PAGE_W / 2, 88.5, 14, italic=True)
+        _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
     for box in FIELDS:
         off = offsets.of(box.key) if preprinted else (0.0, 0.0)
         draw_field(c, box, field_tokens(item, box.key), off, preprinted)
+
+
+def _canvas(buf: io.BytesIO, **kwargs: Any) -> Canvas:
+    """An A4 landscape canvas whose initial font is the bundled one: reportlab's default (Helvetica,
+    never embedded) is otherwise referenced by every page even when nothing is written in it."""
+    return Canvas(buf, pagesize=landscape(A4), initialFontName=font_name(), initialFontSize=12, **kwargs)
 
 
 def certificates_pdf(
@@ -487,7 +523,7 @@ def certificates_pdf(
     register_fonts()
     offsets = offsets or Offsets()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=landscape(A4), pageCompression=1)
+    c = _canvas(buf, pageCompression=1)
     c.setTitle(title)
     c.setAuthor("Sáng kiến Desktop")
     c.setCreator("Sáng kiến Desktop")
@@ -512,11 +548,11 @@ SAMPLE = CertificateItem(
     co_authors=("Trần Văn Đức", "Lê Thị Mỹ Hạnh"),
     field="Cải cách hành chính",
     grade_label="Loại A",
-    decision="số 15/QĐ-HĐSK ngày 05/6/2026",
-    decision_by="của Chủ tịch Hội đồng Sáng kiến",
+    decision="số 15/QĐ-UBND ngày 05/6/2026",
+    decision_by="của Ủy ban nhân dân phường Tam Điệp",
     register="001/2026",
     date_line="Tam Điệp, ngày 05 tháng 6 năm 2026",
-    signer_lines=("TM. HỘI ĐỒNG", "CHỦ TỊCH"),
+    signer_lines=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
     signer_name="Phạm Văn Bình",
 )
 
@@ -528,7 +564,7 @@ def calibration_pdf(offsets: Offsets | None = None, item: CertificateItem | None
     offsets = offsets or Offsets()
     item = item or SAMPLE
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=landscape(A4))
+    c = _canvas(buf)
     c.setTitle("Trang căn chỉnh in phôi giấy chứng nhận")
     w, h = PAGE_W * mm, PAGE_H * mm
     for x in range(0, int(PAGE_W) + 1, 5):

@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from ...domain.agency import body_in_sentence
 from ...domain.errors import SangKienError
 from ...domain.money import format_decimal_vn, money_phrase
-from ...domain.text import fold_words, nfc, one_line
+from ...domain.text import fold_words, one_line
 from .. import letterhead
 from ..docspec import HeaderInfo
 from ..pdf.nd30 import Signer
@@ -93,52 +94,6 @@ def filing_line(settings: Mapping[str, str]) -> str:
 def council_title(settings: Mapping[str, str]) -> str:
     """The council's name as written in a sentence: "Hội đồng Sáng kiến phường Tam Điệp"."""
     return one_line(settings.get("council_name", "")) or "Hội đồng Sáng kiến"
-
-
-_ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "HĐSK", "KH&CN", "GD&ĐT", "TP", "TP.", "TW", "BCH", "QS", "CA"}
-_LEVELS = (
-    ("THÀNH", "PHỐ"),
-    ("THỊ", "XÃ"),
-    ("THỊ", "TRẤN"),
-    ("ĐẶC", "KHU"),
-    ("PHƯỜNG",),
-    ("XÃ",),
-    ("TỈNH",),
-    ("HUYỆN",),
-    ("QUẬN",),
-)
-
-
-def body_in_sentence(text: str) -> str:
-    """An agency name printed in capitals, as written inside a sentence:
-    "UBND PHƯỜNG TAM ĐIỆP" → "UBND phường Tam Điệp", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" →
-    "Ủy ban nhân dân thành phố Hà Nội". Abbreviations stay in capitals; words after the administrative
-    level word are a place name (each word capitalised); the other words are lower case."""
-    words = one_line(text).split(" ")
-    if not words or words == [""]:
-        return ""
-    out: list[str] = []
-    place = False
-    i = 0
-    while i < len(words):
-        word = words[i]
-        level = next((lv for lv in _LEVELS if [w.upper() for w in words[i : i + len(lv)]] == list(lv)), None)
-        if level is not None and not place:
-            out.extend(w.lower() for w in words[i : i + len(level)])
-            i += len(level)
-            place = True
-            continue
-        if word.upper() in _ABBREVIATIONS:
-            out.append(word.upper())
-        elif place:
-            out.append(word[:1].upper() + word[1:].lower())
-        else:
-            out.append(word.lower())
-        i += 1
-    first = out[0]
-    if first and first not in _ABBREVIATIONS:
-        out[0] = first[:1].upper() + first[1:]
-    return nfc(" ".join(out))
 
 
 def slug(text: str, limit: int = 60) -> str:

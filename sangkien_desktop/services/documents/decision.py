@@ -2,20 +2,24 @@
 approving an attached list), each with its danh sách kèm theo: recognized initiatives by grade, with
 authors (and their contributions), units, means and rewards. PDF and .docx.
 
-The decision's number and date are the round's (``Round.decision_no`` / ``decision_date``); left blank
-("Số:      /QĐ-HĐSK", "ngày … tháng … năm 2026") until they are entered. Money is written with the
-council's "linh"/"lẻ" and "tư"/"bốn" settings.
+The council's tờ trình asks the head of the body to recognize the initiatives; the body issues the
+decision (``letterhead.Issuer``: its header, its ký hiệu "QĐ-UBND", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),
+citing the tờ trình among its bases, unless the settings give that power to the council. Numbers and dates
+are the round's (``Round.submission_no`` …, stored spelled as printed); left blank ("Số:      /QĐ-UBND",
+"ngày … tháng … năm 2026") until they are given. Money is written with the council's "linh"/"lẻ" and
+"tư"/"bốn" settings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
 from ...domain.money import format_decimal_vn, format_money
 from ...domain.text import upper_vn
-from ...domain.vndate import BLANK, long_date, short_date
-from ..docspec import Column, HeaderInfo, number_line
+from ...domain.vndate import long_date, short_date
+from ..docspec import Column
 from ..pdf import Run
 from .blocks import (
     Basis,
@@ -42,6 +46,7 @@ __all__ = [
     "decision_pdf",
     "default_recipient",
     "submission_blocks",
+    "submission_citation",
     "submission_docx",
     "submission_pdf",
 ]
@@ -49,25 +54,21 @@ __all__ = [
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 
-def decision_number(data: RoundData) -> tuple[str | None, str]:
-    """(number, suffix) of the round's decision: "15/QĐ-HĐSK" → ("15", "QĐ-HĐSK"); "15" takes the suffix
-    from the settings; "" → (None, suffix)."""
-    suffix = data.settings.get("suffix_decision", "") or "QĐ"
-    raw = data.decision_no.strip()
-    if not raw:
-        return None, suffix
-    if "/" in raw:
-        number, _, own = raw.partition("/")
-        return number.strip(), own.strip() or suffix
-    return raw, suffix
+def _citation(doc: str, number: str, suffix: str, day: dt.date | None, year: int) -> str:
+    ref = number or f"……/{suffix}"
+    return f"{doc} số {ref} ngày {short_date(day) if day else f'……/……/{year}'}"
 
 
 def decision_citation(data: RoundData) -> str:
-    """ "Quyết định số 15/QĐ-HĐSK ngày 05/6/2026" (dotted blanks while not entered)."""
-    number, suffix = decision_number(data)
-    ref = number_line(number, suffix).removeprefix("Số:").strip() if number else f"……/{suffix}"
-    day = short_date(data.decision_date) if data.decision_date else f"……/……/{data.year}"
-    return f"Quyết định số {ref} ngày {day}"
+    """ "Quyết định số 01/QĐ-UBND ngày 05/6/2026" (dotted blanks while not given)."""
+    return _citation("Quyết định", data.decision_no, data.suffix("decision"), data.decision_date, data.year)
+
+
+def submission_citation(data: RoundData) -> str:
+    """ "Tờ trình số 01/TTr-HĐSK ngày 25/5/2026" (dotted blanks while not given)."""
+    return _citation(
+        "Tờ trình", data.submission_no, data.suffix("submission"), data.submission_date, data.year
+    )
 
 
 def default_recipient(settings: Mapping[str, str]) -> str:
@@ -171,11 +172,13 @@ def _results_sentence(data: RoundData) -> str:
 
 
 # tờ trình -------------------------------------------------------------------------------------------
-def submission_blocks(data: RoundData, recipient: str | None = None, number: str = "") -> list[Block]:
+def submission_blocks(data: RoundData, recipient: str | None = None) -> list[Block]:
     s = data.settings
     council = council_title(s)
     recipient = (recipient or "").strip() or default_recipient(s)
-    info = header(s, "suffix_submission", number=number or None, year=data.year)
+    info = header(
+        s, "suffix_submission", number=data.submission_no or None, date=data.submission_date, year=data.year
+    )
     recognized = data.recognized()
     considered = data.considered()
     meeting = long_date(data.meeting_on) if data.meeting_on else f"ngày ……  tháng …… năm {data.year}"
@@ -208,47 +211,68 @@ def submission_blocks(data: RoundData, recipient: str | None = None, number: str
         *_list_title(
             data,
             f"Danh sách sáng kiến đề nghị công nhận {round_phrase(data)}",
-            f"(Kèm theo Tờ trình số {info.number_text.removeprefix('Số:').strip() or BLANK} "
-            f"ngày{BLANK}tháng{BLANK}năm {data.year} của {council})",
+            f"(Kèm theo {submission_citation(data)} của {council})",
         ),
     ]
     return blocks
 
 
-def submission_pdf(data: RoundData, recipient: str | None = None, number: str = "") -> bytes:
+def submission_pdf(data: RoundData, recipient: str | None = None) -> bytes:
     title = f"Tờ trình đề nghị công nhận sáng kiến — {data.label}"
-    return render_pdf(submission_blocks(data, recipient, number), title=title)
+    return render_pdf(submission_blocks(data, recipient), title=title)
 
 
-def submission_docx(data: RoundData, recipient: str | None = None, number: str = "") -> bytes:
+def submission_docx(data: RoundData, recipient: str | None = None) -> bytes:
     title = f"Tờ trình đề nghị công nhận sáng kiến — {data.label}"
-    return render_docx(submission_blocks(data, recipient, number), title=title)
+    return render_docx(submission_blocks(data, recipient), title=title)
 
 
 # quyết định -----------------------------------------------------------------------------------------
-def decision_blocks(data: RoundData, number: str = "") -> list[Block]:
+def _decision_bases(data: RoundData) -> list[str]:
+    """The căn cứ lines: the settings' legal bases, the council's minutes and, when the body issues the
+    decision, the council's tờ trình ("Theo đề nghị của …")."""
     s = data.settings
     council = council_title(s)
-    own, suffix = decision_number(data)
-    info = HeaderInfo.from_settings(
-        s, suffix=suffix, number=number or own, date=data.decision_date, year=data.year
-    )
-    signer = chair_signer(s)
-    authority = upper_vn(f"{(s.get('chair_title') or 'Chủ tịch').strip()} {council}")
-    recognized = data.recognized()
     bases = [line for line in (s.get("legal_bases") or "").splitlines() if line.strip()]
     meeting = short_date(data.meeting_on) if data.meeting_on else f"……/……/{data.year}"
-    bases.append(f"Căn cứ Biên bản họp {council} ngày {meeting}")
+    minutes = f" số {data.minutes_no}" if data.minutes_no else ""
+    bases.append(f"Căn cứ Biên bản{minutes} ngày {meeting} họp {council}")
+    if data.issuer.by_council:
+        office = (s.get("standing_office") or "").strip()
+        bases.append(f"Theo đề nghị của {office or 'Thường trực Hội đồng'}")
+    else:
+        bases.append(f"Theo đề nghị của {council} tại {submission_citation(data)}")
+    return bases
+
+
+def _last_article(data: RoundData, number: int) -> Text:
+    s = data.settings
     office = (s.get("standing_office") or "").strip()
-    bases.append(f"Theo đề nghị của {office or 'Thường trực Hội đồng'}")
+    doers = [] if data.issuer.by_council else [council_title(s)]
+    doers += [office] if office else []
+    return Text(
+        [
+            Run(f"Điều {number}. ", bold=True),
+            "Quyết định có hiệu lực kể từ ngày ký. "
+            + "".join(f"{d}, " for d in doers)
+            + "các đơn vị và cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+        ]
+    )
+
+
+def decision_blocks(data: RoundData) -> list[Block]:
+    s = data.settings
+    issuer = data.issuer
+    info = issuer.header(s, data.decision_no or None, data.decision_date, data.year)
+    recognized = data.recognized()
     prized = [part for part in conclusion_parts(data) if "thưởng" in part]
     reward_lines = [f"- {part}{';' if i < len(prized) - 1 else '.'}" for i, part in enumerate(prized)]
     blocks: list[Block] = [
         Header(info),
         Title("Quyết định", f"Về việc công nhận sáng kiến {round_phrase(data)}"),
-        Text(authority, "heading"),
+        Text(issuer.authority_line, "heading"),
         Gap(4),
-        Basis(tuple(bases)),
+        Basis(tuple(_decision_bases(data))),
         Text("QUYẾT ĐỊNH:", "heading"),
         Gap(4),
         Text(
@@ -259,17 +283,10 @@ def decision_blocks(data: RoundData, number: str = "") -> list[Block]:
             ]
         ),
     ]
+    last = 2
     if data.total_reward():
-        blocks.append(
-            Text(
-                [
-                    Run("Điều 2. ", bold=True),
-                    "Khen thưởng các sáng kiến được xếp loại như sau:",
-                ]
-            )
-        )
-        for line in reward_lines:
-            blocks.append(Text(line))
+        blocks.append(Text([Run("Điều 2. ", bold=True), "Khen thưởng các sáng kiến được xếp loại như sau:"]))
+        blocks += [Text(line) for line in reward_lines]
         blocks.append(
             Text(
                 f"Tổng số tiền thưởng: {money_text(s, data.total_reward())}. Kinh phí khen thưởng chi từ nguồn "
@@ -277,39 +294,27 @@ def decision_blocks(data: RoundData, number: str = "") -> list[Block]:
             )
         )
         last = 3
-    else:
-        last = 2
+    recipients = (
+        (f"Như Điều {last}", f"{default_recipient(s)} (để b/c)", filing_line(s))
+        if issuer.by_council
+        else (f"Như Điều {last}", filing_line(s))
+    )
     blocks += [
-        Text(
-            [
-                Run(f"Điều {last}. ", bold=True),
-                "Quyết định có hiệu lực kể từ ngày ký. "
-                + (f"{office}, " if office else "")
-                + "các đơn vị và cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
-            ]
-        ),
-        Closing(
-            signer,
-            (
-                f"Như Điều {last}",
-                f"{default_recipient(s)} (để b/c)",
-                filing_line(s),
-            ),
-        ),
+        _last_article(data, last),
+        Closing(issuer.signer, recipients),
         NewSection(landscape=True),
         *_list_title(
             data,
             f"Danh sách sáng kiến được công nhận {round_phrase(data)}",
-            f"(Kèm theo {decision_citation(data)} của {(s.get('chair_title') or 'Chủ tịch').strip().capitalize()} "
-            f"{council})",
+            f"(Kèm theo {decision_citation(data)} của {issuer.in_sentence})",
         ),
     ]
     return blocks
 
 
-def decision_pdf(data: RoundData, number: str = "") -> bytes:
-    return render_pdf(decision_blocks(data, number), title=f"Quyết định công nhận sáng kiến — {data.label}")
+def decision_pdf(data: RoundData) -> bytes:
+    return render_pdf(decision_blocks(data), title=f"Quyết định công nhận sáng kiến — {data.label}")
 
 
-def decision_docx(data: RoundData, number: str = "") -> bytes:
-    return render_docx(decision_blocks(data, number), title=f"Quyết định công nhận sáng kiến — {data.label}")
+def decision_docx(data: RoundData) -> bytes:
+    return render_docx(decision_blocks(data), title=f"Quyết định công nhận sáng kiến — {data.label}")

@@ -7,6 +7,11 @@ number (centred at the top, not on the first page of a section) follow ``service
 
 Rules under text are drawn as the bottom border of an empty paragraph indented to the rule's length, so
 they are real lines Word keeps when the text is edited.
+
+Page flow (Word and LibreOffice): a table row never breaks across pages (``w:cantSplit``), a table's head
+repeats on every page (``w:tblHeader``), and paragraphs given ``keep_with_next`` stay on the page of what
+follows them: headings, the line that introduces a table, the last article before the signature, the last
+rows before a total row.
 """
 
 from __future__ import annotations
@@ -32,12 +37,13 @@ from ..pdf.fonts import text_width
 from ..pdf.nd30 import Signer
 from ..pdf.styles import Run
 
-__all__ = ["DocxBuilder"]
+__all__ = ["DocxBuilder", "keep_with_next"]
 
 FONT = "Times New Roman"
 PT_PER_MM = 72 / 25.4
 PORTRAIT = {"width": 210, "height": 297, "top": 20, "bottom": 20, "left": 30, "right": 20}
-LANDSCAPE = {"width": 297, "height": 210, "top": 25, "bottom": 20, "left": 20, "right": 15}
+# a landscape page is bound along its top edge: the binding allowance (30 mm) moves to the top
+LANDSCAPE = {"width": 297, "height": 210, "top": 30, "bottom": 15, "left": 20, "right": 20}
 
 Content = str | Run | Sequence[str | Run]
 
@@ -76,6 +82,56 @@ def _no_spacing(p: Paragraph, before: float = 0, after: float = 0, line: float =
     fmt.line_spacing = line
 
 
+def _run(text: str, size: float, bold: bool, italic: bool, underline: bool, line_break: bool) -> Any:
+    """A ``<w:r>`` built straight in XML (python-docx's property setters look up the schema order on
+    every call: ten times slower on a long table). The font is the document's (Normal style); the run
+    carries its size, emphasis and an optional line break after the text."""
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    for tag, on in (("w:b", bold), ("w:i", italic)):
+        if on:
+            rpr.append(OxmlElement(tag))
+    half_points = str(round(size * 2))
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), half_points)
+        rpr.append(el)
+    if underline:
+        u = OxmlElement("w:u")
+        u.set(qn("w:val"), "single")
+        rpr.append(u)
+    run.append(rpr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    if line_break:
+        run.append(OxmlElement("w:br"))
+    return run
+
+
+_AFTER_CANT_SPLIT = {qn(t) for t in ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")}
+
+
+def _row_cant_split(row: Any) -> None:
+    """The row is never broken across two pages (``w:cantSplit`` in its schema place)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is not None:
+        return
+    el = OxmlElement("w:cantSplit")
+    later = next((child for child in tr_pr if child.tag in _AFTER_CANT_SPLIT), None)
+    if later is None:
+        tr_pr.append(el)
+    else:
+        later.addprevious(el)
+
+
+def keep_with_next(paragraphs: Sequence[Paragraph]) -> None:
+    """These paragraphs stay on the page of what follows them (a row: with the next row)."""
+    for p in paragraphs:
+        p.paragraph_format.keep_with_next = True
+
+
 def _set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths that both Word (cell widths) and LibreOffice (the table grid) respect."""
     table.autofit = False
@@ -83,6 +139,10 @@ def _set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))  # the whole width, not "auto": LibreOffice shrinks auto tables
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(round(w / 25.4 * 1440) for w in widths_mm)))
     for col, w in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(w)
     for row in table.rows:
@@ -164,13 +224,9 @@ class DocxBuilder:
         for r in _runs(content):
             lines = nfc(r.text).replace("\r\n", "\n").split("\n")
             for i, line in enumerate(lines):
-                run = p.add_run(line)
-                _set_fonts(run, size)
-                run.bold = bold or r.bold
-                run.italic = italic or r.italic
-                run.underline = r.underline or None
-                if i < len(lines) - 1:
-                    run.add_break()
+                p._p.append(
+                    _run(line, size, bold or r.bold, italic or r.italic, r.underline, i < len(lines) - 1)
+                )
         return p
 
     def para(
@@ -217,7 +273,9 @@ class DocxBuilder:
             line=1.0,
         )
 
-    def rule(self, length_mm: float, width_mm: float, target: _Cell | None = None, after: float = 2) -> None:
+    def rule(
+        self, length_mm: float, width_mm: float, target: _Cell | None = None, after: float = 2
+    ) -> Paragraph:
         """A solid line ``length_mm`` long, centred in a space ``width_mm`` wide."""
         p = target.add_paragraph() if target is not None else self.doc.add_paragraph()
         _no_spacing(p, 0, after)
@@ -238,13 +296,16 @@ class DocxBuilder:
             bottom.set(qn(k), v)
         border.append(bottom)
         ppr.append(border)
+        return p
 
     # layout tables ------------------------------------------------------------------------------------
     def _layout_table(self, widths_mm: Sequence[float], rows: int = 1) -> Table:
+        """A borderless table holding blocks side by side (header, signatures): its rows never split."""
         table = self.doc.add_table(rows=rows, cols=len(widths_mm))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _set_widths(table, widths_mm)
         for row in table.rows:
+            _row_cant_split(row)
             for cell in row.cells:
                 cell.paragraphs[0].paragraph_format.space_after = Pt(0)
         return table
@@ -297,23 +358,26 @@ class DocxBuilder:
         _no_spacing(p, before)
         return self._fill(p, content, size, bold, italic)
 
-    def title(self, doc_type: str, subject: str | None = None) -> None:
+    def title(self, doc_type: str, subject: str | None = None) -> list[Paragraph]:
         """Tên loại in bold capitals and the bold trích yếu with a short rule under it."""
-        self.center(upper_vn(doc_type), bold=True, before=18)
+        out = [self.center(upper_vn(doc_type), bold=True, before=18)]
         if subject:
             text = nfc(subject).strip()
-            self.center(text, bold=True)
+            out.append(self.center(text, bold=True))
             longest = max(text_width(line, 14, bold=True) for line in text.split("\n")) / PT_PER_MM
-            self.rule(min(longest * 0.4, self.frame_mm * 0.4), self.frame_mm, after=8)
+            out.append(self.rule(min(longest * 0.4, self.frame_mm * 0.4), self.frame_mm, after=8))
         else:
-            self.center("", size=6)
+            out.append(self.center("", size=6))
+        return out
 
-    def basis(self, lines: Sequence[str]) -> None:
+    def basis(self, lines: Sequence[str]) -> list[Paragraph]:
         """Căn cứ lines in italics; each ends ";" and the last "." (NĐ 30)."""
         cleaned = [nfc(line).strip().rstrip(";,.").rstrip() for line in lines]
         cleaned = [line for line in cleaned if line]
-        for i, line in enumerate(cleaned):
+        return [
             self.para(line + (";" if i < len(cleaned) - 1 else "."), italic=True, after=3)
+            for i, line in enumerate(cleaned)
+        ]
 
     # data tables --------------------------------------------------------------------------------------
     def table(
@@ -324,10 +388,12 @@ class DocxBuilder:
         font_size: float = 12,
         bold_rows: Sequence[int] = (),
         spans: Sequence[tuple[int, int, int]] = (),
+        keep_rows: Sequence[int] = (),
     ) -> Table:
-        """A ruled table with the (grouped) head repeated on every page; widths from the columns scaled
-        to the frame. ``bold_rows`` are body row indexes printed bold (group rows); ``spans`` merge
-        body cells (row, first_col, last_col)."""
+        """A ruled table with the (grouped) head repeated on every page and rows that never split;
+        widths from the columns scaled to the frame. ``bold_rows`` are body row indexes printed bold
+        (group rows); ``spans`` merge body cells (row, first_col, last_col); ``keep_rows`` are body rows
+        kept on the page of the next row (a group title with its first rows, the last rows with a total)."""
         grid = header_grid(columns)
         total = sum(c.width for c in columns)
         widths = [self.frame_mm * c.width / total for c in columns]
@@ -336,34 +402,40 @@ class DocxBuilder:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _set_widths(table, widths)
+        table_rows = list(table.rows)  # python-docx's table.cell(r, c) rescans the table: read rows once
         for r, titles in enumerate(grid.rows):
-            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            tr_pr = table_rows[r]._tr.get_or_add_trPr()
             header = OxmlElement("w:tblHeader")
             header.set(qn("w:val"), "true")
             tr_pr.append(header)
-            for c, title in enumerate(titles):
-                cell = table.cell(r, c)
+            _row_cant_split(table_rows[r])
+            for cell, title in zip(table_rows[r].cells, titles, strict=True):
                 p = cell.paragraphs[0]
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _no_spacing(p)
+                keep_with_next([p])  # the head stays with the first body row
                 if title:
                     self._fill(p, title, font_size, True, False)
         for c0, r0, c1, r1 in grid.spans:
             table.cell(r0, c0).merge(table.cell(r1, c1))
-        bold = set(bold_rows)
+        bold, keep = set(bold_rows), set(keep_rows)
+        aligns = [
+            WD_ALIGN_PARAGRAPH.RIGHT
+            if col.numeric
+            else WD_ALIGN_PARAGRAPH.CENTER
+            if col.center
+            else WD_ALIGN_PARAGRAPH.LEFT
+            for col in columns
+        ]
         for i, values in enumerate(rows):
-            for c, value in enumerate(values):
-                cell = table.cell(nh + i, c)
+            row = table_rows[nh + i]
+            _row_cant_split(row)
+            for cell, value, align in zip(row.cells, values, aligns, strict=True):
                 p = cell.paragraphs[0]
-                col = columns[c]
-                p.alignment = (
-                    WD_ALIGN_PARAGRAPH.RIGHT
-                    if col.numeric
-                    else WD_ALIGN_PARAGRAPH.CENTER
-                    if col.center
-                    else WD_ALIGN_PARAGRAPH.LEFT
-                )
+                p.alignment = align
                 _no_spacing(p, 1, 1)
+                if i in keep:
+                    keep_with_next([p])
                 if value:
                     self._fill(p, value, font_size, i in bold, False)
         for r, c0, c1 in spans:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..docspec import Column
 from ..xlsx import (
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
@@ -28,7 +29,7 @@ from ..xlsx import (
 )
 from ..xlsx.layout import table_formats
 from .common import chair_signer, council_title, header
-from .decision import decision_number, percent
+from .decision import percent
 from .year_data import YearData
 
 __all__ = ["COLUMNS", "DostRow", "dost_rows", "dost_xlsx"]
@@ -72,8 +73,7 @@ class DostRow:
 def dost_rows(year: YearData) -> list[DostRow]:
     out: list[DostRow] = []
     for data in year.rounds:
-        number, suffix = decision_number(data)
-        decision = f"{number}/{suffix}" if number else ""
+        decision = data.decision_no
         for d in data.recognized():
             g = data.grades[d.id]
             certs = [c.number_text for a in d.authors if (c := data.certificate(d.id, a.person_id))]
@@ -103,7 +103,8 @@ def dost_xlsx(year: YearData) -> bytes:
     widths = [w for _, w in COLUMNS]
     ncols = len(widths)
     wb, ws = new_workbook(SHEET)
-    set_column_widths(ws, widths)
+    keep = [5, 5.5, 4, None, None, None, None, None, 7, 6, 11, 12, 11, 10]  # never wrapped: codes, numbers
+    set_column_widths(ws, fit_widths(widths, font_size=11, keep=keep))
     info = header(settings, None, year=year.year)
     scope = year.rounds[0].label if len(year.rounds) == 1 and year.rounds[0].number else f"năm {year.year}"
     row = write_title_block(

@@ -71,10 +71,15 @@ def conclusion_parts(data: RoundData) -> list[str]:
     return parts
 
 
-def minutes_blocks(data: RoundData, number: str = "") -> list[Block]:
+def _named(salutation: str, name: str) -> str:
+    """ "Ông Nguyễn Văn A"; the name alone when the gender is not known."""
+    return f"{salutation} {name}" if salutation else name
+
+
+def minutes_blocks(data: RoundData) -> list[Block]:
     s = data.settings
     council = council_title(s)
-    info = header(s, "suffix_minutes", number=number or None, date=data.meeting_on, year=data.year)
+    info = header(s, "suffix_minutes", number=data.minutes_no or None, date=data.meeting_on, year=data.year)
     members = data.active_members
     present = data.present_count()
     quorum = data.quorum_needed()
@@ -82,8 +87,8 @@ def minutes_blocks(data: RoundData, number: str = "") -> list[Block]:
     secretary = next((m for m in members if m.role.value == "uy_vien_thu_ky"), None)
     chair_name = chair.name if chair else s.get("chair_name", "") or DOTS
     secretary_name = secretary.name if secretary else s.get("secretary_name", "") or DOTS
-    chair_hello = f"{chair.salutation} " if chair else ""
-    secretary_hello = f"{secretary.salutation} " if secretary else ""
+    chair_hello = f"{chair.salutation} " if chair and chair.salutation else ""
+    secretary_hello = f"{secretary.salutation} " if secretary and secretary.salutation else ""
     day = long_date(data.meeting_on) if data.meeting_on else f"ngày {DOTS} tháng {DOTS} năm {data.year}"
     considered = data.considered()
     received = len(data.dossiers)
@@ -97,7 +102,7 @@ def minutes_blocks(data: RoundData, number: str = "") -> list[Block]:
     for i, m in enumerate(members):
         job = f", {m.job_title}" if m.job_title else ""
         end = ";" if i < len(members) - 1 else "."
-        blocks.append(Text(f"- {m.salutation} {m.name}{job}, {m.role_label} Hội đồng{end}", "left"))
+        blocks.append(Text(f"- {_named(m.salutation, m.name)}{job}, {m.role_label} Hội đồng{end}", "left"))
     if present >= len(members):
         attendance = f"Có mặt: {_n(present)}/{_n(len(members))} thành viên Hội đồng."
     else:
@@ -202,9 +207,9 @@ def _title(data: RoundData) -> str:
     return f"Biên bản họp Hội đồng — {data.label}"
 
 
-def minutes_pdf(data: RoundData, number: str = "") -> bytes:
-    return render_pdf(minutes_blocks(data, number), title=_title(data))
+def minutes_pdf(data: RoundData) -> bytes:
+    return render_pdf(minutes_blocks(data), title=_title(data))
 
 
-def minutes_docx(data: RoundData, number: str = "") -> bytes:
-    return render_docx(minutes_blocks(data, number), title=_title(data))
+def minutes_docx(data: RoundData) -> bytes:
+    return render_docx(minutes_blocks(data), title=_title(data))

@@ -36,6 +36,7 @@ from ...models import (
     Unit,
     Vote,
 )
+from .. import letterhead, numbering
 from .. import settings as settings_service
 
 __all__ = [
@@ -94,7 +95,8 @@ class MemberInfo:
 
     @property
     def salutation(self) -> str:
-        return {"Nam": "Ông", "Nữ": "Bà"}.get(self.gender, "Ông/Bà")
+        """ "Ông" / "Bà"; "" when the gender is not known (never a guess)."""
+        return salutation(self.gender)
 
     @property
     def sheet_code(self) -> str:
@@ -115,7 +117,8 @@ class AuthorInfo:
 
     @property
     def salutation(self) -> str:
-        return {"Nam": "Ông", "Nữ": "Bà"}.get(self.gender, "Ông/Bà")
+        """ "Ông" / "Bà"; "" when the gender is not known (never a guess)."""
+        return salutation(self.gender)
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,11 @@ class GradeCount:
     reward_total: int
 
 
+def salutation(gender: str) -> str:
+    """ "Ông" for "Nam", "Bà" for "Nữ", "" otherwise."""
+    return {"Nam": "Ông", "Nữ": "Bà"}.get(gender, "")
+
+
 def provisional_mean(totals: Iterable[Decimal], decimals: int = 2) -> Decimal | None:
     """Mean of the members' totals, rounded half up (used only before a grading has been applied)."""
     values = list(totals)
@@ -227,8 +235,8 @@ class RoundData:
     number: int
     label: str
     status: RoundStatus
-    meeting_on: dt.date | None
-    decision_no: str
+    meeting_on: dt.date | None  # also the date of the minutes
+    decision_no: str  # as printed, "01/QĐ-UBND" ("" until given)
     decision_date: dt.date | None
     quorum: int | None
     approval_numerator: int
@@ -245,6 +253,10 @@ class RoundData:
     grades: dict[int, GradeInfo] = field(default_factory=dict)
     votes: dict[int, VoteInfo] = field(default_factory=dict)
     certificates: dict[tuple[int, int], CertificateInfo] = field(default_factory=dict)
+    minutes_no: str = ""  # as printed, "01/BB-HĐSK"
+    submission_no: str = ""  # as printed, "01/TTr-HĐSK"
+    submission_date: dt.date | None = None
+    certificate_date: dt.date | None = None  # signed on the certificates (None: blank lines)
 
     # lookups ------------------------------------------------------------------------------------------
     @property
@@ -254,6 +266,15 @@ class RoundData:
     @property
     def graded(self) -> bool:
         return bool(self.grades)
+
+    @property
+    def issuer(self) -> letterhead.Issuer:
+        """Who issues the decision and signs the certificates (the body by default)."""
+        return letterhead.issuer_from(self.settings)
+
+    def suffix(self, key: str) -> str:
+        """The ký hiệu a round document prints with when it has no number yet ("BB-HĐSK" …)."""
+        return numbering.suffix_for(self.settings, numbering.ROUND_DOCUMENTS[key].kind)
 
     @property
     def max_total(self) -> Decimal:
@@ -506,8 +527,12 @@ def load_round(session: Session, round_id: int) -> RoundData:
         label=rnd.label,
         status=rnd.status,
         meeting_on=rnd.meeting_on,
-        decision_no=rnd.decision_no or "",
+        decision_no=numbering.spelled(settings, "QD", rnd.decision_no),
         decision_date=rnd.decision_date,
+        minutes_no=numbering.spelled(settings, "BB", rnd.minutes_no),
+        submission_no=numbering.spelled(settings, "TTR", rnd.submission_no),
+        submission_date=rnd.submission_date,
+        certificate_date=rnd.certificate_date,
         quorum=rnd.quorum,
         approval_numerator=rnd.approval_numerator,
         approval_denominator=rnd.approval_denominator,

@@ -39,6 +39,7 @@ from ..pdf import (
 )
 from ..xlsx import (
     DEFAULT_FORMATS,
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
@@ -197,7 +198,7 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
     ncrit = len(data.criteria)
     widths = [5, 11, 42, 22, 24, *[12] * ncrit, 10, 24]
     ncols = len(widths)
-    set_column_widths(ws, widths)
+    set_column_widths(ws, fit_widths(widths, font_size=11))
     row = write_title_block(ws, _header(data), TITLE, data.label, ncols)
     bold = Font(name="Times New Roman", size=12, bold=True)
     plain = Font(name="Times New Roman", size=12)

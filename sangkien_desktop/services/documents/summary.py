@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from openpyxl.styles import Alignment, Font
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from ...domain.money import format_money
@@ -21,6 +22,7 @@ from ..docspec import Column, HeaderInfo
 from ..pdf import build_pdf, column_table, frame_width, get_styles, header_block, para, title_block
 from ..pdf.nd30 import two_signatures
 from ..xlsx import (
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
@@ -85,18 +87,18 @@ def summary_rows(data: RoundData) -> list[SummaryRow]:
 
 
 def _columns(data: RoundData) -> list[Column]:
-    """Widths in millimetres of a landscape page (262 mm); member columns share what is left."""
+    """Widths in millimetres of a landscape page; member columns share what is left."""
     group = "Tổng điểm của từng thành viên Hội đồng"
     n = max(1, len(data.active_members))
-    member_w = max(12.0, min(14.5, 100.0 / n))
-    fixed = 8 + 16 + 22 + 20 + 13 + 10.5 + 10 + 16 + 12
-    title_w = max(34.0, 262.0 - fixed - n * member_w)
+    member_w = max(12.0, min(14.5, 96.0 / n))
+    fixed = 8 + 18.5 + 21 + 19 + 13 + 10.5 + 10 + 16 + 12
+    title_w = max(32.0, frame_width(True) / mm - fixed - n * member_w)
     return [
         Column("TT", 8, center=True),
-        Column("Mã hồ sơ", 16, center=True),
+        Column("Mã hồ sơ", 18.5, center=True),
         Column("Tên sáng kiến", title_w),
-        Column("Tác giả", 22),
-        Column("Đơn vị", 20),
+        Column("Tác giả", 21),
+        Column("Đơn vị", 19),
         *[Column(m.name, member_w, group=group, numeric=True) for m in data.active_members],
         Column("Điểm bình quân", 13, numeric=True),
         Column("Xếp hạng", 10.5, center=True),
@@ -191,17 +193,20 @@ def summary_xlsx(data: RoundData) -> bytes:
     rows = summary_rows(data)
     columns = _columns(data)
     nmem = len(data.active_members)
-    widths = [5, 10, 38, 20, 20, *[10] * nmem, 10, 8, 8, 13, 12]
+    widths = [5, 10, 38, 20, 20, *[9] * nmem, 9, 7, 7, 12, 9]
+    keep = [5, 10, None, None, None, *[7.5] * nmem, 7.5, 6, 6, 11, 7]  # codes, scores, money never wrap
     ncols = len(widths)
     wb, ws = new_workbook("Tổng hợp điểm")
-    set_column_widths(ws, widths)
+    set_column_widths(ws, fit_widths(widths, font_size=11, keep=keep))
     row = write_title_block(ws, _header(data), TITLE, data.label, ncols)
     top = row
     row = write_table_header(ws, row, columns, font_size=11)
     first = row
     f = table_formats(11)
+    tied = dataclasses.replace(f.integer, number_format='0"*"')  # a rank tied at a quota's edge: "6*"
     for n, r in enumerate(rows, start=1):
         d = r.dossier
+        rank = int(r.rank.rstrip("*")) if r.rank else None
         totals = [t if not isinstance(t, str) else (t or None) for t in r.totals]
         write_row(
             ws,
@@ -214,7 +219,7 @@ def summary_xlsx(data: RoundData) -> bytes:
                 d.unit_name,
                 *totals,
                 r.mean,  # type: ignore[list-item]
-                r.rank or None,
+                rank,
                 r.grade or None,
                 r.reward or None,
                 r.vote or None,
@@ -227,7 +232,7 @@ def summary_xlsx(data: RoundData) -> bytes:
                 f.text,
                 *[f.score] * nmem,
                 f.score,
-                f.center,
+                tied if r.rank.endswith("*") else f.integer,
                 f.center,
                 f.money,
                 f.center,

@@ -74,8 +74,6 @@ def person_history(
 ) -> list[PersonRecord]:
     """Every author's recognized initiatives in the years chosen (all years by default), sorted by name
     then year."""
-    from .decision import decision_number
-
     query = select(Round.id).order_by(Round.year, Round.number)
     if year_from is not None:
         query = query.where(Round.year >= year_from)
@@ -84,8 +82,7 @@ def person_history(
     out: list[PersonRecord] = []
     for rid in session.scalars(query):
         data = load_round(session, rid)
-        number, suffix = decision_number(data)
-        decision = f"{number}/{suffix}" if number else ""
+        decision = data.decision_no
         for d in data.recognized():
             g = data.grades[d.id]
             for a in d.authors:

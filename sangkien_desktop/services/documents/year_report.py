@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.platypus import Flowable, Spacer
@@ -21,6 +21,7 @@ from ...domain.money import format_money
 from ...domain.text import sort_key
 from ..docspec import Column
 from ..pdf import (
+    Signer,
     build_pdf,
     closing_block,
     column_table,
@@ -29,13 +30,17 @@ from ..pdf import (
     header_block,
     para,
     title_block,
+    two_signatures,
 )
 from ..xlsx import (
+    fit_widths,
     new_workbook,
     set_column_widths,
     set_row_heights,
+    set_text,
     setup_print,
     write_row,
+    write_signature_block,
     write_table_header,
     write_title_block,
 )
@@ -65,11 +70,23 @@ class CountRow:
     recognized: int = 0
     reward: int = 0
     grades: Counter[str] = field(default_factory=Counter)
+    pending: int = 0  # valid dossiers of rounds not graded yet: neither recognized nor refused
+    graded: bool = True  # False for the row of a round not graded yet
+
+    @property
+    def decided(self) -> int:
+        """Valid dossiers whose round was graded: the base of the recognition rate."""
+        return self.valid - self.pending
 
     @property
     def rate(self) -> float:
-        """Recognized as a share of valid (0 … 100)."""
-        return 100.0 * self.recognized / self.valid if self.valid else 0.0
+        """Recognized as a share of the valid dossiers already graded (0 … 100)."""
+        return 100.0 * self.recognized / self.decided if self.decided else 0.0
+
+    @property
+    def recognized_value(self) -> int | None:
+        """What the "recognized" column shows: nothing for a round not graded yet (not a 0)."""
+        return self.recognized if self.graded else None
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,18 @@ class YearFigures:
     fields: list[CountRow]
     grades: list[GradeRow]
     total: CountRow
+    ungraded: list[str] = field(default_factory=list)  # labels of the rounds not graded yet
+
+    def ungraded_note(self) -> str:
+        """ "Đợt 2 năm 2026 chưa xếp loại: …" ("" when every round is graded)."""
+        if not self.ungraded:
+            return ""
+        names = ", ".join(self.ungraded)
+        verb = "chưa xếp loại" if len(self.ungraded) == 1 else "đều chưa xếp loại"
+        return (
+            f"{names} {verb}: hồ sơ của đợt được tính vào số nhận và số hợp lệ, chưa tính vào số được công "
+            "nhận và tỷ lệ công nhận."
+        )
 
 
 def _add(row: CountRow, data: RoundData, d: DossierInfo) -> None:
@@ -99,6 +128,8 @@ def _add(row: CountRow, data: RoundData, d: DossierInfo) -> None:
     g = data.grades.get(d.id)
     if d.considered or g is not None:
         row.valid += 1
+        if not data.graded:
+            row.pending += 1
     if g is not None and g.recognized:
         row.recognized += 1
         row.reward += g.reward
@@ -128,7 +159,7 @@ def year_figures(year: YearData) -> YearFigures:
     grade_authors: Counter[str] = Counter()
     grade_reward: Counter[str] = Counter()
     for data in year.rounds:
-        row = CountRow(data.label)
+        row = CountRow(data.label if data.graded else f"{data.label} (chưa xếp loại)", graded=data.graded)
         for d in data.dossiers:
             _add(row, data, d)
             _add(total, data, d)
@@ -160,6 +191,7 @@ def year_figures(year: YearData) -> YearFigures:
             for code, label in codes
         ],
         total=total,
+        ungraded=[data.label for data in year.rounds if not data.graded],
     )
 
 
@@ -183,17 +215,23 @@ def _count_values(fig: YearFigures, n: int | None, r: CountRow) -> list[object]:
         r.label,
         r.received,
         r.valid,
-        r.recognized,
-        round(r.rate, 1) if r.valid else None,
-        *[r.grades.get(code, 0) for code, _ in fig.grade_codes],
-        r.reward or 0,
+        r.recognized_value,
+        round(r.rate, 1) if r.decided and r.graded else None,
+        *[r.grades.get(code, 0) if r.graded else None for code, _ in fig.grade_codes],
+        r.reward if r.graded else None,
     ]
 
 
 def _sheet_header(
-    ws: Worksheet, fig: YearFigures, settings: dict[str, str], title: str, widths: list[float]
+    ws: Worksheet,
+    fig: YearFigures,
+    settings: dict[str, str],
+    title: str,
+    widths: list[float],
+    *,
+    landscape: bool = True,
 ) -> int:
-    set_column_widths(ws, widths)
+    set_column_widths(ws, fit_widths(widths, landscape=landscape, font_size=11))
     info = header(settings, None, year=fig.year)
     return write_title_block(ws, info, title, f"Năm {fig.year} — {fig.council}", len(widths))
 
@@ -206,6 +244,7 @@ def _count_sheet(
     first: str,
     rows: Sequence[CountRow],
     with_total: bool = True,
+    note: str = "",
 ) -> None:
     ncodes = len(fig.grade_codes)
     widths = [5, 40, 11, 11, 12, 12, *[9] * ncodes, 15]
@@ -223,6 +262,12 @@ def _count_sheet(
         write_row(ws, row, _count_values(fig, None, _sum(rows, "Tổng cộng")), formats=fmts)  # type: ignore[arg-type]
         ws.cell(row=row, column=6).number_format = "0.0"
         _bold_row(ws, row, len(fmts))
+        row += 1
+    if note:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(fmts))
+        set_text(ws.cell(row=row, column=1), note)
+        ws.cell(row=row, column=1).font = Font(name="Times New Roman", size=11, italic=True)
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     set_row_heights(ws, start, row - 1)
     setup_print(ws, landscape=True, repeat_rows=f"{top}:{start - 1}")
@@ -242,12 +287,13 @@ def _sum(rows: Sequence[CountRow], label: str) -> CountRow:
         total.recognized += r.recognized
         total.reward += r.reward
         total.grades.update(r.grades)
+        total.pending += r.pending
     return total
 
 
 def _grade_sheet(ws: Worksheet, fig: YearFigures, settings: dict[str, str]) -> None:
     widths = [5, 30, 16, 16, 18]
-    row = _sheet_header(ws, fig, settings, "SÁNG KIẾN ĐƯỢC CÔNG NHẬN THEO XẾP LOẠI", widths)
+    row = _sheet_header(ws, fig, settings, "SÁNG KIẾN ĐƯỢC CÔNG NHẬN THEO XẾP LOẠI", widths, landscape=False)
     top = row
     row = write_table_header(
         ws,
@@ -315,12 +361,12 @@ def _person_sheets(
     council: str,
 ) -> None:
     widths = [w for _, w in PERSON_COLUMNS]
-    set_column_widths(ws, widths)
+    set_column_widths(ws, fit_widths(widths, font_size=11))
     info = header(settings, None, year=fig_year)
     years = sorted({r.year for r in records})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else str(fig_year))
+    span = years_text(years, fig_year)
     row = write_title_block(
-        ws, info, "DANH SÁCH CÁ NHÂN CÓ SÁNG KIẾN ĐƯỢC CÔNG NHẬN", f"Các năm {span} — {council}", len(widths)
+        ws, info, "DANH SÁCH CÁ NHÂN CÓ SÁNG KIẾN ĐƯỢC CÔNG NHẬN", f"{span} — {council}", len(widths)
     )
     top = row
     row = write_table_header(ws, row, [Column(t) for t, _ in PERSON_COLUMNS], font_size=11)
@@ -368,14 +414,18 @@ def _person_sheets(
     if records:
         set_row_heights(ws, start, row - 1)
         ws.auto_filter.ref = f"A{start - 1}:N{row - 1}"
+    chair = chair_signer(settings)
+    write_signature_block(
+        ws, row + 1, title=chair.title, authority=chair.authority, name=chair.name, ncols=len(widths)
+    )
     setup_print(ws, landscape=True, repeat_rows=f"{top}:{start - 1}")
 
     # per person and year: how many recognized initiatives (the "n năm liên tục" check)
     pivot = wb.create_sheet("Cá nhân theo năm")
     widths2 = [5, 24, 26, *[8] * len(years), 8]
-    set_column_widths(pivot, widths2)
+    set_column_widths(pivot, fit_widths(widths2, landscape=False, font_size=11))
     row = write_title_block(
-        pivot, info, "SỐ SÁNG KIẾN ĐƯỢC CÔNG NHẬN CỦA TỪNG CÁ NHÂN THEO NĂM", f"Các năm {span}", len(widths2)
+        pivot, info, "SỐ SÁNG KIẾN ĐƯỢC CÔNG NHẬN CỦA TỪNG CÁ NHÂN THEO NĂM", span, len(widths2)
     )
     top = row
     row = write_table_header(
@@ -413,7 +463,15 @@ def year_report_xlsx(year: YearData, records: Sequence[PersonRecord]) -> bytes:
     fig = year_figures(year)
     settings = dict(year.settings)
     wb, ws = new_workbook("Theo đợt")
-    _count_sheet(ws, fig, settings, "SỐ LIỆU TỔNG KẾT CÔNG TÁC SÁNG KIẾN THEO ĐỢT", "Đợt", fig.rounds)
+    _count_sheet(
+        ws,
+        fig,
+        settings,
+        "SỐ LIỆU TỔNG KẾT CÔNG TÁC SÁNG KIẾN THEO ĐỢT",
+        "Đợt",
+        fig.rounds,
+        note=fig.ungraded_note(),
+    )
     _grade_sheet(wb.create_sheet("Theo xếp loại"), fig, settings)
     _count_sheet(
         wb.create_sheet("Theo loại đơn vị"),
@@ -477,10 +535,10 @@ def _pdf_count_table(
             r.label,
             str(r.received),
             str(r.valid),
-            str(r.recognized),
-            _rate(r) if r.valid else "",
-            *[str(r.grades.get(code, 0)) for code, _ in fig.grade_codes],
-            format_money(r.reward) if r.reward else "0",
+            str(r.recognized) if r.graded else "",
+            _rate(r) if r.decided and r.graded else "",
+            *[str(r.grades.get(code, 0)) if r.graded else "" for code, _ in fig.grade_codes],
+            (format_money(r.reward) if r.reward else "0") if r.graded else "",
         ]
 
     body = [cells(str(n), r) for n, r in enumerate(rows, start=1)]
@@ -501,12 +559,14 @@ def year_report_pdf(year: YearData, number: str = "") -> bytes:
         para(
             f"Năm {fig.year}, {fig.council} tiếp nhận {t.received:02d} hồ sơ đề nghị công nhận sáng kiến qua "
             f"{len(fig.rounds):02d} đợt; {t.valid:02d} hồ sơ hợp lệ được đưa ra xét; {t.recognized:02d} sáng "
-            f"kiến được công nhận (đạt {_rate(t)}% số hồ sơ hợp lệ); tổng số tiền thưởng "
-            f"{money_text(settings, t.reward)}.",
+            f"kiến được công nhận (đạt {_rate(t)}% số hồ sơ hợp lệ đã xét"
+            + (")" if not fig.ungraded else f", không kể {t.pending:02d} hồ sơ của đợt chưa xếp loại)")
+            + f"; tổng số tiền thưởng {money_text(settings, t.reward)}.",
             st.body,
         ),
         para("1. Theo đợt xét", st.body_left),
         _pdf_count_table(fig, "Đợt", fig.rounds),
+        *([para(fig.ungraded_note(), st.note)] if fig.ungraded else []),
         Spacer(1, 8),
         para("2. Theo xếp loại", st.body_left),
         column_table(
@@ -547,13 +607,20 @@ def year_report_pdf(year: YearData, number: str = "") -> bytes:
     return build_pdf(story, title=f"Số liệu tổng kết công tác sáng kiến năm {fig.year}")
 
 
+def years_text(years: Sequence[int], default: int) -> str:
+    """The years a list covers, as its subtitle says: "Năm 2026", "Các năm 2020–2026"."""
+    if len(years) > 1:
+        return f"Các năm {min(years)}–{max(years)}"
+    return f"Năm {years[0] if years else default}"
+
+
 def person_history_pdf(
     records: Sequence[PersonRecord], settings: dict[str, str], year: int, council: str
 ) -> bytes:
     st = get_styles()
     info = header(settings, None, year=year)
     years = sorted({r.year for r in records})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else str(year))
+    span = years_text(years, year)
     columns = [
         Column("TT", 2.4, center=True),
         Column("Họ và tên", 9),
@@ -587,12 +654,16 @@ def person_history_pdf(
         body = [["", "Chưa có cá nhân nào có sáng kiến được công nhận.", *[""] * 7]]
     story: list[Flowable] = [
         header_block(info),
-        *title_block("Danh sách cá nhân có sáng kiến được công nhận", f"Các năm {span}"),
+        *title_block("Danh sách cá nhân có sáng kiến được công nhận", span),
         column_table(columns, body, frame_width(landscape=True), font_size=10.5),  # type: ignore[arg-type]
         Spacer(1, 6),
         para(
             f"Tổng số: {len({r.person_id for r in records}):02d} cá nhân, {len(records):02d} lượt sáng kiến.",
             st.note,
+        ),
+        two_signatures(
+            Signer("NGƯỜI LẬP", settings.get("secretary_name", ""), note="(Ký, ghi rõ họ tên)"),
+            chair_signer(settings),
         ),
     ]
     return build_pdf(story, title=f"Cá nhân có sáng kiến được công nhận {span}", landscape=True)

@@ -1,14 +1,14 @@
-"""Build an A4 PDF the NĐ 30 way, and long tables that repeat their header on every page.
+"""Build an A4 PDF the NĐ 30 way, and its tables (the engine is :mod:`.table`, the page flow :mod:`.flow`).
 
 Page layout (NĐ 30/2020, Phụ lục I):
 
 - Portrait pages: top 20 mm, bottom 20 mm, left 30 mm, right 20 mm (NĐ 30 allows top/bottom 20–25,
   left 30–35, right 15–20; the wide left margin is for binding).
-- Landscape pages (wide tables): top 25 mm, bottom 20 mm, left 20 mm, right 15 mm. NĐ 30 states its
+- Landscape pages (wide tables): top 30 mm, bottom 15 mm, left 20 mm, right 20 mm. NĐ 30 states its
   margins for portrait pages. A landscape page bound into a portrait file is bound along its top edge
-  (the top of the content faces the spine), so the binding allowance moves to the top margin (25 mm, the
-  NĐ 30 maximum) and the left margin can shrink to 20 mm. That gives 262 mm of table width, which the
-  nine-column registration form needs to stay readable at 11 pt.
+  (the top of the content faces the spine), so the binding allowance (30 mm, the portrait left margin)
+  moves to the top, the outer edge takes the portrait right margin (15 mm) and the sides the portrait
+  top and bottom margins (20 mm). That leaves 257 mm of table width.
 - Page numbers: Arabic, 13 pt, upright, centred in the top margin, not on the first page (NĐ 30). An
   attached list (phụ lục) is numbered on its own: put :func:`restart_page_numbers` at its start.
 
@@ -22,8 +22,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape as to_landscape
 from reportlab.lib.units import mm
@@ -35,18 +35,17 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
 )
-from reportlab.platypus import TableStyle as _TableStyle
 
 from sangkien_desktop import APP_TITLE
 from sangkien_desktop.domain.text import nfc
+from sangkien_desktop.gc_pause import paused_gc
 from sangkien_desktop.services.docspec import Column, HeaderGrid, Span, header_grid
 
+from .flow import arrange
 from .fonts import REGULAR, register_fonts
-from .styles import cell_styles, markup
+from .styles import Run
+from .table import Align, RuledTable, TableLayout, is_total_row
 
 __all__ = [
     "LANDSCAPE",
@@ -67,7 +66,10 @@ __all__ = [
 PORTRAIT = "portrait"
 LANDSCAPE = "landscape"
 PAGE_NUMBER_SIZE = 13
-GRID_WIDTH = 0.5
+
+# Page streams stay compressed binary: ASCII85 makes them a quarter larger and, without reportlab's
+# optional C accelerator, takes seconds on a long table.
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Margins:
 
 
 PORTRAIT_MARGINS = Margins(top=20 * mm, bottom=20 * mm, left=30 * mm, right=20 * mm)
-LANDSCAPE_MARGINS = Margins(top=25 * mm, bottom=20 * mm, left=20 * mm, right=15 * mm)
+LANDSCAPE_MARGINS = Margins(top=30 * mm, bottom=15 * mm, left=20 * mm, right=20 * mm)
 
 
 def _page(landscape: bool) -> tuple[tuple[float, float], Margins]:
@@ -95,7 +97,7 @@ def frame_size(landscape: bool = False) -> tuple[float, float]:
 
 
 def frame_width(landscape: bool = False) -> float:
-    """Text width in points: 160 mm portrait, 262 mm landscape."""
+    """Text width in points: 160 mm portrait, 257 mm landscape."""
     return frame_size(landscape)[0]
 
 
@@ -204,36 +206,13 @@ def build_pdf(
     story = list(flowables)
     if not story:
         raise ValueError("build_pdf needs at least one flowable")
-    doc.build(story)
+    sizes = {PORTRAIT: frame_size(False), LANDSCAPE: frame_size(True)}
+    with paused_gc():  # a long table: many small objects, no cycles
+        doc.build(arrange(story, first, sizes))
     return buf.getvalue()
 
 
-Cell = str | int | Decimal | Flowable | None
-
-
-class _CellParagraph(Paragraph):
-    """A table cell's paragraph that keeps its measure for a width. reportlab splits a long table page
-    by page and measures every remaining row again at each split: without this, a table of 5,000 rows
-    takes minutes (the measure only depends on the width)."""
-
-    _measured: tuple[float, tuple[float, float]] | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        measured = self._measured
-        if measured is not None and measured[0] == availWidth:
-            return measured[1]
-        size = super().wrap(availWidth, availHeight)
-        self._measured = (availWidth, size)
-        return size
-
-
-def _cell(value: Cell, style: Any) -> Flowable | str:
-    if value is None:
-        return ""
-    if isinstance(value, Flowable):
-        return value
-    register_fonts()
-    return _CellParagraph(markup(str(value)), style)
+Cell = str | int | Decimal | Run | Sequence[str | Run] | Flowable | None
 
 
 def data_table(
@@ -247,134 +226,52 @@ def data_table(
     center_cols: Iterable[int] = (),
     font_size: float = 12,
     split_in_row: bool = True,
-) -> Flowable:
-    """A ruled table of wrapped Paragraph cells that repeats its header rows on every page.
+    total_row: bool | None = None,
+) -> RuledTable:
+    """A ruled table that repeats its header at the top of every page it continues on (see
+    :mod:`.table` for how it breaks across pages).
 
-    ``header_rows`` are one or more rows of titles (a :class:`HeaderGrid` brings its own spans);
-    ``spans`` lists merges as (first_col, first_row, last_col, last_row), 0-based, rows counted from the
-    top of the table (so header spans are header-relative). Body ``rows`` hold text (wrapped), numbers
-    (already formatted by the caller, e.g. ``format_money``), flowables or None. ``numeric_cols`` are
-    right-aligned, ``center_cols`` centred. ``col_widths`` are in points (see :func:`scale_widths`).
-    ``repeat_rows`` defaults to the number of header rows. ``split_in_row`` lets a very tall row continue
-    on the next page instead of failing.
+    ``header_rows`` are one or more rows of titles, printed bold and centred (a :class:`HeaderGrid`
+    brings its own spans); ``spans`` lists merges as (first_col, first_row, last_col, last_row), 0-based,
+    rows counted from the top of the table: header spans may cover several rows, a body span joins
+    columns of one row (a body row that spans every column is a group heading, kept with the row after
+    it). Body ``rows`` hold text, :class:`Run` runs (bold "Tổng cộng"), numbers already formatted by the
+    caller (e.g. ``format_money``), None, or (rarely) a flowable. ``numeric_cols`` are right-aligned,
+    ``center_cols`` centred. ``col_widths`` are in points (see :func:`scale_widths`). ``total_row``: the
+    last row is a total, kept with two data rows (None: when its first text starts with "Tổng cộng",
+    "Tổng số" or "Cộng"). ``split_in_row`` False never cuts a row, even one taller than a page.
     """
     if isinstance(header_rows, HeaderGrid):
         if spans is None:
             spans = header_rows.spans
         header_rows = header_rows.rows
-    spans = tuple(spans or ())
+    nh = len(header_rows)
+    if repeat_rows is not None and repeat_rows != nh:
+        raise ValueError("a table repeats exactly its header rows")
     ncols = len(col_widths)
     for r in (*header_rows, *rows):
         if len(r) != ncols:
             raise ValueError(f"every row needs {ncols} cells, got {len(r)}: {list(r)!r}")
-    cs = cell_styles(font_size)
-    numeric = set(numeric_cols)
-    center = set(center_cols)
-    data: list[list[Any]] = [[_cell(t or None, cs.header) for t in r] for r in header_rows]
-    for r in rows:
-        data.append(
-            [
-                _cell(v, cs.right if c in numeric else cs.center if c in center else cs.left)
-                for c, v in enumerate(r)
-            ]
-        )
-    nh = len(header_rows)
-    commands: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), GRID_WIDTH, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # for any plain string cell reportlab draws itself
+    spans = tuple(spans or ())
+    numeric, center = set(numeric_cols), set(center_cols)
+    aligns: list[Align] = [
+        "right" if c in numeric else "center" if c in center else "left" for c in range(ncols)
     ]
-    if nh:
-        commands.append(("VALIGN", (0, 0), (-1, nh - 1), "MIDDLE"))
-    commands += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
-    repeat = nh if repeat_rows is None else repeat_rows
-
-    def make(cells: list[list[Any]]) -> Table:
-        table = Table(
-            cells,
-            colWidths=list(col_widths),
-            repeatRows=repeat,
-            splitInRow=20 if split_in_row else 0,
-            hAlign="CENTER",
+    if total_row is None:
+        total_row = bool(rows) and is_total_row(rows[-1])
+    with paused_gc():  # thousands of cells: many small objects, no cycles
+        layout = TableLayout(
+            header_rows,
+            [s for s in spans if s[1] < nh],
+            rows,
+            [(c0, r0 - nh, c1, r1 - nh) for c0, r0, c1, r1 in spans if r0 >= nh],
+            col_widths,
+            aligns=aligns,
+            font_size=font_size,
+            total_row=total_row,
+            split_rows=split_in_row,
         )
-        table.setStyle(_TableStyle(commands))
-        return table
-
-    if len(rows) > _PAGED_FROM and repeat == nh and all(r1 < nh for _c0, _r0, _c1, r1 in spans):
-        return _PagedTable(make, data[:nh], data[nh:])
-    return make(data)
-
-
-_PAGED_FROM = 100  # body rows from which a table is laid out page by page
-
-
-class _PagedTable(Flowable):
-    """A long table laid out page by page. reportlab splits one big Table at each page and measures every
-    remaining row again each time (a 5,000-row table took minutes); here the rows are measured once and
-    each page gets a Table of just its rows, with the header repeated. It looks exactly the same."""
-
-    def __init__(
-        self,
-        make: Any,
-        header: list[list[Any]],
-        body: list[list[Any]],
-        measured: tuple[float, float, list[float]] | None = None,
-    ) -> None:
-        super().__init__()
-        self.hAlign = "CENTER"
-        self._make = make
-        self._header = header
-        self._body = body
-        self._measured = measured  # (table width, header height, body row heights)
-
-    def _measure(self, avail_width: float) -> tuple[float, float, list[float]]:
-        if self._measured is None:
-            table = self._make(self._header + self._body)
-            width, _ = table.wrap(avail_width, 1e9)  # one pass gives every row's height
-            heights = list(table._rowHeights)
-            nh = len(self._header)
-            self._measured = (width, sum(heights[:nh]), heights[nh:])
-        return self._measured
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        width, header, heights = self._measure(availWidth)
-        self.width, self.height = width, header + sum(heights)
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        _width, header, heights = self._measure(availWidth)
-        room = availHeight - header
-        fits, used = 0, 0.0
-        while fits < len(heights) and used + heights[fits] <= room + 1e-6:
-            used += heights[fits]
-            fits += 1
-        if fits == len(heights):
-            return [self._make(self._header + self._body)]
-        if fits == 0:
-            # Not even one row fits: reportlab splits inside the first row (what it does with one big
-            # table too); the rest of that row then leads the remaining rows.
-            pieces = self._make(self._header + self._body[:1]).split(availWidth, availHeight)
-            if len(pieces) < 2:
-                return pieces
-            carried = [list(row) for row in pieces[-1]._cellvalues[len(self._header) :]]
-            return [*pieces[:-1], _PagedTable(self._make, self._header, carried + self._body[1:])]
-        return [self._make(self._header + self._body[:fits]), self._rest(fits)]
-
-    def _rest(self, start: int) -> Flowable:
-        if start >= len(self._body):
-            return Spacer(0, 0)
-        assert self._measured is not None
-        width, header, heights = self._measured
-        return _PagedTable(self._make, self._header, self._body[start:], (width, header, heights[start:]))
-
-    def draw(self) -> None:
-        table = self._make(self._header + self._body)
-        table.wrapOn(self.canv, self.width, self.height)
-        table.drawOn(self.canv, 0, 0)
+    return RuledTable(layout)
 
 
 def column_table(
@@ -383,7 +280,8 @@ def column_table(
     total_width: float,
     *,
     font_size: float = 12,
-) -> Flowable:
+    total_row: bool | None = None,
+) -> RuledTable:
     """:func:`data_table` from :class:`Column` definitions: grouped header, widths scaled to
     ``total_width`` (e.g. ``frame_width(landscape=True)``), numeric/centred columns from the columns."""
     return data_table(
@@ -393,4 +291,5 @@ def column_table(
         numeric_cols=[i for i, c in enumerate(columns) if c.numeric],
         center_cols=[i for i, c in enumerate(columns) if c.center],
         font_size=font_size,
+        total_row=total_row,
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -40,6 +42,12 @@ DATE_FORMAT = "DD/MM/YYYY"
 CellValue = str | int | float | Decimal | date | None
 
 
+_APPLIED: weakref.WeakKeyDictionary[Any, dict[tuple[int, tuple[int, ...]], tuple[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""workbook → (format id, style before) → (format, style after)"""
+
+
 @dataclass(frozen=True)
 class CellFormat:
     """Font, alignment, border, fill and number format applied together to a cell (None = leave as is)."""
@@ -51,6 +59,22 @@ class CellFormat:
     fill: PatternFill | None = None
 
     def apply(self, cell: Cell) -> None:
+        """Give ``cell`` this format. The styles a format produces are remembered per workbook and
+        copied to the next cells (openpyxl otherwise hashes every font, border and alignment again for
+        each cell: most of the time of a long sheet)."""
+        if getattr(cell, "_style", None) is None:  # a cell covered by a merge: styled as it is
+            self._apply(cell)
+            return
+        cache = _APPLIED.setdefault(cell.parent.parent, {})
+        key = (id(self), tuple(cell._style))
+        hit = cache.get(key)
+        if hit is not None and hit[0] is self:
+            cell._style = copy(hit[1])
+            return
+        self._apply(cell)
+        cache[key] = (self, copy(cell._style))  # keeping ``self`` keeps its id from being reused
+
+    def _apply(self, cell: Cell) -> None:
         if self.font is not None:
             cell.font = self.font
         if self.alignment is not None:

@@ -51,16 +51,20 @@ __all__ = [
     "DEFAULT_FORMATS",
     "FONT_NAME",
     "INTEGER_FORMAT",
+    "MIN_PRINTED_PT",
     "MONEY_FORMAT",
     "SCORE_FORMAT",
     "TableFormats",
     "column_widths",
     "estimate_lines",
     "estimate_row_height",
+    "fit_widths",
     "new_workbook",
+    "printed_scale",
     "set_column_widths",
     "set_row_heights",
     "setup_print",
+    "smallest_font",
     "table_formats",
     "write_signature_block",
     "write_table_header",
@@ -130,6 +134,45 @@ def set_column_widths(ws: Worksheet, widths: Sequence[float], start_col: int = 1
     """Set column widths in Excel character units (the width of "0" in the default font)."""
     for i, w in enumerate(widths):
         ws.column_dimensions[get_column_letter(start_col + i)].width = w
+
+
+def _printable_pt(landscape: bool) -> float:
+    m = PRINT_MARGINS_MM[landscape]
+    return ((297 if landscape else 210) - m["left"] - m["right"]) / 25.4 * 72
+
+
+def _columns_pt(widths: Sequence[float]) -> float:
+    """Printed width in points of columns ``widths`` characters wide (Excel adds ~5 px each)."""
+    return sum((w * _digit_px() + 5) * 0.75 for w in widths)
+
+
+def fit_widths(
+    widths: Sequence[float],
+    *,
+    landscape: bool = True,
+    font_size: float = BODY_SIZE,
+    floor: float = 7,
+    keep: Sequence[float | None] = (),
+) -> list[float]:
+    """Column widths narrowed so that the sheet, fitted to the page width, prints its ``font_size``
+    text at 9 pt or more: the part of each column wider than ``floor`` characters (or than its own
+    ``keep[i]``: codes and numbers that must not wrap) shrinks in proportion (text wraps onto more
+    lines, the table runs onto more pages tall). Widths that fit are kept."""
+    budget = _printable_pt(landscape) * font_size / MIN_PRINTED_PT - 1
+    widths = list(widths)
+    if _columns_pt(widths) <= budget:
+        return widths
+    mins = [k if k is not None else floor for k in keep] + [floor] * (len(widths) - len(keep))
+    base = [min(w, m) for w, m in zip(widths, mins, strict=True)]
+    if _columns_pt(base) >= budget:
+        k = budget / _columns_pt(widths)
+        return [round(w * k, 2) for w in widths]
+    lo, hi = 0.0, 1.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        trial = [b + (w - b) * mid for w, b in zip(widths, base, strict=True)]
+        lo, hi = (mid, hi) if _columns_pt(trial) <= budget else (lo, mid)
+    return [round(b + (w - b) * lo, 2) for w, b in zip(widths, base, strict=True)]
 
 
 def column_widths(ws: Worksheet, ncols: int, start_col: int = 1) -> list[float]:
@@ -460,6 +503,42 @@ def write_signature_block(
     return row
 
 
+MIN_PRINTED_PT = 9.0
+"""No text of a printed sheet may come out smaller than this: fit to width only while it keeps it."""
+
+PRINT_MARGINS_MM = {
+    # NĐ 30: the binding allowance (30 mm) on the bound edge: the left of a portrait page, the top of a
+    # landscape page (bound along its top edge into a portrait file); see ``services.pdf.document``
+    True: {"left": 20, "right": 20, "top": 30, "bottom": 15},
+    False: {"left": 30, "right": 20, "top": 20, "bottom": 20},
+}
+
+
+def _sheet_width_pt(ws: Worksheet) -> float:
+    """Printed width of the used columns in points."""
+    return _columns_pt(column_widths(ws, ws.max_column))
+
+
+def smallest_font(ws: Worksheet) -> float:
+    """The smallest font size of the text on the sheet (decorative rules under the header excluded)."""
+    smallest = float(BODY_SIZE)
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if value is None or (isinstance(value, str) and set(value) <= {RULE_CHAR}):
+                continue
+            smallest = min(smallest, float(cell.font.sz or BODY_SIZE))
+    return smallest
+
+
+def printed_scale(ws: Worksheet) -> float:
+    """The scale the sheet prints at (1.0 = 100 %): Excel's fit to one page wide, or the fixed scale."""
+    landscape = ws.page_setup.orientation == ws.ORIENTATION_LANDSCAPE
+    if not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage):
+        return (ws.page_setup.scale or 100) / 100
+    return min(1.0, _printable_pt(landscape) / _sheet_width_pt(ws))
+
+
 def setup_print(
     ws: Worksheet,
     *,
@@ -467,27 +546,27 @@ def setup_print(
     repeat_rows: str | None = None,
     fit_width: bool = True,
 ) -> None:
-    """A4 print setup: orientation, NĐ 30-like margins (as in :mod:`services.pdf.document`), fit all
-    columns on the page width (``fitToWidth=1``, as many pages tall as needed), table head rows
-    ``repeat_rows`` (e.g. "6:7") printed on every page, centred horizontally, footer "Trang &P / &N"."""
+    """A4 print setup: orientation, NĐ 30 margins (the binding edge gets 30 mm), table head rows
+    ``repeat_rows`` (e.g. "6:7") printed on every page, centred horizontally, the page number centred in
+    the header from page 2 on (NĐ 30: none on page 1). With ``fit_width`` the columns are fitted to the
+    page width (``fitToWidth=1``, as many pages tall as needed) as long as no text prints smaller than
+    9 pt; a wider sheet prints at the scale that keeps 9 pt and runs onto more pages across."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
-    mm = 1 / 25.4
-    if landscape:
-        ws.page_margins = PageMargins(
-            left=20 * mm, right=15 * mm, top=25 * mm, bottom=20 * mm, header=0.3, footer=0.3
-        )
-    else:
-        ws.page_margins = PageMargins(
-            left=30 * mm, right=20 * mm, top=20 * mm, bottom=20 * mm, header=0.3, footer=0.3
-        )
+    m = {k: v / 25.4 for k, v in PRINT_MARGINS_MM[landscape].items()}
+    ws.page_margins = PageMargins(**m, header=0.4, footer=0.3)
     if fit_width:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
+        smallest = smallest_font(ws)
+        if smallest * printed_scale(ws) < MIN_PRINTED_PT:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+            ws.page_setup.scale = math.ceil(MIN_PRINTED_PT / smallest * 100)
     if repeat_rows:
         ws.print_title_rows = repeat_rows
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P / &N"
-    ws.oddFooter.center.size = 11
-    ws.oddFooter.center.font = f"{FONT_NAME},Regular"
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.size = 13
+    ws.oddHeader.center.font = f"{FONT_NAME},Regular"

@@ -46,7 +46,8 @@ from ...services.intake import (
     UnitChoice,
 )
 from .. import messages
-from .dossier_tables import AuthorsTable, ChecklistTable
+from ..screen_fit import fit as fit_to_screen
+from .dossier_tables import AUTHOR_COLUMNS, AuthorsTable, ChecklistTable
 from .dossier_widgets import DateEdit, SearchEdit, install_enter_moves_on
 
 _FLAG = "color: #8a5300;"
@@ -85,7 +86,7 @@ class DossierDialog(QDialog):
         self.setWindowTitle(
             f"Sửa hồ sơ {detail.code}" if detail else f"Tiếp nhận hồ sơ — {self.context.label}"
         )
-        self.resize(1020, 760)
+        fit_to_screen(self, 1020, 760)
         self._build()
         if detail is not None:
             self._load(detail)
@@ -525,6 +526,7 @@ class DossierDialog(QDialog):
             "contribution": self.authors,
             "name": self.authors,
             "birth_date": self.authors,
+            "gender": self.authors,
             "authors": self.authors,
             "checklist": self.checklist,
         }
@@ -537,7 +539,7 @@ class DossierDialog(QDialog):
             if widget is not None:
                 widget.setFocus()
                 if widget is self.authors and issue.row:
-                    col = {"name": 0, "birth_date": 1, "contribution": 5}.get(issue.column or "", 0)
+                    col = AUTHOR_COLUMNS.get(issue.column or "", 0)
                     self.authors.setCurrentCell(min(issue.row, self.authors.rowCount()) - 1, col)
                 return
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -16,8 +17,15 @@ from PySide6.QtWidgets import (
 from ...db.database import Database
 from ...domain.errors import SangKienError
 from ...services import reconciliation, reconciliation_report
-from ...services.reconciliation import PriorMatch, Reconciliation, RegisteredNoDossier, UnregisteredDossier
+from ...services.reconciliation import (
+    PriorMatch,
+    ProbableMatch,
+    Reconciliation,
+    RegisteredNoDossier,
+    UnregisteredDossier,
+)
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
 from .pdf_preview import preview_pdf
 
@@ -34,6 +42,14 @@ UNREGISTERED_COLUMNS: list[Column[UnregisteredDossier]] = [
     Column("Tên sáng kiến", lambda u: u.title, width=380),
     Column("Tác giả", lambda u: u.authors_text, width=200),
     Column("Tình trạng", lambda u: u.status.label, width=120),
+]
+PROBABLE_COLUMNS: list[Column[ProbableMatch]] = [
+    Column("Mã hồ sơ", lambda p: p.code, align=CENTER, width=90),
+    Column("Tên sáng kiến trong hồ sơ", lambda p: p.title, width=330),
+    Column("Đơn vị", lambda p: p.unit_name, width=160),
+    Column("Mã ĐK", lambda p: p.registration_id, align=CENTER, width=60),
+    Column("Tên sáng kiến đã đăng ký", lambda p: p.registration_title, width=330),
+    Column("Đơn vị đăng ký", lambda p: p.registration_unit, width=160),
 ]
 PRIOR_COLUMNS: list[Column[PriorMatch]] = [
     Column("Mã hồ sơ", lambda m: m.code, align=CENTER, width=90),
@@ -54,35 +70,31 @@ class ReconciliationDialog(QDialog):
         self.data: Reconciliation = reconciliation.reconcile(db, round_id)
         self.setObjectName("reconciliation_dialog")
         self.setWindowTitle(f"Đối chiếu hồ sơ với đăng ký — {self.data.round_label}")
-        self.resize(1150, 640)
+        fit_to_screen(self, 1150, 640)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reconciliation_tabs")
         self.views: list[RecordTableView] = []
-        for title, columns, records in (
-            (
-                f"Đã đăng ký, chưa nộp hồ sơ ({len(self.data.registered_without_dossier)})",
-                MISSING_COLUMNS,
-                self.data.registered_without_dossier,
-            ),
-            (
-                f"Đã nộp, chưa đăng ký ({len(self.data.dossiers_without_registration)})",
-                UNREGISTERED_COLUMNS,
-                self.data.dossiers_without_registration,
-            ),
-            (
-                f"Trùng với sáng kiến đã công nhận năm trước ({len(self.data.already_recognized)})",
-                PRIOR_COLUMNS,
-                self.data.already_recognized,
-            ),
-        ):
+        self.models: list[RecordTableModel[object]] = []
+        self.link_button = QPushButton("Xác nhận là cùng một sáng kiến")
+        self.link_button.setObjectName("link_registration_button")
+        self.link_button.setToolTip("Gắn hồ sơ đang chọn với đăng ký ghi bên cạnh (ghi vào nhật ký)")
+        self.link_button.clicked.connect(self.link_selected)
+        for columns in (MISSING_COLUMNS, UNREGISTERED_COLUMNS, PRIOR_COLUMNS, PROBABLE_COLUMNS):
             model: RecordTableModel[object] = RecordTableModel(columns)  # type: ignore[arg-type]
-            model.set_records(list(records))
             view = RecordTableView(model)
             view.setWordWrap(True)
-            view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+            self.models.append(model)
             self.views.append(view)
-            self.tabs.addTab(view, title)
+            page: QWidget = view
+            if columns is PROBABLE_COLUMNS:
+                page = QWidget()
+                box = QVBoxLayout(page)
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(view, 1)
+                box.addWidget(self.link_button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.tabs.addTab(page, "")
+        self._fill()
 
         note = QLabel(
             "Danh sách 1 tính cả hồ sơ nộp ở các đợt khác cùng năm. Danh sách 3 so với các sáng kiến được xếp "
@@ -102,6 +114,47 @@ class ReconciliationDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def _fill(self) -> None:
+        d = self.data
+        lists = (
+            (
+                f"Đã đăng ký, chưa nộp hồ sơ ({len(d.registered_without_dossier)})",
+                d.registered_without_dossier,
+            ),
+            (
+                f"Đã nộp, chưa đăng ký ({len(d.dossiers_without_registration)})",
+                d.dossiers_without_registration,
+            ),
+            (
+                f"Trùng với sáng kiến đã công nhận năm trước ({len(d.already_recognized)})",
+                d.already_recognized,
+            ),
+            (f"Có thể là cùng một sáng kiến — cần xác nhận ({len(d.probable_matches)})", d.probable_matches),
+        )
+        for i, (title, records) in enumerate(lists):
+            self.models[i].set_records(list(records))
+            self.views[i].sortByColumn(0, Qt.SortOrder.AscendingOrder)
+            self.tabs.setTabText(i, title)
+        self.link_button.setEnabled(bool(d.probable_matches))
+
+    def link_selected(self) -> None:
+        """The secretary confirms the chosen pair: the dossier gets the registration."""
+        match = self.views[3].current_record()
+        if not isinstance(match, ProbableMatch):
+            messages.show_info(self, "Hãy chọn một dòng trong danh sách cần xác nhận.")
+            return
+        if not messages.confirm(
+            self,
+            f"Hồ sơ {match.code} «{match.title}» là sáng kiến đã đăng ký «{match.registration_title}» "
+            f"({match.registration_unit})?",
+        ):
+            return
+        with messages.reporting_errors(self):
+            text = reconciliation.link(self.db, match.dossier_id, match.registration_id)
+            self.data = reconciliation.reconcile(self.db, self.round_id)
+            self._fill()
+            messages.show_info(self, text)
 
     def preview(self) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

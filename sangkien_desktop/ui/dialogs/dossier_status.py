@@ -24,6 +24,7 @@ from ...domain.intake_rules import TRANSITIONS
 from ...services import intake
 from ...services.intake import DossierDetail, SaveResult
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from .dossier_widgets import DateEdit, install_enter_moves_on
 
 
@@ -43,7 +44,7 @@ class DossierStatusDialog(QDialog):
         self.result: SaveResult | None = None
         self.setObjectName("dossier_status_dialog")
         self.setWindowTitle(f"Đổi trạng thái hồ sơ {detail.code}")
-        self.resize(620, 260)
+        fit_to_screen(self, 620, 260)
 
         current = QLabel(f"Trạng thái hiện tại: <b>{detail.status.label}</b>")
         self.status = QComboBox()

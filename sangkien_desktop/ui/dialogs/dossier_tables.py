@@ -157,8 +157,18 @@ class _KeyboardTable(QTableWidget):
 # authors
 # ------------------------------------------------------------------------------------------------------
 
-NAME, BIRTH, WORKPLACE, JOB, QUALIFICATION, SHARE = range(6)
-AUTHOR_HEADERS = ("Họ và tên", "Ngày sinh", "Nơi công tác", "Chức danh", "Trình độ chuyên môn", "Tỷ lệ (%)")
+NAME, BIRTH, GENDER, WORKPLACE, JOB, QUALIFICATION, SHARE = range(7)
+AUTHOR_HEADERS = (
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Nơi công tác",
+    "Chức danh",
+    "Trình độ chuyên môn",
+    "Tỷ lệ (%)",
+)
+AUTHOR_COLUMNS = {"name": NAME, "birth_date": BIRTH, "gender": GENDER, "contribution": SHARE}
+"""Columns of the issues the intake rules name (``Issue.column``)."""
 
 
 class _AuthorDelegate(_GridDelegate):
@@ -172,6 +182,9 @@ class _AuthorDelegate(_GridDelegate):
             editor = QLineEdit(parent)
             if index.column() == BIRTH:
                 editor.setPlaceholderText("ngày/tháng/năm")
+            if index.column() == GENDER:
+                editor.setPlaceholderText("Nam/Nữ")
+                editor.setToolTip("Nam hoặc Nữ: giấy chứng nhận in «Ông»/«Bà» theo giới tính đã ghi")
             return editor
         row = index.row()
 
@@ -210,7 +223,7 @@ class AuthorsTable(_KeyboardTable):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(WORKPLACE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        for col, width in zip(range(6), (200, 95, 190, 130, 160, 75), strict=True):
+        for col, width in zip(range(7), (200, 95, 70, 190, 130, 160, 75), strict=True):
             self.setColumnWidth(col, width)
         self.setItemDelegate(_AuthorDelegate(self, search_people))
         self.itemChanged.connect(self._changed)
@@ -236,6 +249,7 @@ class AuthorsTable(_KeyboardTable):
             name.setData(UNIT_ROLE, hit.unit_id)
             values = {
                 BIRTH: dmy(hit.birth_date) if hit.birth_date else "",
+                GENDER: hit.gender,
                 WORKPLACE: hit.workplace or hit.unit_name,
                 JOB: hit.job_title,
                 QUALIFICATION: hit.qualification,
@@ -265,6 +279,7 @@ class AuthorsTable(_KeyboardTable):
                 name.setData(NAME_KEY_ROLE, fold_key(a.full_name) if a.person_id else None)
                 name.setData(UNIT_ROLE, a.unit_id)
                 self._item(row, BIRTH).setText(dmy(a.birth_date) if a.birth_date else "")
+                self._item(row, GENDER).setText(a.gender)
                 self._item(row, WORKPLACE).setText(a.workplace)
                 self._item(row, JOB).setText(a.job_title)
                 self._item(row, QUALIFICATION).setText(a.qualification)
@@ -345,6 +360,7 @@ class AuthorsTable(_KeyboardTable):
                     contribution=share or None,
                     unit_id=unit_id,
                     person_id=person_id,
+                    gender=self.text(row, GENDER),
                 )
             )
         return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -30,6 +30,7 @@ from ...services import rounds as rounds_service
 from ...services import settings as settings_service
 from ...services import units as units_service
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.header_preview import HeaderPreview
 from ..widgets.setting_fields import SettingFields
 
@@ -101,8 +102,8 @@ class _IntroPage(QWizardPage):
         layout.addSpacing(18)
         layout.addWidget(self.demo_button)
         note = (
-            "Tạo một Hội đồng mẫu (phường Tam Điệp, hai đợt, khoảng 40 đơn vị, hồ sơ và điểm chấm) trong cơ sở "
-            "dữ liệu này. Khi làm việc thật, hãy mở một tệp dữ liệu mới."
+            "Mở một Hội đồng mẫu (phường Tam Điệp, hai đợt, khoảng 40 đơn vị, hồ sơ và điểm chấm) trong một "
+            "cửa sổ riêng, ghi ở tệp demo.db riêng có dòng chữ DỮ LIỆU MẪU: cơ sở dữ liệu thật vẫn trống."
         )
         if not wizard.empty:
             self.demo_button.setEnabled(False)
@@ -122,6 +123,15 @@ class _FieldsPage(QWizardPage):
         self.form = form
 
 
+def first_round_deadline(today: dt.date) -> dt.date:
+    """The first round's default deadline: 10/04 or 10/10 of this year, whichever is still ahead (a council
+    set up in December gets 10/04 of next year)."""
+    for month in (4, 10):
+        if (candidate := dt.date(today.year, month, 10)) > today:
+            return candidate
+    return dt.date(today.year + 1, 4, 10)
+
+
 class _RoundPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
@@ -131,14 +141,18 @@ class _RoundPage(QWizardPage):
             "sửa ở Cài đặt → Đợt."
         )
         today = dt.date.today()
+        deadline = first_round_deadline(today)
         self.create = QCheckBox("&Tạo Đợt 1 ngay bây giờ")
         self.create.setObjectName("create_round")
         self.create.setChecked(not wizard.has_rounds)
         self.year = QSpinBox()
         self.year.setObjectName("round_year")
         self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
-        self.until = QDateEdit(QDate(today.year, 4, 10))
+        self.year.setValue(deadline.year)
+        self.until = QDateEdit(QDate(deadline.year, deadline.month, deadline.day))
+        self.until.setMinimumDate(
+            QDate(today.year, today.month, today.day)
+        )  # never a deadline already passed
         self.until.setObjectName("round_until")
         self.until.setDisplayFormat("dd/MM/yyyy")
         self.until.setCalendarPopup(True)
@@ -169,7 +183,7 @@ class _FinishPage(QWizardPage):
         self.setSubTitle("Văn bản sẽ in phần đầu và chữ ký như dưới đây. Bấm Hoàn tất để lưu.")
         self.summary = _note("")
         self.summary.setObjectName("finish_summary")
-        self.preview = HeaderPreview(wizard.fields.values, crop=0.5)
+        self.preview = HeaderPreview(wizard.fields.values, crop=0.5, show_signature=True)
         self.preview.setMinimumHeight(300)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -200,7 +214,7 @@ class FirstRunWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Quay lại")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Hoàn tất")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Để &sau")
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         self.choice = ""
         self.saved_round_id: int | None = None
         self.empty = demo_service.database_is_empty(db)
@@ -237,7 +251,8 @@ class FirstRunWizard(QWizard):
             _FieldsPage(
                 self,
                 "Căn cứ pháp lý và số, ký hiệu văn bản",
-                'Mỗi căn cứ một dòng. Ký hiệu in sau số văn bản, ví dụ "Số: 05/QĐ-HĐSK".',
+                "Mỗi căn cứ một dòng (Enter xuống dòng; Ctrl+Enter sang bước tiếp). Ký hiệu in sau số văn bản, "
+                'ví dụ "Số: 05/QĐ-HĐSK".',
                 DOCUMENT_KEYS,
             ),
         )
@@ -246,11 +261,22 @@ class FirstRunWizard(QWizard):
         self.setPage(PAGE_FINISH, _FinishPage(self))
         self.fields.set_values(current)
         self.setStartId(PAGE_INTRO)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # in a multi-line field Enter starts a new line
+            QShortcut(QKeySequence(keys), self, self._next_or_finish)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.currentId() == PAGE_INTRO:
             self.button(QWizard.WizardButton.NextButton).setFocus()  # Enter = "Tiếp": set up the council
+
+    def _next_or_finish(self) -> None:
+        button = self.button(
+            QWizard.WizardButton.FinishButton
+            if self.currentId() == PAGE_FINISH
+            else QWizard.WizardButton.NextButton
+        )
+        if button.isVisible() and button.isEnabled():
+            button.click()
 
     def choose_demo(self) -> None:
         """ "Dùng dữ liệu mẫu": end the wizard; the caller creates the demo data."""

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ... import paths
+from ..screen_fit import fit as fit_to_screen
 
 GUIDE_NAME = "huong-dan.md"
 
@@ -38,7 +39,7 @@ class HelpDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Hướng dẫn sử dụng")
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)
         self.browser = QTextBrowser()
         self.browser.setObjectName("guide_browser")
         self.browser.setOpenLinks(False)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import RoundField
 from ...services.rounds import RoundInfo
+from ..screen_fit import fit as fit_to_screen
 
 
 class NewRoundDialog(QDialog):
@@ -30,7 +31,7 @@ class NewRoundDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Tạo đợt mới")
-        self.resize(520, 300)
+        fit_to_screen(self, 520, 300)
         self.year = QSpinBox()
         self.year.setObjectName("new_round_year")
         self.year.setRange(2000, 2100)

@@ -14,6 +14,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 
 
 class PdfPreviewDialog(QDialog):
@@ -32,7 +34,7 @@ class PdfPreviewDialog(QDialog):
     def __init__(self, pdf: bytes, title: str, suggested_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Xem trước — {title}")
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000)
         self.pdf = pdf
         self.suggested_name = suggested_name
         self.saved_to: Path | None = None
@@ -41,7 +43,11 @@ class PdfPreviewDialog(QDialog):
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document = QPdfDocument(self)
-        self.document.load(self._buffer)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a long document takes a moment to read
+        try:
+            self.document.load(self._buffer)
+        finally:
+            QApplication.restoreOverrideCursor()
 
         self.view = QPdfView(self)
         self.view.setObjectName("pdf_view")

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +30,8 @@ from ...services import duplicates
 from ...services import registrations as service
 from ...services.registrations import RegistrationData, UnitRef
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
+from ..widgets.folding_completer import FoldingCompleter
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -77,7 +78,7 @@ class RegistrationDialog(QDialog):
         self.units = units
         self.registration_id = registration_id
         self.setWindowTitle("Sửa đăng ký" if registration_id else "Thêm đăng ký sáng kiến")
-        self.resize(760, 680)
+        fit_to_screen(self, 760, 680)
         self._enter = _EnterMovesOn(self)
 
         self.year = QSpinBox()
@@ -88,9 +89,7 @@ class RegistrationDialog(QDialog):
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for u in units:
             self.unit.addItem(u.name, u.id)
-        completer = QCompleter([u.name for u in units], self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer = FoldingCompleter([u.name for u in units], self)  # "nguyen du" finds "Nguyễn Du"
         self.unit.setCompleter(completer)
         self.unit.setCurrentIndex(-1)
         self.seq = QSpinBox()
@@ -234,12 +233,12 @@ class RegistrationDialog(QDialog):
         name = self.unit.currentText().strip()
         issues: list[Issue] = []
         if unit_id is None and not name:
-            issues.append(Issue("Chọn đơn vị đăng ký.", "cột Đơn vị", column=form.APPLIED_UNIT))
+            issues.append(Issue("Chọn đơn vị đăng ký.", "ô Đơn vị", column=form.APPLIED_UNIT))
         elif unit_id is None:
             issues.append(
                 Issue(
                     f"Đơn vị '{name}' chưa có trong danh mục: khi lưu sẽ hỏi có thêm đơn vị mới không.",
-                    "cột Đơn vị",
+                    "ô Đơn vị",
                     "warning",
                     column=form.APPLIED_UNIT,
                 )

@@ -40,6 +40,7 @@ from ...services.registration_import import (
 )
 from ...services.registrations import DeletedRegistration, UnitRef
 from .. import messages
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import (
     CENTER,
     ERROR_BACKGROUND,
@@ -122,7 +123,7 @@ class RegistrationImportDialog(QDialog):
         self.before: list[DeletedRegistration] = []
         self.columns: dict[str, int | None] = {}
         self.setWindowTitle(f"Nhập bảng đăng ký — {self.path.name}")
-        self.resize(1150, 720)
+        fit_to_screen(self, 1150, 720)
 
         self.file_label = QLabel(f"Tệp: <b>{self.path.name}</b>")
         self.unit = QComboBox()

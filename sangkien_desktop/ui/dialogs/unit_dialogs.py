@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.text import one_line
 from ...services.units import ImportPlan, UnitRow, UnitTypeRow
+from ..screen_fit import fit as fit_to_screen
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -41,7 +42,7 @@ class UnitDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sửa đơn vị" if unit else "Thêm đơn vị")
-        self.resize(560, 420)
+        fit_to_screen(self, 560, 420)
         self.name = QLineEdit(unit.name if unit else "")
         self.name.setObjectName("unit_name")
         self.name.setPlaceholderText("Xã Vạn Phúc")
@@ -108,7 +109,7 @@ class MergeDialog(QDialog):
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Gộp hai đơn vị trùng nhau")
-        self.resize(620, 300)
+        fit_to_screen(self, 620, 300)
         self.rows = {r.id: r for r in rows}
         self.keep = QComboBox()
         self.keep.setObjectName("merge_keep")
@@ -167,7 +168,7 @@ class ImportReviewDialog(QDialog):
     def __init__(self, plan: ImportPlan, type_names: dict[int, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Nhập danh sách đơn vị — {plan.file}")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         summary = QLabel(plan.summary() + f" (trang tính: {plan.sheet})")
         summary.setObjectName("import_summary")
         summary.setWordWrap(True)

@@ -23,7 +23,16 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName(f"page_{self.key}")
-        ctx.roundChanged.connect(self.on_round_changed)
+        self.stale_round = False  # the round changed while the page was hidden: caught up when shown
+        ctx.roundChanged.connect(self._round_changed)
+
+    def _round_changed(self, info: RoundInfo | None) -> None:
+        """Only the page in view reloads at once; a hidden page waits until it is shown (picking another
+        round must not make every page built so far query the database)."""
+        if self.isVisible():
+            self.on_round_changed(info)
+        else:
+            self.stale_round = True
 
     def on_round_changed(self, info: RoundInfo | None) -> None:
         self.refresh()

@@ -43,6 +43,7 @@ from ...services.council import CouncilSettings, MemberInput, MemberRow, Roster
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
 from .base import Page
 
@@ -79,7 +80,7 @@ class CouncilPage(Page):
         self.roster_tab = RosterTab(ctx, self)
         self.assignment_tab = AssignmentTab(ctx, self)
         self.tabs.addTab(self.roster_tab, "&Thành phần Hội đồng")
-        self.tabs.addTab(self.assignment_tab, "&Phân công chấm")
+        self.tabs.addTab(self.assignment_tab, "Phân công c&hấm")
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def on_round_changed(self, info: RoundInfo | None) -> None:
@@ -418,7 +419,7 @@ class MemberDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sửa thành viên Hội đồng" if member else "Thêm thành viên Hội đồng")
-        self.resize(640, 320)
+        fit_to_screen(self, 640, 320)
         form = QFormLayout(self)
         self.name = QLineEdit(member.name if member else "")
         self.name.setObjectName("member_name")
@@ -797,7 +798,7 @@ class AutoAssignDialog(QDialog):
         self.ctx = ctx
         self.plan: AutoPlan | None = None
         self.setWindowTitle("Phân công tự động — xem trước")
-        self.resize(780, 620)
+        fit_to_screen(self, 780, 620)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Số thành viên chấm mỗi hồ sơ:"))

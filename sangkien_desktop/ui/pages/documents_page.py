@@ -5,6 +5,7 @@ year-end figures with charts."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,12 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import SangKienError
+from ...domain.errors import SangKienError, ValidationError
 from ...domain.money import format_money
+from ...domain.vndate import dmy, parse_date
+from ...services import numbering
 from ...services.documents import (
     catalog,
     certificate_layout,
     certificate_register,
+    certificates,
     decision,
     score_import,
     year_report,
@@ -55,6 +59,12 @@ FILTERS = {
     "pdf": "Tệp PDF (*.pdf)",
     "xlsx": "Bảng tính Excel (*.xlsx)",
     "docx": "Văn bản Word (*.docx)",
+}
+DATE_LABELS = {
+    "minutes": "Ngày họp (ngày biên bản):",
+    "submission": "Ngày tờ trình:",
+    "decision": "Ngày quyết định:",
+    "certificates": "Ngày ký giấy chứng nhận:",
 }
 FORMAT_LABELS = {"pdf": "PDF (in, ký)", "xlsx": "Excel (.xlsx)", "docx": "Word (.docx, sửa được)"}
 
@@ -143,13 +153,16 @@ class DocumentsPage(Page):
         number_row.setContentsMargins(0, 0, 0, 0)
         self.number_edit = QLineEdit()
         self.number_edit.setObjectName("number_edit")
-        self.number_edit.setMaximumWidth(120)
+        self.number_edit.setMaximumWidth(160)
         self.number_edit.setPlaceholderText("để trống")
-        self.number_edit.setToolTip("Số in ở dòng «Số: …/…»; để trống để văn thư ghi tay")
+        self.number_edit.setToolTip(
+            "Số in ở dòng «Số: …/…» (gõ 1 hoặc 01/BB-HĐSK); để trống để văn thư ghi tay. Số của biên bản, "
+            "tờ trình, quyết định được ghi vào đợt: mọi bản in sau (PDF, Word, Excel, lưu trữ) dùng số này."
+        )
         self.issue_button = QPushButton("Cấp số tiếp theo")
         self.issue_button.setObjectName("issue_number_button")
         self.issue_button.setToolTip(
-            "Lấy số tiếp theo trong năm của loại văn bản này (số đã cấp không dùng lại)"
+            "Lấy số tiếp theo trong năm của loại văn bản này và ghi vào đợt (số đã cấp không dùng lại)"
         )
         self.issue_button.clicked.connect(self.issue_number)
         number_row.addWidget(self.number_edit)
@@ -158,6 +171,30 @@ class DocumentsPage(Page):
         self.number_widget = QWidget()
         self.number_widget.setLayout(number_row)
         form.addRow("Số văn bản:", self.number_widget)
+        date_row = QHBoxLayout()
+        date_row.setContentsMargins(0, 0, 0, 0)
+        self.date_edit = QLineEdit()
+        self.date_edit.setObjectName("document_date")
+        self.date_edit.setMaximumWidth(160)
+        self.date_edit.setPlaceholderText("ngày/tháng/năm")
+        self.date_edit.setToolTip("Để trống: dòng ngày tháng để trống để ghi tay khi ký")
+        self.save_numbers_button = QPushButton("Ghi số, ngày vào đợt")
+        self.save_numbers_button.setObjectName("save_numbers_button")
+        self.save_numbers_button.setToolTip("Lưu số và ngày của văn bản vào đợt (ghi vào nhật ký)")
+        self.save_numbers_button.clicked.connect(self.save_numbers)
+        date_row.addWidget(self.date_edit)
+        date_row.addWidget(self.save_numbers_button)
+        date_row.addStretch(1)
+        self.date_widget = QWidget()
+        self.date_widget.setLayout(date_row)
+        form.addRow("Ngày văn bản:", self.date_widget)
+        self.salutation = QCheckBox("In «Ông/Bà» trước tên tác giả chưa ghi giới tính")
+        self.salutation.setObjectName("unknown_salutation")
+        self.salutation.setToolTip(
+            "Mặc định chỉ in «Ông»/«Bà» khi hồ sơ đã ghi giới tính của tác giả; tác giả chưa ghi giới tính "
+            "được in tên không kèm danh xưng."
+        )
+        form.addRow("Danh xưng:", self.salutation)
         self.from_year = QSpinBox()
         self.from_year.setObjectName("from_year")
         self.from_year.setRange(1990, 2100)
@@ -175,6 +212,8 @@ class DocumentsPage(Page):
             "preprinted": self.preprinted_widget,
             "recipient": self.recipient,
             "number": self.number_widget,
+            "date": self.date_widget,
+            "salutation": self.salutation,
             "from_year": self.from_year,
         }
         self.form = form
@@ -238,10 +277,10 @@ class DocumentsPage(Page):
         self.report_year.setObjectName("report_year")
         self.report_year.currentIndexChanged.connect(lambda _i: self.refresh_year())
         top.addWidget(self.report_year)
-        self.report_export = QPushButton("Xuất &Excel…")
+        self.report_export = QPushButton("Xuất E&xcel…")
         self.report_export.setObjectName("report_export")
         self.report_export.clicked.connect(lambda: self._year_export("xlsx"))
-        self.report_pdf = QPushButton("Xem trước &PDF…")
+        self.report_pdf = QPushButton("Xem trước P&DF…")
         self.report_pdf.setObjectName("report_pdf")
         self.report_pdf.clicked.connect(lambda: self._year_export("pdf"))
         top.addWidget(self.report_export)
@@ -298,7 +337,13 @@ class DocumentsPage(Page):
         self._show_row("preprinted", "preprinted" in spec.options)
         self._show_row("recipient", "recipient" in spec.options)
         self._show_row("number", "number" in spec.options)
-        self.number_edit.clear()
+        self._show_row("date", "date" in spec.options)
+        self._show_row("salutation", "salutation" in spec.options)
+        self.save_numbers_button.setVisible(spec.scope == catalog.ROUND)
+        label = self.form.labelForField(self.date_widget)
+        if isinstance(label, QLabel):
+            label.setText(DATE_LABELS.get(spec.key, "Ngày văn bản:"))
+        self._fill_numbers()
         self._show_row("from_year", spec.key == "person-history")
         self.format_combo.clear()
         for fmt in spec.formats:
@@ -335,6 +380,7 @@ class DocumentsPage(Page):
         self._fill_years(self.year_combo, years, info.year if info else None)
         self._fill_members()
         self._fill_dossiers()
+        self._fill_numbers()
         self._update_allocate()
         self._update_readiness()
         if self.tabs.currentIndex() == 1:
@@ -366,6 +412,55 @@ class DocumentsPage(Page):
             for d in self.data.recognized():
                 title = d.title if len(d.title) <= 70 else d.title[:69] + "…"
                 self.dossier_combo.addItem(f"{d.code} — {title} ({d.author_names})", d.id)
+
+    def _stored_numbers(self) -> tuple[str, dt.date | None]:
+        """The number and date the round holds for the chosen document ("", None when none)."""
+        data, key = self.data, self.spec.key
+        if data is None:
+            return "", None
+        if key == "certificates":
+            return "", data.certificate_date
+        doc = numbering.ROUND_DOCUMENTS.get(key)
+        if doc is None:
+            return "", None
+        return getattr(data, doc.number_attr), getattr(data, doc.date_attr)
+
+    def _fill_numbers(self) -> None:
+        number, day = self._stored_numbers()
+        self.number_edit.setText(number)
+        self.date_edit.setText(dmy(day) if day else "")
+        self.salutation.setChecked(False)
+
+    def _typed_date(self) -> dt.date | None:
+        text = self.date_edit.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            raise ValidationError(f"{DATE_LABELS.get(self.spec.key, 'Ngày văn bản:')[:-1]}: {exc}") from exc
+
+    def save_numbers(self) -> None:
+        """Store the number and date typed for the chosen round document on the round."""
+        spec, data = self.spec, self.data
+        if data is None or spec.scope != catalog.ROUND:
+            return
+        with messages.reporting_errors(self):
+            day = self._typed_date()
+            if spec.key == "certificates":
+                changes: dict[str, object] = {"certificate_date": day}
+            else:
+                doc = numbering.ROUND_DOCUMENTS[spec.key]
+                changes = {doc.number_attr: self.number_edit.text().strip(), doc.date_attr: day}
+            new = numbering.update_round(self.ctx.db, data.id, changes)
+            self.status.setText(
+                "Đã ghi vào đợt: " + ", ".join(numbering.FIELD_LABELS[k] for k in new) + "."
+                if new
+                else "Số và ngày không đổi."
+            )
+            if new:
+                self.ctx.notify("rounds")
+                self.refresh()
 
     def _update_allocate(self) -> None:
         if self.data is None or self.spec.key != "certificates":
@@ -401,6 +496,10 @@ class DocumentsPage(Page):
                 notes.append(decision.decision_citation(data) + ".")
             else:
                 notes.append("⚠ Chưa có số/ngày quyết định: để trống để ghi tay.")
+        if spec.key == "certificates":
+            unknown = certificates.without_gender(data)
+            if unknown:
+                notes.append(f"⚠ {len(unknown)} tác giả chưa ghi giới tính: in tên không kèm «Ông»/«Bà».")
         if spec.key == "certificates" and data.graded:
             missing = len(certificate_register.plan(data, data.certificates).to_number)
             if missing:
@@ -427,6 +526,8 @@ class DocumentsPage(Page):
             recipient=self.recipient.text().strip() if "recipient" in spec.options else "",
             year_from=self.from_year.value() if self.from_year.value() > self.from_year.minimum() else None,
             number=self.number_edit.text().strip() if "number" in spec.options else "",
+            date=self._typed_date() if "date" in spec.options else None,
+            unknown_salutation=self.salutation.isChecked() and "salutation" in spec.options,
         )
 
     def _label(self) -> str:
@@ -602,7 +703,7 @@ class DocumentsPage(Page):
         year = self.year_combo.currentData() if spec.scope == catalog.YEAR else (info.year if info else None)
         if year is None:
             return
-        what = "quyết định (số sẽ được ghi vào đợt)" if spec.key == "decision" else spec.name.lower()
+        what = spec.name.lower() + (" (số được ghi vào đợt)" if spec.scope == catalog.ROUND else "")
         if not messages.confirm(
             self, f"Cấp số tiếp theo của năm {year} cho {what}? Số đã cấp không dùng lại."
         ):
@@ -613,9 +714,10 @@ class DocumentsPage(Page):
             )
             self.number_edit.setText(number)
             self.status.setText(message)
-            self.ctx.notify("rounds" if spec.key == "decision" else "settings")
-            if spec.key == "decision":
+            self.ctx.notify("rounds" if spec.scope == catalog.ROUND else "settings")
+            if spec.scope == catalog.ROUND:
                 self.refresh()
+                self.status.setText(message)
 
     def edit_offsets(self) -> None:
         dialog = CertificateOffsetsDialog(self.ctx.db, self)
@@ -651,11 +753,11 @@ class DocumentsPage(Page):
             self.report_summary.setText(str(exc))
             return
         t = fig.total
+        rate = f"{t.rate:.1f}".replace(".", ",")
         self.report_summary.setText(
             f"<b>Năm {fig.year}</b>: nhận {t.received} hồ sơ, {t.valid} hợp lệ, <b>{t.recognized} được công "
-            f"nhận</b> ({t.rate:.1f}% hồ sơ hợp lệ); tiền thưởng {format_money(t.reward)} đồng.".replace(
-                f"{t.rate:.1f}%", f"{t.rate:.1f}%".replace(".", ",")
-            )
+            f"nhận</b> ({rate}% hồ sơ hợp lệ đã xét); tiền thưởng {format_money(t.reward)} đồng."
+            + (f"<br><i>{fig.ungraded_note()}</i>" if fig.ungraded else "")
         )
 
         def three(rows: list[year_report.CountRow]) -> list[Series]:

@@ -150,7 +150,7 @@ class DossiersPage(Page):
         self.new_button.clicked.connect(self.new_dossier)
         self.edit_button.clicked.connect(self.edit_current)
         self.status_button.clicked.connect(self.change_status)
-        self.receipt_button.clicked.connect(self.print_receipt)
+        self.receipt_button.clicked.connect(lambda: self.print_receipt())  # clicked passes a bool
         self.reconcile_button.clicked.connect(self.open_reconciliation)
         self.delete_button.clicked.connect(self.delete_current)
         actions = QHBoxLayout()

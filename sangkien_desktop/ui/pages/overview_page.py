@@ -94,6 +94,7 @@ class OverviewPage(Page):
             self.round_label.setText(
                 "Chưa có đợt nào. Hãy tạo đợt trong trang Cài đặt (hoặc dùng dữ liệu mẫu)."
             )
+            self.progress.setFormat("Chưa có đợt")
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             return
@@ -104,5 +105,11 @@ class OverviewPage(Page):
             f"{summary.dossiers} hồ sơ ({'; '.join(parts) or 'chưa có hồ sơ'}); "
             f"{summary.members} thành viên Hội đồng; {summary.assignments} lượt phân công chấm."
         )
-        self.progress.setRange(0, max(1, summary.assignments))
-        self.progress.setValue(summary.scored_assignments)
+        if summary.assignments:
+            self.progress.setFormat("Phiếu chấm đã nhập: %v/%m")
+            self.progress.setRange(0, summary.assignments)
+            self.progress.setValue(summary.scored_assignments)
+        else:  # not "0/1": nothing is assigned yet
+            self.progress.setFormat("Chưa phân công chấm")
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)

@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from ..context import AppContext
 from ..dialogs.pdf_preview import PdfPreviewDialog
 from ..dialogs.registration_dialog import RegistrationDialog
 from ..dialogs.registration_import_dialog import RegistrationImportDialog
+from ..widgets.folding_completer import FoldingCompleter
 from ..widgets.record_model import CENTER, WARN_BACKGROUND, Column, RecordTableModel, RecordTableView
 from ..workers import Job, run_in_background
 from .base import Page
@@ -108,7 +108,7 @@ class RegistrationPage(Page):
         )
         self.pdf_button = QPushButton("Xem/&In bảng tổng hợp…")
         self.pdf_button.setToolTip("Bảng TỔNG HỢP ĐĂNG KÝ (PDF) của đơn vị đang lọc, hoặc tất cả — Ctrl+P")
-        self.xlsx_button = QPushButton("Xuất &Excel…")
+        self.xlsx_button = QPushButton("Xuất E&xcel…")
         self.xlsx_button.setToolTip("Bảng TỔNG HỢP ĐĂNG KÝ dạng .xlsx — Ctrl+E")
         actions = QHBoxLayout()
         for b in (
@@ -164,7 +164,7 @@ class RegistrationPage(Page):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.delete_button.clicked.connect(self.delete)
-        self.import_button.clicked.connect(self.import_file)
+        self.import_button.clicked.connect(lambda: self.import_file())  # clicked passes a bool
         self.not_dup_button.clicked.connect(self.toggle_not_duplicate)
         self.pdf_button.clicked.connect(self.preview_pdf)
         self.xlsx_button.clicked.connect(self.export_xlsx)
@@ -289,9 +289,7 @@ class RegistrationPage(Page):
         self.unit_filter.addItem("Tất cả đơn vị", None)
         for u in self.units:
             self.unit_filter.addItem(u.name, u.id)
-        completer = QCompleter([u.name for u in self.units], self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer = FoldingCompleter([u.name for u in self.units], self)  # "nguyen du" finds "Nguyễn Du"
         self.unit_filter.setCompleter(completer)
         self.unit_filter.setCurrentIndex(max(0, self.unit_filter.findData(keep_unit)))
         self.unit_filter.blockSignals(False)

@@ -49,6 +49,7 @@ from ...services.grading import ResultRow, RoundGrading
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
+from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, RIGHT, Column, RecordTableModel, RecordTableView
 from .base import Page
 from .council_page import vn_buttons
@@ -670,7 +671,7 @@ class TieDialog(QDialog):
     def __init__(self, groups: list[list[ResultRow]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Hội đồng quyết định hồ sơ đồng điểm")
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.groups = groups
         self.cleared = False
         layout = QVBoxLayout(self)

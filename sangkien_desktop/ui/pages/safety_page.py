@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +39,7 @@ from ...services import audit, audit_refs, backup, check, finalize
 from ...services import settings as settings_service
 from ...services.backup import BackupFile, BackupKind, BackupSettings
 from ...services.rounds import RoundInfo, find_round
-from .. import messages
+from .. import file_dialogs, messages
 from ..context import AppContext
 from ..widgets import audit_display
 from ..widgets.record_model import ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
@@ -60,8 +59,7 @@ def open_folder(path: Path) -> None:
 
 def choose_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
     """Ask for a folder (replaced in tests)."""
-    folder = QFileDialog.getExistingDirectory(parent, title, start)
-    return Path(folder) if folder else None
+    return file_dialogs.existing_directory(parent, title, start)
 
 
 def _size(n: int) -> str:
@@ -763,13 +761,15 @@ class FinalizeTab(QWidget):
         date = self.decision_date.date().toPython() if no else None
         root = self.archive_root
 
-        def work(_p: Progress) -> finalize.FinalizeResult:
+        def work(progress: Progress) -> finalize.FinalizeResult:
             return finalize.finalize_round(
                 db,
                 info.id,
                 decision_no=no or None,
                 decision_date=date,
                 archive_root=root,  # type: ignore[arg-type]
+                progress=progress.step,  # Huỷ works until the round is finalized
+                committed=progress.point_of_no_return,
             )
 
         self.job = run_in_background(self, "Chốt kết quả đợt", work, on_done=self._finalized)

@@ -40,6 +40,7 @@ from ...services.rounds import RoundInfo
 from ...services.scoring import CriterionInput, ScoreMatrix
 from .. import messages
 from ..context import AppContext
+from ..screen_fit import fit as fit_to_screen
 from .base import Page
 from .council_page import vn_buttons
 from .score_grid import FIXED_COLUMNS, CellKey, Mode, ScoreGridModel, ScoreGridView
@@ -346,7 +347,7 @@ class ScoringPage(Page):
     def _list_dialog(self, title: str, items: list[tuple[str, Any]], empty: str) -> None:
         dialog = QDialog(self)
         dialog.setWindowTitle(title)
-        dialog.resize(720, 420)
+        fit_to_screen(dialog, 720, 420)
         lay = QVBoxLayout(dialog)
         lst = QListWidget()
         lst.setObjectName("issue_list")

@@ -8,7 +8,6 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from ...domain.errors import SangKienError
 from ...domain.settings_schema import GROUPS, SETTINGS
 from ...services import numbering, settings_preview
 from ...services import settings as settings_service
-from .. import messages
+from .. import file_dialogs, messages
 from ..context import AppContext
 from ..widgets.header_preview import HeaderPreview
 from ..widgets.setting_fields import SettingFields
@@ -247,7 +246,7 @@ class CouncilTab(QWidget):
         PdfPreviewDialog(pdf, "Tiêu đề và chữ ký văn bản", "xem-truoc-tieu-de.pdf", self).exec()
 
     def _browse_backup(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục sao lưu")
-        if folder:
+        folder = file_dialogs.existing_directory(self, "Chọn thư mục sao lưu")
+        if folder is not None:
             editor = self.fields.editor("backup_dir")
-            editor.setText(folder)  # type: ignore[attr-defined]
+            editor.setText(str(folder))  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 """The Cài đặt page: Hội đồng (settings with the live NĐ 30 header preview), Đơn vị (units catalog), Đợt
-(rounds, their rules and status), Dữ liệu các năm trước (earlier years' decision lists imported)."""
+(rounds, their rules and status), Dữ liệu các năm trước (earlier years' decision lists imported), Dữ liệu
+(where the data is; the move to a shared server)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ...services.rounds import RoundInfo
 from ..context import AppContext
 from .base import Page
 from .settings_council import CouncilTab
+from .settings_data import DataTab
 from .settings_history import HistoryTab
 from .settings_rounds import RoundsTab
 from .settings_units import UnitsTab
@@ -24,12 +26,14 @@ class SettingsPage(Page):
         self.units = UnitsTab(ctx)
         self.rounds = RoundsTab(ctx)
         self.history = HistoryTab(ctx)
+        self.data = DataTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
         self.tabs.addTab(self.council, "Hội đồng")
         self.tabs.addTab(self.units, "Đơn vị")
         self.tabs.addTab(self.rounds, "Đợt")
         self.tabs.addTab(self.history, "Dữ liệu các năm trước")
+        self.tabs.addTab(self.data, "Dữ liệu")
         self.tabs.currentChanged.connect(lambda _=0: self.refresh())
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading())
@@ -38,9 +42,13 @@ class SettingsPage(Page):
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentWidget(
-            {"council": self.council, "units": self.units, "rounds": self.rounds, "history": self.history}[
-                name
-            ]
+            {
+                "council": self.council,
+                "units": self.units,
+                "rounds": self.rounds,
+                "history": self.history,
+                "data": self.data,
+            }[name]
         )
 
     def refresh(self) -> None:

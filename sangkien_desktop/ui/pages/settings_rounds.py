@@ -436,7 +436,11 @@ class RoundsTab(QWidget):
     def _show_current(self) -> None:
         has = self.current_id is not None
         self.tabs.setEnabled(has)
-        self.delete_button.setEnabled(has)
+        finalized = has and any(
+            i.id == self.current_id and i.status is RoundStatus.FINALIZED for i in self.infos
+        )
+        self.delete_button.setEnabled(has and not finalized)
+        self.delete_button.setToolTip("Đợt đã chốt không xóa được." if finalized else "")
         if not has:
             self.setup = None
             self.status_label.setText("Chưa có đợt nào. Bấm “Tạo đợt mới…”.")

@@ -36,7 +36,8 @@ def content_bottom(image: QImage) -> int:
     factor = image.height() / max(1, small.height())
     for y in range(small.height() - 1, -1, -1):
         for x in range(small.width()):
-            if small.pixelColor(x, y).lightness() < 200:
+            color = small.pixelColor(x, y)
+            if color.alpha() > 128 and color.lightness() < 200:  # a transparent pixel is paper, not ink
                 return int((y + 1) * factor)
     return image.height()
 
@@ -46,9 +47,15 @@ class HeaderPreview(QWidget):
     short pause (typing does not re-render on every key), ``refresh()`` at once."""
 
     def __init__(
-        self, values_fn: Callable[[], dict[str, str]], parent: QWidget | None = None, *, crop: float = 0.35
+        self,
+        values_fn: Callable[[], dict[str, str]],
+        parent: QWidget | None = None,
+        *,
+        crop: float = 0.35,
+        show_signature: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.show_signature = show_signature  # scrolled down to the signature block once painted
         self.values_fn = values_fn
         self.crop = crop  # at least this part of the page is shown; more when the text goes further
         self.pdf: bytes = b""
@@ -56,8 +63,11 @@ class HeaderPreview(QWidget):
         self.image.setObjectName("header_preview_image")
         self.image.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidget(self.image)
+        self._bottom = 0
+        if show_signature:  # kept there while the box is laid out and resized
+            scroll.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._show_signature())
         scroll.setWidgetResizable(True)
         scroll.setStyleSheet("QScrollArea { background: #808080; }")
         caption = QLabel("Xem trước: phần đầu và chữ ký của văn bản khi in (khổ A4)")
@@ -89,6 +99,15 @@ class HeaderPreview(QWidget):
         height = min(image.height(), max(int(image.height() * self.crop), bottom + 12))
         image = image.copy(0, 0, image.width(), height)
         self.image.setPixmap(QPixmap.fromImage(image))
+        self.image.setMinimumHeight(height)  # taller than the box: it scrolls instead of cutting the end off
+        if self.show_signature:  # the signature block (the last text on the page) at the bottom of the box
+            self._bottom = bottom
+            self._show_signature()
+
+    def _show_signature(self) -> None:
+        """Scrolled (once laid out) so that the last line of text sits at the bottom of the box."""
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(min(max(0, self._bottom + 24 - self.scroll.viewport().height()), bar.maximum()))
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)

@@ -83,3 +83,57 @@ def soffice_convert(src: Path, out_dir: Path, fmt: str = "pdf") -> Path:
     out = out_dir / f"{src.stem}.{fmt}"
     assert out.is_file(), f"LibreOffice did not convert {src.name}"
     return out
+
+
+class SeedDatabases:
+    """Demo databases by seed, built once per test session (SQLite files in a temp dir): round 1
+    graded (``grade --apply``) with the numbers and dates of its documents given, round 2 still open."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._built: dict[int, Database] = {}
+
+    def get(self, seed: int) -> Database:
+        if seed not in self._built:
+            self._built[seed] = self._build(seed)
+        return self._built[seed]
+
+    def _build(self, seed: int) -> Database:
+        import datetime as dt
+
+        from sqlalchemy import select
+
+        from sangkien_desktop.db.engine import sqlite_url
+        from sangkien_desktop.models import Round
+        from sangkien_desktop.services import demo, grading, numbering
+
+        db = Database.open(sqlite_url(self.root / f"demo-{seed}.db"))
+        demo.create_demo(db, seed=seed)
+        with db.session() as session:
+            rnd = session.scalar(select(Round).where(Round.year == 2026, Round.number == 1))
+            assert rnd is not None
+            grading.apply(session, rnd.id)
+            numbering.update_round_in(
+                session,
+                rnd,
+                {
+                    "minutes_no": "1",
+                    "submission_no": "1",
+                    "submission_date": dt.date(2026, 5, 25),
+                    "decision_no": "1",
+                    "decision_date": dt.date(2026, 6, 5),
+                    "certificate_date": dt.date(2026, 6, 5),
+                },
+            )
+        return db
+
+    def close(self) -> None:
+        for db in self._built.values():
+            db.dispose()
+
+
+@pytest.fixture(scope="session")
+def seed_dbs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeedDatabases]:
+    dbs = SeedDatabases(tmp_path_factory.mktemp("seed-dbs"))
+    yield dbs
+    dbs.close()

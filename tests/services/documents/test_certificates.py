@@ -115,8 +115,9 @@ def test_certificate_text(graded_db: Database, tmp_path: Path) -> None:
     text = pages[0]
     assert text.count("GIẤY CHỨNG NHẬN SÁNG KIẾN") == 6
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Quyết định số 15/QĐ-HĐSK ngày 05/6/2026" in text
-    assert "Tam Điệp, ngày 05 tháng 6 năm 2026" in text
+    assert "Quyết định số 15/QĐ-UBND ngày 05/6/2026 của Ủy ban nhân dân phường Tam Điệp" in text
+    assert "Tam Điệp, ngày ……… tháng ……… năm 2026" in text  # no date set: room to write it
+    assert "TM. ỦY BAN NHÂN DÂN" in text and "Đinh Công Thành" in text  # the body signs
     for item in items[:6]:
         assert item.name.upper() in text
         assert item.register in text
@@ -226,7 +227,7 @@ def test_preprinted_prints_values_only_with_offsets(graded_db: Database, tmp_pat
     plain = certificates.certificates_pdf([item], preprinted=True)
     text = pdf_text(plain, tmp_path)
     assert "GIẤY CHỨNG NHẬN" not in text and "CỘNG HÒA" not in text and "Số vào sổ" not in text
-    assert item.name.upper() in text and item.register in text and "15/QĐ-HĐSK" in text
+    assert item.name.upper() in text and item.register in text and "15/QĐ-UBND" in text
 
     def name_x(pdf: bytes) -> tuple[float, float]:
         with pdfplumber.open(io.BytesIO(pdf)) as doc:

@@ -70,7 +70,7 @@ def test_graded_round_orders_and_counts(graded_db: Database, round1: RoundData) 
     assert counts == {c: codes.count(c) for c in set(codes)}
     assert counts["A"] <= 5 and counts["B"] <= 10  # Tam Điệp quotas
     assert round1.total_reward() == sum(results[d.id][1] for d in recognized)
-    assert round1.decision_no == "15"
+    assert round1.decision_no == "15/QĐ-UBND"  # stored as "15", printed spelled with the body's ký hiệu
 
 
 def test_body_in_sentence() -> None:

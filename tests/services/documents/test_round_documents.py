@@ -76,13 +76,13 @@ def test_decision_and_list(round1: RoundData, tmp_path: Path) -> None:
     text = pdf_text(pdf, tmp_path)
     word = docx_text(decision.decision_docx(round1))
     for t in (text, word):
-        assert "Số: 15/QĐ-HĐSK" in t
+        assert "Số: 15/QĐ-UBND" in t
         assert "Tam Điệp, ngày 05 tháng 6 năm 2026" in t
         assert "QUYẾT ĐỊNH" in t and "Về việc công nhận sáng kiến đợt 1 năm 2026" in t
         assert "Căn cứ Nghị định số 13/2012/NĐ-CP" in t
         assert "2.000.000 đồng (Hai triệu đồng)" in t
         assert "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN ĐỢT 1 NĂM 2026" in t
-        assert "(Kèm theo Quyết định số 15/QĐ-HĐSK ngày 05/6/2026" in t
+        assert "(Kèm theo Quyết định số 15/QĐ-UBND ngày 05/6/2026 của Ủy ban nhân dân phường Tam Điệp)" in t
         assert "Sáng kiến xếp loại A" in t
         assert f"Tổng cộng: {len(round1.recognized()):02d} sáng kiến" in t
     for d in round1.recognized():
@@ -130,5 +130,5 @@ def test_ungraded_round_still_renders(demo_db: Database, tmp_path: Path) -> None
     assert "Chưa áp dụng xếp loại" in pdf_text(summary.summary_pdf(data), tmp_path)
     assert "chưa áp dụng xếp loại" in pdf_text(minutes.minutes_pdf(data), tmp_path)
     text = pdf_text(decision.decision_pdf(data), tmp_path)
-    assert "Số:" in text and "/QĐ-HĐSK" in text
+    assert "Số:" in text and "/QĐ-UBND" in text
     assert "Chưa có sáng kiến nào được công nhận" in text

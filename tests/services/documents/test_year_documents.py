@@ -98,7 +98,7 @@ def test_dost_workbook_matches_database(graded_db: Database, tmp_path: Path) -> 
         assert [a.rsplit(" (", 1)[0] for a in authors] == e["authors"]
         assert all(a.endswith("%)") for a in authors)
         if e["decision"]:
-            assert r[col["Số quyết định công nhận"]] == f"{e['decision']}/QĐ-HĐSK"
+            assert r[col["Số quyết định công nhận"]] == f"{e['decision']}/QĐ-UBND"
             assert r[col["Ngày quyết định"]].date() == e["decision_date"]  # type: ignore[union-attr]
         certs = [c for c in str(r[col["Số giấy chứng nhận"]] or "").split("\n") if c]
         assert certs == [f"{n:03d}/2026" for n in e["certs"]]  # type: ignore[union-attr]

@@ -1,0 +1,152 @@
+"""Write many lines of text and rules straight into a page's content stream.
+
+reportlab's text objects encode every character of every line through Python (the TrueType subset
+look-up, then escaping) and format each number separately; a 5,000-row table draws some 175,000 lines.
+Here a document keeps, per font, the code reportlab gave each character (asked once per new character
+through ``splitString``, so subsets and embedding are reportlab's own) as ``str.translate`` tables: a line
+is encoded and escaped in one C-level pass per subset it uses. A page's text and rules go into the stream
+as two literals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from .measure import Fragment
+
+__all__ = ["PageText", "stroke_segments"]
+
+
+def _escaped(code: int) -> str:
+    """A byte inside a PDF string literal: printable ASCII as is, "(", ")" and "\\" escaped, others octal."""
+    if code in b"()\\":
+        return "\\" + chr(code)
+    return chr(code) if 32 <= code < 127 else f"\\{code:03o}"
+
+
+class _FontCodes:
+    """The codes of one font's characters in one PDF document, by subset, as translate tables."""
+
+    def __init__(self, font: str, doc: object) -> None:
+        self.face = pdfmetrics.getFont(font)
+        self.doc = doc
+        self.tables: list[dict[int, str]] = [{}]
+        self.subset: dict[str, int] = {}
+        self.high = re.compile("(?!)")  # characters of subsets 1…: none yet
+        self.seen: dict[str, list[tuple[int, str]]] = {}  # texts already encoded (unit names, "Cán bộ")
+
+    def learn(self, text: str) -> None:
+        new = set(text).difference(self.subset)
+        if not new:
+            return
+        for ch in sorted(new):
+            ((subset, data),) = self.face.splitString(ch, self.doc)
+            while len(self.tables) <= subset:
+                self.tables.append({})
+            self.tables[subset][ord(ch)] = _escaped(data[0])
+            self.subset[ch] = subset
+        high = "".join(re.escape(ch) for ch, s in self.subset.items() if s)
+        self.high = re.compile(f"([{high}]+)") if high else re.compile("(?!)")
+
+    def runs(self, text: str) -> list[tuple[int, str]]:
+        """(subset, escaped string) runs of ``text``."""
+        found = self.seen.get(text)
+        if found is None:
+            found = self.seen[text] = self._runs(text)
+            if len(self.seen) > 50_000:
+                self.seen.clear()
+        return found
+
+    def _runs(self, text: str) -> list[tuple[int, str]]:
+        self.learn(text)
+        if not self.high.search(text):
+            return [(0, text.translate(self.tables[0]))]
+        out: list[tuple[int, str]] = []
+        for n, part in enumerate(self.high.split(text)):
+            if not part:
+                continue
+            if n % 2 == 0:
+                out.append((0, part.translate(self.tables[0])))
+                continue
+            start = 0
+            for i in range(1, len(part) + 1):  # a run of characters from subsets 1…, usually one subset
+                if i == len(part) or self.subset[part[i]] != self.subset[part[start]]:
+                    subset = self.subset[part[start]]
+                    out.append((subset, part[start:i].translate(self.tables[subset])))
+                    start = i
+        return out
+
+
+_documents: dict[int, tuple[object, dict[str, _FontCodes]]] = {}
+
+
+def _codes_of(doc: object) -> dict[str, _FontCodes]:
+    found = _documents.get(id(doc))
+    if found is None or found[0] is not doc:
+        if len(_documents) > 8:
+            _documents.clear()
+        found = _documents[id(doc)] = (doc, {})
+    return found[1]
+
+
+class PageText:
+    """The text of one page of a table: :meth:`add` each line, then :meth:`emit` once."""
+
+    def __init__(self, canv: Canvas) -> None:
+        self.canv = canv
+        self.doc = canv._doc  # reportlab keys a font's subsets by the document
+        self.codes = _codes_of(self.doc)
+        self.ops: list[str] = []
+        self.current: tuple[str, int, float] | None = None
+        self.names: dict[tuple[str, int], str] = {}
+        self.underlines: list[tuple[float, float, float, float]] = []
+
+    def _font(self, font: str, subset: int, size: float) -> None:
+        if self.current == (font, subset, size):
+            return
+        name = self.names.get((font, subset))
+        if name is None:
+            name = self.names[(font, subset)] = pdfmetrics.getFont(font).getSubsetInternalName(
+                subset, self.doc
+            )
+        self.ops.append(f"{name} {size:.2f} Tf")
+        self.current = (font, subset, size)
+
+    def add(self, x: float, y: float, fragments: Iterable[Fragment], size: float) -> None:
+        """One line whose baseline starts at (x, y)."""
+        ops = self.ops
+        first = True
+        for text, font, width, underline in fragments:
+            if text:
+                if first:
+                    ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+                    first = False
+                codes = self.codes.get(font)
+                if codes is None:
+                    codes = self.codes[font] = _FontCodes(font, self.doc)
+                for subset, escaped in codes.runs(text):
+                    if self.current != (font, subset, size):
+                        self._font(font, subset, size)
+                    ops.append(f"({escaped}) Tj")
+                if underline:
+                    self.underlines.append((x, y - size * 0.12, x + width, y - size * 0.12))
+            x += width
+
+    def emit(self) -> None:
+        if self.ops:
+            self.canv.addLiteral("q BT 0 g\n" + "\n".join(self.ops) + "\nET Q")
+        if self.underlines:
+            stroke_segments(self.canv, self.underlines, 0.5)
+
+
+def stroke_segments(
+    canv: Canvas, segments: Iterable[tuple[float, float, float, float]], width: float
+) -> None:
+    """Stroke straight black lines (x1, y1, x2, y2) of ``width`` points as one path."""
+    parts = [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in segments]
+    if parts:
+        canv.addLiteral(f"q 0 G {width:.2f} w 2 J\n" + "\n".join(parts) + "\nS Q")

@@ -1,0 +1,569 @@
+"""The ruled table of every document: measured once, laid out page by page, drawn straight on the canvas.
+
+Rules of the page (issue 15 §1–2, NĐ 30 practice):
+
+- The header (one row, or two with grouped columns) is printed at the top of the table and again at the
+  top of every page the table continues on — never in the middle of a page.
+- A row is never cut across pages, unless it alone is taller than a whole page; then it is cut between
+  two lines, its rules drawn on both pages and its first cell (the TT) repeated on the continuation.
+- A group heading row (a row spanning the whole table: "I. Sáng kiến xếp loại A") is never the last row
+  of a page; a total row ("Tổng cộng") is never on a page with fewer than two data rows (when the table
+  has two); every page holds at least one data row below its header.
+- ``lead`` (the heading or title just above the table) stays with the first rows; ``tail`` (the notes
+  and the signature after the table) goes with the last rows: when it does not fit under them, the last
+  two data rows go over to the next page with it.
+
+Every cell is wrapped once (:mod:`.measure`), so laying out the rest of a long table on the next page
+costs nothing; a page is one light flowable that writes its text and rules as two content-stream literals
+(:mod:`.canvas_text`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, NamedTuple
+
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+
+from sangkien_desktop.services.docspec import Span
+
+from .canvas_text import PageText, stroke_segments
+from .fonts import BOLD, REGULAR
+from .measure import Content, Line, cell_runs, clean_text, plain_text, wrap_runs, wrap_text
+
+__all__ = ["GRID_WIDTH", "RuledTable", "TableLayout"]
+
+GRID_WIDTH = 0.5
+PAD_X = 3.0  # left and right, inside each cell
+PAD_TOP = 2.0
+PAD_BOTTOM = 3.0
+LEADING_FACTOR = 1.18  # cell line spacing (as the cell styles in .styles)
+_EPS = 1e-6
+MIN_SPLIT_LINES = 3  # lines of a too-tall row worth starting at the foot of a page
+TOTAL_LABELS = ("tổng cộng", "tổng số", "cộng")
+
+Align = Literal["left", "center", "right"]
+Kind = Literal["data", "group", "total"]
+
+
+class _Cell(NamedTuple):
+    x: float  # from the table's left edge
+    width: float
+    lines: tuple[Line, ...]
+    align: Align
+    flowable: Flowable | None = None
+    flow_height: float = 0.0
+
+
+class _Row(NamedTuple):
+    cells: tuple[_Cell, ...]
+    lines: int
+    kind: Kind
+    rules: tuple[float, ...]  # x of the vertical rules of this row, both edges included
+    flow_height: float = 0.0
+
+
+class _HeaderCell(NamedTuple):
+    x: float
+    top: float  # from the header's top
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+
+class TableLayout:
+    """A table measured once for its column widths (points): header cells, body rows and their lines."""
+
+    def __init__(
+        self,
+        header_rows: Sequence[Sequence[Content]],
+        header_spans: Sequence[Span],
+        rows: Sequence[Sequence[Content | Flowable]],
+        row_spans: Sequence[Span],
+        col_widths: Sequence[float],
+        *,
+        aligns: Sequence[Align],
+        font_size: float,
+        total_row: bool,
+        split_rows: bool = True,
+    ) -> None:
+        self.size = float(font_size)
+        self.leading = round(self.size * LEADING_FACTOR, 2)
+        self.widths = [float(w) for w in col_widths]
+        self.xs = [sum(self.widths[:i]) for i in range(len(self.widths) + 1)]
+        self.width = self.xs[-1]
+        self.split_rows = split_rows
+        self.header, self.header_height = self._measure_header(header_rows, header_spans)
+        by_row: dict[int, list[tuple[int, int]]] = {}
+        for c0, r0, c1, r1 in row_spans:
+            if r0 != r1:
+                raise ValueError("a span in the table body may join columns of one row only")
+            by_row.setdefault(r0, []).append((c0, c1))
+        last = len(rows) - 1
+        self.rows = [
+            self._measure_row(values, by_row.get(i, []), aligns, total_row and i == last and i > 0)
+            for i, values in enumerate(rows)
+        ]
+        self.heights = [self.row_height(i) for i in range(len(self.rows))]
+        self.below = [0.0] * (len(self.rows) + 1)  # below[i]: height of rows i… to the end
+        self.data_before = [0] * (len(self.rows) + 1)  # data rows before row i
+        for i in range(len(self.rows) - 1, -1, -1):
+            self.below[i] = self.below[i + 1] + self.heights[i]
+        for i, row in enumerate(self.rows):
+            self.data_before[i + 1] = self.data_before[i] + (row.kind == "data")
+
+    # measuring ---------------------------------------------------------------------------------------
+    def _wrap(self, value: Content, width: float, *, bold: bool = False) -> tuple[Line, ...]:
+        inner = max(width - 2 * PAD_X, 1.0)
+        if type(value) is str:  # most cells: plain text in one font
+            text = clean_text(value).strip()
+            return tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
+        return tuple(wrap_runs(cell_runs(value, bold=bold), self.size, inner))
+
+    def _measure_header(
+        self, header_rows: Sequence[Sequence[Content]], spans: Sequence[Span]
+    ) -> tuple[list[_HeaderCell], float]:
+        nrows = len(header_rows)
+        covered: dict[tuple[int, int], Span] = {}
+        for span in spans:
+            c0, r0, c1, r1 = span
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    covered[(r, c)] = span
+        cells: list[tuple[Span, tuple[Line, ...]]] = []
+        for r, values in enumerate(header_rows):
+            for c, value in enumerate(values):
+                span = covered.get((r, c), (c, r, c, r))
+                if (span[0], span[1]) != (c, r):
+                    continue
+                width = self.xs[span[2] + 1] - self.xs[span[0]]
+                cells.append((span, self._wrap(value, width, bold=True)))
+        heights = [0.0] * nrows
+        for (_c0, r0, _c1, r1), lines in cells:
+            if r0 == r1:
+                heights[r0] = max(heights[r0], self._text_height(len(lines)))
+        for (_c0, r0, _c1, r1), lines in sorted(cells, key=lambda cell: cell[0][3] - cell[0][1]):
+            lack = self._text_height(len(lines)) - sum(heights[r0 : r1 + 1])
+            if lack > 0:
+                heights[r1] += lack
+        tops = [sum(heights[:r]) for r in range(nrows + 1)]
+        out = [
+            _HeaderCell(
+                x=self.xs[c0],
+                top=tops[r0],
+                width=self.xs[c1 + 1] - self.xs[c0],
+                height=tops[r1 + 1] - tops[r0],
+                lines=lines,
+            )
+            for (c0, r0, c1, r1), lines in cells
+        ]
+        return out, tops[-1]
+
+    def _text_height(self, lines: int) -> float:
+        return PAD_TOP + max(lines, 1) * self.leading + PAD_BOTTOM
+
+    def _measure_row(
+        self,
+        values: Sequence[Content | Flowable],
+        spans: list[tuple[int, int]],
+        aligns: Sequence[Align],
+        is_total: bool,
+    ) -> _Row:
+        ends = dict(spans)
+        cells: list[_Cell] = []
+        rules: list[float] = []
+        flow_height = 0.0
+        c = 0
+        while c < len(values):
+            c1 = ends.get(c, c)
+            x, width = self.xs[c], self.xs[c1 + 1] - self.xs[c]
+            rules.append(x)
+            value = values[c]
+            if isinstance(value, Flowable):
+                _w, h = value.wrap(width - 2 * PAD_X, 1e9)
+                flow_height = max(flow_height, h)
+                cells.append(_Cell(x, width, (), aligns[c], value, h))
+            else:
+                cells.append(_Cell(x, width, self._wrap(value, width), aligns[c]))
+            c = c1 + 1
+        rules.append(self.width)
+        lines = max((len(cell.lines) for cell in cells), default=0)
+        kind: Kind = "total" if is_total else "group" if len(cells) == 1 and len(values) > 1 else "data"
+        return _Row(tuple(cells), lines, kind, tuple(rules), flow_height)
+
+    # heights -----------------------------------------------------------------------------------------
+    def row_height(self, index: int, first: int = 0, take: int | None = None) -> float:
+        """Height of row ``index`` drawn from its line ``first`` (``take`` lines, or all the rest)."""
+        row = self.rows[index]
+        left = max(row.lines - first, 0)
+        n = left if take is None else min(take, left)
+        text = PAD_TOP + max(n, 1) * self.leading + PAD_BOTTOM
+        if first == 0 and row.flow_height:
+            text = max(text, PAD_TOP + row.flow_height + PAD_BOTTOM)
+        return text
+
+    def splittable(self, index: int, first: int) -> bool:
+        row = self.rows[index]
+        return self.split_rows and not row.flow_height and row.lines - first > 1
+
+    # drawing -----------------------------------------------------------------------------------------
+    def draw_header(
+        self, text: PageText, rules: list[tuple[float, float, float, float]], x0: float, top: float
+    ) -> None:
+        size, leading = self.size, self.leading
+        for cell in self.header:
+            x, y = x0 + cell.x, top - cell.top
+            y2 = y - cell.height
+            rules += [(x, y, x + cell.width, y), (x, y2, x + cell.width, y2), (x, y, x, y2)]
+            rules.append((x + cell.width, y, x + cell.width, y2))
+            block = len(cell.lines) * leading
+            baseline = y - PAD_TOP - (cell.height - PAD_TOP - PAD_BOTTOM - block) / 2 - size
+            for width, fragments in cell.lines:
+                text.add(x + (cell.width - width) / 2, baseline, fragments, size)
+                baseline -= leading
+
+    def draw_rows(
+        self,
+        canv: Any,
+        text: PageText,
+        rules: list[tuple[float, float, float, float]],
+        x0: float,
+        top: float,
+        slices: Sequence[tuple[int, int, int | None]],
+    ) -> float:
+        """Draw row slices (row, first line, lines or None for the rest) from ``top`` down; return the
+        bottom. Vertical rules of consecutive rows are joined into one line each."""
+        size = self.size
+        y = top
+        open_rules: dict[float, int] = {}
+        for index, first, take in slices:
+            row = self.rows[index]
+            bottom = y - self.row_height(index, first, take)
+            base = y - PAD_TOP - size
+            for n, cell in enumerate(row.cells):
+                if cell.flowable is not None:
+                    if first == 0:
+                        cell.flowable.drawOn(canv, x0 + cell.x + PAD_X, y - PAD_TOP - cell.flow_height)
+                    continue
+                lines = cell.lines[first : None if take is None else first + take]
+                if first and not lines and n == 0 and len(cell.lines) == 1:
+                    lines = cell.lines  # the continuation of a cut row shows its TT again
+                self._draw_lines(text, lines, cell, x0, base)
+            rules.append((x0, bottom, x0 + self.width, bottom))
+            for xr in row.rules:
+                at = open_rules.get(xr)
+                if at is not None and rules[at][3] == y:
+                    x1, y1, x2, _y2 = rules[at]
+                    rules[at] = (x1, y1, x2, bottom)
+                else:
+                    open_rules[xr] = len(rules)
+                    rules.append((x0 + xr, y, x0 + xr, bottom))
+            y = bottom
+        return y
+
+    def _draw_lines(self, text: PageText, lines: Sequence[Line], cell: _Cell, x0: float, base: float) -> None:
+        size, leading = self.size, self.leading
+        left = x0 + cell.x + PAD_X
+        inner = cell.width - 2 * PAD_X
+        align = cell.align
+        for width, fragments in lines:
+            if align == "left":
+                x = left
+            elif align == "right":
+                x = left + inner - width
+            else:
+                x = left + (inner - width) / 2
+            text.add(x, base, fragments, size)
+            base -= leading
+
+
+def is_total_row(values: Sequence[Content | Flowable]) -> bool:
+    """Whether a row reads like a total: its first text cell starts with "Tổng cộng", "Tổng số" or "Cộng"."""
+    for value in values:
+        if isinstance(value, Flowable):
+            return False
+        text = plain_text(value).strip().lower()
+        if text:
+            return text.startswith(TOTAL_LABELS)
+    return False
+
+
+# ----------------------------------------------------------------------------------------------------
+# Flowables
+
+
+def _flatten(flowables: Iterable[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for f in flowables:
+        if isinstance(f, KeepTogether):
+            out += _flatten(f._content)
+        elif not isinstance(f, CondPageBreak):
+            out.append(f)
+    return out
+
+
+class _Stack:
+    """Flowables drawn above (lead) or below (tail) a table's rows, their height measured once per width."""
+
+    def __init__(self, flowables: Iterable[Flowable], *, lead: bool) -> None:
+        self.flowables = _flatten(flowables)
+        self.lead = lead
+        self._heights: dict[tuple[float, float], float] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.flowables)
+
+    def height(self, width: float, height: float) -> float:
+        """Their height stacked as a frame would, with the space that separates them from the rows."""
+        if not self.flowables:
+            return 0.0
+        found = self._heights.get((width, height))
+        if found is None:
+            total, after = 0.0, 0.0
+            for i, f in enumerate(self.flowables):
+                _w, h = f.wrap(width, height)
+                total += (max(after, f.getSpaceBefore()) if i else 0.0) + h
+                after = f.getSpaceAfter()
+            found = total + (after if self.lead else self.flowables[0].getSpaceBefore())
+            self._heights[(width, height)] = found
+        return found
+
+    def space_before(self) -> float:
+        return self.flowables[0].getSpaceBefore() if self.flowables else 0.0
+
+    def space_after(self) -> float:
+        return self.flowables[-1].getSpaceAfter() if self.flowables else 0.0
+
+
+_NOTHING = _Stack((), lead=True)
+
+
+def _draw_stack(canv: Any, flowables: Sequence[Flowable], width: float, top: float) -> float:
+    y, after = top, 0.0
+    for i, f in enumerate(flowables):
+        w, h = f.wrap(width, top)
+        if i:
+            y -= max(after, f.getSpaceBefore())
+        y -= h
+        f.drawOn(canv, 0, y, _sW=width - w)
+        after = f.getSpaceAfter()
+    return y
+
+
+Slice = tuple[int, int, int | None]  # row, first line, number of lines (None: to the end of the row)
+
+
+class _Page(Flowable):
+    """What one page holds of a table: the lead (first page), the header, row slices, the tail (last)."""
+
+    def __init__(self, layout: TableLayout, slices: list[Slice], lead: _Stack, tail: _Stack) -> None:
+        super().__init__()
+        self.layout = layout
+        self.slices = slices
+        self.lead = lead
+        self.tail = tail
+
+    @property
+    def rows(self) -> list[tuple[Kind, int, int | None]]:
+        """(kind, first line, lines) of each row slice on this page (for checks of the page flow)."""
+        return [(self.layout.rows[i].kind, first, take) for i, first, take in self.slices]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        lay = self.layout
+        height = lay.header_height + sum(lay.row_height(i, f, t) for i, f, t in self.slices)
+        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
+        self.width, self.height = availWidth, height
+        return availWidth, height
+
+    def getSpaceBefore(self) -> float:
+        return self.lead.space_before()
+
+    def getSpaceAfter(self) -> float:
+        return self.tail.space_after()
+
+    def draw(self) -> None:
+        canv, lay = self.canv, self.layout
+        top = self.height
+        if self.lead:
+            top = _draw_stack(canv, self.lead.flowables, self.width, top) - self.lead.space_after()
+        x0 = (self.width - lay.width) / 2
+        text = PageText(canv)
+        rules: list[tuple[float, float, float, float]] = []
+        lay.draw_header(text, rules, x0, top)
+        bottom = lay.draw_rows(canv, text, rules, x0, top - lay.header_height, self.slices)
+        stroke_segments(canv, rules, GRID_WIDTH)
+        text.emit()
+        if self.tail:
+            _draw_stack(canv, self.tail.flowables, self.width, bottom - self.tail.space_before())
+
+
+class RuledTable(Flowable):
+    """A ruled table (from :func:`.document.data_table`) that lays itself out page by page, from row
+    ``start`` (its line ``first_line`` when the row was cut). ``lead``/``tail`` are flowables kept with
+    its first/last rows (:mod:`.flow` sets them)."""
+
+    def __init__(
+        self,
+        layout: TableLayout,
+        *,
+        start: int = 0,
+        first_line: int = 0,
+        lead: _Stack = _NOTHING,
+        tail: _Stack = _NOTHING,
+    ) -> None:
+        super().__init__()
+        self.hAlign = "CENTER"
+        self.layout = layout
+        self.start = start
+        self.first_line = first_line
+        self.lead = lead
+        self.tail = tail
+
+    def with_lead_and_tail(self, lead: Sequence[Flowable], tail: Sequence[Flowable]) -> RuledTable:
+        return RuledTable(
+            self.layout,
+            start=self.start,
+            first_line=self.first_line,
+            lead=_Stack([*lead, *self.lead.flowables], lead=True),
+            tail=_Stack([*self.tail.flowables, *tail], lead=False),
+        )
+
+    def height_of(self, row: int) -> float:
+        """Height of a row as this piece draws it (the first one may be the rest of a cut row)."""
+        if row == self.start and self.first_line:
+            return self.layout.row_height(row, self.first_line)
+        return self.layout.heights[row]
+
+    def rows_height(self, lo: int, hi: int) -> float:
+        lay = self.layout
+        total = lay.below[lo] - lay.below[hi]
+        if lo == self.start < hi and self.first_line:
+            total += self.height_of(lo) - lay.heights[lo]
+        return total
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        lay = self.layout
+        height = lay.header_height + self.rows_height(self.start, len(lay.rows))
+        height += self.lead.height(availWidth, availHeight) + self.tail.height(availWidth, availHeight)
+        self.width, self.height = availWidth, height
+        return availWidth, height
+
+    def getSpaceBefore(self) -> float:
+        return self.lead.space_before()
+
+    def getSpaceAfter(self) -> float:
+        return self.tail.space_after()
+
+    def draw(self) -> None:
+        page = self.page(len(self.layout.rows) - self.start, tail=True)
+        page.wrap(self.width, self.height)
+        page.canv = self.canv
+        page.draw()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)
+        full = float(getattr(frame, "_aH", availHeight)) if frame is not None else availHeight
+        at_top = bool(getattr(frame, "_atTop", True)) if frame is not None else True
+        return _Planner(self, availWidth, availHeight, full, at_top).plan()
+
+    def page(self, rows: int, take: int | None = None, *, tail: bool = False) -> _Page:
+        """The page holding the next ``rows`` rows (the last of them cut after ``take`` lines)."""
+        slices: list[Slice] = []
+        for k in range(rows):
+            i = self.start + k
+            slices.append((i, self.first_line if k == 0 else 0, take if k == rows - 1 else None))
+        return _Page(self.layout, slices, self.lead, self.tail if tail else _NOTHING)
+
+    def rest(self, rows: int, first_line: int = 0) -> RuledTable:
+        return RuledTable(self.layout, start=self.start + rows, first_line=first_line, tail=self.tail)
+
+
+class _Planner:
+    """Where a table breaks on the current page (the rules are in the module's docstring). Row numbers
+    here count from the table's first row on this page."""
+
+    def __init__(self, table: RuledTable, width: float, avail: float, full: float, at_top: bool) -> None:
+        self.t = table
+        self.lay = table.layout
+        self.s = table.start
+        self.n = len(self.lay.rows) - table.start
+        self.avail = avail
+        self.full = full
+        self.at_top = at_top
+        self.lead_h = table.lead.height(width, full)
+        self.tail_h = table.tail.height(width, full)
+
+    def _height(self, lo: int, hi: int) -> float:
+        return self.t.rows_height(self.s + lo, self.s + hi)
+
+    def _data(self, lo: int, hi: int) -> int:
+        before = self.lay.data_before
+        return before[self.s + hi] - before[self.s + lo]
+
+    def _kind(self, k: int) -> Kind:
+        return self.lay.rows[self.s + k].kind
+
+    def plan(self) -> list[Flowable]:
+        t, n = self.t, self.n
+        if n <= 0:
+            return [t.page(0, tail=True)] if self.at_top else []
+        room = self.avail - self.lead_h - self.lay.header_height
+        fits, used = 0, 0.0
+        while fits < n:
+            h = t.height_of(self.s + fits)
+            if used + h > room + _EPS:
+                break
+            used += h
+            fits += 1
+        if fits == n:
+            if used + self.tail_h <= room + _EPS:
+                return [t.page(n, tail=True)]
+            return self._carry()
+        k = fits
+        while k > 0 and not self._ok(k):
+            k -= 1
+        if k > 0:
+            return [t.page(k), t.rest(k)]
+        return self._first_row()
+
+    def _ok(self, k: int) -> bool:
+        """May this page end after ``k`` rows?"""
+        n = self.n
+        if not 0 < k < n or self._kind(k - 1) == "group":
+            return False
+        if self._data(0, k) < (min(2, self._data(0, n)) if self.t.lead else 1):
+            return False
+        return not (self._kind(n - 1) == "total" and self._data(k, n) < min(2, self._data(0, n)))
+
+    def _carry(self) -> list[Flowable]:
+        """Every row fits here but the tail does not: the last rows go over with the tail."""
+        t, n = self.t, self.n
+        need = min(2, self._data(0, n))
+        k = n - 1
+        while k > 0 and not (self._ok(k) and self._data(k, n) >= need):
+            k -= 1
+        if k > 0 and self.lay.header_height + self._height(k, n) + self.tail_h <= self.full + _EPS:
+            return [t.page(k), t.rest(k)]
+        whole = self.lead_h + self.lay.header_height + self._height(0, n) + self.tail_h
+        if not self.at_top and whole <= self.full + _EPS:
+            return []  # the table and its tail fit together on the next page
+        return [t.page(n), *t.tail.flowables]  # a tail too big to go with any rows flows on by itself
+
+    def _first_row(self) -> list[Flowable]:
+        """Not even the first row (with what must go with it) fits in the room left on this page."""
+        t, lay = self.t, self.lay
+        first = t.height_of(self.s)
+        if not self.at_top and first <= self.full - self.lead_h - lay.header_height + _EPS:
+            return []  # it fits on the next page
+        whole = [t.page(1), t.rest(1)] if self.n > 1 else [t.page(1, tail=True)]
+        if not lay.splittable(t.start, t.first_line):
+            return whole
+        room = self.avail - self.lead_h - lay.header_height - PAD_TOP - PAD_BOTTOM
+        lines = int((room + _EPS) // lay.leading)
+        if lines >= lay.rows[t.start].lines - t.first_line:
+            return whole  # the row fits (the page's other rules could not be kept)
+        if lines < (1 if self.at_top else MIN_SPLIT_LINES):
+            if self.at_top:
+                raise ValueError("the table header leaves no room for one line of a row on a page")
+            return []
+        return [t.page(1, lines), t.rest(0, t.first_line + lines)]
