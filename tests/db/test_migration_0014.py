@@ -3,26 +3,14 @@ of the database untouched."""
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import func, inspect, select
 
 from sangkien_desktop.db.database import Database
-from sangkien_desktop.db.migrate import alembic_config, current_revision, upgrade_database
+from sangkien_desktop.db.migrate import current_revision, upgrade_database
 from sangkien_desktop.models import Person, Unit
+from tests.db.test_migration_0009 import _downgrade
 
 TABLES = {"recognized_imports", "recognized_initiatives", "recognized_authors"}
-
-
-def _downgrade(db: Database, target: str) -> None:
-    cfg = alembic_config(db.engine)
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, target)
-        conn.commit()
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def test_0014_down_and_up(db: Database) -> None:

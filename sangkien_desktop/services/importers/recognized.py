@@ -861,11 +861,8 @@ def apply(session: Session, preview: RecognizedPreview, options: RecognizedOptio
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def preview_file(db: Database, path: Path, options: RecognizedOptions) -> RecognizedPreview:
