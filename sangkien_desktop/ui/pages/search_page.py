@@ -210,7 +210,9 @@ class SearchPage(Page):
         if hit.kind != search_service.KIND_REGISTRATION:
             messages.show_info(
                 self,
-                f"{hit.title}\n\n{hit.unit_name} — {hit.kind_label}, năm {hit.year}, hồ sơ {hit.code}\n"
+                f"{hit.title}\n\n{hit.unit_name} — {hit.kind_label}, năm {hit.year}, "
+                + ("hồ sơ " if hit.kind == search_service.KIND_RECOGNIZED else "")
+                + f"{hit.code}\n"
                 f"Tác giả: {hit.authors}",
             )
             return
