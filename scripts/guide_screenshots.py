@@ -14,7 +14,8 @@ Run it again whenever a page changes: the guide's image names stay the same.
 The council, scoring, results, printing and safety pages are shown on the demo's round being scored
 (round 1, every score typed), after saving its grades; the intake pages on the newest round (round 2, still
 taking dossiers). Two backups are made and one paper sheet of round 2 is typed first, so the backup list and
-the audit log look like a PC in use. Image numbers: 0x wizard, 1x overview and settings, 2x registrations,
+the audit log look like a PC in use. Last year's decision list is imported on Cài đặt → Dữ liệu các năm
+trước (its preview and the tab are shot). Image numbers: 0x wizard, 1x overview and settings, 2x registrations,
 3x dossiers, 4x council, 5x scoring, 6x results, 7x printing, 8x search, 9x backups and audit log.
 """
 
@@ -332,6 +333,7 @@ def shoot(out: Path, work: Path) -> int:
     settings.rounds.tabs.setCurrentIndex(3)
     save(window, "16-cai-dat-dot-xep-loai.png")
     settings.rounds.tabs.setCurrentIndex(0)
+    shoot_history(window, db, work, save)
     infos = window.ctx.reload_rounds()
     new_round = NewRoundDialog(infos, infos[0].year + 1, 1, infos[-1].id, window)
     new_round.show()
@@ -362,6 +364,51 @@ def shoot(out: Path, work: Path) -> int:
     if stale:
         print(f"Ảnh cũ không còn được chụp (xóa nếu hướng dẫn không dùng nữa): {', '.join(stale)}")
     return 0
+
+
+def shoot_history(window: Any, db: Any, work: Path, save: Callable[[Any, str], None]) -> None:
+    """Cài đặt → Dữ liệu các năm trước: last year's decision list (a Word file, its table continued on a
+    second page) previewed, with two authors found among the demo's people, then imported."""
+    from sqlalchemy import select
+
+    from sangkien_desktop.models import Person, Unit
+    from sangkien_desktop.ui.dialogs.recognized_import_dialog import RecognizedImportDialog
+    from sangkien_desktop.ui.pages.settings_page import SettingsPage
+    from tests.helpers import decision_lists as dl
+
+    with db.reading() as s:
+        known = s.execute(
+            select(Person.full_name, Unit.name)
+            .join(Unit, Unit.id == Person.unit_id)
+            .order_by(Person.id)
+            .limit(2)
+        ).all()
+        other = s.scalars(select(Unit.name).order_by(Unit.id).offset(2).limit(1)).one()
+    year = dt.date.today().year - 1
+    (a_name, a_unit), (b_name, b_unit) = known
+    rows = (
+        dl.Row("Số hóa quy trình tiếp nhận hồ sơ một cửa tại phường",
+               (dl.Author(a_name, "Chuyên viên", a_unit, "012/GCN"), dl.Author("Hoàng Văn Tuấn", "Cán bộ", a_unit, "013/GCN")),
+               "Loại A", Decimal("86.50"), 2_000_000),
+        dl.Row("Ứng dụng Zalo OA trong tuyên truyền cải cách hành chính", (dl.Author(b_name, "Phó trưởng phòng", b_unit, "014/GCN"),),
+               "Loại B", Decimal("77.25"), 1_000_000),
+        dl.Row("Sổ tay điện tử hướng dẫn thủ tục cho người cao tuổi", (dl.Author("Trịnh Thu Hằng", "Công chức", other, "015/GCN"),),
+               "Loại C", Decimal("66.00"), 500_000),
+        dl.Row("Bản đồ số các điểm thu gom rác thải sinh hoạt", (dl.Author("Đinh Công Sơn", "Viên chức", b_unit, "016/GCN"),),
+               "Công nhận", Decimal("58.75"), None),
+    )  # fmt: skip
+    layout = dl.Layout(split_at=2, title=dl.title_lines(year, f"45/QĐ-UBND ngày 20 tháng 12 năm {year}"))
+    path = dl.write_docx(work / f"danh-sach-cong-nhan-{year}.docx", rows, layout)
+    settings = window.page("settings")
+    assert isinstance(settings, SettingsPage)
+    settings.show_tab("history")
+    dialog = RecognizedImportDialog(db, path, year, window)
+    dialog.resize(1200, 720)
+    dialog.show()
+    save(dialog, "19-nhap-danh-sach-nam-truoc.png")
+    dialog.do_import()
+    settings.history.load()
+    save(window, "19a-du-lieu-cac-nam-truoc.png")
 
 
 def shoot_tie(window: Any, db: Any, round_id: int, save: Callable[[Any, str], None]) -> None:

@@ -1,7 +1,7 @@
 """The ``sangkien`` command: every feature of the app, scriptable, without Qt.
 
-Each area registers its subcommands in its own module (``core``, ``registration``, ``intake``, ``grading``,
-``documents``, ``safety``, ``setup``, ``move``); ``import`` and ``export`` are shared groups, so
+Each area registers its subcommands in its own module (``core``, ``registration``, ``recognized``, ``intake``,
+``grading``, ``documents``, ``safety``, ``setup``, ``move``); ``import`` and ``export`` are shared groups, so
 ``sangkien import registrations …`` and ``sangkien import scores …`` live in different modules.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..domain.errors import DatabaseBusyError, SangKienError
-from . import core, documents, grading, intake, move, registration, safety, setup
+from . import core, documents, grading, intake, move, recognized, registration, safety, setup
 from .common import (
     BUSY_EXIT_CODE,
     Registry,
@@ -27,7 +27,7 @@ from .common import (
 )
 
 # Imported statically (not by name) so the PyInstaller bundle finds every command module.
-AREA_MODULES = (core, registration, intake, grading, documents, safety, setup, move)
+AREA_MODULES = (core, registration, recognized, intake, grading, documents, safety, setup, move)
 
 
 def build_parser() -> argparse.ArgumentParser:

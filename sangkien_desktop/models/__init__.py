@@ -7,6 +7,7 @@ from .certificate import Certificate
 from .council import Assignment, CouncilMember
 from .dossier import Authorship, Dossier, DossierChecklistItem, dossier_code
 from .people import Person
+from .recognized import RecognizedAuthor, RecognizedImport, RecognizedInitiative
 from .registration import ImportMapping, Registration, RegistrationAuthor
 from .scoring import (
     Criterion,
@@ -38,6 +39,9 @@ __all__ = [
     "ImportMapping",
     "NumberSeries",
     "Person",
+    "RecognizedAuthor",
+    "RecognizedImport",
+    "RecognizedInitiative",
     "Registration",
     "RegistrationAuthor",
     "Round",

@@ -69,6 +69,8 @@ ENTITY_LABELS: dict[str, str] = {
     "grade_rules": "Quy tắc xếp loại",
     "criterion": "Tiêu chí",
     "certificate": "Giấy chứng nhận",
+    "recognized": "Sáng kiến đã công nhận (dữ liệu nhập)",
+    "recognized_import": "Dữ liệu các năm trước",
     "document": "Văn bản",
     "database": "Cơ sở dữ liệu",
 }

@@ -128,6 +128,9 @@ TABLE_LABELS: dict[str, str] = {
     "grade_conditions": "Điều kiện xếp loại",
     "number_series": "Sổ số văn bản",
     "import_mappings": "Mẫu nhập từ tệp",
+    "recognized_imports": "Dữ liệu các năm trước (lần nhập)",
+    "recognized_initiatives": "Sáng kiến đã công nhận (dữ liệu nhập)",
+    "recognized_authors": "Tác giả của sáng kiến đã công nhận (dữ liệu nhập)",
 }
 
 

@@ -1,5 +1,6 @@
 """Duplicate warnings: does a registration resemble an initiative already registered (any year) or
-recognized (a dossier graded A/B/C/CN)?
+recognized (a dossier graded A/B/C/CN, or an initiative of an earlier year's decision list imported, kind
+"imported")?
 
 Titles are compared on folded text (accents, case and đ removed), with common abbreviations unified and
 the boilerplate of Vietnamese titles ("Một số biện pháp nâng cao chất lượng …") weighed less, so two
@@ -24,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.text import fold_key, one_line
-from ..models import Dossier, GradeResult, Registration, Unit
+from ..models import Dossier, GradeResult, RecognizedImport, RecognizedInitiative, Registration, Unit
 
 DEFAULT_THRESHOLD = 85.0
 RECOGNIZED_GRADES = ("A", "B", "C", "CN")
+IMPORTED = "imported"  # an initiative of an earlier year's decision list (services/recognized)
 # Up to this many known initiatives every title is compared with every other (rapidfuzz, in C). Beyond it
 # (a large council's ten years) candidates come from the title words they share, rarest words first.
 EXACT_LIMIT = 1500
@@ -115,7 +117,7 @@ class Known:
     """An initiative to compare against. An index loaded from the database keeps only the folded title
     (``title``, ``content`` empty): the texts of the few candidates of a query are read when asked for."""
 
-    kind: str  # "registration" | "recognized"
+    kind: str  # "registration" | "recognized" | "imported"
     ref_id: int
     year: int
     unit_name: str
@@ -126,6 +128,7 @@ class Known:
     code: str = ""
     unit_id: int | None = None
     content: str = ""  # the raw content, normalised only when this initiative is a candidate
+    decision: str = ""  # an imported initiative's decision ("45/QĐ-UBND")
 
     def content_key(self) -> str:
         return self.content_norm or (normalise(self.content) if self.content else "")
@@ -152,7 +155,8 @@ class _DatabaseTexts:
         if engine is None:
             return [None] * len(items)
         reg_ids = [k.ref_id for k in items if k.kind == "registration"]
-        dossier_ids = [k.ref_id for k in items if k.kind != "registration"]
+        dossier_ids = [k.ref_id for k in items if k.kind == "recognized"]
+        imported_ids = [k.ref_id for k in items if k.kind == IMPORTED]
         texts: dict[tuple[str, int], tuple[str, str]] = {}
         with engine.connect() as conn:
             if reg_ids:
@@ -167,9 +171,14 @@ class _DatabaseTexts:
                     select(Dossier.id, Dossier.title, Dossier.summary).where(Dossier.id.in_(dossier_ids))
                 ):
                     texts["recognized", ref_id] = (title, normalise(summary) if summary else "")
-        return [
-            texts.get(("registration" if k.kind == "registration" else "recognized", k.ref_id)) for k in items
-        ]
+            if imported_ids:
+                for ref_id, title in conn.execute(
+                    select(RecognizedInitiative.id, RecognizedInitiative.title).where(
+                        RecognizedInitiative.id.in_(imported_ids)
+                    )
+                ):
+                    texts[IMPORTED, ref_id] = (title, "")
+        return [texts.get((k.kind, k.ref_id)) for k in items]
 
 
 def _unfolded(title_key: Any, title: Any) -> Any:
@@ -193,11 +202,20 @@ class DuplicateMatch:
     score: float  # 0 … 100, one decimal
     grade: str = ""
     code: str = ""
+    decision: str = ""  # an imported initiative's decision ("45/QĐ-UBND")
+
+    @property
+    def status(self) -> str:
+        """ "đã đăng ký năm 2024", "đã công nhận (A) năm 2025", or for an earlier year's list imported
+        "đã được công nhận năm 2023, QĐ 45/QĐ-UBND"."""
+        if self.kind == IMPORTED:
+            return f"đã được công nhận năm {self.year}" + (f", QĐ {self.decision}" if self.decision else "")
+        what = f"đã công nhận ({self.grade})" if self.kind == "recognized" else "đã đăng ký"
+        return f"{what} năm {self.year}"
 
     @property
     def label(self) -> str:
-        what = f"đã công nhận ({self.grade})" if self.kind == "recognized" else "đã đăng ký"
-        return f"{self.title} — {self.unit_name}, {what} năm {self.year} ({self.score:.0f}%)"
+        return f"{self.title} — {self.unit_name}, {self.status} ({self.score:.0f}%)"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -209,6 +227,8 @@ class DuplicateMatch:
             "score": self.score,
             "grade": self.grade,
             "code": self.code,
+            "decision": self.decision,
+            "imported": self.kind == IMPORTED,
         }
 
 
@@ -233,37 +253,43 @@ class DuplicateIndex:
         self._answers: dict[tuple[object, ...], list[DuplicateMatch]] = {}
 
     @classmethod
-    def cached(cls, session: Session) -> DuplicateIndex:
+    def cached(cls, session: Session, *, registrations: bool = True) -> DuplicateIndex:
         """``load``, reused while the database has not changed (an import's preview and the import
         itself, the registration page's checks): a large council's index takes a second to build."""
         engine = session.get_bind().engine
         stamp = _fingerprint(session)
+        cache = _CACHE if registrations else _RECOGNIZED_CACHE
         with _CACHE_LOCK:
-            found = _CACHE.get(engine)
+            found = cache.get(engine)
         if found is not None and stamp is not None and found[0] == stamp:
             return found[1]
-        index = cls.load(session)
+        index = cls.load(session, registrations=registrations)
         if stamp is not None:
             with _CACHE_LOCK:
-                _CACHE[engine] = (stamp, index)
+                cache[engine] = (stamp, index)
         return index
 
     @classmethod
-    def load(cls, session: Session) -> DuplicateIndex:
-        """Every registration and recognized dossier by its folded title (``title_key`` in the database);
-        the titles and contents as written are read for the candidates of a query only (70,000
-        initiatives' texts are ~60 MB)."""
+    def load(cls, session: Session, *, registrations: bool = True) -> DuplicateIndex:
+        """Every registration (unless ``registrations`` is False) and recognized initiative (dossiers graded
+        in the app, earlier years' lists imported) by its folded title (``title_key`` in the database); the
+        titles and contents as written are read for the candidates of a query only (70,000 initiatives'
+        texts are ~60 MB)."""
         known: list[Known] = []
         names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
-        regs = session.execute(
-            select(
-                Registration.id,
-                Registration.year,
-                Unit.name,
-                Registration.title_key,
-                _unfolded(Registration.title_key, Registration.title),
-                Registration.unit_id,
-            ).join(Unit, Unit.id == Registration.unit_id)
+        regs = (
+            session.execute(
+                select(
+                    Registration.id,
+                    Registration.year,
+                    Unit.name,
+                    Registration.title_key,
+                    _unfolded(Registration.title_key, Registration.title),
+                    Registration.unit_id,
+                ).join(Unit, Unit.id == Registration.unit_id)
+            )
+            if registrations
+            else ()
         )
         for reg_id, year, unit_name, title_key, title, unit_id in regs:
             known.append(
@@ -307,6 +333,35 @@ class DuplicateIndex:
                     grade=grades.get(grade, grade),
                     code=f"HS{year % 100:02d}-{receipt_no:03d}",
                     unit_id=unit_id,
+                )
+            )
+        imported = session.execute(
+            select(
+                RecognizedInitiative.id,
+                RecognizedInitiative.year,
+                Unit.name,
+                RecognizedInitiative.title_key,
+                _unfolded(RecognizedInitiative.title_key, RecognizedInitiative.title),
+                RecognizedInitiative.grade,
+                RecognizedImport.decision_no,
+                RecognizedInitiative.unit_id,
+            )
+            .join(Unit, Unit.id == RecognizedInitiative.unit_id)
+            .join(RecognizedImport, RecognizedImport.id == RecognizedInitiative.import_id)
+        )
+        for i_id, year, unit_name, title_key, title, grade, decision, unit_id in imported:
+            known.append(
+                Known(
+                    IMPORTED,
+                    i_id,
+                    year,
+                    names.setdefault(unit_name, unit_name),
+                    "",
+                    abbreviate(title_key) if title_key else normalise(title or ""),
+                    "",
+                    grade=grade,
+                    unit_id=unit_id,
+                    decision=decision or "",
                 )
             )
         return cls(known, _DatabaseTexts(session.get_bind().engine))
@@ -498,7 +553,15 @@ class DuplicateIndex:
                 k = self.known[index]
                 found.append(
                     DuplicateMatch(
-                        k.kind, k.ref_id, k.year, k.unit_name, title, round(score, 1), k.grade, k.code
+                        k.kind,
+                        k.ref_id,
+                        k.year,
+                        k.unit_name,
+                        title,
+                        round(score, 1),
+                        k.grade,
+                        k.code,
+                        k.decision,
                     )
                 )
         found.sort(key=lambda m: (-m.score, -m.year))
@@ -506,6 +569,9 @@ class DuplicateIndex:
 
 
 _CACHE: weakref.WeakKeyDictionary[Engine, tuple[tuple[object, ...], DuplicateIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+_RECOGNIZED_CACHE: weakref.WeakKeyDictionary[Engine, tuple[tuple[object, ...], DuplicateIndex]] = (
     weakref.WeakKeyDictionary()
 )
 _CACHE_LOCK = threading.Lock()
@@ -524,9 +590,14 @@ def _fingerprint(session: Session) -> tuple[object, ...] | None:
             select(func.max(GradeResult.computed_at)).scalar_subquery(),
             select(func.max(Dossier.updated_at)).scalar_subquery(),
             select(func.max(Unit.updated_at)).scalar_subquery(),
+            select(func.count(RecognizedInitiative.id)).scalar_subquery(),
+            select(func.max(RecognizedInitiative.id)).scalar_subquery(),
+            select(func.max(RecognizedInitiative.updated_at)).scalar_subquery(),
+            select(func.max(RecognizedImport.updated_at)).scalar_subquery(),
         )
     ).one()
-    newest = max((v for v in (row[2], row[5], row[6], row[7]) if isinstance(v, dt.datetime)), default=None)
+    stamps = (row[2], row[5], row[6], row[7], row[10], row[11])
+    newest = max((v for v in stamps if isinstance(v, dt.datetime)), default=None)
     if newest is not None and newest >= dt.datetime.now() - dt.timedelta(seconds=2):
         return None
     return tuple(row)
@@ -605,3 +676,21 @@ def year_report(
         if kept:
             report[reg_id] = kept
     return report
+
+
+def prior_recognitions(
+    session: Session,
+    title: str,
+    content: str = "",
+    *,
+    exclude_dossier: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 3,
+) -> list[DuplicateMatch]:
+    """The recognized initiatives (graded in the app, or of an earlier year's decision list imported) that a
+    dossier's title resembles: an initiative is recognized once. One index per transaction (a bulk intake)."""
+    index = session.info.get("prior_recognitions")
+    if index is None:
+        index = session.info["prior_recognitions"] = DuplicateIndex.cached(session, registrations=False)
+    found = index.matches(title, content, threshold=threshold, limit=limit + 1)
+    return [m for m in found if not (m.kind == "recognized" and m.ref_id == exclude_dossier)][:limit]

@@ -40,6 +40,7 @@ from ..models import (
     dossier_code,
 )
 from . import audit
+from .duplicates import prior_recognitions
 from .guards import editable_round
 from .units import UnitMatcher
 
@@ -689,6 +690,16 @@ def _validate(
         today=now,
     )
     issues += rules.check_receipt_no(receipt_no, rnd.year, _taken_numbers(session, rnd.year, exclude_id))
+    for m in prior_recognitions(session, data.title, data.summary, exclude_dossier=exclude_id, limit=1):
+        issues.append(
+            Issue(
+                f"giống sáng kiến «{shorten(m.title, 80)}» ({m.unit_name}) {m.status} ({m.score:.0f}%): "
+                "một sáng kiến chỉ được công nhận một lần.",
+                "Tên sáng kiến",
+                "warning",
+                column="title",
+            )
+        )
     facts = []
     units: dict[int, str] = {}
     unreadable: set[int] = set()

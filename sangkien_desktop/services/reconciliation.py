@@ -6,9 +6,10 @@ Three lists (on screen, in PDF and in Excel):
    is linked to (in any round: a registration may be handed in at the next round).
 2. **Dossier received, not registered** — dossiers of the round without a registration.
 3. **Already recognized in an earlier year** — dossiers of the round with an author, or a title, of an
-   initiative recognized in an earlier year ("recognized" = graded A, B, C or CN). Authors match by person,
-   or by the same folded name and birth date; titles match when their folded forms are equal, or similar
-   (rapidfuzz ``token_sort_ratio`` ≥ :data:`SIMILAR_TITLE`).
+   initiative recognized in an earlier year ("recognized" = graded A, B, C or CN, or in an earlier year's
+   decision list imported: ``earlier_imported``). Authors match by person, or by the same folded name and
+   birth date; titles match when their folded forms are equal, or similar (rapidfuzz ``token_sort_ratio`` ≥
+   :data:`SIMILAR_TITLE`).
 4. **Probably the same initiative** — a dossier of list 2 and a registration of list 1 whose titles differ
    only by a remark in brackets ("(bổ sung)"), punctuation, accents or case
    (``domain.title_match``): shown for the secretary to confirm with :func:`link`, which records the
@@ -31,7 +32,15 @@ from ..db.database import Database
 from ..domain.enums import DossierStatus, Grade
 from ..domain.errors import NotFoundError, ValidationError
 from ..domain.title_match import core_title
-from ..models import Authorship, Dossier, GradeResult, Person, Registration
+from ..models import (
+    Authorship,
+    Dossier,
+    GradeResult,
+    Person,
+    RecognizedAuthor,
+    RecognizedInitiative,
+    Registration,
+)
 from . import audit, guards
 from .rounds import find_round
 
@@ -105,6 +114,8 @@ class PriorMatch:
     earlier_title: str
     earlier_authors: str
     earlier_grade: str
+    # an initiative of an earlier year's list imported (``earlier_dossier_id`` is then its id)
+    earlier_imported: bool = False
 
     @property
     def reason(self) -> str:
@@ -252,6 +263,7 @@ def reconcile_session(session: Session, round_ref: str | int) -> Reconciliation:
                 )
         matches += found.values()
     order = list(MatchKind)
+    matches += _imported_matches(session, dossiers, year)
     matches.sort(key=lambda m: (m.code, order.index(m.kind), -m.earlier_year, m.earlier_code))
     probable = _probable_matches(unregistered, regs)
     return Reconciliation(
@@ -315,3 +327,55 @@ def link(db: Database, dossier_id: int, registration_id: int) -> str:
 def reconcile(db: Database, round_ref: str | int) -> Reconciliation:
     with db.reading() as session:
         return reconcile_session(session, round_ref)
+
+
+def _imported_matches(session: Session, dossiers: Sequence[Dossier], year: int) -> list[PriorMatch]:
+    """List 3 against the initiatives of earlier years' decision lists imported (services/recognized): the
+    same person, the same title, or a similar one."""
+    earlier = session.scalars(
+        select(RecognizedInitiative)
+        .where(RecognizedInitiative.year < year)
+        .options(
+            selectinload(RecognizedInitiative.batch),
+            selectinload(RecognizedInitiative.authors).selectinload(RecognizedAuthor.person),
+        )
+        .order_by(RecognizedInitiative.year, RecognizedInitiative.id)
+    ).all()
+    by_person: dict[int, list[RecognizedInitiative]] = defaultdict(list)
+    by_name_birth: dict[tuple[str, dt.date], list[RecognizedInitiative]] = defaultdict(list)
+    for i in earlier:
+        for a in i.authors:
+            by_person[a.person_id].append(i)
+            if a.person.birth_date is not None:
+                by_name_birth[(a.person.name_key, a.person.birth_date)].append(i)
+    titles = [i.title_key for i in earlier]
+
+    def match(d: Dossier, i: RecognizedInitiative, kind: MatchKind, detail: str, score: float) -> PriorMatch:
+        decision = f", QĐ {i.batch.decision_no}" if i.batch.decision_no else ""
+        authors = ", ".join(a.full_name for a in i.authors)
+        grade = i.grade_label or i.grade
+        return PriorMatch(
+            d.id, d.code, d.unit.name, d.title, _authors_text(d), kind, detail, score,
+            i.id, f"dữ liệu nhập{decision}", i.year, i.title, authors, grade, earlier_imported=True,
+        )  # fmt: skip
+
+    found: dict[tuple[int, int, MatchKind], PriorMatch] = {}
+    for d in dossiers:
+        for a in d.authorships:
+            hits = list(by_person.get(a.person_id, []))
+            if a.person.birth_date is not None:
+                hits += by_name_birth.get((a.person.name_key, a.person.birth_date), [])
+            for i in hits:
+                key = (d.id, i.id, MatchKind.AUTHOR)
+                found.setdefault(key, match(d, i, MatchKind.AUTHOR, a.person.full_name, 100.0))
+        similar = process.extract(
+            d.title_key, titles, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_TITLE, limit=None
+        )
+        for _title, score, index in similar:
+            i = earlier[index]
+            if i.title_key == d.title_key:
+                found.setdefault((d.id, i.id, MatchKind.TITLE), match(d, i, MatchKind.TITLE, "", 100.0))
+            else:
+                kind = MatchKind.SIMILAR_TITLE
+                found.setdefault((d.id, i.id, kind), match(d, i, kind, f"{score:.0f}%", round(score, 1)))
+    return list(found.values())

@@ -149,9 +149,9 @@ class ReconciliationReport:
 
 def _prior_rows(r: Reconciliation) -> list[list[Cell]]:
     """One row per (dossier, earlier initiative), its reasons joined: "Trùng tác giả: X; Trùng tên …"."""
-    grouped: dict[tuple[int, int], list[PriorMatch]] = {}
+    grouped: dict[tuple[int, bool, int], list[PriorMatch]] = {}
     for m in r.already_recognized:
-        grouped.setdefault((m.dossier_id, m.earlier_dossier_id), []).append(m)
+        grouped.setdefault((m.dossier_id, m.earlier_imported, m.earlier_dossier_id), []).append(m)
     rows: list[list[Cell]] = []
     for n, matches in enumerate(grouped.values(), start=1):
         m = matches[0]

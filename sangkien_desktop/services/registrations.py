@@ -511,15 +511,26 @@ class PersonLinker:
         self._units: dict[int, dict[str, list[int]]] = {}
 
     def link(self, name: str, unit_id: int) -> int | None:
+        ids = self.candidates(name, unit_id)
+        return ids[0] if len(ids) == 1 else None
+
+    def candidates(self, name: str, unit_id: int) -> list[int]:
+        """Every person of ``unit_id`` with this name (accents and case aside), oldest first."""
+        return list(self._people(unit_id).get(fold_key(name), []))
+
+    def add(self, name: str, unit_id: int, person_id: int) -> None:
+        """Make a person added meanwhile (by an import) found by the next rows."""
+        self._people(unit_id)[fold_key(name)].append(person_id)
+
+    def _people(self, unit_id: int) -> dict[str, list[int]]:
         people = self._units.get(unit_id)
         if people is None:
             people = self._units[unit_id] = defaultdict(list)
             for person_id, key in self._session.execute(
-                select(Person.id, Person.name_key).where(Person.unit_id == unit_id)
+                select(Person.id, Person.name_key).where(Person.unit_id == unit_id).order_by(Person.id)
             ):
                 people[key].append(person_id)
-        ids = people.get(fold_key(name), [])
-        return ids[0] if len(ids) == 1 else None
+        return people
 
 
 def apply_data(

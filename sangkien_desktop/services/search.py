@@ -1,4 +1,5 @@
-"""Search across all years: registrations and recognized initiatives (dossiers graded A/B/C/CN).
+"""Search across all years: registrations and recognized initiatives (dossiers graded A/B/C/CN, and the
+initiatives of earlier years' decision lists imported, kind "imported").
 
 Accent-insensitive with đ folded to d: "doi moi" finds "Đổi mới". Everything is matched on folded text
 (``text.fold_key``): ``registrations.search_key`` (kept by the model) plus the unit, and for recognized
@@ -33,7 +34,16 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.text import fold_key, fold_words, one_line, strip_marks
-from ..models import Authorship, Dossier, GradeResult, Registration, Unit
+from ..models import (
+    Authorship,
+    Dossier,
+    GradeResult,
+    RecognizedAuthor,
+    RecognizedImport,
+    RecognizedInitiative,
+    Registration,
+    Unit,
+)
 from ..models.dossier import dossier_code
 from .dossier_authors import author_names
 from .duplicates import RECOGNIZED_GRADES
@@ -42,10 +52,11 @@ log = logging.getLogger(__name__)
 
 KIND_REGISTRATION = "registration"
 KIND_RECOGNIZED = "recognized"
+KIND_IMPORTED = "imported"  # an earlier year's decision list imported (services/recognized)
 RANK_LIMIT = 3000  # more matches than this: no bm25 ranking (it would cost more than a keystroke)
 _YEAR_SPAN = (
     10**9
-)  # FTS rowid = year · 10⁹ + 2 · id (+ 1 for a dossier): newest years have the largest rowids
+)  # FTS rowid = year · 10⁹ + 3 · id (+ 1 for a dossier, + 2 for an imported one): newest years largest
 _GRADES_SQL = ", ".join(f"'{g}'" for g in RECOGNIZED_GRADES)
 _HIT_CACHE = 5_000  # hits kept between keystrokes
 _RECENT = dt.timedelta(seconds=2)  # updated_at has second precision: rows this recent are re-read
@@ -53,14 +64,14 @@ _RECENT = dt.timedelta(seconds=2)  # updated_at has second precision: rows this 
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # "registration" | "recognized"
+    kind: str  # "registration" | "recognized" | "imported"
     ref_id: int
     year: int
     unit_name: str
     title: str
     authors: str
     grade: str = ""
-    code: str = ""  # dossier code (HS26-007) for a recognized initiative
+    code: str = ""  # dossier code (HS26-007) of a recognized dossier; "QĐ 45/QĐ-UBND" of an imported one
     score: float = 0.0
     matched: str = ""  # where the words were found, for the Tra cứu page ("tồn tại: “…số liệu…”")
 
@@ -68,7 +79,15 @@ class SearchHit:
     def kind_label(self) -> str:
         if self.kind == KIND_RECOGNIZED:
             return f"Đã công nhận ({self.grade})"
+        if self.kind == KIND_IMPORTED:
+            return (
+                f"Đã công nhận ({self.grade}, dữ liệu nhập)" if self.grade else "Đã công nhận (dữ liệu nhập)"
+            )
         return "Đăng ký"
+
+    @property
+    def recognized(self) -> bool:
+        return self.kind in (KIND_RECOGNIZED, KIND_IMPORTED)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +182,7 @@ class SearchIndex:
         # and authors), to see what changed since the last sync
         self._regs: dict[int, tuple[int, int]] = {}
         self._dossiers: dict[int, tuple[int, int]] = {}
+        self._imported: dict[int, tuple[int, int]] = {}
         self._units: dict[int, str] = {}
         self._hits: dict[int, SearchHit] = {}  # rowid → hit of recent searches (see _hydrate)
         self.rebuilds = 0  # how many rows were (re)indexed, for tests and benchmarks
@@ -190,6 +210,7 @@ class SearchIndex:
             self._version = None
             self._regs.clear()
             self._dossiers.clear()
+            self._imported.clear()
             self._units.clear()
             self._hits.clear()
 
@@ -242,7 +263,7 @@ class SearchIndex:
             self._version = version
 
     def _sync(self, raw: Any) -> None:
-        fresh = self._version is None or (not self._regs and not self._dossiers)
+        fresh = self._version is None or (not self._regs and not self._dossiers and not self._imported)
         if self._version is None:
             raw.execute("DROP TABLE IF EXISTS temp.sk_search_fts")
             raw.execute(
@@ -251,6 +272,7 @@ class SearchIndex:
             )
             self._regs.clear()
             self._dossiers.clear()
+            self._imported.clear()
             self._units.clear()
         recent = self._synced_at
         self._synced_at = (dt.datetime.now() - _RECENT).strftime("%Y-%m-%d %H:%M:%S")
@@ -331,6 +353,36 @@ class SearchIndex:
             if len(rows) >= _CHUNK:
                 self._insert(raw, rows)
         self._insert(raw, rows)
+        self._sync_imported(raw, fresh, recent, renamed, unit_key)
+
+    def _sync_imported(self, raw: Any, fresh: bool, recent: str, renamed: set[int], unit_key: Any) -> None:
+        """Earlier years' imported initiatives: re-indexed when they, their import (its decision) or their
+        unit changed."""
+        current: dict[int, tuple[int, int]] = {}
+        stale: list[int] = []
+        for i_id, year, unit_id, updated, batch_updated in raw.execute(
+            "SELECT i.id, i.year, i.unit_id, i.updated_at, b.updated_at FROM recognized_initiatives i "
+            "JOIN recognized_imports b ON b.id = i.import_id"
+        ):
+            signature = current[i_id] = (_rowid(year, i_id, 2), hash((unit_id, updated, batch_updated)))
+            changed = not fresh and (str(updated) >= recent or str(batch_updated) >= recent)
+            if self._imported.get(i_id) != signature or unit_id in renamed or changed:
+                stale.append(i_id)
+        gone = [i for i in self._imported if i not in current]
+        self._delete(raw, [self._imported.pop(i)[0] for i in gone])
+        self._delete(raw, [self._imported[i][0] for i in stale if i in self._imported])
+        rows: list[tuple[int, str, str]] = []
+        for chunk in _chunks(stale):
+            marks = ", ".join("?" * len(chunk))
+            for i_id, title_key, search_key, unit_id, decision in raw.execute(
+                "SELECT i.id, i.title_key, i.search_key, i.unit_id, b.decision_no FROM recognized_initiatives i "
+                f"JOIN recognized_imports b ON b.id = i.import_id WHERE i.id IN ({marks})",
+                chunk,
+            ):
+                self._imported[i_id] = current[i_id]
+                body = f"{search_key or ''} {unit_key(unit_id)} {fold_key(decision)}"
+                rows.append((current[i_id][0], title_key or "", body))
+            self._insert(raw, rows)
 
     def _insert(self, raw: Any, rows: list[tuple[int, str, str]]) -> None:
         """Index ``rows`` (rowid, folded title, folded body) and empty the list."""
@@ -417,8 +469,9 @@ def _tiers(words: list[str], prefix: str, exact: str) -> list[tuple[float, str]]
     ]
 
 
-def _rowid(year: int, ref_id: int, dossier: bool) -> int:
-    return int(year) * _YEAR_SPAN + 2 * int(ref_id) + (1 if dossier else 0)
+def _rowid(year: int, ref_id: int, kind: int) -> int:
+    """``kind``: 0 a registration, 1 a recognized dossier, 2 an imported initiative."""
+    return int(year) * _YEAR_SPAN + 3 * int(ref_id) + int(kind)
 
 
 _CHUNK = 500
@@ -458,8 +511,9 @@ def _dossier_texts_raw(raw: Any, ids: list[int], unit_key: Any) -> Iterator[tupl
 
 def _hydrate_raw(raw: Any, rowids: list[int]) -> dict[int, SearchHit]:
     """Index rowid → its hit (score 0) for some rowids of the index, on a DBAPI connection."""
-    reg_ids = [(r % _YEAR_SPAN) // 2 for r in rowids if r % 2 == 0]
-    dossier_ids = [(r % _YEAR_SPAN) // 2 for r in rowids if r % 2 == 1]
+    reg_ids = [(r % _YEAR_SPAN) // 3 for r in rowids if r % _YEAR_SPAN % 3 == 0]
+    dossier_ids = [(r % _YEAR_SPAN) // 3 for r in rowids if r % _YEAR_SPAN % 3 == 1]
+    imported_ids = [(r % _YEAR_SPAN) // 3 for r in rowids if r % _YEAR_SPAN % 3 == 2]
     hits: dict[int, SearchHit] = {}
     for chunk in _chunks(reg_ids):
         marks = ", ".join("?" * len(chunk))
@@ -490,7 +544,39 @@ def _hydrate_raw(raw: Any, rowids: list[int]) -> dict[int, SearchHit]:
                 grade=grade,
                 code=dossier_code(year, receipt_no),
             )
+    for chunk in _chunks(imported_ids):
+        marks = ", ".join("?" * len(chunk))
+        names: dict[int, list[str]] = {}
+        for i_id, name in raw.execute(
+            "SELECT initiative_id, full_name FROM recognized_authors "
+            f"WHERE initiative_id IN ({marks}) ORDER BY initiative_id, position",
+            chunk,
+        ):
+            names.setdefault(i_id, []).append(name)
+        for row in raw.execute(
+            "SELECT i.id, i.year, u.name, i.title, i.grade_label, i.grade, b.decision_no "
+            "FROM recognized_initiatives i JOIN units u ON u.id = i.unit_id "
+            f"JOIN recognized_imports b ON b.id = i.import_id WHERE i.id IN ({marks})",
+            chunk,
+        ):
+            hits[_rowid(row[1], row[0], 2)] = _imported_hit(row, names.get(row[0], []))
     return hits
+
+
+def _imported_hit(row: Any, authors: list[str], score: float = 0.0) -> SearchHit:
+    """The hit of an imported initiative from (id, year, unit, title, grade label, grade, decision)."""
+    i_id, year, unit_name, title, grade_label, grade, decision = row
+    return SearchHit(
+        KIND_IMPORTED,
+        i_id,
+        year,
+        unit_name,
+        one_line(title),
+        ", ".join(authors),
+        grade=grade_label or grade,
+        code=f"QĐ {decision}" if decision else "",
+        score=score,
+    )
 
 
 def _with_score(hit: SearchHit, score: float) -> SearchHit:
@@ -579,6 +665,16 @@ def _like_search(
         text_ = f" {title_key} {body}"
         if all(f" {w}" in text_ for w in words):
             ranked.append(("dossier", d_id, _score(words, title_key, body)))
+    imported = select(
+        RecognizedInitiative.id, RecognizedInitiative.title_key, RecognizedInitiative.search_key
+    ).join(Unit, Unit.id == RecognizedInitiative.unit_id)
+    if year is not None:
+        imported = imported.where(RecognizedInitiative.year == year)
+    haystack = " " + RecognizedInitiative.search_key + " " + Unit.name_key
+    for w in words:
+        imported = imported.where(haystack.contains(" " + w, autoescape=True))
+    for i_id, title_key, search_key in session.execute(imported):
+        ranked.append((KIND_IMPORTED, i_id, _score(words, title_key or "", search_key or "")))
     ranked.sort(key=lambda r: -r[2])
     hits = _hydrate(session, ranked[:limit])
     return _with_matches(hits, words, lambda ids: _texts_orm(session, ids)) if with_matches else hits
@@ -608,6 +704,30 @@ def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[Sea
         ):
             dossiers[row[0]] = tuple(row)
         names.update(author_names(session, Authorship.dossier_id.in_(chunk)))
+    imported: dict[int, tuple[Any, ...]] = {}
+    imported_names: dict[int, list[str]] = {}
+    for chunk in _chunks([i for k, i, _ in wanted if k == KIND_IMPORTED]):
+        for row in session.execute(
+            select(
+                RecognizedInitiative.id,
+                RecognizedInitiative.year,
+                Unit.name,
+                RecognizedInitiative.title,
+                RecognizedInitiative.grade_label,
+                RecognizedInitiative.grade,
+                RecognizedImport.decision_no,
+            )
+            .join(Unit, Unit.id == RecognizedInitiative.unit_id)
+            .join(RecognizedImport, RecognizedImport.id == RecognizedInitiative.import_id)
+            .where(RecognizedInitiative.id.in_(chunk))
+        ):
+            imported[row[0]] = tuple(row)
+        for i_id, name in session.execute(
+            select(RecognizedAuthor.initiative_id, RecognizedAuthor.full_name)
+            .where(RecognizedAuthor.initiative_id.in_(chunk))
+            .order_by(RecognizedAuthor.initiative_id, RecognizedAuthor.position)
+        ):
+            imported_names.setdefault(i_id, []).append(name)
     hits: list[SearchHit] = []
     for kind, ref_id, score in wanted:
         if kind == "registration" and ref_id in regs:
@@ -638,6 +758,8 @@ def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[Sea
                     score=score,
                 )
             )
+        elif kind == KIND_IMPORTED and ref_id in imported:
+            hits.append(_imported_hit(imported[ref_id], imported_names.get(ref_id, []), score))
     return hits
 
 
@@ -659,6 +781,14 @@ _DOSSIER_FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "tên sáng kiến"),
     ("summary", "tóm tắt"),
     ("field", "lĩnh vực"),
+)
+_IMPORTED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "tên sáng kiến"),
+    ("authors_text", "tác giả"),
+    ("unit_text", "đơn vị"),
+    ("grade_label", "xếp loại"),
+    ("field", "lĩnh vực"),
+    ("note", "ghi chú"),
 )
 _TITLE = "tên sáng kiến"
 _WORD = re.compile(r"\w+")
@@ -692,7 +822,21 @@ def _texts_raw(raw: Any, ids: list[tuple[str, int]]) -> Texts:
             chunk,
         ):
             out[(KIND_RECOGNIZED, d_id)] = _dossier_fields(title, summary, field, names.get(d_id, []), unit)
+    columns = ", ".join(f"i.{c}" for c, _ in _IMPORTED_FIELDS)
+    for chunk in _chunks([i for k, i in ids if k == KIND_IMPORTED]):
+        marks = ", ".join("?" * len(chunk))
+        for row in raw.execute(
+            f"SELECT i.id, {columns}, u.name FROM recognized_initiatives i JOIN units u ON u.id = i.unit_id "
+            f"WHERE i.id IN ({marks})",
+            chunk,
+        ):
+            out[(KIND_IMPORTED, row[0])] = _imported_fields(row[1:])
     return out
+
+
+def _imported_fields(values: Any) -> list[tuple[str, str]]:
+    labels = [label for _, label in _IMPORTED_FIELDS] + ["đơn vị"]
+    return list(zip(labels, (v or "" for v in values), strict=True))
 
 
 def _texts_orm(session: Session, ids: list[tuple[str, int]]) -> Texts:
@@ -717,6 +861,14 @@ def _texts_orm(session: Session, ids: list[tuple[str, int]]) -> Texts:
             .where(Dossier.id.in_(chunk))
         ):
             out[(KIND_RECOGNIZED, d_id)] = _dossier_fields(title, summary, field, names.get(d_id, []), unit)
+    imported_columns = [getattr(RecognizedInitiative, c) for c, _ in _IMPORTED_FIELDS]
+    for chunk in _chunks([i for k, i in ids if k == KIND_IMPORTED]):
+        for row in session.execute(
+            select(RecognizedInitiative.id, *imported_columns, Unit.name)
+            .join(Unit, Unit.id == RecognizedInitiative.unit_id)
+            .where(RecognizedInitiative.id.in_(chunk))
+        ):
+            out[(KIND_IMPORTED, row[0])] = _imported_fields(row[1:])
     return out
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ...db.database import Database
 from ...models import Certificate, Dossier, NumberSeries
 from ...models.base import now
-from .. import audit, guards
+from .. import audit, guards, recognized
 from ..docspec import Column
 from ..pdf import build_pdf, column_table, frame_width, header_block, title_block
 from ..xlsx import (
@@ -94,7 +94,9 @@ def next_number(session: Session, year: int) -> int:
         select(NumberSeries).where(NumberSeries.year == year, NumberSeries.kind == SERIES).with_for_update()
     )
     used = session.scalar(select(func.max(Certificate.register_no)).where(Certificate.year == year)) or 0
-    last = max(series.last_number if series is not None else 0, used)
+    last = max(
+        series.last_number if series is not None else 0, used, recognized.max_register_number(session, year)
+    )
     return last + 1
 
 
@@ -106,7 +108,8 @@ def _take_number(session: Session, year: int) -> int:
         used = session.scalar(select(func.max(Certificate.register_no)).where(Certificate.year == year)) or 0
         series = NumberSeries(year=year, kind=SERIES, last_number=used)
         session.add(series)
-    series.last_number += 1
+    # numbers that earlier years' imported lists used are never handed out again
+    series.last_number = max(series.last_number, recognized.max_register_number(session, year)) + 1
     return series.last_number
 
 
@@ -201,8 +204,9 @@ class RegisterRow:
 
 
 def register_rows(session: Session, year: int) -> list[RegisterRow]:
-    """Every certificate of ``year`` in register order, voided ones included (with their reason)."""
-    rows: list[RegisterRow] = []
+    """Every certificate of ``year`` in register order, voided ones included (with their reason), and the
+    numbers of earlier years' decision lists imported (marked so)."""
+    rows = [(n, RegisterRow(**fields)) for n, fields in recognized.register_entries(session, year)]
     cache: dict[int, RoundData] = {}
     certs = session.scalars(
         select(Certificate).where(Certificate.year == year).order_by(Certificate.register_no)
@@ -217,19 +221,23 @@ def register_rows(session: Session, year: int) -> list[RegisterRow]:
         author = next((a for a in d.authors if a.person_id == cert.person_id), None)
         grade = data.grades.get(d.id)
         rows.append(
-            RegisterRow(
-                number=f"{cert.register_no:03d}/{cert.year}",
-                issued_on=cert.issued_on,
-                name=author.name if author is not None else cert.person.full_name,
-                unit=(author.unit_name if author is not None else "") or d.unit_name,
-                title=d.title,
-                round_label=data.label,
-                grade=data.grade_label(grade.grade) if grade is not None else "",
-                decision=decision_citation(data).removeprefix("Quyết định số "),
-                note=f"Đã hủy: {cert.void_reason}" if cert.voided_at is not None else "",
+            (
+                cert.register_no,
+                RegisterRow(
+                    number=f"{cert.register_no:03d}/{cert.year}",
+                    issued_on=cert.issued_on,
+                    name=author.name if author is not None else cert.person.full_name,
+                    unit=(author.unit_name if author is not None else "") or d.unit_name,
+                    title=d.title,
+                    round_label=data.label,
+                    grade=data.grade_label(grade.grade) if grade is not None else "",
+                    decision=decision_citation(data).removeprefix("Quyết định số "),
+                    note=f"Đã hủy: {cert.void_reason}" if cert.voided_at is not None else "",
+                ),
             )
         )
-    return rows
+    rows.sort(key=lambda r: r[0])
+    return [row for _, row in rows]
 
 
 REGISTER_COLUMNS = (

@@ -48,6 +48,7 @@ from ..xlsx.layout import table_formats
 from .common import chair_signer, council_title, filing_line, header, money_text
 from .round_data import DossierInfo, RoundData
 from .year_data import PersonRecord, YearData
+from .year_history import history_flowables, history_sheet
 
 __all__ = [
     "CountRow",
@@ -485,6 +486,7 @@ def year_report_xlsx(year: YearData, records: Sequence[PersonRecord]) -> bytes:
     )
     _count_sheet(wb.create_sheet("Theo đơn vị"), fig, settings, "SỐ LIỆU THEO ĐƠN VỊ", "Đơn vị", fig.units)
     _person_sheets(wb, wb.create_sheet("Cá nhân"), records, settings, fig.year, fig.council)
+    history_sheet(wb, year.history, settings, fig.year)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -598,6 +600,8 @@ def year_report_pdf(year: YearData, number: str = "") -> bytes:
         para("4. Theo lĩnh vực", st.body_left),
         _pdf_count_table(fig, "Lĩnh vực", fig.fields),
         Spacer(1, 8),
+        *history_flowables(year.history),
+        Spacer(1, 8),
         closing_block(chair_signer(settings), [filing_line(settings)]),
     ]
     return build_pdf(story, title=f"Số liệu tổng kết công tác sáng kiến năm {fig.year}")
@@ -638,7 +642,9 @@ def person_history_pdf(
                 r.unit,
                 str(r.year),
                 r.title,
-                f"{r.contribution.normalize():f}".replace(".", ",") + "%",
+                f"{r.contribution.normalize():f}".replace(".", ",") + "%"
+                if r.contribution is not None
+                else "",
                 r.grade_label,
                 dec,
                 r.certificate,

@@ -551,8 +551,8 @@ def _duplicate_issues(matches: list[DuplicateMatch], values: dict[str, str], lin
     return [
         rules.issue(
             f"Giống sáng kiến '{m.title}' ({m.unit_name}, "
-            + (f"đã công nhận loại {m.grade}" if m.kind == "recognized" else "đã đăng ký")
-            + f" năm {m.year}): {m.score:.0f}%.",
+            + (f"đã công nhận loại {m.grade} năm {m.year}" if m.kind == "recognized" else m.status)
+            + f"): {m.score:.0f}%.",
             line,
             form.TITLE,
             "warning",

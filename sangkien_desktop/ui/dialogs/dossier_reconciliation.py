@@ -98,8 +98,8 @@ class ReconciliationDialog(QDialog):
 
         note = QLabel(
             "Danh sách 1 tính cả hồ sơ nộp ở các đợt khác cùng năm. Danh sách 3 so với các sáng kiến được xếp "
-            "loại A, B, C hoặc được công nhận (CN) ở những năm trước: trùng người (cùng họ tên và ngày sinh), "
-            "trùng tên hoặc tên gần giống."
+            "loại A, B, C hoặc được công nhận (CN) ở những năm trước, kể cả danh sách các năm trước đã nhập "
+            "(dữ liệu nhập): trùng người (cùng họ tên và ngày sinh), trùng tên hoặc tên gần giống."
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox()

@@ -25,7 +25,7 @@ LIMIT = 300
 
 
 def _kind_background(hit: SearchHit) -> QColor | None:
-    return RECOGNIZED if hit.kind == search_service.KIND_RECOGNIZED else None
+    return RECOGNIZED if hit.recognized else None
 
 
 COLUMNS: list[Column[SearchHit]] = [
@@ -171,7 +171,7 @@ class SearchPage(Page):
         if hits:
             self._unmatched = (text, hits)
             self.match_timer.start()
-        recognized = sum(1 for h in hits if h.kind == search_service.KIND_RECOGNIZED)
+        recognized = sum(1 for h in hits if h.recognized)
         if not hits:
             self.status.setText(f"Không tìm thấy sáng kiến nào với '{text.strip()}'.")
         else:
@@ -210,7 +210,9 @@ class SearchPage(Page):
         if hit.kind != search_service.KIND_REGISTRATION:
             messages.show_info(
                 self,
-                f"{hit.title}\n\n{hit.unit_name} — {hit.kind_label}, năm {hit.year}, hồ sơ {hit.code}\n"
+                f"{hit.title}\n\n{hit.unit_name} — {hit.kind_label}, năm {hit.year}, "
+                + ("hồ sơ " if hit.kind == search_service.KIND_RECOGNIZED else "")
+                + f"{hit.code}\n"
                 f"Tác giả: {hit.authors}",
             )
             return

@@ -1,5 +1,6 @@
 """The Cài đặt page: Hội đồng (settings with the live NĐ 30 header preview), Đơn vị (units catalog), Đợt
-(rounds, their rules and status), Dữ liệu (where the data is; the move to a shared server)."""
+(rounds, their rules and status), Dữ liệu các năm trước (earlier years' decision lists imported), Dữ liệu
+(where the data is; the move to a shared server)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..context import AppContext
 from .base import Page
 from .settings_council import CouncilTab
 from .settings_data import DataTab
+from .settings_history import HistoryTab
 from .settings_rounds import RoundsTab
 from .settings_units import UnitsTab
 
@@ -23,12 +25,14 @@ class SettingsPage(Page):
         self.council = CouncilTab(ctx)
         self.units = UnitsTab(ctx)
         self.rounds = RoundsTab(ctx)
+        self.history = HistoryTab(ctx)
         self.data = DataTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
         self.tabs.addTab(self.council, "Hội đồng")
         self.tabs.addTab(self.units, "Đơn vị")
         self.tabs.addTab(self.rounds, "Đợt")
+        self.tabs.addTab(self.history, "Dữ liệu các năm trước")
         self.tabs.addTab(self.data, "Dữ liệu")
         self.tabs.currentChanged.connect(lambda _=0: self.refresh())
         layout = QVBoxLayout(self)
@@ -38,7 +42,13 @@ class SettingsPage(Page):
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentWidget(
-            {"council": self.council, "units": self.units, "rounds": self.rounds, "data": self.data}[name]
+            {
+                "council": self.council,
+                "units": self.units,
+                "rounds": self.rounds,
+                "history": self.history,
+                "data": self.data,
+            }[name]
         )
 
     def refresh(self) -> None:
@@ -50,6 +60,8 @@ class SettingsPage(Page):
             self.units.load()
         elif current is self.rounds:
             self.rounds.load()
+        elif current is self.history:
+            self.history.load()
         self._loaded.add(id(current))
 
     def on_round_changed(self, info: RoundInfo | None) -> None:
