@@ -57,9 +57,14 @@ def clean_stored_text(conn: Connection) -> int:
     columns the database has). A row whose cleaned value would break a unique constraint (two unit names
     differing only by an invisible character) is left as it is. Returns the number of rows changed."""
     inspector = inspect(conn)
+    existing = set(inspector.get_table_names())  # a later revision's tables are not there yet
     changed = 0
     for table in Base.metadata.sorted_tables:
-        if table.name in _EXCLUDED_TABLES or len(table.primary_key.columns) != 1:
+        if (
+            table.name in _EXCLUDED_TABLES
+            or table.name not in existing
+            or len(table.primary_key.columns) != 1
+        ):
             continue
         (pk,) = table.primary_key.columns
         have = {c["name"] for c in inspector.get_columns(table.name)}
