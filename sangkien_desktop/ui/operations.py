@@ -116,7 +116,7 @@ class Op:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result = self._call(None)
-        except BaseException as exc:  # noqa: BLE001 - every failure becomes a dialog
+        except BaseException as exc:  # every failure becomes a dialog
             QApplication.restoreOverrideCursor()
             if not isinstance(exc, SangKienError):
                 log.exception("action failed: %s", self.title)
