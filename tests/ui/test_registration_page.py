@@ -279,6 +279,7 @@ def test_search_page_as_you_type(qtbot: QtBot, window: MainWindow, demo_db: Data
     assert any(t.startswith("Đổi mới") for t in titles)
     assert "kết quả" in page.status.text()
     shot(window, "search_page.png")
+    qtbot.waitUntil(lambda: page.year.findData(2026) >= 0, timeout=10_000)  # read on a worker thread
     year_index = page.year.findData(2026)
     page.year.setCurrentIndex(year_index)
     assert all(page.model.record(r).year == 2026 for r in range(page.model.rowCount()))
