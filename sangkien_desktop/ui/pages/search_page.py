@@ -125,6 +125,8 @@ class SearchPage(Page):
                 job.thread.wait()
 
     def hideEvent(self, event: QHideEvent) -> None:
+        self.timer.stop()  # a hidden page does not search (nor read its database after it closed)
+        self.match_timer.stop()
         self.wait_for_jobs()
         super().hideEvent(event)
 
