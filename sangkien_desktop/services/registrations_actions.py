@@ -12,12 +12,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..db.database import Database
+from ..domain.errors import Issue, SangKienError
 from ..domain.text import one_line, sort_key
 from ..models import Dossier, Registration, Unit, UnitType, Year
 from ..models.dossier import dossier_code
-from . import audit
+from . import audit, duplicates
 from . import registrations as service
 from . import units as units_service
+from .duplicates import DuplicateMatch
 from .importers import registrations as importer
 from .registrations import DeletedRegistration, RegistrationRow, UnitRef
 
@@ -141,3 +143,22 @@ def dossier_codes(db: Database, registration_ids: list[int]) -> dict[int, str]:
             for reg_id, year, receipt_no in session.execute(query):
                 found.setdefault(int(reg_id), []).append(dossier_code(year, receipt_no))
     return {k: ", ".join(v) for k, v in found.items()}
+
+
+def check_form(
+    db: Database, data: service.RegistrationData, registration_id: int | None, new_unit_name: str = ""
+) -> list[Issue]:
+    """The registration form's problems as it is typed; a failure to check (the database went away) is one
+    more problem shown in the form, not a dialog at every keystroke."""
+    try:
+        return service.validate(db, data, registration_id, new_unit_name=new_unit_name)
+    except SangKienError as exc:
+        return [Issue(str(exc))]
+
+
+def similar(db: Database, title: str, content: str, registration_id: int | None) -> list[DuplicateMatch]:
+    """The closest initiatives already registered or recognized, for the form (none when the check fails)."""
+    try:
+        return duplicates.matches_for_text(db, title, content, exclude_registration=registration_id, limit=3)
+    except SangKienError:
+        return []

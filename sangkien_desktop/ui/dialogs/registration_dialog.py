@@ -32,7 +32,7 @@ from ...services import registrations_actions as actions
 from ...services.registrations import RegistrationData, UnitRef
 from .. import messages
 from ..context import AppContext
-from ..operations import Op, read
+from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.folding_completer import FoldingCompleter
 
@@ -249,13 +249,7 @@ class RegistrationDialog(QDialog):
                 )
             )
         pending = (name or "(chưa chọn đơn vị)") if unit_id is None else ""
-        data = self.data()
-        issues += read(
-            self,
-            self.db,
-            lambda db: service.validate(db, data, self.registration_id, new_unit_name=pending),
-            [],
-        )
+        issues += actions.check_form(self.db, self.data(), self.registration_id, pending)
         self.issues = issues
         self._show_issues()
         self._find_duplicates()
@@ -280,15 +274,7 @@ class RegistrationDialog(QDialog):
             self.matches = []
             self.duplicates_label.setText("")
             return
-        content = self.content.toPlainText()
-        self.matches = read(
-            self,
-            self.db,
-            lambda db: duplicates.matches_for_text(
-                db, title, content, exclude_registration=self.registration_id, limit=3
-            ),
-            [],
-        )
+        self.matches = actions.similar(self.db, title, self.content.toPlainText(), self.registration_id)
         if not self.matches:
             self.duplicates_label.setText("")
             return
