@@ -68,7 +68,7 @@ def split_departments(text: str | None, count: int) -> list[str]:
     parts = [one_line(p) for p in re.split(r"[\n;]+", value) if one_line(p)]
     if len(parts) == count:
         return parts
-    return [one_line(value)] * count
+    return ["; ".join(parts)] * count  # the separators kept: "Tổ Toán; Tổ Văn" stays readable
 
 
 def co_author_issues(counts: Mapping[str, int], limit: int, line: int | None = None) -> list[Issue]:
@@ -198,7 +198,8 @@ def check_row(facts: RowFacts) -> list[Issue]:
     if len(title) > MAX_TITLE_CHARS:
         found.append(
             issue(
-                f"Tên sáng kiến dài bất thường ({len(title)} ký tự): có thể đã ghép nhầm cột.",
+                f"Tên sáng kiến dài bất thường ({len(title)} ký tự): "
+                + ("có thể đã ghép nhầm cột." if line is not None else "hãy kiểm tra lại."),
                 line,
                 form.TITLE,
                 "warning",

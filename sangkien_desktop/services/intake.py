@@ -562,7 +562,7 @@ def registration_authors(db: Database, registration_id: int) -> list[AuthorInput
                     full_name=ra.full_name,
                     birth_date=p.birth_date if p else None,
                     workplace=(p.workplace if p else "") or reg.unit.name,
-                    job_title=(p.job_title if p else "") or ra.department,
+                    job_title=(p.job_title if p else "") or ra.job_title,  # never the Bộ phận
                     qualification=p.qualification if p else "",
                     unit_id=(p.unit_id if p else None) or reg.unit_id,
                     person_id=p.id if p else None,

@@ -795,3 +795,13 @@ def find_unit_in(session: Session, text: str) -> UnitRef:
         extra = f" Có phải: {'; '.join(hint)}?" if hint else ""
         raise NotFoundError(f"Không có đơn vị '{one_line(text)}' trong danh mục đơn vị.{extra}")
     return found
+
+
+def snapshots_in(session: Session, ids: list[int]) -> list[DeletedRegistration]:
+    """``snapshots`` inside the caller's transaction."""
+    found = []
+    for reg_id in ids:
+        reg = session.get(Registration, reg_id)
+        if reg is not None:
+            found.append(DeletedRegistration(reg.id, _snapshot(reg)))
+    return found

@@ -315,15 +315,17 @@ def test_new_dossier_from_page_is_undoable(
     assert _count(demo_db) == before + 1
 
 
-def test_receipt_preview_from_page(page: DossiersPage, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_receipt_preview_from_page(qtbot: QtBot, page: DossiersPage, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[bytes, str, str]] = []
     monkeypatch.setattr(
         dossiers_page, "preview_pdf", lambda parent, pdf, title, name: seen.append((pdf, title, name))
     )
     page.search.setText("HS26-045")
-    page.print_receipt()
+    page.print_receipt()  # built on a worker thread with a progress dialog
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=30_000)
     assert seen and seen[0][0].startswith(b"%PDF") and seen[0][2] == "giay-bien-nhan-HS26-045.pdf"
     page.preview_book()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=30_000)
     assert seen[1][1] == "Sổ tiếp nhận — Đợt 2 năm 2026"
 
 

@@ -46,6 +46,11 @@ def wait_jobs(qtbot: QtBot, page: RegistrationPage) -> None:
     qtbot.waitUntil(lambda: page.export_job is None or page.export_job.done, timeout=20_000)
 
 
+def settle(qtbot: QtBot, dialog: RegistrationImportDialog) -> None:
+    """Wait for the import dialog's preview or import (worker threads)."""
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=30_000)
+
+
 def shot(widget: Any, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     widget.grab().save(str(SHOTS / name))
@@ -174,11 +179,13 @@ def test_import_with_preview_and_undo(
     path = write_xlsx(tmp_path / "bac-son.xlsx", year=2026)
 
     def accept(dialog: RegistrationImportDialog) -> bool:
+        settle(qtbot, dialog)
         assert dialog.preview is not None and dialog.preview.ok
         assert dialog.import_button.isEnabled() and "Nhập 3 đăng ký" in dialog.import_button.text()
         assert dialog.field_combos[form.TITLE].currentData() == 3
         shot(dialog, "registration_import_dialog.png")
         dialog.do_import()
+        settle(qtbot, dialog)
         return dialog.result is not None
 
     page.open_import_dialog = accept  # type: ignore[method-assign]
@@ -201,6 +208,8 @@ def test_import_dialog_refuses_broken_file_and_remaps(
     path = write_xlsx(tmp_path / "broken.xlsx", rows, year=2026)
     dialog = RegistrationImportDialog(demo_db, path, 2026, service.list_units(demo_db))
     qtbot.addWidget(dialog)
+    assert dialog.busy() and not dialog.import_button.isEnabled()  # read on a worker thread
+    settle(qtbot, dialog)
     assert dialog.preview is not None and not dialog.preview.ok
     assert not dialog.import_button.isEnabled()
     assert "Chưa nhập được" in dialog.summary.text()
@@ -212,6 +221,7 @@ def test_import_dialog_refuses_broken_file_and_remaps(
     combo = dialog.field_combos[form.TITLE]
     combo.setCurrentIndex(combo.findData(2))
     combo.activated.emit(combo.currentIndex())
+    settle(qtbot, dialog)
     assert dialog.preview is not None
     assert dialog.preview.header.columns[form.TITLE] == 2
     assert not any("Thiếu tên" in i.message for i in dialog.preview.errors)
@@ -269,6 +279,7 @@ def test_search_page_as_you_type(qtbot: QtBot, window: MainWindow, demo_db: Data
     assert any(t.startswith("Đổi mới") for t in titles)
     assert "kết quả" in page.status.text()
     shot(window, "search_page.png")
+    qtbot.waitUntil(lambda: page.year.findData(2026) >= 0, timeout=10_000)  # read on a worker thread
     year_index = page.year.findData(2026)
     page.year.setCurrentIndex(year_index)
     assert all(page.model.record(r).year == 2026 for r in range(page.model.rowCount()))
@@ -299,9 +310,12 @@ def test_import_dialog_offers_new_units(qtbot: QtBot, demo_db: Database, tmp_pat
     path = write_xlsx(tmp_path / "moi.xlsx", rows, year=2026, unit_line="ĐƠN VỊ: Trường Mầm non Sao Sáng")
     dialog = RegistrationImportDialog(demo_db, path, 2026, service.list_units(demo_db))
     qtbot.addWidget(dialog)
+    settle(qtbot, dialog)
     assert not dialog.import_button.isEnabled()
     assert "Thêm đơn vị chưa có" in dialog.summary.text()
     dialog.create_units.setChecked(True)
+    settle(qtbot, dialog)
     assert dialog.import_button.isEnabled()
     dialog.do_import()
+    settle(qtbot, dialog)
     assert dialog.result is not None and dialog.result.units_created == ["Trường Mầm non Sao Sáng"]

@@ -21,12 +21,22 @@ from sangkien_desktop.ui.pages import settings_history
 from sangkien_desktop.ui.pages.settings_history import InitiativeDialog
 from sangkien_desktop.ui.pages.settings_page import SettingsPage
 from tests.helpers import decision_lists as dl
+from tests.helpers.ui_walk import wait_until
+
+
+def settle(dialog: RecognizedImportDialog) -> None:
+    """Wait for the dialog's preview or import (worker threads)."""
+    assert wait_until(lambda: not dialog.busy(), 30)
 
 
 def _fill(kind: type, fill: Callable[[Any], None]) -> Callable[[QDialog], bool]:
     def run(dialog: QDialog) -> bool:
         assert isinstance(dialog, kind)
+        if isinstance(dialog, RecognizedImportDialog):
+            settle(dialog)
         fill(dialog)
+        if isinstance(dialog, RecognizedImportDialog):
+            settle(dialog)
         return dialog.result is not None if isinstance(dialog, RecognizedImportDialog) else True
 
     return run
@@ -64,6 +74,7 @@ def test_import_preview_edit_delete_and_undo(
     def review(d: RecognizedImportDialog) -> None:
         assert d.year.value() == 2025  # no list yet: last year by default
         d.year.setValue(dl.YEAR)
+        settle(d)
         seen["summary"] = d.findChild(QLabel, "recognized_summary").text()
         seen["people"] = d.people_label.text()
         assert d.model.rowCount() == 6 and d.people_model.rowCount() == 8
@@ -96,6 +107,12 @@ def test_import_preview_edit_delete_and_undo(
     tab.edit_initiative()
     edited = next(r for r in tab.rows.records() if r.id == record.id)
     assert (edited.title, edited.points) == ("Tên đã sửa lại", None)
+    page.ctx.undo_stack.undo()  # one call puts the title and the points back
+    tab.load()
+    back = next(r for r in tab.rows.records() if r.id == record.id)
+    assert (back.title, back.points) == (record.title, record.points)
+    page.ctx.undo_stack.redo()
+    tab.load()
 
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     tab.rows_view.selectRow(0)
@@ -122,6 +139,7 @@ def test_a_refused_list_cannot_be_imported(
 
     def review(d: RecognizedImportDialog) -> None:
         d.year.setValue(dl.YEAR)
+        settle(d)
         seen["ok"] = d.import_button.isEnabled()
         seen["problems"] = d.model.data(d.model.index(0, len(d.model.columns) - 1))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -36,7 +37,7 @@ from ...domain.errors import Issue, SangKienError, ValidationError
 from ...domain.intake_rules import MAX_RECEIPT_NO
 from ...domain.text import fold, fold_key
 from ...models import dossier_code
-from ...services import intake
+from ...services import intake, intake_actions
 from ...services.intake import (
     DossierDetail,
     DossierInput,
@@ -45,8 +46,11 @@ from ...services.intake import (
     SaveResult,
     UnitChoice,
 )
-from .. import messages
+from .. import messages, unexpected_errors
+from ..context import AppContext
+from ..operations import Op, read
 from ..screen_fit import fit as fit_to_screen
+from ..widgets.folding_completer import FoldingCompleter
 from .dossier_tables import AUTHOR_COLUMNS, AuthorsTable, ChecklistTable
 from .dossier_widgets import DateEdit, SearchEdit, install_enter_moves_on
 
@@ -70,9 +74,11 @@ class DossierDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: dt.date | None = None,
+        ctx: AppContext | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.ctx = ctx  # the save goes on its undo stack when given
         self.detail = detail
         self.today = today or intake.today()
         self.context: IntakeContext = intake.intake_context(db, detail.round_id if detail else round_id)
@@ -140,6 +146,8 @@ class DossierDialog(QDialog):
         self.field_combo.setEditable(True)
         self.field_combo.addItems(["", *SOLUTION_FIELDS])
         self.field_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # "giao duc" finds "Giáo dục"
+        self.field_combo.setCompleter(FoldingCompleter(SOLUTION_FIELDS, self.field_combo))
         self.first_applied = DateEdit(default_year=year)
         self.first_applied.setObjectName("first_applied_on")
         self.first_applied.editingFinished.connect(self._update_flags)
@@ -329,10 +337,9 @@ class DossierDialog(QDialog):
         if not self.title_edit.text().strip():
             self.title_edit.setText(hit.title)
         if not self.authors.has_names():
-            try:
-                self.authors.set_authors(intake.registration_authors(self.db, hit.id))
-            except SangKienError as exc:
-                messages.show_error(self, exc)
+            found = read(self, self.db, lambda db: intake.registration_authors(db, hit.id))
+            if found is not None:
+                self.authors.set_authors(found)
         self._update_flags()
         # move on to the first field the registration did not fill
         for widget in (self.unit, self.title_edit):
@@ -497,22 +504,54 @@ class DossierDialog(QDialog):
         )
 
     def save(self, *, print_receipt: bool = False) -> bool:
-        try:
-            data = self.collect()
+        """Check the form and save it through one operation (Ctrl+Z puts the dossier back as it was)."""
+        held: dict[str, DossierInput] = {}
+
+        def run(db: Database) -> SaveResult:
+            held["data"] = data = self.collect()  # refused here (ValidationError) when a field is unreadable
             if self.detail is None:
-                result = intake.receive(self.db, data)
-            else:
-                result = intake.update(self.db, self.detail.id, data)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            if isinstance(exc, ValidationError):
-                self._focus_issue(exc.issues)
+                return intake.receive(db, data)
+            return intake.update(db, self.detail.id, data)
+
+        op = Op(
+            self,
+            f"Sửa hồ sơ {self.detail.code}" if self.detail is not None else "Tiếp nhận hồ sơ",
+            run,
+            ctx=self.ctx,
+            db=self.db,
+            area="dossiers",
+            on_error=self._save_failed,
+            **self._undo(held),
+        ).start()
+        if not op.ok:
             return False
-        self.result = result
-        self.saved_input = data
+        self.result = op.result
+        self.saved_input = held["data"]
         self.print_receipt = print_receipt
         self.accept()
         return True
+
+    def _undo(self, held: dict[str, DossierInput]) -> dict[str, Any]:
+        """The undo and redo of the save: one service call each."""
+        if self.detail is not None:
+            dossier_id, before = self.detail.id, self.detail.as_input()
+            return {
+                "undo": lambda db, _r: intake_actions.put_back(db, dossier_id, before),
+                "redo": lambda db: intake_actions.put_back(db, dossier_id, held["data"], action="redo"),
+            }
+
+        def undo(db: Database, result: SaveResult) -> None:
+            held["deleted"] = intake.delete_dossier(db, result.dossier_id)
+
+        return {"undo": undo, "redo": lambda db: intake.receive(db, held["deleted"])}
+
+    def _save_failed(self, error: BaseException) -> None:
+        if isinstance(error, SangKienError):
+            messages.show_error(self, error)
+        elif not unexpected_errors.show(error):
+            messages.show_error(self, f"Lỗi: {error}")
+        if isinstance(error, ValidationError):
+            self._focus_issue(error.issues)
 
     def _focus_issue(self, issues: list[Issue]) -> None:
         targets: dict[str | None, QWidget] = {

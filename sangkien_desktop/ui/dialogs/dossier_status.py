@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import (
 
 from ...db.database import Database
 from ...domain.enums import DossierStatus
-from ...domain.errors import SangKienError, ValidationError
+from ...domain.errors import ValidationError
 from ...domain.intake_rules import TRANSITIONS
-from ...services import intake
+from ...services import intake, intake_actions
 from ...services.intake import DossierDetail, SaveResult
-from .. import messages
+from ..context import AppContext
+from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from .dossier_widgets import DateEdit, install_enter_moves_on
 
@@ -36,9 +38,11 @@ class DossierStatusDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: dt.date | None = None,
+        ctx: AppContext | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.ctx = ctx  # the change goes on its undo stack when given
         self.detail = detail
         self.today = today or intake.today()
         self.result: SaveResult | None = None
@@ -133,20 +137,31 @@ class DossierStatusDialog(QDialog):
 
     def save(self) -> None:
         s = self.selected()
-        try:
+        dossier_id, before = self.detail.id, self.detail.as_input()
+        held: dict[str, Any] = {}
+
+        def run(db: Database) -> SaveResult:
             try:
                 when = self.date.date()
             except ValueError as exc:
                 raise ValidationError(str(exc)) from exc
-            self.result = intake.change_status(
-                self.db,
-                self.detail.id,
-                s,
+            held.update(
                 note=self.note.text(),
                 requested_on=when if s is DossierStatus.INCOMPLETE else None,
                 accepted_on=when if s is DossierStatus.VALID else None,
             )
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self.accept()
+            return intake.change_status(db, dossier_id, s, **held)
+
+        op = Op(
+            self,
+            f"Đổi trạng thái hồ sơ {self.detail.code}",
+            run,
+            ctx=self.ctx,
+            db=self.db,
+            area="dossiers",
+            undo=lambda db, _result: intake_actions.put_back(db, dossier_id, before),
+            redo=lambda db: intake.change_status(db, dossier_id, s, **held),
+        ).start()
+        if op.ok:
+            self.result = op.result
+            self.accept()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -27,6 +26,7 @@ from ...domain.errors import SangKienError, ValidationError
 from ...domain.money import format_money
 from ...domain.text import one_line
 from ...domain.vndate import parse_date
+from ...services import recognized
 from ...services.importers.recognized import (
     PersonMatch,
     PreviewRow,
@@ -36,7 +36,9 @@ from ...services.importers.recognized import (
     import_file,
     preview_file,
 )
-from .. import messages
+from .. import messages, unexpected_errors
+from ..context import AppContext
+from ..operations import Op
 from ..widgets.record_model import (
     CENTER,
     ERROR_BACKGROUND,
@@ -47,6 +49,7 @@ from ..widgets.record_model import (
     RecordTableModel,
     RecordTableView,
 )
+from ..workers import Cancelled
 
 
 def _background(row: PreviewRow):  # type: ignore[no-untyped-def]
@@ -106,12 +109,23 @@ PEOPLE_COLUMNS: list[Column[PersonMatch]] = [
 class RecognizedImportDialog(QDialog):
     """Open with a file and a year; ``exec()`` accepted means the list was imported (``result``)."""
 
-    def __init__(self, db: Database, path: Path, year: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        year: int,
+        parent: QWidget | None = None,
+        ctx: AppContext | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        self.ctx = ctx  # the import goes on its undo stack when given
         self.path = Path(path)
         self.preview: RecognizedPreview | None = None
         self.result: RecognizedResult | None = None
+        self._preview_op: Op | None = None  # the preview being read on a worker thread
+        self._again = False  # the options changed meanwhile: read once more when it ends
+        self._import_op: Op | None = None
         self.setWindowTitle(f"Nhập danh sách sáng kiến được công nhận — {self.path.name}")
         self.resize(1200, 760)
         self._build(year)
@@ -197,37 +211,69 @@ class RecognizedImportDialog(QDialog):
     # options ----------------------------------------------------------------------------------------
     def options(self) -> RecognizedOptions:
         """The options as chosen. Raises ValidationError for a date that is no date."""
+        options, problem = self._read_options()
+        if options is None:
+            raise ValidationError(problem)
+        return options
+
+    def _read_options(self) -> tuple[RecognizedOptions | None, str]:
+        """The options shown, or None and what is wrong with them."""
         text = self.decision_date.text().strip()
         try:
             day = parse_date(text) if text else None
         except ValueError as exc:
-            raise ValidationError(f"Ngày quyết định: {exc}") from None
+            return None, f"Ngày quyết định: {exc}"
         return RecognizedOptions(
             year=self.year.value(),
             decision_no=self.decision_no.text().strip() or None,
             decision_date=day,
             replace=self.replace.isChecked(),
             create_units=self.create_units.isChecked(),
-        )
+        ), ""
 
     # preview ----------------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        try:
-            options = self.options()
-        except ValidationError as exc:
-            self._show_failure(exc)
-            return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            preview = preview_file(self.db, self.path, options)
-        except SangKienError as exc:
-            self._show_failure(exc)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._show(preview)
+    def busy(self) -> bool:
+        """A preview or the import is running on a worker thread."""
+        return any(op is not None and not op.done for op in (self._preview_op, self._import_op))
 
-    def _show_failure(self, error: BaseException) -> None:
+    def refresh(self) -> None:
+        """Read the list again with the options shown, on a worker thread (the newest options win)."""
+        if self._preview_op is not None and not self._preview_op.done:
+            self._again = True
+            return
+        self._again = False
+        options, problem = self._read_options()
+        if options is None:
+            self._show_failure(problem)
+            return
+        self.import_button.setEnabled(False)
+        self.summary.setText("<i>Đang đọc và kiểm tra danh sách…</i>")
+        self._preview_op = (
+            Op(
+                self,
+                f"Xem trước danh sách {self.path.name}",
+                lambda db, _progress: preview_file(db, self.path, options),
+                db=self.db,
+                on_done=self._previewed,
+                on_error=self._preview_failed,
+            )
+            .in_background(progress_dialog=False)
+            .start()
+        )
+
+    def _previewed(self, preview: RecognizedPreview) -> None:
+        if self._again:  # stale: an option changed meanwhile
+            self.refresh()
+        else:
+            self._show(preview)
+
+    def _preview_failed(self, error: BaseException) -> None:
+        if self._again:
+            self.refresh()
+        else:
+            self._show_failure(error)
+
+    def _show_failure(self, error: BaseException | str) -> None:
         self.preview = None
         self.model.set_records([])
         self.people_model.set_records([])
@@ -268,19 +314,52 @@ class RecognizedImportDialog(QDialog):
 
     # import -----------------------------------------------------------------------------------------
     def do_import(self) -> None:
-        if self.preview is None or not self.preview.ok:
+        if self.busy() or self.preview is None or not self.preview.ok:
             return
-        options = self.options()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.result = import_file(self.db, self.path, options)
-        except SangKienError as exc:
-            QApplication.restoreOverrideCursor()
-            messages.show_error(self, exc)
-            self.refresh()
+        options, _problem = self._read_options()
+        if options is None:
             return
-        QApplication.restoreOverrideCursor()
+        path = self.path
+        self.import_button.setEnabled(False)
+        self._import_op = (
+            Op(
+                self,
+                f"Nhập danh sách năm {options.year}",
+                lambda db, _progress: import_file(db, path, options),
+                ctx=self.ctx,
+                db=self.db,
+                area="recognized",
+                undo=lambda db, result: recognized.delete_import(db, result.import_id),
+                on_done=self._imported,
+                on_error=self._import_failed,
+            )
+            .in_background()
+            .start()
+        )
+
+    def _imported(self, result: RecognizedResult) -> None:
+        self.result = result
         self.accept()
+
+    def _import_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self.import_button.setEnabled(self.preview is not None and self.preview.ok)
+            return
+        if isinstance(error, SangKienError):
+            messages.show_error(self, error)
+        elif not unexpected_errors.show(error):
+            messages.show_error(self, f"Lỗi: {error}")
+        self.refresh()
+
+    def reject(self) -> None:
+        if self._import_op is not None and not self._import_op.done:
+            return  # the import's own progress dialog has Huỷ
+        if self._preview_op is not None and self._preview_op.job is not None and not self._preview_op.done:
+            self._again = False
+            self._preview_op.job.cancel()
+            self._preview_op.job.thread.quit()
+            self._preview_op.job.thread.wait(10_000)
+        super().reject()
 
 
 def _html(text: str) -> str:

@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
 
 from ...db.database import Database
 from ...domain import registration_form as form
-from ...domain.errors import Issue, SangKienError
+from ...domain.errors import Issue
 from ...domain.text import fold_key
 from ...services import duplicates
 from ...services import registrations as service
+from ...services import registrations_actions as actions
 from ...services.registrations import RegistrationData, UnitRef
 from .. import messages
+from ..context import AppContext
+from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.folding_completer import FoldingCompleter
 
@@ -72,9 +75,11 @@ class RegistrationDialog(QDialog):
         registration_id: int | None = None,
         year: int | None = None,
         parent: QWidget | None = None,
+        ctx: AppContext | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.ctx = ctx  # a unit added from the form goes on its undo stack
         self.units = units
         self.registration_id = registration_id
         self.setWindowTitle("Sửa đăng ký" if registration_id else "Thêm đăng ký sáng kiến")
@@ -244,10 +249,7 @@ class RegistrationDialog(QDialog):
                 )
             )
         pending = (name or "(chưa chọn đơn vị)") if unit_id is None else ""
-        try:
-            issues += service.validate(self.db, self.data(), self.registration_id, new_unit_name=pending)
-        except SangKienError as exc:
-            issues.append(Issue(str(exc)))
+        issues += actions.check_form(self.db, self.data(), self.registration_id, pending)
         self.issues = issues
         self._show_issues()
         self._find_duplicates()
@@ -272,12 +274,7 @@ class RegistrationDialog(QDialog):
             self.matches = []
             self.duplicates_label.setText("")
             return
-        try:
-            self.matches = duplicates.matches_for_text(
-                self.db, title, self.content.toPlainText(), exclude_registration=self.registration_id, limit=3
-            )
-        except SangKienError:
-            self.matches = []
+        self.matches = actions.similar(self.db, title, self.content.toPlainText(), self.registration_id)
         if not self.matches:
             self.duplicates_label.setText("")
             return
@@ -295,13 +292,21 @@ class RegistrationDialog(QDialog):
             name = self.unit.currentText().strip()
             if not messages.confirm(self, f"Đơn vị '{name}' chưa có trong danh mục. Thêm đơn vị mới này?"):
                 return
-            try:
-                with self.db.session() as session:
-                    unit = service.create_unit(session, name)
-                    ref = UnitRef(id=unit.id, name=unit.name)
-            except SangKienError as exc:
-                messages.show_error(self, exc)
+            held: list[UnitRef] = []
+            op = Op(
+                self,
+                f"Thêm đơn vị {name}",
+                ctx=self.ctx,
+                db=self.db,
+                area="units",
+                run=lambda db: actions.create_unit(db, name),
+                undo=lambda db, ref: actions.delete_unit(db, ref.id),
+                redo=lambda db: actions.create_unit(db, name, held[0].id),
+            ).start()
+            if not op.ok:
                 return
+            ref: UnitRef = op.result
+            held.append(ref)
             self.units.append(ref)
             self.unit.addItem(ref.name, ref.id)
             self.unit.setCurrentIndex(self.unit.count() - 1)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -28,18 +27,20 @@ from ...db.database import Database
 from ...domain import registration_form as form
 from ...domain.errors import SangKienError
 from ...domain.text import one_line
-from ...services import registrations as registration_service
+from ...services import registrations_actions as actions
 from ...services.registration_import import (
     ImportOptions,
     ImportPreview,
     ImportRefused,
     ImportResult,
     PreviewRow,
-    import_file,
     preview_file,
 )
 from ...services.registrations import DeletedRegistration, UnitRef
-from .. import messages
+from ...services.registrations_actions import ImportDone
+from .. import messages, unexpected_errors
+from ..context import AppContext
+from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import (
     CENTER,
@@ -50,6 +51,7 @@ from ..widgets.record_model import (
     RecordTableModel,
     RecordTableView,
 )
+from ..workers import Cancelled
 
 ACTIONS = {"new": "Thêm mới", "update": "Cập nhật", "section": "Nhóm"}
 
@@ -104,7 +106,9 @@ ROW_COLUMNS: list[Column[PreviewRow]] = [
 
 class RegistrationImportDialog(QDialog):
     """Open with a file and a year; ``exec()`` accepted means the file was imported (``result``), and
-    ``before`` holds the registrations it changed or deleted, as they were (for undo)."""
+    ``before`` holds the registrations it changed or deleted, as they were (the undo entry, pushed on
+    ``ctx``'s stack when given, puts them back). The preview and the import run on a worker thread: the
+    window stays responsive while a large file is read (``busy()`` says whether a preview is under way)."""
 
     def __init__(
         self,
@@ -113,14 +117,20 @@ class RegistrationImportDialog(QDialog):
         year: int,
         units: list[UnitRef],
         parent: QWidget | None = None,
+        ctx: AppContext | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self.ctx = ctx
         self.path = Path(path)
         self.units = units
         self.preview: ImportPreview | None = None
         self.result: ImportResult | None = None
+        self.imported: ImportDone | None = None
         self.before: list[DeletedRegistration] = []
+        self._preview_op: Op | None = None  # the preview being read on a worker thread
+        self._again = False  # the options changed while it was read: read once more when it ends
+        self._import_op: Op | None = None
         self.columns: dict[str, int | None] = {}
         self.setWindowTitle(f"Nhập bảng đăng ký — {self.path.name}")
         fit_to_screen(self, 1150, 720)
@@ -233,22 +243,47 @@ class RegistrationImportDialog(QDialog):
         self.refresh()
 
     # preview ----------------------------------------------------------------------------------------
+    def busy(self) -> bool:
+        """A preview or the import is running on a worker thread."""
+        return any(op is not None and not op.done for op in (self._preview_op, self._import_op))
+
     def refresh(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.preview = preview_file(self.db, self.path, self.options())
-            error = ""
-        except SangKienError as exc:
-            self.preview = None
-            error = str(exc)
-        finally:
-            QApplication.restoreOverrideCursor()
-        if self.preview is None:
-            self.model.set_records([])
-            self.summary.setText(f"<span style='color:#b02a37'>{_html(error)}</span>")
-            self.file_issues.setText("")
-            self.import_button.setEnabled(False)
+        """Read the file again with the options shown, on a worker thread (the newest options win)."""
+        if self._preview_op is not None and not self._preview_op.done:
+            self._again = True
             return
+        self._again = False
+        options = self.options()
+        self.import_button.setEnabled(False)
+        self.summary.setText("<i>Đang đọc và kiểm tra tệp…</i>")
+        self._preview_op = (
+            Op(
+                self,
+                f"Xem trước tệp {self.path.name}",
+                lambda db, _progress: preview_file(db, self.path, options),
+                db=self.db,
+                on_done=self._previewed,
+                on_error=self._preview_failed,
+            )
+            .in_background(progress_dialog=False)
+            .start()
+        )
+
+    def _preview_failed(self, error: BaseException) -> None:
+        if self._again:
+            self.refresh()
+            return
+        self.preview = None
+        self.model.set_records([])
+        self.summary.setText(f"<span style='color:#b02a37'>{_html(str(error))}</span>")
+        self.file_issues.setText("")
+        self.import_button.setEnabled(False)
+
+    def _previewed(self, preview: ImportPreview) -> None:
+        if self._again:  # stale: the secretary changed an option meanwhile
+            self.refresh()
+            return
+        self.preview = preview
         p = self.preview
         self._fill_tables(p)
         self._fill_mapping(p)
@@ -303,7 +338,7 @@ class RegistrationImportDialog(QDialog):
 
     # import -----------------------------------------------------------------------------------------
     def do_import(self) -> None:
-        if self.preview is None or not self.preview.ok:
+        if self.busy() or self.preview is None or not self.preview.ok:
             return
         options = self.options()
         p = self.preview
@@ -315,22 +350,54 @@ class RegistrationImportDialog(QDialog):
             destructive=True,
         ):
             return
-        touched = [r.existing_id for r in p.data_rows if r.existing_id] + [i for i, _ in p.to_delete]
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.before = registration_service.snapshots(self.db, touched)
-            self.result = import_file(self.db, self.path, options)
-        except ImportRefused as refused:
-            QApplication.restoreOverrideCursor()
-            messages.show_error(self, refused)
-            self.refresh()
-            return
-        except SangKienError as exc:
-            QApplication.restoreOverrideCursor()
-            messages.show_error(self, exc)
-            return
-        QApplication.restoreOverrideCursor()
+        path = self.path
+        self.import_button.setEnabled(False)
+        self._import_op = (
+            Op(
+                self,
+                f"Nhập tệp {path.name}",
+                lambda db, progress: actions.import_file(
+                    db, path, options, progress.step if progress is not None else None
+                ),
+                ctx=self.ctx,
+                db=self.db,
+                area="registrations",
+                undo=actions.undo_import,
+                on_done=self._imported,
+                on_error=self._import_failed,
+            )
+            .in_background()
+            .start()
+        )
+
+    def _imported(self, done: ImportDone) -> None:
+        self.imported = done
+        self.result = done.result
+        self.before = done.before
         self.accept()
+
+    def reject(self) -> None:
+        if self._import_op is not None and not self._import_op.done:
+            return  # the import's own progress dialog has Huỷ
+        if self._preview_op is not None and self._preview_op.job is not None and not self._preview_op.done:
+            self._again = False
+            self._preview_op.job.cancel()
+            self._preview_op.job.thread.quit()
+            self._preview_op.job.thread.wait(10_000)
+        super().reject()
+
+    def _import_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self.import_button.setEnabled(self.preview is not None and self.preview.ok)
+            return
+        if isinstance(error, SangKienError):
+            messages.show_error(self, error)
+        elif not unexpected_errors.show(error):
+            messages.show_error(self, f"Lỗi: {error}")
+        if isinstance(error, ImportRefused):
+            self.refresh()
+        else:
+            self.import_button.setEnabled(self.preview is not None and self.preview.ok)
 
 
 def _html(text: str) -> str:

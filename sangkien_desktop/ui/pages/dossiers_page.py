@@ -10,7 +10,6 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -26,12 +25,11 @@ from PySide6.QtWidgets import (
 
 from ...domain.clocks import ClockFilter, ClockKind, ClockLevel, round_intake_clock
 from ...domain.enums import DossierStatus
-from ...domain.errors import SangKienError
 from ...domain.intake_rules import format_percent
 from ...domain.text import fold_key
 from ...domain.vndate import dmy
-from ...services import intake, receipts
-from ...services.intake import DossierDetail, DossierInput, DossierRow, ListFilter
+from ...services import intake, intake_actions
+from ...services.intake import DossierDetail, DossierRow, ListFilter
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
@@ -39,6 +37,7 @@ from ..dialogs.dossier_dialog import DossierDialog, status_after_save
 from ..dialogs.dossier_reconciliation import ReconciliationDialog
 from ..dialogs.dossier_status import DossierStatusDialog
 from ..dialogs.pdf_preview import preview_pdf
+from ..operations import Op, read
 from ..widgets.record_model import (
     CENTER,
     ERROR_BACKGROUND,
@@ -238,7 +237,13 @@ class DossiersPage(Page):
             shortcut = QShortcut(
                 QKeySequence(seq), self.table if seq in {"Return", "Enter", "Delete"} else self
             )
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Ctrl+P prints the receipt wherever the focus is in the window (the navigation list too); a
+            # hidden page's shortcuts do not fire
+            shortcut.setContext(
+                Qt.ShortcutContext.WindowShortcut
+                if seq == "Ctrl+P"
+                else Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
             shortcut.activated.connect(slot)
         self._update_buttons()
 
@@ -257,7 +262,7 @@ class DossiersPage(Page):
             self.rows = []
             self.round_clock.setText("Chưa có đợt nào: hãy tạo đợt trong trang Cài đặt.")
         else:
-            self.rows = intake.list_dossiers(self.ctx.db, info.id)
+            self.rows = read(self, self.ctx.db, lambda db: intake.list_dossiers(db, info.id), [])
             clock = round_intake_clock(info.receive_until, self._today())
             self.round_clock.setText(f"{info.label}: {clock.text}")
             self.round_clock.setStyleSheet("color: #8a5300;" if clock.needs_attention else "")
@@ -320,16 +325,11 @@ class DossiersPage(Page):
         if row is None:
             self.detail_view.setHtml("")
             return
-        try:
-            d = intake.get_dossier(self.ctx.db, row.id)
-        except SangKienError as exc:
-            self.detail_view.setPlainText(str(exc))
-            return
-        self.detail_view.setHtml(detail_html(d))
+        d = read(self, self.ctx.db, lambda db: intake.get_dossier(db, row.id))
+        self.detail_view.setHtml(detail_html(d) if d is not None else "")
 
     # actions ----------------------------------------------------------------------------------------
     def _after_save(self, dossier_id: int, text: str) -> None:
-        self.ctx.notify("dossiers")
         self.refresh()
         self.select(dossier_id)
         self.message.setText(text)
@@ -338,21 +338,10 @@ class DossiersPage(Page):
         if self.ctx.round_id is None:
             messages.show_error(self, "Chưa chọn đợt. Hãy chọn đợt ở thanh trên cùng.")
             return None
-        dialog = DossierDialog(self.ctx.db, self.ctx.round_id, parent=self, today=self._today())
+        dialog = DossierDialog(self.ctx.db, self.ctx.round_id, parent=self, today=self._today(), ctx=self.ctx)
         if dialog.exec() != DossierDialog.DialogCode.Accepted or dialog.result is None:
             return dialog
-        result = dialog.result
-        held: dict[str, int] = {"id": result.dossier_id}
-        saved = dialog.saved_input
-        assert saved is not None
-
-        def undo() -> None:
-            intake.delete_dossier(self.ctx.db, held["id"])
-
-        def redo() -> None:
-            held["id"] = intake.receive(self.ctx.db, saved).dossier_id
-
-        self.ctx.push_undo(f"Tiếp nhận hồ sơ {result.code}", undo, redo, "dossiers")
+        result = dialog.result  # saved through the dialog's operation (its undo entry is on the stack)
         self._after_save(result.dossier_id, status_after_save(result))
         if dialog.print_receipt:
             self.print_receipt(result.dossier_id)
@@ -362,34 +351,21 @@ class DossiersPage(Page):
         row = self.current()
         if row is None or self.ctx.round_id is None:
             return None
-        try:
-            before = intake.get_dossier(self.ctx.db, row.id)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        before = read(self, self.ctx.db, lambda db: intake.get_dossier(db, row.id))
+        if before is None:
             return None
-        dialog = DossierDialog(self.ctx.db, before.round_id, before, parent=self, today=self._today())
+        dialog = DossierDialog(
+            self.ctx.db, before.round_id, before, parent=self, today=self._today(), ctx=self.ctx
+        )
         if dialog.exec() != DossierDialog.DialogCode.Accepted or dialog.result is None:
             return dialog
-        result = dialog.result
-        self._push_restore(f"Sửa hồ sơ {result.code}", row.id, before.as_input(), dialog.saved_input)
-        self._after_save(row.id, status_after_save(result))
-        after = intake.get_dossier(self.ctx.db, row.id)
-        self._offer_status_from_checklist(after)
+        self._after_save(row.id, status_after_save(dialog.result))
+        after = read(self, self.ctx.db, lambda db: intake.get_dossier(db, row.id))
+        if after is not None:
+            self._offer_status_from_checklist(after)
         if dialog.print_receipt:
             self.print_receipt(row.id)
         return dialog
-
-    def _push_restore(
-        self, text: str, dossier_id: int, before: DossierInput, after: DossierInput | None
-    ) -> None:
-        def undo() -> None:
-            intake.update(self.ctx.db, dossier_id, before, enforce_transition=False, action="undo")
-
-        def redo() -> None:
-            if after is not None:
-                intake.update(self.ctx.db, dossier_id, after, enforce_transition=False, action="redo")
-
-        self.ctx.push_undo(text, undo, redo, "dossiers")
 
     def _offer_status_from_checklist(self, d: DossierDetail) -> None:
         """After an edit that completes (or breaks) the paper set, offer the matching status."""
@@ -411,28 +387,28 @@ class DossiersPage(Page):
         self, d: DossierDetail, status: DossierStatus, *, note: str = "", requested: dt.date | None = None
     ) -> None:
         before = d.as_input()
-        try:
-            result = intake.change_status(self.ctx.db, d.id, status, note=note, requested_on=requested)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self._push_restore(f"Đổi trạng thái hồ sơ {d.code}", d.id, before, None)
-        self._after_save(d.id, f"Hồ sơ {result.code}: {d.status.label} → {result.status.label}.")
+        Op(
+            self,
+            f"Đổi trạng thái hồ sơ {d.code}",
+            ctx=self.ctx,
+            area="dossiers",
+            run=lambda db: intake.change_status(db, d.id, status, note=note, requested_on=requested),
+            undo=lambda db, _result: intake_actions.put_back(db, d.id, before),
+            on_done=lambda result: self._after_save(
+                d.id, f"Hồ sơ {result.code}: {d.status.label} → {result.status.label}."
+            ),
+        ).start()
 
     def change_status(self) -> DossierStatusDialog | None:
         row = self.current()
         if row is None:
             return None
-        try:
-            before = intake.get_dossier(self.ctx.db, row.id)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        before = read(self, self.ctx.db, lambda db: intake.get_dossier(db, row.id))
+        if before is None:
             return None
-        dialog = DossierStatusDialog(self.ctx.db, before, self, today=self._today())
+        dialog = DossierStatusDialog(self.ctx.db, before, self, today=self._today(), ctx=self.ctx)
         if dialog.exec() != DossierStatusDialog.DialogCode.Accepted or dialog.result is None:
             return dialog
-        after = intake.get_dossier(self.ctx.db, row.id).as_input()
-        self._push_restore(f"Đổi trạng thái hồ sơ {before.code}", row.id, before.as_input(), after)
         self._after_save(
             row.id, f"Hồ sơ {before.code}: {before.status.label} → {dialog.result.status.label}."
         )
@@ -449,23 +425,26 @@ class DossiersPage(Page):
             destructive=True,
         ):
             return
-        try:
-            held_input = intake.delete_dossier(self.ctx.db, row.id)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        held: dict[str, int] = {"id": row.id}
+        held = {"id": row.id}  # receiving it again (the undo) gives it a new id that the redo deletes
 
-        def undo() -> None:
-            held["id"] = intake.receive(self.ctx.db, held_input).dossier_id
+        def undo(db: object, deleted: intake.DossierInput) -> None:
+            held["id"] = intake.receive(db, deleted).dossier_id  # type: ignore[arg-type]
 
-        def redo() -> None:
-            intake.delete_dossier(self.ctx.db, held["id"])
+        Op(
+            self,
+            f"Xóa hồ sơ {row.code}",
+            ctx=self.ctx,
+            area="dossiers",
+            run=lambda db: intake.delete_dossier(db, held["id"]),
+            undo=undo,
+            on_done=lambda _deleted: self.message.setText(
+                f"Đã xóa hồ sơ {row.code}. Bấm Ctrl+Z để hoàn tác."
+            ),
+        ).start()
 
-        self.ctx.push_undo(f"Xóa hồ sơ {row.code}", undo, redo, "dossiers")
-        self.ctx.notify("dossiers")
+    def _deleted(self, code: str) -> None:
         self.refresh()
-        self.message.setText(f"Đã xóa hồ sơ {row.code}. Bấm Ctrl+Z để hoàn tác.")
+        self.message.setText(f"Đã xóa hồ sơ {code}. Bấm Ctrl+Z để hoàn tác.")
 
     # documents --------------------------------------------------------------------------------------
     def print_receipt(self, dossier_id: int | None = None) -> None:
@@ -474,71 +453,71 @@ class DossiersPage(Page):
             if row is None:
                 return
             dossier_id = row.id
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            detail = intake.get_dossier(self.ctx.db, dossier_id)
-            pdf = receipts.receipt_pdf(self.ctx.db, dossier_id, copies=2)
-        except SangKienError as exc:
-            QApplication.restoreOverrideCursor()
-            messages.show_error(self, exc)
-            return
-        QApplication.restoreOverrideCursor()
-        preview_pdf(self, pdf, f"Giấy biên nhận {detail.code}", f"giay-bien-nhan-{detail.code}.pdf")
-
-    def _book(self) -> receipts.ReceiptBook | None:
-        if self.ctx.round_id is None:
-            return None
-        try:
-            return receipts.load_book(self.ctx.db, self.ctx.round_id, printed_on=self._today())
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return None
+        wanted = dossier_id
+        Op(
+            self,
+            "Đang tạo giấy biên nhận",
+            lambda db, _progress: intake_actions.receipt(db, wanted),
+            ctx=self.ctx,
+            on_done=lambda r: preview_pdf(
+                self, r.pdf, f"Giấy biên nhận {r.code}", f"giay-bien-nhan-{r.code}.pdf"
+            ),
+        ).in_background().start()
 
     def preview_book(self) -> None:
-        book = self._book()
-        if book is None:
+        round_id = self.ctx.round_id
+        if round_id is None:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pdf = receipts.receipt_book_pdf(book)
-        finally:
-            QApplication.restoreOverrideCursor()
-        preview_pdf(
+        today = self._today()
+        Op(
             self,
-            pdf,
-            f"Sổ tiếp nhận — {book.round_label}",
-            _file_name("so-tiep-nhan", book.round_label, "pdf"),
-        )
+            "Đang tạo sổ tiếp nhận",
+            lambda db, _progress: intake_actions.book_pdf(db, round_id, today),
+            ctx=self.ctx,
+            on_done=lambda book: preview_pdf(
+                self,
+                book.pdf,
+                f"Sổ tiếp nhận — {book.round_label}",
+                _file_name("so-tiep-nhan", book.round_label, "pdf"),
+            ),
+        ).in_background().start()
 
     def export_book_xlsx(self) -> None:
-        book = self._book()
-        if book is None:
+        info = self.ctx.round
+        if info is None:
             return
         path = messages.ask_save_path(
             self,
             "Xuất sổ tiếp nhận",
-            _file_name("so-tiep-nhan", book.round_label, "xlsx"),
+            _file_name("so-tiep-nhan", info.label, "xlsx"),
             "Tệp Excel (*.xlsx)",
         )
         if path is None:
             return
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
-        try:
-            path.write_bytes(receipts.receipt_book_xlsx(book))
-        except OSError as exc:
-            messages.show_error(self, f"Không ghi được tệp {path}: {exc}")
-            return
-        self.message.setText(f"Đã ghi sổ tiếp nhận: {path}")
+        target, today = path, self._today()
+        Op(
+            self,
+            "Đang xuất sổ tiếp nhận",
+            lambda db, _progress: intake_actions.write_book_xlsx(db, info.id, target, today),
+            ctx=self.ctx,
+            on_done=lambda written: self.message.setText(f"Đã ghi sổ tiếp nhận: {written}"),
+        ).in_background().start()
 
     def open_reconciliation(self) -> ReconciliationDialog | None:
-        if self.ctx.round_id is None:
+        round_id = self.ctx.round_id
+        if round_id is None:
             return None
-        try:
-            dialog = ReconciliationDialog(self.ctx.db, self.ctx.round_id, self)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        op = Op(
+            self,
+            "Đối chiếu với đăng ký",
+            lambda db: ReconciliationDialog(db, round_id, self),
+            ctx=self.ctx,
+        ).start()
+        if not op.ok:
             return None
+        dialog: ReconciliationDialog = op.result
         dialog.exec()
         return dialog
 

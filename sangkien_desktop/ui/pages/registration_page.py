@@ -23,20 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import SangKienError
 from ...domain.text import fold, one_line
-from ...services import duplicates, registration_export
+from ...services import duplicates
 from ...services import registrations as service
+from ...services import registrations_actions as actions
 from ...services.duplicates import DuplicateMatch
-from ...services.importers.readers import OPEN_FILTER
-from ...services.registration_import import ImportOptions, import_file, undo_import
-from ...services.registrations import DeletedRegistration, RegistrationData, RegistrationRow, UnitRef
+from ...services.registrations import RegistrationData, RegistrationRow, UnitRef
+from ...services.registrations_actions import ImportDone, PageData
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
 from ..dialogs.pdf_preview import PdfPreviewDialog
 from ..dialogs.registration_dialog import RegistrationDialog
 from ..dialogs.registration_import_dialog import RegistrationImportDialog
+from ..operations import Op, read
 from ..widgets.folding_completer import FoldingCompleter
 from ..widgets.record_model import CENTER, WARN_BACKGROUND, Column, RecordTableModel, RecordTableView
 from ..workers import Job, run_in_background
@@ -221,7 +221,7 @@ class RegistrationPage(Page):
             Column("Đơn vị", lambda r: r.unit_name, width=190),
             Column("Tên sáng kiến", lambda r: one_line(r.title), width=330, background=self._dup_background),
             Column("Tác giả", lambda r: one_line(r.authors_text), width=190),
-            Column("Bộ phận công tác", lambda r: one_line(r.department), width=130),
+            Column("Bộ phận công tác", lambda r: _departments(r.department), width=130),
             Column(
                 "Trùng?",
                 self._dup_text,
@@ -276,14 +276,19 @@ class RegistrationPage(Page):
         keep_year = self.year.currentData() or self._default_year()
         keep_unit = self.unit_filter.currentData()
         keep_type = self.type_filter.currentData()
-        years = set(service.registration_years(self.ctx.db)) | {int(keep_year)}
+        data: PageData | None = read(
+            self, self.ctx.db, lambda db: actions.page_data(db, int(keep_year), keep_unit, keep_type)
+        )
+        if data is None:
+            return
+        years = set(data.years) | {int(keep_year)}
         self.year.blockSignals(True)
         self.year.clear()
         for y in sorted(years, reverse=True):
             self.year.addItem(str(y), y)
         self.year.setCurrentIndex(self.year.findData(keep_year))
         self.year.blockSignals(False)
-        self.units = service.list_units(self.ctx.db)
+        self.units = data.units
         self.unit_filter.blockSignals(True)
         self.unit_filter.clear()
         self.unit_filter.addItem("Tất cả đơn vị", None)
@@ -296,7 +301,7 @@ class RegistrationPage(Page):
         self.type_filter.blockSignals(True)
         self.type_filter.clear()
         self.type_filter.addItem("Tất cả loại đơn vị", None)
-        for type_id, name in service.list_unit_types(self.ctx.db):
+        for type_id, name in data.unit_types:
             self.type_filter.addItem(name, type_id)
         self.type_filter.setCurrentIndex(max(0, self.type_filter.findData(keep_type)))
         self.type_filter.blockSignals(False)
@@ -319,12 +324,12 @@ class RegistrationPage(Page):
 
     def _reload_rows(self) -> None:
         current = self.view.current_record()
-        self.rows = service.list_registrations(
-            self.ctx.db,
+        year, unit_id, type_id = (
             self.selected_year(),
-            unit_id=self.unit_filter.currentData(),
-            unit_type_id=self.type_filter.currentData(),
+            self.unit_filter.currentData(),
+            self.type_filter.currentData(),
         )
+        self.rows = read(self, self.ctx.db, lambda db: actions.rows(db, year, unit_id, type_id), [])
         self.model.set_records(self.rows)
         self._apply_view_filter()
         kept = current is not None and self.select_registration(current.id)
@@ -408,7 +413,7 @@ class RegistrationPage(Page):
         parts = [
             f"<b>{_html(one_line(r.title))}</b> — {_html(r.unit_name)}",
             f"Tác giả: {_html(one_line(r.authors_text))}"
-            + (f" — Bộ phận: {_html(one_line(r.department))}" if r.department else ""),
+            + (f" — Bộ phận: {_html(_departments(r.department))}" if r.department else ""),
         ]
         if r.dossiers:
             parts.append("Hồ sơ: " + ", ".join(r.dossiers))
@@ -431,55 +436,64 @@ class RegistrationPage(Page):
         """Run a form dialog (tests replace this)."""
         return bool(dialog.exec())
 
+    def _dialog(
+        self, data: RegistrationData | None = None, registration_id: int | None = None
+    ) -> RegistrationDialog:
+        return RegistrationDialog(
+            self.ctx.db,
+            self._units(),
+            data,
+            registration_id=registration_id,
+            year=self.selected_year(),
+            parent=self,
+            ctx=self.ctx,
+        )
+
     def add(self) -> None:
         unit_id = self.unit_filter.currentData()
         preset = None
         if unit_id is not None:
             preset = RegistrationData(year=self.selected_year(), unit_id=unit_id, title="", authors_text="")
-        dialog = RegistrationDialog(
-            self.ctx.db, self._units(), preset, year=self.selected_year(), parent=self
-        )
+        dialog = self._dialog(preset)
         if not self.open_dialog(dialog):
             return
         data = dialog.data()
-        try:
-            reg_id, warnings = service.create(self.ctx.db, data)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        state: dict[str, Any] = {"id": reg_id, "deleted": None}
+        held: dict[str, Any] = {}
 
-        def undo() -> None:
-            state["deleted"] = service.delete(self.ctx.db, state["id"])
+        def undo(db: Any, created: tuple[int, list[Any]]) -> None:
+            held["deleted"] = service.delete(db, created[0])
 
-        def redo() -> None:
-            state["id"] = service.restore(self.ctx.db, state["deleted"])
+        def redo(db: Any) -> tuple[int, list[Any]]:
+            return service.restore(db, held["deleted"]), []
 
-        self.ctx.push_undo(f"Thêm đăng ký '{_short(data.title)}'", undo, redo, AREA)
-        self._after_change(reg_id, warnings)
+        Op(
+            self,
+            f"Thêm đăng ký '{_short(data.title)}'",
+            ctx=self.ctx,
+            area=AREA,
+            run=lambda db: service.create(db, data),
+            undo=undo,
+            redo=redo,
+            on_done=lambda created: self._after_change(created[0], created[1]),
+        ).start()
 
     def edit(self) -> None:
         r = self.current()
         if r is None:
             return
-        dialog = RegistrationDialog(self.ctx.db, self._units(), r.data(), registration_id=r.id, parent=self)
+        dialog = self._dialog(r.data(), r.id)
         if not self.open_dialog(dialog):
             return
         new = dialog.data()
-        try:
-            old, warnings = service.update(self.ctx.db, r.id, new)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-
-        def undo() -> None:
-            service.update(self.ctx.db, r.id, old)
-
-        def redo() -> None:
-            service.update(self.ctx.db, r.id, new)
-
-        self.ctx.push_undo(f"Sửa đăng ký '{_short(new.title)}'", undo, redo, AREA)
-        self._after_change(r.id, warnings)
+        Op(
+            self,
+            f"Sửa đăng ký '{_short(new.title)}'",
+            ctx=self.ctx,
+            area=AREA,
+            run=lambda db: service.update(db, r.id, new),
+            undo=lambda db, done: service.update(db, r.id, done[0]),
+            on_done=lambda done: self._after_change(r.id, done[1]),
+        ).start()
 
     def delete(self) -> None:
         rows = [x for x in self.view.selected_records() if isinstance(x, RegistrationRow)]
@@ -488,26 +502,16 @@ class RegistrationPage(Page):
         what = f"'{_short(rows[0].title)}'" if len(rows) == 1 else f"{len(rows)} đăng ký đã chọn"
         if not messages.confirm(self, f"Xóa {what}? (Có thể hoàn tác bằng Ctrl+Z.)", destructive=True):
             return
-        deleted: list[DeletedRegistration] = []
-        try:
-            with self.ctx.db.session() as session:
-                for row in rows:
-                    deleted.append(service.delete_in(session, row.id))
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-
-        def undo() -> None:
-            for d in deleted:
-                service.restore(self.ctx.db, d)
-
-        def redo() -> None:
-            with self.ctx.db.session() as session:
-                for d in deleted:
-                    service.delete_in(session, d.id)
-
-        self.ctx.push_undo(f"Xóa {what}", undo, redo, AREA)
-        self._after_change(None, [])
+        ids = [row.id for row in rows]
+        Op(
+            self,
+            f"Xóa {what}",
+            ctx=self.ctx,
+            area=AREA,
+            run=lambda db: actions.delete_many(db, ids),  # one transaction; its redo too
+            undo=actions.restore_many,  # one transaction puts every row back
+            on_done=lambda _deleted: self._after_change(None, []),
+        ).start()
 
     def toggle_not_duplicate(self) -> None:
         r = self.current()
@@ -520,24 +524,18 @@ class RegistrationPage(Page):
             if answer is None:
                 return
             note = answer
-        try:
-            old = service.set_not_duplicate(self.ctx.db, r.id, flag, note)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-
-        def undo() -> None:
-            service.set_not_duplicate(self.ctx.db, r.id, *old)
-
-        def redo() -> None:
-            service.set_not_duplicate(self.ctx.db, r.id, flag, note)
-
         label = "Xác nhận không trùng: " if flag else "Bỏ xác nhận không trùng: "
-        self.ctx.push_undo(label + _short(r.title), undo, redo, AREA)
-        self._after_change(r.id, [])
+        Op(
+            self,
+            label + _short(r.title),
+            ctx=self.ctx,
+            area=AREA,
+            run=lambda db: service.set_not_duplicate(db, r.id, flag, note),
+            undo=lambda db, old: service.set_not_duplicate(db, r.id, *old),
+            on_done=lambda _old: self._after_change(r.id, []),
+        ).start()
 
     def _after_change(self, select_id: int | None, warnings: list[Any]) -> None:
-        self.ctx.notify(AREA)
         self.refresh()
         if select_id is not None:
             self.select_registration(select_id)
@@ -551,25 +549,21 @@ class RegistrationPage(Page):
 
     def import_file(self, path: Path | None = None) -> None:
         if path is None:
+            from ...services.importers.readers import OPEN_FILTER
+
             path = messages.ask_open_path(self, "Chọn bảng đăng ký đơn vị gửi", OPEN_FILTER)
             if path is None:
                 return
-        dialog = RegistrationImportDialog(self.ctx.db, path, self.selected_year(), self._units(), self)
-        if not self.open_import_dialog(dialog) or dialog.result is None:
+        dialog = RegistrationImportDialog(
+            self.ctx.db, path, self.selected_year(), self._units(), self, ctx=self.ctx
+        )
+        if not self.open_import_dialog(dialog) or dialog.imported is None:
             return
-        result = dialog.result
-        before = dialog.before
-        options: ImportOptions = dialog.options()
-        state: dict[str, Any] = {"created": list(result.created_ids)}
+        self._imported(dialog.imported)
 
-        def undo() -> None:
-            undo_import(self.ctx.db, state["created"], before)
-
-        def redo() -> None:
-            again = import_file(self.ctx.db, Path(path), options)
-            state["created"] = list(again.created_ids)
-
-        self.ctx.push_undo(f"Nhập tệp {result.file_name}", undo, redo, AREA)
+    def _imported(self, done: ImportDone) -> None:
+        """After the import dialog's operation (its undo entry is on the stack): show the year imported."""
+        result = done.result
         self._select_year(result.year)
         self._after_change(result.registration_ids[0] if result.registration_ids else None, [])
         text = result.summary()
@@ -594,14 +588,22 @@ class RegistrationPage(Page):
     def preview_pdf(self) -> None:
         year, unit_id, stem = self._export_scope()
 
-        def work(_progress: Any) -> bytes:
+        def work(_db: Any, _progress: Any) -> bytes:
+            from ...services import registration_export
+
             return registration_export.build_pdf_bytes(self.ctx.db, year, unit_id)
 
-        self.export_job = run_in_background(
-            self,
-            "Đang tạo bảng tổng hợp đăng ký",
-            work,
-            on_done=lambda pdf: self.open_pdf_preview(pdf, f"Tổng hợp đăng ký năm {year}", stem + ".pdf"),
+        self.export_job = (
+            Op(
+                self,
+                "Đang tạo bảng tổng hợp đăng ký",
+                work,
+                ctx=self.ctx,
+                on_done=lambda pdf: self.open_pdf_preview(pdf, f"Tổng hợp đăng ký năm {year}", stem + ".pdf"),
+            )
+            .in_background()
+            .start()
+            .job
         )
 
     def export_xlsx(self) -> None:
@@ -614,20 +616,35 @@ class RegistrationPage(Page):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
 
-        def work(_progress: Any) -> int:
+        def work(_db: Any, _progress: Any) -> int:
+            from ...services import registration_export
+
             return registration_export.write_xlsx(self.ctx.db, year, path, unit_id)
 
-        self.export_job = run_in_background(
-            self,
-            "Đang xuất Excel",
-            work,
-            on_done=lambda n: messages.show_info(self, f"Đã lưu bảng tổng hợp ({n} sáng kiến) vào {path}"),
+        self.export_job = (
+            Op(
+                self,
+                "Đang xuất Excel",
+                work,
+                ctx=self.ctx,
+                on_done=lambda n: messages.show_info(
+                    self, f"Đã lưu bảng tổng hợp ({n} sáng kiến) vào {path}"
+                ),
+            )
+            .in_background()
+            .start()
+            .job
         )
 
 
 def _short(text: str, width: int = 60) -> str:
     text = one_line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _departments(text: str) -> str:
+    """The Bộ phận cell on one line, its entries kept apart ("Tổ 4; Tổ 5", not "Tổ 4 Tổ 5")."""
+    return "; ".join(one_line(p) for p in text.splitlines() if one_line(p))
 
 
 def _slug(text: str) -> str:

@@ -3,19 +3,21 @@ accents ("doi moi" finds "Đổi mới"). Enter on a registration opens it for e
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...domain.errors import SangKienError
 from ...services import registrations as registration_service
+from ...services import registrations_actions
 from ...services import search as search_service
 from ...services.search import SearchHit
 from .. import messages
 from ..context import AppContext
 from ..dialogs.registration_dialog import RegistrationDialog
+from ..operations import Op, read
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
 from ..workers import Job, run_in_background, user_typed
 from .base import Page
@@ -72,6 +74,7 @@ class SearchPage(Page):
         self.status = QLabel("Gõ từ cần tìm.")
         self.status.setObjectName("status")
         self.warm_job: Job | None = None  # builds the search index while the secretary starts typing
+        self.years_job: Job | None = None  # reads the years of the list off the GUI thread
 
         top = QHBoxLayout()
         label = QLabel("&Tìm:")
@@ -116,11 +119,14 @@ class SearchPage(Page):
 
     def wait_for_jobs(self) -> None:
         """Let the index build finish (a running QThread must not be destroyed)."""
-        if self.warm_job is not None and not self.warm_job.done:
-            self.warm_job.thread.quit()
-            self.warm_job.thread.wait()
+        for job in (self.warm_job, self.years_job):
+            if job is not None and not job.done:
+                job.thread.quit()
+                job.thread.wait()
 
     def hideEvent(self, event: QHideEvent) -> None:
+        self.timer.stop()  # a hidden page does not search (nor read its database after it closed)
+        self.match_timer.stop()
         self.wait_for_jobs()
         super().hideEvent(event)
 
@@ -136,19 +142,49 @@ class SearchPage(Page):
         )
 
     def refresh(self) -> None:
-        keep = self.year.currentData()
-        self.year.blockSignals(True)
-        self.year.clear()
-        self.year.addItem("Mọi năm", None)
-        for y in registration_service.registration_years(self.ctx.db):
-            self.year.addItem(str(y), y)
-        self.year.setCurrentIndex(max(0, self.year.findData(keep)))
-        self.year.blockSignals(False)
+        self._load_years()
         if self.query.text().strip():
             self.run_search()
         else:
             self._warm_up()
         self.query.setFocus()
+
+    def _load_years(self) -> None:
+        """Fill the year list from a worker thread (the list stays as it is meanwhile)."""
+        if self.years_job is not None and not self.years_job.done:
+            return
+
+        def work(_progress: Any) -> list[int]:
+            return registration_service.registration_years(self.ctx.db)
+
+        self.years_job = run_in_background(
+            self, "Đọc các năm", work, on_done=self._show_years, on_error=lambda _e: None, show_dialog=False
+        )
+
+    def _show_years(self, years: list[int]) -> None:
+        keep = self.year.currentData()
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem("Mọi năm", None)
+        for y in years:
+            self.year.addItem(str(y), y)
+        self.year.setCurrentIndex(max(0, self.year.findData(keep)))
+        self.year.blockSignals(False)
+        if self.year.currentData() != keep:
+            self.run_search()  # the year searched no longer exists
+
+    def _with_dossier_codes(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """Registrations that have a dossier show its code in "Mã hồ sơ" (HS26-007)."""
+        ids = [h.ref_id for h in hits if h.kind == search_service.KIND_REGISTRATION and not h.code]
+        codes = read(self, self.ctx.db, lambda db: registrations_actions.dossier_codes(db, ids), {})
+        if not codes:
+            return hits
+        return [
+            dataclasses.replace(h, code=codes[h.ref_id])
+            if h.kind == search_service.KIND_REGISTRATION and h.ref_id in codes
+            else h
+            for h in hits
+        ]
 
     def run_search(self) -> None:
         self.timer.stop()
@@ -160,13 +196,16 @@ class SearchPage(Page):
             self.status.setText("Gõ từ cần tìm.")
             return
         self.wait_for_jobs()  # the first search waits for the index being built
-        try:
-            hits = search_service.search(
-                self.ctx.db, text, limit=LIMIT, year=self.year.currentData(), with_matches=False
-            )
-        except SangKienError as exc:
-            self.status.setText(str(exc))
+        year = self.year.currentData()
+        found = read(
+            self,
+            self.ctx.db,
+            lambda db: search_service.search(db, text, limit=LIMIT, year=year, with_matches=False),
+        )
+        if found is None:
+            self.status.setText("Không tra cứu được.")
             return
+        hits = self._with_dossier_codes(found)
         self.model.set_records(hits)
         if hits:
             self._unmatched = (text, hits)
@@ -189,11 +228,9 @@ class SearchPage(Page):
         if pending is None or (self.model.rowCount() and len(self.model.records()) != len(pending[1])):
             return  # a new search has replaced the list since (it clears the pending one too)
         text, hits = pending
-        try:
-            described = search_service.describe_hits(self.ctx.db, hits, text)
-        except SangKienError:
-            return
-        self.model.update_records(described)
+        described = read(self, self.ctx.db, lambda db: search_service.describe_hits(db, hits, text))
+        if described is not None:
+            self.model.update_records(described)
 
     def _enter_in_query(self) -> None:
         self.run_search()
@@ -216,28 +253,22 @@ class SearchPage(Page):
                 f"Tác giả: {hit.authors}",
             )
             return
-        try:
-            row = registration_service.get_registration(self.ctx.db, hit.ref_id)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        row = read(self, self.ctx.db, lambda db: registration_service.get_registration(db, hit.ref_id))
+        units = read(self, self.ctx.db, registration_service.list_units, [])
+        if row is None:
             return
-        units = registration_service.list_units(self.ctx.db)
-        dialog = RegistrationDialog(self.ctx.db, units, row.data(), registration_id=row.id, parent=self)
+        dialog = RegistrationDialog(
+            self.ctx.db, units, row.data(), registration_id=row.id, parent=self, ctx=self.ctx
+        )
         if not self.open_dialog(dialog):
             return
         new = dialog.data()
-        try:
-            old, _ = registration_service.update(self.ctx.db, row.id, new)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-
-        def undo() -> None:
-            registration_service.update(self.ctx.db, row.id, old)
-
-        def redo() -> None:
-            registration_service.update(self.ctx.db, row.id, new)
-
-        self.ctx.push_undo(f"Sửa đăng ký '{new.title[:50]}'", undo, redo, "registrations")
-        self.ctx.notify("registrations")
-        self.run_search()
+        Op(
+            self,
+            f"Sửa đăng ký '{new.title[:50]}'",
+            ctx=self.ctx,
+            area="registrations",
+            run=lambda db: registration_service.update(db, row.id, new),
+            undo=lambda db, done: registration_service.update(db, row.id, done[0]),
+            on_done=lambda _done: self.run_search(),
+        ).start()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,14 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...db.database import Database
 from ...domain.money import format_money
 from ...services import recognized as service
+from ...services import recognized_actions
 from ...services.importers.readers import OPEN_FILTER
-from ...services.importers.recognized import import_file
 from ...services.recognized import ImportInfo, InitiativeChanges, InitiativeInfo
 from .. import messages
 from ..context import AppContext
 from ..dialogs.recognized_import_dialog import RecognizedImportDialog
+from ..operations import Op, read
 from ..widgets.record_model import CENTER, RIGHT, Column, RecordTableModel, RecordTableView
 
 AREA = "recognized"
@@ -128,7 +131,7 @@ class HistoryTab(QWidget):
     def load(self, select_id: int | None = None) -> None:
         current = self.imports_view.current_record()
         wanted = select_id if select_id is not None else (current.id if current is not None else None)
-        found = service.list_imports(self.ctx.db)
+        found = read(self, self.ctx.db, service.list_imports, [])
         self.imports.set_records(found)
         row = next((n for n, i in enumerate(found) if i.id == wanted), 0)
         if found:
@@ -137,7 +140,11 @@ class HistoryTab(QWidget):
 
     def load_rows(self) -> None:
         batch = self.imports_view.current_record()
-        records = service.list_initiatives(self.ctx.db, import_id=batch.id) if batch is not None else []
+        records = (
+            read(self, self.ctx.db, lambda db: service.list_initiatives(db, import_id=batch.id), [])
+            if batch is not None
+            else []
+        )
         self.rows.set_records(records)
         self.rows_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         locked = batch is not None and bool(batch.locked)
@@ -156,29 +163,21 @@ class HistoryTab(QWidget):
         if path is None:
             return
         years = [i.year for i in self.imports.records()]
-        dialog = RecognizedImportDialog(self.ctx.db, path, min(years, default=dt.date.today().year - 1), self)
-        if exec_dialog(dialog) and dialog.result is not None:
-            held = {"id": dialog.result.import_id}
-            options = dialog.options()
-            db = self.ctx.db
-
-            def undo() -> None:
-                service.delete_import(db, held["id"])
-
-            def redo() -> None:
-                held["id"] = import_file(db, path, options).import_id
-
+        dialog = RecognizedImportDialog(
+            self.ctx.db, path, min(years, default=dt.date.today().year - 1), self, ctx=self.ctx
+        )
+        if exec_dialog(dialog) and dialog.result is not None:  # its undo entry is on the stack
             messages.show_info(self, dialog.result.summary())
-            self.ctx.push_undo(f"Nhập danh sách năm {options.year}", undo, redo, AREA)
-            self.ctx.notify(AREA)
-            self.load(held["id"])
+            self.load(dialog.result.import_id)
 
-    def _act(self, run: Callable[[], object]) -> None:
-        """Run one service (its own transaction); an error the secretary should read becomes a dialog."""
-        with messages.reporting_errors(self):
-            run()
-            self.ctx.notify(AREA)
-        self.load()
+    def _act(
+        self,
+        title: str,
+        run: Callable[[Database], Any],
+        undo: Callable[[Database, Any], Any] | None = None,
+    ) -> None:
+        """Run one service (its own transaction) as an operation; an error becomes a dialog."""
+        Op(self, title, run, ctx=self.ctx, area=AREA, undo=undo, on_done=lambda _r: self.load()).start()
 
     def edit_decision(self) -> None:
         batch = self.imports_view.current_record()
@@ -188,7 +187,11 @@ class HistoryTab(QWidget):
         if not exec_dialog(dialog):
             return
         number, day = dialog.values()
-        self._act(lambda: service.set_decision(self.ctx.db, batch.id, number, day))
+        self._act(
+            f"Sửa quyết định của danh sách năm {batch.year}",
+            lambda db: recognized_actions.put_decision(db, batch.id, number, day),
+            lambda db, old: recognized_actions.put_decision(db, batch.id, *old),
+        )
 
     def delete_import(self) -> None:
         batch = self.imports_view.current_record()
@@ -199,7 +202,7 @@ class HistoryTab(QWidget):
             destructive=True,
         ):
             return
-        self._act(lambda: service.delete_import(self.ctx.db, batch.id))
+        self._act(f"Xóa danh sách năm {batch.year}", lambda db: service.delete_import(db, batch.id))
 
     def edit_initiative(self) -> None:
         record = self.rows_view.current_record()
@@ -208,8 +211,12 @@ class HistoryTab(QWidget):
         dialog = InitiativeDialog(record, self)
         if not exec_dialog(dialog):
             return
-        changes = dialog.changes()
-        self._act(lambda: service.edit_initiative(self.ctx.db, record.id, changes))
+        changes, back = dialog.changes(), dialog.undo_changes()
+        self._act(
+            f"Sửa sáng kiến năm {record.year}",
+            lambda db: service.edit_initiative(db, record.id, changes),
+            lambda db, _info: service.edit_initiative(db, record.id, back),
+        )
 
     def delete_initiative(self) -> None:
         record = self.rows_view.current_record()
@@ -217,7 +224,7 @@ class HistoryTab(QWidget):
             self, f"Xóa sáng kiến «{record.title}» khỏi dữ liệu năm {record.year}?", destructive=True
         ):
             return
-        self._act(lambda: service.delete_initiative(self.ctx.db, record.id))
+        self._act(f"Xóa sáng kiến năm {record.year}", lambda db: service.delete_initiative(db, record.id))
 
 
 class DecisionDialog(QDialog):
@@ -310,3 +317,11 @@ class InitiativeDialog(QDialog):
         for k in clear:
             del changed[k]
         return InitiativeChanges(**changed, clear=clear)  # type: ignore[arg-type]
+
+    def undo_changes(self) -> InitiativeChanges:
+        """The changes that put back what ``changes()`` changes (an emptied Điểm or Số tiền comes back, a
+        filled one is emptied again)."""
+        changed = [k for k, e in self.edits.items() if e.text().strip() != self.original[k]]
+        back = {k: self.original[k] for k in changed if self.original[k] or k not in ("points", "amount")}
+        clear = tuple(k for k in ("points", "amount") if k in changed and not self.original[k])
+        return InitiativeChanges(**back, clear=clear)  # type: ignore[arg-type]

@@ -1,0 +1,164 @@
+"""What the Đăng ký page and the registration form ask of the database, each one call and one
+transaction: the page's data in one read, deleting several registrations and putting them back, a unit
+typed in the form, an import whose undo puts back exactly what it replaced."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..db.database import Database
+from ..domain.errors import Issue, SangKienError
+from ..domain.text import one_line, sort_key
+from ..models import Dossier, Registration, Unit, UnitType, Year
+from ..models.dossier import dossier_code
+from . import audit, duplicates
+from . import registrations as service
+from . import units as units_service
+from .duplicates import DuplicateMatch
+from .importers import registrations as importer
+from .registrations import DeletedRegistration, RegistrationRow, UnitRef
+
+
+@dataclass(frozen=True)
+class PageData:
+    """Everything the Đăng ký page shows, read in one transaction."""
+
+    years: list[int]
+    units: list[UnitRef]
+    unit_types: list[tuple[int, str]]
+    rows: list[RegistrationRow]
+
+
+def page_data(
+    db: Database, year: int, unit_id: int | None = None, unit_type_id: int | None = None
+) -> PageData:
+    """The filters' choices and the registrations of ``year`` (filtered by unit and unit type)."""
+    with db.reading() as session:
+        years = set(session.scalars(select(Registration.year).distinct()).all())
+        years |= set(session.scalars(select(Year.year)).all())
+        resolver = service.UnitResolver(session)
+        ids = session.scalars(select(Unit.id).where(Unit.merged_into_id.is_(None))).all()
+        units = sorted((resolver.ref(i) for i in ids), key=lambda r: sort_key(r.name))
+        types = [
+            (int(i), str(n))
+            for i, n in session.execute(select(UnitType.id, UnitType.name).order_by(UnitType.position))
+        ]
+        rows = service.query_rows(session, year, unit_id, unit_type_id)
+    years.add(dt.date.today().year)
+    return PageData(sorted(years, reverse=True), units, types, rows)
+
+
+def rows(
+    db: Database, year: int, unit_id: int | None = None, unit_type_id: int | None = None
+) -> list[RegistrationRow]:
+    """The registrations the grid shows (``registrations.list_registrations``)."""
+    return service.list_registrations(db, year, unit_id=unit_id, unit_type_id=unit_type_id)
+
+
+def delete_many(db: Database, ids: list[int]) -> list[DeletedRegistration]:
+    """Delete several registrations in one transaction (all or none); returns what ``restore_many`` needs."""
+    with db.session() as session:
+        return [service.delete_in(session, reg_id) for reg_id in ids]
+
+
+def restore_many(db: Database, deleted: list[DeletedRegistration]) -> list[int]:
+    """Put back registrations deleted by ``delete_many`` (their old ids), in one transaction."""
+    with db.session() as session:
+        return [service.restore_in(session, d) for d in deleted]
+
+
+def create_unit(db: Database, name: str, unit_id: int | None = None) -> UnitRef:
+    """Add a unit typed in the registration form (its type guessed from its name); ``unit_id`` gives it
+    back the id it had (the redo after an undo), so what refers to it still does."""
+    with db.session() as session:
+        if unit_id is not None and session.get(Unit, unit_id) is None:
+            clean_name = one_line(name)
+            type_id = service.ensure_unit_type(session, service.guess_unit_type_code(clean_name)).id
+            session.add(Unit(id=unit_id, name=clean_name, unit_type_id=type_id))
+            session.flush()
+            audit.record(session, "restore", "unit", unit_id, f"Thêm lại đơn vị {clean_name}")
+            return UnitRef(id=unit_id, name=clean_name)
+        unit = service.create_unit(session, name)
+        return UnitRef(id=unit.id, name=unit.name)
+
+
+def delete_unit(db: Database, unit_id: int) -> None:
+    """Undo of ``create_unit``: remove the unit again (refused when something refers to it)."""
+    with db.session() as session:
+        units_service.delete_unit(session, unit_id)
+
+
+@dataclass
+class ImportDone:
+    """An import and what its undo needs: the registrations it created and the ones it changed or deleted,
+    as they were before."""
+
+    result: importer.ImportResult
+    before: list[DeletedRegistration] = field(default_factory=list)
+
+
+def import_file(
+    db: Database, path: Path, options: importer.ImportOptions, progress: Callable[..., object] | None = None
+) -> ImportDone:
+    """Import a unit's file in one transaction, keeping the rows it replaces or deletes for the undo."""
+    if progress is not None:
+        progress(0, 3, "Đang đọc tệp…")
+    source = importer.read(Path(path))
+    shown = importer._PREVIEWS.get(importer._preview_key(db, source, options))
+    known = {r.line: r.duplicates for r in shown.data_rows} if shown is not None else None
+    if progress is not None:
+        progress(1, 3, "Đang kiểm tra và ghi…")
+    with db.session() as session:
+        preview = importer.analyse(session, source, options, known)
+        touched = [r.existing_id for r in preview.data_rows if r.existing_id]
+        touched += [i for i, _ in preview.to_delete]
+        before = service.snapshots_in(session, touched)
+        result = importer.apply(session, preview, options)
+    return ImportDone(result, before)
+
+
+def undo_import(db: Database, done: ImportDone) -> int:
+    """Take an import back (one transaction): see ``registration_import.undo_import``."""
+    return importer.undo_import(db, list(done.result.created_ids), done.before)
+
+
+def dossier_codes(db: Database, registration_ids: list[int]) -> dict[int, str]:
+    """The dossier code(s) received for each registration (HS26-007; several joined by ", ")."""
+    found: dict[int, list[str]] = {}
+    if not registration_ids:
+        return {}
+    with db.reading() as session:
+        for start in range(0, len(registration_ids), 500):
+            chunk = registration_ids[start : start + 500]
+            query = (
+                select(Dossier.registration_id, Dossier.year, Dossier.receipt_no)
+                .where(Dossier.registration_id.in_(chunk))
+                .order_by(Dossier.year, Dossier.receipt_no)
+            )
+            for reg_id, year, receipt_no in session.execute(query):
+                found.setdefault(int(reg_id), []).append(dossier_code(year, receipt_no))
+    return {k: ", ".join(v) for k, v in found.items()}
+
+
+def check_form(
+    db: Database, data: service.RegistrationData, registration_id: int | None, new_unit_name: str = ""
+) -> list[Issue]:
+    """The registration form's problems as it is typed; a failure to check (the database went away) is one
+    more problem shown in the form, not a dialog at every keystroke."""
+    try:
+        return service.validate(db, data, registration_id, new_unit_name=new_unit_name)
+    except SangKienError as exc:
+        return [Issue(str(exc))]
+
+
+def similar(db: Database, title: str, content: str, registration_id: int | None) -> list[DuplicateMatch]:
+    """The closest initiatives already registered or recognized, for the form (none when the check fails)."""
+    try:
+        return duplicates.matches_for_text(db, title, content, exclude_registration=registration_id, limit=3)
+    except SangKienError:
+        return []
