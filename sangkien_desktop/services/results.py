@@ -39,7 +39,7 @@ from ..models import (
     TieDecision,
     Vote,
 )
-from . import audit, council, grading, scoring
+from . import audit, audit_rows, council, grading, scoring
 from .grading import RoundGrading
 
 RESULTS = "results"  # the round's rule set and saved results
@@ -170,11 +170,13 @@ def restore_in(session: Session, state: State, note: str) -> Change:
     for model, where in reversed(tables):  # children first
         ids = list(session.scalars(select(model.id).where(where)))
         if ids:
+            audit_rows.touch(session, model.__tablename__, ids)  # the log records every audited row
             session.execute(delete(model).where(model.id.in_(ids)))
     rows = dict(state.tables)
     for model, _where in tables:
         if rows.get(model.__tablename__):
             session.execute(insert(model), [dict(r) for r in rows[model.__tablename__]])
+            audit_rows.touch(session, model.__tablename__, [r["id"] for r in rows[model.__tablename__]])
     session.expire_all()
     audit.record(session, "update", _ENTITY[state.part], state.key, note)
     return Change(before, state_in(session, state.round_id, state.part, state.key))
