@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QGroupBox
 from pytestqt.qtbot import QtBot
 
 from sangkien_desktop.db.database import Database
@@ -130,3 +132,28 @@ def test_results_documents_and_safety_pages_keep_the_window_responsive(
     assert not errors
     stalls = timed.stalls()
     assert not stalls, "the event loop was blocked:\n" + "\n".join(stalls)
+
+
+def test_what_if_budget_is_not_cut_at_1366x768(qtbot: QtBot, demo_db: Database) -> None:
+    """Issue 18: the what-if's total, its change and the amount per grade (C last) all show in the panel."""
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)  # 1366×768 less a taskbar
+    window.show()
+    scoring = next(r for r in rounds.list_rounds(demo_db) if r.status is RoundStatus.SCORING)
+    window.round_combo.setCurrentIndex(window.round_combo.findData(scoring.id))
+    window.show_page("results")
+    page = window.current_page()
+    assert isinstance(page, ResultsPage)
+    qtbot.waitUntil(lambda: not page.busy() and page.current is not None, timeout=20_000)
+    page.bands.item(0, 3).setText("1")  # one A place: a change from the saved rules, one more line
+    page.recompute()
+    qtbot.waitUntil(lambda: not page.busy() and "theo quy tắc đã lưu" in page.budget.text(), timeout=20_000)
+    qtbot.wait(50)
+    budget = page.budget
+    assert "C:&nbsp;" in budget.text()
+    assert budget.height() >= budget.heightForWidth(budget.width())  # every line of it, the last one too
+    panel = page.findChild(QGroupBox, "what_if")
+    assert panel is not None
+    bottom = budget.mapTo(panel, QPoint(0, budget.height())).y()
+    assert bottom <= panel.contentsRect().bottom()

@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -131,6 +131,28 @@ def parse_panel(values: PanelValues, saved: GradeRules, criteria: list[tuple[int
         tie_break_criterion=criterion if by_criterion else None,
         tie_break_name=dict(criteria).get(criterion, "") if by_criterion and criterion is not None else "",
     )
+
+
+class FittedLabel(QLabel):
+    """A word-wrapped label that claims the height its text needs at its width: in a panel short of height a
+    layout otherwise cuts its last lines (issue 18: the what-if C amount at 1366×768)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = self.heightForWidth(max(self.width(), 1))
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class ResultsPage(Page):
@@ -318,13 +340,13 @@ class ResultsPage(Page):
         options.addStretch(1)
         right_layout.addLayout(options, 3)
         effects = QVBoxLayout()
-        self.budget = QLabel()
+        self.budget = FittedLabel()
         self.budget.setObjectName("what_if_budget")
-        self.budget.setWordWrap(True)
         effects.addWidget(self.budget)
         effects.addWidget(QLabel("Hồ sơ thay đổi so với quy tắc đã lưu:"))
         self.moves_list = QListWidget()
         self.moves_list.setObjectName("what_if_moves")
+        self.moves_list.setMinimumHeight(40)  # it scrolls: the budget above keeps every line
         effects.addWidget(self.moves_list, 1)
         right_layout.addLayout(effects, 3)
         splitter.addWidget(right)
