@@ -443,6 +443,8 @@ class ResultsPage(Page):
             return
         generation = self._generation
         self.banner.setText("Đang tính kết quả xếp loại…")
+        for button in (self.apply_button, self.tie_button, self.clear_button):
+            button.setEnabled(False)  # until the round's grading is shown (then ``_banner`` decides)
         self._load = Op(
             self,
             "Đọc kết quả xếp loại",
