@@ -243,6 +243,19 @@ def test_tie_decision_and_vote_dialogs(qtbot: QtBot, db: Database, monkeypatch: 
     assert first.vote is not None and not first.vote.passed
     assert "chưa đạt 2/3" in page._vote_text(first)
     assert page._vote_background(first) is results_module.REFUSED_BACKGROUND
+    # Ctrl+Z takes the vote back, then the tie order; Ctrl+Y puts both back (one transaction each way)
+    undo = _win.ctx.undo_stack
+    undo.undo()
+    settle(qtbot, page)
+    assert page.model.records()[0].vote is None
+    undo.undo()
+    settle(qtbot, page)
+    assert {r.code: r.tie for r in page.model.records()}["HS26-104"]
+    undo.redo()
+    undo.redo()
+    settle(qtbot, page)
+    grades = {r.code: (r.grade, r.tie) for r in page.model.records()}
+    assert grades["HS26-104"] == ("A", False) and page.model.records()[0].vote is not None
 
 
 def test_demo_pages_open(qtbot: QtBot, window: MainWindow) -> None:
