@@ -17,14 +17,18 @@ then ``run`` receives the ``Progress`` as its second argument when it accepts tw
 - when ``undo`` is given, pushes one entry on the window's undo stack: Ctrl+Z calls ``undo(db, result)``, Ctrl+Y
   calls ``redo(db)`` (``run`` again by default) — each one service call, so one transaction each way;
 - announces ``area`` through ``ctx.dataChanged`` after the action, its undo and its redo, so pages refresh;
-- logs the action's title, and records it in ``started`` (tests read it to check every page action passes here).
+- logs the action's title, and records it in ``started`` (tests read it to check every page action passes here);
+- counts itself in ``active()`` while its ``run`` (on the GUI thread or on the worker), its undo or its redo
+  runs: a database write while ``active()`` is 0 did not come through an ``Op`` (tests check this).
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -41,6 +45,27 @@ log = logging.getLogger(__name__)
 # titles of the operations started in this process, newest last (kept short; read by tests)
 started: list[str] = []
 _KEEP = 500
+
+_active_lock = threading.Lock()
+_active = 0
+
+
+def active() -> int:
+    """How many operations are running now (their ``run``, undo or redo), on any thread."""
+    with _active_lock:
+        return _active
+
+
+@contextmanager
+def _counted() -> Iterator[None]:
+    global _active
+    with _active_lock:
+        _active += 1
+    try:
+        yield
+    finally:
+        with _active_lock:
+            _active -= 1
 
 
 def _takes_progress(fn: Callable[..., Any]) -> bool:
@@ -128,9 +153,10 @@ class Op:
 
     # ---------------------------------------------------------------------------------------------------------
     def _call(self, progress: Progress | None) -> Any:
-        if _takes_progress(self._run):
-            return self._run(self.db, progress)
-        return self._run(self.db)
+        with _counted():
+            if _takes_progress(self._run):
+                return self._run(self.db, progress)
+            return self._run(self.db)
 
     def _call_with_progress(self, progress: Progress) -> Any:
         return self._call(progress)
@@ -144,10 +170,12 @@ class Op:
             holder = {"result": result}
 
             def do_undo() -> None:
-                undo(db, holder["result"])
+                with _counted():
+                    undo(db, holder["result"])
 
             def do_redo() -> None:
-                holder["result"] = redo(db)
+                with _counted():
+                    holder["result"] = redo(db)
 
             self.ctx.push_undo(self._undo_text, do_undo, do_redo, self.area or "")
         if self.area is not None and self.ctx is not None:

@@ -90,3 +90,40 @@ def test_background_failure_is_shown(qtbot: QtBot, ctx: AppContext, errors: list
     op = operations.Op(None, "Việc dài", work, ctx=ctx).in_background(progress_dialog=False).start()
     qtbot.waitUntil(lambda: op.done, timeout=10_000)
     assert errors == ["Tệp không đọc được."]
+
+
+def test_active_counts_the_run_its_undo_and_its_redo(ctx: AppContext, errors: list[str]) -> None:
+    seen: list[int] = []
+
+    def note(_db: Database, _result: Any = None) -> int:
+        seen.append(operations.active())
+        return 1
+
+    assert operations.active() == 0
+    operations.Op(None, "Đếm", note, ctx=ctx, area="settings", undo=note).start()
+    assert operations.active() == 0
+    ctx.undo_stack.undo()
+    ctx.undo_stack.redo()
+    assert seen == [1, 1, 1] and operations.active() == 0
+
+
+def test_active_falls_back_to_zero_after_a_failure(ctx: AppContext, errors: list[str]) -> None:
+    def fail(_db: Database) -> None:
+        assert operations.active() == 1
+        raise SangKienError("Không được.")
+
+    operations.Op(None, "Hỏng", fail, ctx=ctx).start()
+    assert errors == ["Không được."] and operations.active() == 0
+
+
+def test_a_background_action_counts_while_its_worker_runs(
+    qtbot: QtBot, ctx: AppContext, errors: list[str]
+) -> None:
+    seen: list[int] = []
+
+    def work(_db: Database) -> None:
+        seen.append(operations.active())
+
+    op = operations.Op(None, "Việc nền", work, ctx=ctx).in_background(progress_dialog=False).start()
+    qtbot.waitUntil(lambda: op.done, timeout=10_000)
+    assert seen == [1] and operations.active() == 0 and not errors
