@@ -1034,3 +1034,20 @@ def _server_safety_copy(
     )
     _record_restore(work, preview, safety)
     return safety
+
+
+# ---------------------------------------------------------------------------------------------- for the page
+def replace_settings(settings: BackupSettings, path: Path | None = None) -> BackupSettings:
+    """Save ``settings`` and return the ones they replace (the page's undo saves those back)."""
+    old = load_settings(path)
+    save_settings(settings, path)
+    return old
+
+
+def set_council_backup_dir(db: Database, folder: str) -> str:
+    """Store the council setting ``backup_dir`` (logged by the settings service) and return its old value."""
+    from . import settings as settings_service  # settings imports nothing of backup; kept local all the same
+
+    old = council_backup_dir(db)
+    settings_service.set_many(db, {"backup_dir": folder})
+    return old

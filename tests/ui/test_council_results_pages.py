@@ -31,7 +31,15 @@ def open_page(qtbot: QtBot, db: Database, key: str) -> tuple[MainWindow, Any]:
     qtbot.addWidget(win)
     win.show()
     win.show_page(key)
-    return win, win.current_page()
+    page = win.current_page()
+    if isinstance(page, ResultsPage):
+        settle(qtbot, page)
+    return win, page
+
+
+def settle(qtbot: QtBot, page: ResultsPage) -> None:
+    """Wait for the page's background grading (page shown, data changed, what-if) to be shown."""
+    qtbot.waitUntil(lambda: not page.busy() and page.current is not None, timeout=20000)
 
 
 def test_roster_add_member_through_the_dialog(
@@ -152,6 +160,7 @@ def test_results_page_what_if_does_not_write_and_apply_saves(
     # what-if: three A places
     page.bands.item(0, 3).setText("3")
     qtbot.waitUntil(lambda: page.current is not None and page.current.rules.band("A").quota == 3)
+    settle(qtbot, page)
     grades = {r.code: r.grade for r in page.model.records()}
     assert grades["HS26-103"] == "A" and grades["HS26-104"] == "A"  # the two 85s tie for the third A
     assert all(r.tie for r in page.model.records() if r.code in {"HS26-103", "HS26-104"})
@@ -171,6 +180,7 @@ def test_results_page_what_if_does_not_write_and_apply_saves(
     assert [r.grade for r in page.model.records()] == ["A", "A", "B", "B", "C"]
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     page.apply_button.click()
+    settle(qtbot, page)
     saved = grading_service.load_saved_results(db, b.round_id)
     assert [(s.code, s.grade) for s in saved] == [
         ("HS26-101", "A"),
@@ -189,9 +199,11 @@ def test_results_page_apply_what_if_saves_rules(
     _win, page = open_page(qtbot, db, "results")
     page.bands.item(0, 2).setText("90")
     page.recompute()
+    settle(qtbot, page)
     assert [r.grade for r in page.model.records()][:2] == ["A", "B"]
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     page.apply()
+    settle(qtbot, page)
     with db.reading() as s:
         assert grading_service.rules_of_round(s, b.round_id).band("A").min_mean == D(90)
     assert grading_service.load_saved_results(db, b.round_id)[1].grade == "B"
@@ -213,6 +225,7 @@ def test_tie_decision_and_vote_dialogs(qtbot: QtBot, db: Database, monkeypatch: 
 
     monkeypatch.setattr(results_module.TieDialog, "exec", decide)
     page.decide_ties()
+    settle(qtbot, page)
     grades = {r.code: (r.grade, r.tie) for r in page.model.records()}
     assert grades["HS26-104"] == ("A", False) and grades["HS26-103"] == ("B", False)
 
@@ -225,16 +238,32 @@ def test_tie_decision_and_vote_dialogs(qtbot: QtBot, db: Database, monkeypatch: 
     monkeypatch.setattr(results_module.VoteDialog, "exec", vote)
     page.table.setCurrentIndex(page.table.model().index(0, 0))
     page.record_vote()
+    settle(qtbot, page)
     first = page.model.records()[0]
     assert first.vote is not None and not first.vote.passed
     assert "chưa đạt 2/3" in page._vote_text(first)
     assert page._vote_background(first) is results_module.REFUSED_BACKGROUND
+    # Ctrl+Z takes the vote back, then the tie order; Ctrl+Y puts both back (one transaction each way)
+    undo = _win.ctx.undo_stack
+    undo.undo()
+    settle(qtbot, page)
+    assert page.model.records()[0].vote is None
+    undo.undo()
+    settle(qtbot, page)
+    assert {r.code: r.tie for r in page.model.records()}["HS26-104"]
+    undo.redo()
+    undo.redo()
+    settle(qtbot, page)
+    grades = {r.code: (r.grade, r.tie) for r in page.model.records()}
+    assert grades["HS26-104"] == ("A", False) and page.model.records()[0].vote is not None
 
 
-def test_demo_pages_open(window: MainWindow) -> None:
+def test_demo_pages_open(qtbot: QtBot, window: MainWindow) -> None:
     for key in ("council", "scoring", "results"):
         window.show_page(key)
         page = window.current_page()
         assert page.findChild(QLabel, "placeholder_message") is None
     results = window.page("results")
-    assert isinstance(results, ResultsPage) and results.model.rowCount() > 0
+    assert isinstance(results, ResultsPage)
+    settle(qtbot, results)
+    assert results.model.rowCount() > 0

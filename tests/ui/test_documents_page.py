@@ -86,10 +86,9 @@ def test_save_writes_the_chosen_format(
     monkeypatch.setattr(messages, "ask_save_path", lambda *a, **k: target)
     page.select_document("dost")
     page.save_button.click()
-    qtbot.waitUntil(lambda: target.with_suffix(".xlsx").exists(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Đã lưu" in page.status.text(), timeout=30_000)  # written on the worker
     wb = openpyxl.load_workbook(target.with_suffix(".xlsx"))
     assert wb.active.title == "Sáng kiến được công nhận"
-    assert "Đã lưu" in page.status.text()
 
     page.select_document("minutes")
     page.format_combo.setCurrentIndex(page.format_combo.findData("docx"))
@@ -170,10 +169,10 @@ def test_import_scores_with_undo(
     monkeypatch.setattr(messages, "confirm", lambda parent, text, *a, **k: asked.append(text) or True)
     page.select_document("score-sheets")
     assert page.import_button.isVisible()
-    page.import_button.click()
+    page.import_button.click()  # the check, then the import, each on a worker thread
+    qtbot.waitUntil(lambda: "Đã nhập" in page.status.text(), timeout=30_000)
     assert asked and "Tệp hợp lệ" in asked[0]
     assert [float(p) for p in points()] == [3.0] * 4  # type: ignore[arg-type]
-    assert "Đã nhập" in page.status.text()
     page.ctx.undo_stack.undo()
     assert points() == before
     page.ctx.undo_stack.redo()
@@ -181,7 +180,7 @@ def test_import_scores_with_undo(
 
 
 def test_bad_score_file_is_reported(
-    page: DocumentsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, page: DocumentsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad = tmp_path / "x.xlsx"
     openpyxl.Workbook().save(bad)
@@ -190,7 +189,8 @@ def test_bad_score_file_is_reported(
     monkeypatch.setattr(messages, "show_error", lambda parent, error, *a, **k: errors.append(str(error)))
     page.select_document("score-sheets")
     page.import_button.click()
-    assert errors and "không có phiếu chấm" in errors[0]
+    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)  # the check runs on a worker thread
+    assert "không có phiếu chấm" in errors[0]
 
 
 def test_offsets_dialog_and_undo(qtbot: QtBot, page: DocumentsPage) -> None:

@@ -37,7 +37,10 @@ def _open(qtbot: QtBot, db: Database, key: str, size: tuple[int, int], round_num
     win.ctx.select_round(round_id)
     win.show_page(key)
     qtbot.wait(50)
-    return win.current_page()
+    page = win.current_page()
+    if isinstance(page, ResultsPage):  # it grades the round on a worker thread
+        qtbot.waitUntil(lambda: not page.busy() and page.current is not None, timeout=20000)
+    return page
 
 
 def _visible(view: QTableView, column: int) -> bool:

@@ -86,6 +86,7 @@ def test_restore_after_confirmation(
     page.ctx.undo_stack.push(QUndoCommand("thử"))
     tab.view.selectRow(0)
     tab.restore_selected()
+    qtbot.waitUntil(lambda: tab.inspect_job is not None and tab.inspect_job.done, timeout=30_000)
     _wait(qtbot, tab)
     assert said["confirm"] and "Toàn bộ dữ liệu hiện tại sẽ được thay" in said["confirm"][-1]
     assert "Hồ sơ: 60" in said["confirm"][-1]
@@ -109,6 +110,7 @@ def test_restore_cancelled_changes_nothing(
     tab.view.selectRow(0)
     job_before = tab.job
     tab.restore_selected()
+    qtbot.waitUntil(lambda: tab.inspect_job is not None and tab.inspect_job.done, timeout=30_000)
     assert tab.job is job_before
     with demo_db.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM votes")).scalar() == 0
@@ -161,11 +163,13 @@ def test_audit_log_filters_detail_and_chain_check(
     qtbot.waitUntil(lambda: tab.model.rowCount() == total, timeout=3000)
 
     tab.verify_chain()
+    _wait(qtbot, tab)
     assert "nguyên vẹn" in tab.chain_label.text()
     with demo_db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET summary = 'giả mạo' WHERE id = 5"))
     tab.reload()
     tab.verify_chain()
+    _wait(qtbot, tab)
     assert "bị sửa" in tab.chain_label.text()
     assert said["error"] and "Nhật ký dòng 5" in said["error"][-1]
     assert tab.broken == {5}

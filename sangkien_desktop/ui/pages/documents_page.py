@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -29,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...db.database import Database
 from ...domain.errors import SangKienError, ValidationError
 from ...domain.money import format_money
 from ...domain.vndate import dmy, parse_date
-from ...services import numbering
+from ...services import documents_view, numbering
 from ...services.documents import (
     catalog,
     certificate_layout,
@@ -42,17 +44,16 @@ from ...services.documents import (
     score_import,
     year_report,
 )
-from ...services.documents.common import write_file
-from ...services.documents.round_data import RoundData, load_round
-from ...services.documents.year_data import load_year, years_with_rounds
+from ...services.documents.round_data import RoundData
 from ...services.importers.readers import SPREADSHEET_FILTER
 from ...services.rounds import RoundInfo
-from .. import messages
+from .. import messages, operations, unexpected_errors
 from ..context import AppContext
 from ..dialogs import pdf_preview
 from ..dialogs.certificate_offsets import CertificateOffsetsDialog
+from ..operations import Op
 from ..widgets.bar_chart import PALETTE, BarChart, Series
-from ..workers import Job, Progress, run_in_background
+from ..workers import Cancelled, Job, Progress
 from .base import Page
 
 FILTERS = {
@@ -368,15 +369,11 @@ class DocumentsPage(Page):
         self.scope_label.setText(info.label if info else "(chưa có đợt nào)")
         self.data = None
         if info is not None:
-            try:
-                with self.ctx.db.reading() as session:
-                    self.data = load_round(session, info.id)
-                    years = years_with_rounds(session)
-            except SangKienError as exc:
-                self.status.setText(str(exc))
-                years = []
+            self.data, years = operations.read(
+                self, self.ctx.db, lambda db: documents_view.round_and_years(db, info.id), (None, [])
+            )
         else:
-            years = []
+            years = operations.read(self, self.ctx.db, documents_view.years, [])
         self._fill_years(self.year_combo, years, info.year if info else None)
         self._fill_members()
         self._fill_dossiers()
@@ -432,7 +429,10 @@ class DocumentsPage(Page):
         self.salutation.setChecked(False)
 
     def _typed_date(self) -> dt.date | None:
-        text = self.date_edit.text().strip()
+        return self._parse_date(self.date_edit.text())
+
+    def _parse_date(self, text: str) -> dt.date | None:
+        text = text.strip()
         if not text:
             return None
         try:
@@ -445,22 +445,39 @@ class DocumentsPage(Page):
         spec, data = self.spec, self.data
         if data is None or spec.scope != catalog.ROUND:
             return
-        with messages.reporting_errors(self):
-            day = self._typed_date()
+        number, date_text, round_id = self.number_edit.text().strip(), self.date_edit.text(), data.id
+        if spec.key == "certificates":
+            old: dict[str, object] = {"certificate_date": data.certificate_date}
+        else:
+            doc = numbering.ROUND_DOCUMENTS[spec.key]
+            old = {
+                doc.number_attr: getattr(data, doc.number_attr),
+                doc.date_attr: getattr(data, doc.date_attr),
+            }
+
+        def run(db: Database) -> dict[str, object]:
+            day = self._parse_date(date_text)
             if spec.key == "certificates":
-                changes: dict[str, object] = {"certificate_date": day}
-            else:
-                doc = numbering.ROUND_DOCUMENTS[spec.key]
-                changes = {doc.number_attr: self.number_edit.text().strip(), doc.date_attr: day}
-            new = numbering.update_round(self.ctx.db, data.id, changes)
+                return numbering.update_round(db, round_id, {"certificate_date": day})
+            doc = numbering.ROUND_DOCUMENTS[spec.key]
+            return numbering.update_round(db, round_id, {doc.number_attr: number, doc.date_attr: day})
+
+        def done(new: dict[str, object]) -> None:
             self.status.setText(
                 "Đã ghi vào đợt: " + ", ".join(numbering.FIELD_LABELS[k] for k in new) + "."
                 if new
                 else "Số và ngày không đổi."
             )
-            if new:
-                self.ctx.notify("rounds")
-                self.refresh()
+
+        Op(
+            self,
+            "Ghi số và ngày văn bản vào đợt",
+            run,
+            ctx=self.ctx,
+            area="rounds",
+            undo=lambda db, _new: numbering.update_round(db, round_id, old),
+            on_done=done,
+        ).start()
 
     def _update_allocate(self) -> None:
         if self.data is None or self.spec.key != "certificates":
@@ -541,36 +558,43 @@ class DocumentsPage(Page):
         return ""
 
     # actions --------------------------------------------------------------------------------------------
-    def _produce(self, fmt: str, on_done, request: catalog.DocRequest | None = None) -> Job | None:  # type: ignore[no-untyped-def]
+    def _produce(
+        self,
+        fmt: str,
+        on_done: Callable[[catalog.DocResult], None],
+        request: catalog.DocRequest | None = None,
+        path: Path | None = None,
+    ) -> Job | None:
+        """Produce the chosen document on a worker thread (and write it to ``path`` when given)."""
         spec = self.spec
         if spec.scope == catalog.ROUND and self.ctx.round is None:
             messages.show_error(self, "Chưa có đợt nào: hãy tạo đợt trước.")
             return None
         req = request or self.request()
-        db = self.ctx.db
         key = spec.key
 
-        def work(progress: Progress) -> catalog.DocResult:
+        def work(db: Database, progress: Progress) -> catalog.DocResult:
             def report(done: int, total: int, text: str) -> None:
                 progress.report(done, total, text)
                 progress.check()
 
+            if path is not None:
+                return documents_view.produce_file(db, key, req, fmt, path, report)
             return catalog.produce(db, key, req, fmt, report)
 
         self.status.setText(f"Đang tạo {spec.name}…")
-        self.job = run_in_background(
-            self, f"Đang tạo {spec.name}", work, on_done=on_done, on_error=self._failed
-        )
+        op = Op(self, f"Đang tạo {spec.name}", work, ctx=self.ctx, on_done=on_done, on_error=self._failed)
+        self.job = op.in_background().start().job
         return self.job
 
     def _failed(self, error: BaseException) -> None:
-        from ..workers import Cancelled
-
         if isinstance(error, Cancelled):
             self.status.setText("Đã hủy.")
             return
         self.status.setText("Không tạo được văn bản.")
-        messages.show_error(self, error if isinstance(error, SangKienError) else f"Lỗi: {error}")
+        # shown as Op shows it (its own dialog is replaced by this on_error)
+        if isinstance(error, SangKienError) or not unexpected_errors.show(error):
+            messages.show_error(self, error)
 
     def _certificate_request(self) -> catalog.DocRequest | None:
         """Ask before numbering new certificates; None when the user cancels."""
@@ -580,8 +604,12 @@ class DocumentsPage(Page):
         the_plan = certificate_register.plan(self.data, self.data.certificates)
         if not the_plan.to_number and not the_plan.to_void:
             return req
-        with self.ctx.db.reading() as session:
-            first = certificate_register.next_number(session, self.data.year)
+        year = self.data.year
+        first = operations.read(
+            self, self.ctx.db, lambda db: documents_view.next_certificate_number(db, year)
+        )
+        if first is None:
+            return None
         text = (
             f"{len(the_plan.to_number)} tác giả chưa có số vào sổ giấy chứng nhận. Cấp số ngay (từ số "
             f"{first:03d}/{self.data.year}; số đã cấp không bao giờ dùng lại)?\n\nChọn «No» để in với số vào "
@@ -628,14 +656,9 @@ class DocumentsPage(Page):
 
         def done(result: catalog.DocResult) -> None:
             self._report(result)
-            try:
-                write_file(path, result.data)
-            except SangKienError as exc:
-                messages.show_error(self, exc)
-                return
             self.status.setText("\n".join([*result.messages, f"Đã lưu {path}"]))
 
-        self._produce(fmt, done, req)
+        self._produce(fmt, done, req, path)
 
     def allocate(self) -> None:
         if self.data is None:
@@ -655,22 +678,31 @@ class DocumentsPage(Page):
             + "? Số đã cấp không bao giờ được dùng lại.",
         ):
             return
-        with messages.reporting_errors(self):
-            report = certificate_register.allocate_round(self.ctx.db, self.data.id)
-            self.status.setText(report.summary())
-            self.ctx.notify("certificates")
-            self.refresh()
+        round_id = self.data.id
+        # not undoable: a number once given is never used again (the register keeps it, voided if need be)
+        Op(
+            self,
+            "Cấp số vào sổ giấy chứng nhận",
+            lambda db: certificate_register.allocate_round(db, round_id),
+            ctx=self.ctx,
+            area="certificates",
+            on_done=lambda report: self.status.setText(report.summary()),
+        ).start()
 
     def import_scores(self) -> None:
         path = messages.ask_open_path(self, "Chọn tệp phiếu chấm Excel", SPREADSHEET_FILTER)
         if path is None:
             return
-        db = self.ctx.db
-        try:
-            check = score_import.import_scores(db, Path(path), dry_run=True)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
+        file = Path(path)
+        Op(
+            self,
+            "Kiểm tra phiếu chấm",
+            lambda db: score_import.import_scores(db, file, dry_run=True),
+            ctx=self.ctx,
+            on_done=lambda check: self._confirm_import(file, check),
+        ).in_background().start()
+
+    def _confirm_import(self, file: Path, check: score_import.ImportReport) -> None:
         question = (
             "\n\nThành viên đã xác nhận điểm từng tiêu chí là đúng? Ghi điểm vào cơ sở dữ liệu?"
             if check.total_mismatches
@@ -680,22 +712,31 @@ class DocumentsPage(Page):
             self, check.summary().replace("Kiểm tra xong (chưa ghi gì)", "Tệp hợp lệ") + question
         ):
             return
-        try:
-            report = score_import.import_scores(db, Path(path), confirm_totals=bool(check.total_mismatches))
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        before, after = report.before, report.after
-        if before is not None and after is not None and report.written:
-            self.ctx.push_undo(
-                f"Nhập phiếu chấm {report.file}",
-                lambda: score_import.restore_scores(db, before, f"Hoàn tác nhập phiếu chấm {report.file}"),
-                lambda: score_import.restore_scores(db, after, f"Làm lại nhập phiếu chấm {report.file}"),
-                "scores",
-            )
-        self.status.setText(report.summary())
-        self.ctx.notify("scores")
-        self.refresh()
+        confirm_totals = bool(check.total_mismatches)
+        title = f"Nhập phiếu chấm {file.name}"
+        last: dict[str, score_import.ImportReport] = {}
+
+        def run(db: Database) -> score_import.ImportReport:
+            return score_import.import_scores(db, file, confirm_totals=confirm_totals)
+
+        def undo(db: Database, report: score_import.ImportReport) -> None:
+            if report.written and report.before is not None:
+                score_import.restore_scores(db, report.before, f"Hoàn tác nhập phiếu chấm {report.file}")
+
+        def redo(db: Database) -> score_import.ImportReport:
+            # the cells as the import left them, not the file read again (it may have changed since)
+            report = last["report"]
+            if report.written and report.after is not None:
+                score_import.restore_scores(db, report.after, f"Làm lại nhập phiếu chấm {report.file}")
+            return report
+
+        def done(report: score_import.ImportReport) -> None:
+            last["report"] = report
+            self.status.setText(report.summary())
+
+        Op(
+            self, title, run, ctx=self.ctx, area="scores", undo=undo, redo=redo, on_done=done
+        ).in_background().start()
 
     def issue_number(self) -> None:
         spec = self.spec
@@ -708,16 +749,23 @@ class DocumentsPage(Page):
             self, f"Cấp số tiếp theo của năm {year} cho {what}? Số đã cấp không dùng lại."
         ):
             return
-        with messages.reporting_errors(self):
-            number, message = catalog.issue_number(
-                self.ctx.db, spec.key, year, info.id if info and spec.scope == catalog.ROUND else None
-            )
+        key = spec.key
+        round_id = info.id if info and spec.scope == catalog.ROUND else None
+
+        def done(result: tuple[str, str]) -> None:
+            number, message = result
             self.number_edit.setText(number)
             self.status.setText(message)
-            self.ctx.notify("rounds" if spec.scope == catalog.ROUND else "settings")
-            if spec.scope == catalog.ROUND:
-                self.refresh()
-                self.status.setText(message)
+
+        # not undoable: a number once given is never used again
+        Op(
+            self,
+            f"Cấp số {spec.name.lower()}",
+            lambda db: catalog.issue_number(db, key, year, round_id),
+            ctx=self.ctx,
+            area="rounds" if spec.scope == catalog.ROUND else "settings",
+            on_done=done,
+        ).start()
 
     def edit_offsets(self) -> None:
         dialog = CertificateOffsetsDialog(self.ctx.db, self)
@@ -726,17 +774,15 @@ class DocumentsPage(Page):
         self.save_offsets(dialog.offsets())
 
     def save_offsets(self, offsets: certificate_layout.Offsets) -> None:
-        db = self.ctx.db
-        old = certificate_layout.load_offsets(db)
-
-        def write(value: certificate_layout.Offsets) -> None:
-            with db.session() as session:
-                certificate_layout.save_offsets(session, value)
-
-        with messages.reporting_errors(self):
-            write(offsets)
-            self.ctx.push_undo("Sửa độ lệch in phôi", lambda: write(old), lambda: write(offsets), "settings")
-            self.status.setText("Đã lưu độ lệch in phôi giấy chứng nhận.")
+        Op(
+            self,
+            "Sửa độ lệch in phôi",
+            lambda db: documents_view.save_certificate_offsets(db, offsets),
+            ctx=self.ctx,
+            area="settings",
+            undo=lambda db, old: documents_view.save_certificate_offsets(db, old),
+            on_done=lambda _old: self.status.setText("Đã lưu độ lệch in phôi giấy chứng nhận."),
+        ).start()
 
     # year-end figures -----------------------------------------------------------------------------------
     def refresh_year(self) -> None:
@@ -746,11 +792,8 @@ class DocumentsPage(Page):
             for chart in (self.chart_rounds, self.chart_grades, self.chart_types, self.chart_fields):
                 chart.set_data([], [])
             return
-        try:
-            with self.ctx.db.reading() as session:
-                fig = year_report.year_figures(load_year(session, year))
-        except SangKienError as exc:
-            self.report_summary.setText(str(exc))
+        fig = operations.read(self, self.ctx.db, lambda db: documents_view.year_figures(db, year))
+        if fig is None:
             return
         t = fig.total
         rate = f"{t.rate:.1f}".replace(".", ",")

@@ -5,13 +5,14 @@ what-if panel (change a quota or a threshold and see who moves) that never touch
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 from html import escape
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,21 +35,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...db.database import Database
 from ...domain import round_lifecycle
 from ...domain.enums import Grade, RoundStatus, TiePolicy, VoteMethod
-from ...domain.errors import SangKienError, ValidationError
+from ...domain.errors import ValidationError
 from ...domain.grading import Band, Condition, GradeRules, Move, compare
 from ...domain.money import format_money
 from ...domain.round_lifecycle import RoundAction
 from ...domain.scoring import format_points, parse_points
 from ...domain.text import fold_key
-from ...services import council as council_service
-from ...services import grading as grading_service
-from ...services import scoring as scoring_service
+from ...services import results as results_service
 from ...services.grading import ResultRow, RoundGrading
 from ...services.rounds import RoundInfo
-from .. import messages
+from .. import messages, operations
 from ..context import AppContext
+from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, RIGHT, Column, RecordTableModel, RecordTableView
 from .base import Page
@@ -65,6 +66,95 @@ def _money(n: int) -> str:
     return format_money(int(n)) + " đ" if n else ""
 
 
+@dataclass(frozen=True)
+class PanelValues:
+    """The what-if panel as typed: the bands' cells (code, name, threshold, quota, amount, conditions) and
+    the options."""
+
+    cells: tuple[tuple[str, ...], ...]
+    certificate: float
+    decimals: int
+    tie_policy: TiePolicy
+    tie_criterion: int | None
+
+
+def parse_conditions(text: str, where: str, criteria: list[tuple[int, str]]) -> tuple[Condition, ...]:
+    """ "Tính mới ≥ 30; TC3 ≥ 20" → conditions; raises ValidationError naming ``where``."""
+    out = []
+    for part in [p.strip() for p in text.split(";") if p.strip()]:
+        match = re.match(r"^(.*?)\s*(?:≥|>=|>)\s*([\d.,]+)$", part)
+        if not match:
+            raise ValidationError(f"{where}: điều kiện “{part}” phải có dạng “Tên tiêu chí ≥ 30”.")
+        ref, number = match.group(1).strip(), parse_points(match.group(2))
+        found = None
+        tc = re.match(r"^(?:tc|tieu chi)\s*(\d+)$", fold_key(ref))
+        if tc and 1 <= int(tc.group(1)) <= len(criteria):
+            found = criteria[int(tc.group(1)) - 1]
+        else:
+            key = fold_key(ref)
+            candidates = [c for c in criteria if fold_key(c[1]).startswith(key)] if key else []
+            if len(candidates) == 1:
+                found = candidates[0]
+        if found is None or number is None:
+            raise ValidationError(f"{where}: không rõ tiêu chí “{ref}” (ghi tên tiêu chí hoặc TC1, TC2 …).")
+        out.append(Condition(found[0], found[1], number))
+    return tuple(out)
+
+
+def _band(cells: tuple[str, ...], where: str, criteria: list[tuple[int, str]]) -> Band:
+    code, label, threshold_text, quota_text, amount_text, conditions = (*cells, "", "", "", "", "", "")[:6]
+    try:
+        threshold = parse_points(threshold_text)
+        quota = None if quota_text == "" else int(quota_text)
+        amount = int(amount_text.replace(".", "").replace(" ", "") or "0")
+    except ValueError as exc:
+        raise ValidationError(f"{where}: số không hợp lệ ({exc}).") from exc
+    if threshold is None:
+        raise ValidationError(f"{where}: chưa có ngưỡng điểm.")
+    return Band(
+        code, label or f"Loại {code}", threshold, quota, amount, parse_conditions(conditions, where, criteria)
+    )
+
+
+def parse_panel(values: PanelValues, saved: GradeRules, criteria: list[tuple[int, str]]) -> GradeRules:
+    """The what-if rules typed in the panel (pure: runs on a worker thread); raises ValidationError naming
+    the bad cell."""
+    bands = tuple(_band(cells, f"Loại dòng {r + 1}", criteria) for r, cells in enumerate(values.cells))
+    policy, criterion = values.tie_policy, values.tie_criterion
+    by_criterion = policy is TiePolicy.CRITERION
+    return replace(
+        saved,
+        bands=bands,
+        certificate_threshold=Decimal(str(values.certificate)),
+        decimals=values.decimals,
+        tie_policy=policy,
+        tie_break_criterion=criterion if by_criterion else None,
+        tie_break_name=dict(criteria).get(criterion, "") if by_criterion and criterion is not None else "",
+    )
+
+
+class FittedLabel(QLabel):
+    """A word-wrapped label that claims the height its text needs at its width: in a panel short of height a
+    layout otherwise cuts its last lines (issue 18: the what-if C amount at 1366×768)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = self.heightForWidth(max(self.width(), 1))
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 class ResultsPage(Page):
     key = "results"
     title = "Kết quả"
@@ -77,6 +167,12 @@ class ResultsPage(Page):
         self.moves: dict[Any, Move] = {}
         self.criteria: list[tuple[int, str]] = []
         self._loading = False
+        self._generation = 0  # bumped by every refresh: an older background grading is then ignored
+        self._load: Op | None = None
+        self._what_if: Op | None = None
+        self._what_if_seq = 0  # bumped by every what-if and by "Khôi phục": only the latest one is shown
+        self._select_after: int | None = None  # a dossier to select once the refresh under way is shown
+        self._saved_panel: PanelValues | None = None  # the panel as filled from the saved rules
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -244,13 +340,13 @@ class ResultsPage(Page):
         options.addStretch(1)
         right_layout.addLayout(options, 3)
         effects = QVBoxLayout()
-        self.budget = QLabel()
+        self.budget = FittedLabel()
         self.budget.setObjectName("what_if_budget")
-        self.budget.setWordWrap(True)
         effects.addWidget(self.budget)
         effects.addWidget(QLabel("Hồ sơ thay đổi so với quy tắc đã lưu:"))
         self.moves_list = QListWidget()
         self.moves_list.setObjectName("what_if_moves")
+        self.moves_list.setMinimumHeight(40)  # it scrolls: the budget above keeps every line
         effects.addWidget(self.moves_list, 1)
         right_layout.addLayout(effects, 3)
         splitter.addWidget(right)
@@ -336,26 +432,51 @@ class ResultsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
+        """Grade the round on a worker thread (0.3–0.6 s on the demo) and fill the page in when done."""
         self._timer.stop()
+        self._generation += 1
         round_id = self.ctx.round_id
         if round_id is None:
             self.model.set_records([])
             self._show_detail()
             self.banner.setText("Chưa có đợt nào.")
             return
-        try:
-            with self.ctx.db.reading() as session:
-                self.saved_rules = grading_service.rules_of_round(session, round_id)
-                self.criteria = [(c.id, c.name) for c in scoring_service.rubric(session, round_id)]
-                self.baseline = grading_service.compute(session, round_id)
-                saved = grading_service.saved_results(session, round_id)
-                stale = grading_service.stale_codes(session, round_id) if saved else []
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self._fill_rules(self.saved_rules)
-        self._show(self.baseline)
-        self._banner(bool(saved), stale)
+        generation = self._generation
+        self.banner.setText("Đang tính kết quả xếp loại…")
+        for button in (self.apply_button, self.tie_button, self.clear_button):
+            button.setEnabled(False)  # until the round's grading is shown (then ``_banner`` decides)
+        self._load = Op(
+            self,
+            "Đọc kết quả xếp loại",
+            ctx=self.ctx,
+            run=lambda db: results_service.results_view(db, round_id),
+            on_done=lambda view: self._loaded(view, generation),
+            on_error=lambda exc: self._load_failed(exc, generation),
+        )
+        self._load.in_background(progress_dialog=False).start()
+
+    def busy(self) -> bool:
+        """A grading is still running on a worker thread (tests wait on it)."""
+        return any(op is not None and not op.done for op in (self._load, self._what_if))
+
+    def _loaded(self, view: results_service.ResultsView, generation: int) -> None:
+        if generation != self._generation:
+            return  # the round changed or the data was written meanwhile: a newer read is on its way
+        self.saved_rules = view.rules
+        self.criteria = view.criteria
+        self.baseline = view.baseline
+        self._fill_rules(view.rules)
+        self._saved_panel = self._panel_values()
+        self._show(view.baseline)
+        self._banner(view.saved, view.stale)
+        if self._select_after is not None:
+            self.select_dossier(self._select_after)
+            self._select_after = None
+
+    def _load_failed(self, error: BaseException, generation: int) -> None:
+        if generation == self._generation:
+            self.banner.setText(str(error))
+            self.banner.setStyleSheet("color: #842029;")
 
     def _banner(self, saved: bool, stale: list[str]) -> None:
         status = self.ctx.round.status if self.ctx.round is not None else RoundStatus.OPEN
@@ -452,85 +573,59 @@ class ResultsPage(Page):
         item = self.bands.item(r, c)
         return item.text().strip() if item is not None else ""
 
-    def _conditions(self, text: str, where: str) -> tuple[Condition, ...]:
-        out = []
-        for part in [p.strip() for p in text.split(";") if p.strip()]:
-            match = re.match(r"^(.*?)\s*(?:≥|>=|>)\s*([\d.,]+)$", part)
-            if not match:
-                raise ValidationError(f"{where}: điều kiện “{part}” phải có dạng “Tên tiêu chí ≥ 30”.")
-            ref, number = match.group(1).strip(), parse_points(match.group(2))
-            found = None
-            tc = re.match(r"^(?:tc|tieu chi)\s*(\d+)$", fold_key(ref))
-            if tc and 1 <= int(tc.group(1)) <= len(self.criteria):
-                found = self.criteria[int(tc.group(1)) - 1]
-            else:
-                key = fold_key(ref)
-                candidates = [c for c in self.criteria if fold_key(c[1]).startswith(key)] if key else []
-                if len(candidates) == 1:
-                    found = candidates[0]
-            if found is None or number is None:
-                raise ValidationError(
-                    f"{where}: không rõ tiêu chí “{ref}” (ghi tên tiêu chí hoặc TC1, TC2 …)."
-                )
-            out.append(Condition(found[0], found[1], number))
-        return tuple(out)
+    def _panel_values(self) -> PanelValues:
+        """The what-if panel as typed (plain values: parsed off the GUI thread)."""
+        return PanelValues(
+            cells=tuple(
+                tuple(self._cell(r, c) for c in range(self.bands.columnCount()))
+                for r in range(self.bands.rowCount())
+            ),
+            certificate=round(self.certificate.value(), 2),
+            decimals=self.decimals.value(),
+            tie_policy=TiePolicy(self.tie_policy.currentData()),
+            tie_criterion=self.tie_criterion.currentData(),
+        )
 
     def rules_from_panel(self) -> GradeRules:
         """The what-if rules as typed; raises ValidationError naming the bad cell."""
         assert self.saved_rules is not None
-        bands = []
-        for r in range(self.bands.rowCount()):
-            where = f"Loại dòng {r + 1}"
-            try:
-                threshold = parse_points(self._cell(r, 2))
-                quota_text = self._cell(r, 3)
-                quota = None if quota_text == "" else int(quota_text)
-                amount = int(self._cell(r, 4).replace(".", "").replace(" ", "") or "0")
-            except ValueError as exc:
-                raise ValidationError(f"{where}: số không hợp lệ ({exc}).") from exc
-            if threshold is None:
-                raise ValidationError(f"{where}: chưa có ngưỡng điểm.")
-            code = self._cell(r, 0)
-            bands.append(
-                Band(
-                    code,
-                    self._cell(r, 1) or f"Loại {code}",
-                    threshold,
-                    quota,
-                    amount,
-                    self._conditions(self._cell(r, 5), where),
-                )
-            )
-        policy = TiePolicy(self.tie_policy.currentData())
-        criterion = self.tie_criterion.currentData()
-        names = dict(self.criteria)
-        return replace(
-            self.saved_rules,
-            bands=tuple(bands),
-            certificate_threshold=Decimal(str(round(self.certificate.value(), 2))),
-            decimals=self.decimals.value(),
-            tie_policy=policy,
-            tie_break_criterion=criterion if policy is TiePolicy.CRITERION else None,
-            tie_break_name=names.get(criterion, "") if policy is TiePolicy.CRITERION else "",
-        )
+        return parse_panel(self._panel_values(), self.saved_rules, self.criteria)
+
+    def rules_changed(self) -> bool:
+        """The panel differs from the saved rules as they were filled in."""
+        return self.saved_rules is not None and self._panel_values() != self._saved_panel
 
     def _changed(self, *_: Any) -> None:
         if not self._loading:
             self._timer.start()
 
     def recompute(self) -> None:
-        """Grade with the panel's rules (never written) and show who moves."""
+        """Grade with the panel's rules (never written) on a worker thread and show who moves."""
         self._timer.stop()  # a recompute still pending from typing is this one
-        if self.ctx.round_id is None or self.baseline is None:
+        round_id = self.ctx.round_id
+        if round_id is None or self.baseline is None or self.saved_rules is None:
             return
-        try:
-            rules = self.rules_from_panel()
-            with self.ctx.db.reading() as session:
-                result = grading_service.compute(session, self.ctx.round_id, rules)
-        except SangKienError as exc:
-            self.budget.setText(f"<span style='color:#842029'>{exc}</span>")
-            return
-        self._show(result)
+        values, saved, criteria = self._panel_values(), self.saved_rules, list(self.criteria)
+        self._what_if_seq += 1
+        wanted = (self._generation, self._what_if_seq)
+
+        def done(result: RoundGrading) -> None:
+            if wanted == (self._generation, self._what_if_seq):  # the latest panel, the latest data
+                self._show(result)
+
+        def failed(error: BaseException) -> None:
+            if wanted == (self._generation, self._what_if_seq):
+                self.budget.setText(f"<span style='color:#842029'>{escape(str(error))}</span>")
+
+        self._what_if = Op(
+            self,
+            "Thử quy tắc xếp loại",
+            ctx=self.ctx,
+            run=lambda db: results_service.what_if(db, round_id, parse_panel(values, saved, criteria)),
+            on_done=done,
+            on_error=failed,
+        )
+        self._what_if.in_background(progress_dialog=False).start()
 
     def _show(self, result: RoundGrading) -> None:
         self.current = result
@@ -544,18 +639,7 @@ class ResultsPage(Page):
             self.table.selectRow(0)
         self._show_detail()
         self.summary.setText(f"{result.round_label}: {result.summary()}")
-        budget = f"Tổng tiền thưởng: <b>{format_money(result.budget)} đ</b>"
-        if result.grading.ties:
-            budget += f" + <b>{format_money(result.grading.undecided_budget)} đ</b> chờ Hội đồng chọn"
-        if result.budget != self.baseline.budget:
-            delta = result.budget - self.baseline.budget
-            budget += f" (theo quy tắc đã lưu: {format_money(self.baseline.budget)} đ; {'+' if delta > 0 else '−'}{format_money(abs(delta))} đ)"
-        by_grade = result.grading.budget_by_grade()
-        if by_grade:
-            budget += "<br>" + " · ".join(
-                f"{code}: {format_money(amount)} đ" for code, amount in by_grade.items()
-            )
-        self.budget.setText(budget)
+        self.budget.setText(self._budget_text(result))
         self.moves_list.clear()
         for m in self.moves.values():
             change = m.reward_after - m.reward_before
@@ -570,29 +654,70 @@ class ResultsPage(Page):
         if not self.moves:
             self.moves_list.addItem("Không hồ sơ nào thay đổi.")
 
+    def _budget_text(self, result: RoundGrading) -> str:
+        """The total, the undecided part, the change from the saved rules and the amount per grade, each
+        on its own line; no amount is split over two lines (issue 18: the C amount was cut at 1366×768)."""
+        assert self.baseline is not None
+        lines = [f"Tổng tiền thưởng: <b>{format_money(result.budget)} đ</b>"]
+        if result.grading.ties:
+            lines.append(f"+ <b>{format_money(result.grading.undecided_budget)} đ</b> chờ Hội đồng chọn")
+        if result.budget != self.baseline.budget:
+            delta = result.budget - self.baseline.budget
+            sign = "+" if delta > 0 else "−"
+            lines.append(
+                f"(theo quy tắc đã lưu: {format_money(self.baseline.budget)} đ; "
+                f"{sign}{format_money(abs(delta))} đ)"
+            )
+        by_grade = result.grading.budget_by_grade()
+        if by_grade:  # "A: 6.000.000 đ · B: …": a line breaks between grades, never inside an amount
+            lines.append(
+                " · ".join(f"{code}:&nbsp;{format_money(amount)}&nbsp;đ" for code, amount in by_grade.items())
+            )
+        return "<br>".join(lines)
+
     def revert_rules(self) -> None:
         if self.saved_rules is not None and self.baseline is not None:
+            self._timer.stop()
+            self._what_if_seq += 1  # a what-if still running is no longer wanted
             self._fill_rules(self.saved_rules)
             self._show(self.baseline)
 
-    def rules_changed(self) -> bool:
-        try:
-            return self.saved_rules is not None and self.rules_from_panel() != self.saved_rules
-        except SangKienError:
-            return True
-
     # actions ----------------------------------------------------------------------------------------
+    def _change(self, title: str, run: Any, on_done: Any = None) -> Op:
+        """Start a data-changing action whose service returns a ``results.Change``: Ctrl+Z puts the rows
+        back as they were (one transaction), Ctrl+Y as they were after it (one transaction)."""
+        latest: dict[str, results_service.Change] = {}
+
+        def remember(change: results_service.Change) -> results_service.Change:
+            latest["change"] = change
+            return change
+
+        def undo(db: Database, change: results_service.Change) -> None:
+            remember(results_service.restore(db, change.before, f"Hoàn tác: {title}"))
+
+        def redo(db: Database) -> results_service.Change:
+            # the state undo replaced: the rows as the action left them
+            return remember(results_service.restore(db, latest["change"].before, f"Làm lại: {title}"))
+
+        return Op(
+            self,
+            title,
+            ctx=self.ctx,
+            area="results",
+            run=lambda db: remember(run(db)),
+            undo=undo,
+            redo=redo,
+            on_done=on_done,
+        ).start()
+
     def apply(self) -> None:
         round_id = self.ctx.round_id
-        if round_id is None or self.current is None:
+        if round_id is None or self.current is None or self.saved_rules is None:
             return
-        try:
-            rules = self.rules_from_panel() if self.rules_changed() else None
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
+        changed = self.rules_changed()
+        values, saved, criteria = self._panel_values(), self.saved_rules, list(self.criteria)
         text = f"Lưu kết quả xếp loại của {self.current.round_label}?\n\n{self.current.summary()}"
-        if rules is not None:
+        if changed:
             text += "\n\nQuy tắc xếp loại đã thay đổi sẽ được lưu cho đợt này."
         if self.current.grading.ties:
             text += (
@@ -601,60 +726,56 @@ class ResultsPage(Page):
             )
         if not messages.confirm(self, text):
             return
-        try:
-            with self.ctx.db.session() as session:
-                grading_service.apply(session, round_id, rules)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self.ctx.notify("results")
-        self.refresh()
+        self._change(
+            "Lưu kết quả xếp loại",
+            lambda db: results_service.save_results(
+                db, round_id, parse_panel(values, saved, criteria) if changed else None
+            ),
+        )
 
     def clear_saved(self) -> None:
-        if self.ctx.round_id is None:
+        round_id = self.ctx.round_id
+        if round_id is None:
             return
         if not messages.confirm(self, "Xóa kết quả xếp loại đã lưu của đợt này?", destructive=True):
             return
-        with messages.reporting_errors(self), self.ctx.db.session() as session:
-            grading_service.clear_results(session, self.ctx.round_id)
-        self.refresh()
+        self._change("Xóa kết quả xếp loại đã lưu", lambda db: results_service.clear_results(db, round_id))
 
     def decide_ties(self) -> None:
-        if self.ctx.round_id is None or self.current is None:
+        round_id = self.ctx.round_id
+        if round_id is None or self.current is None:
             return
         rows = {r.code: r for r in self.current.rows}
         groups = [[rows[c] for c in g.codes] for g in self.current.grading.tie_groups()]
         dialog = TieDialog(groups, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            with self.ctx.db.session() as session:
-                if dialog.cleared:
-                    grading_service.clear_tie_decisions(session, self.ctx.round_id)
-                else:
-                    grading_service.decide_tie(session, self.ctx.round_id, dialog.order(), dialog.note.text())
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        if dialog.cleared:
+            self._change("Bỏ các quyết định đồng điểm", lambda db: results_service.clear_ties(db, round_id))
             return
-        self.refresh()
+        order, note = dialog.order(), dialog.note.text()
+        self._change(
+            "Ghi quyết định đồng điểm", lambda db: results_service.decide_tie(db, round_id, order, note)
+        )
 
     def record_vote(self) -> None:
         row = self.table.current_record()
-        if row is None or self.ctx.round_id is None:
+        round_id = self.ctx.round_id
+        if row is None or round_id is None:
             return
-        with self.ctx.db.reading() as session:
-            active = len(council_service.roster(session, self.ctx.round_id).active)
+        active = operations.read(
+            self, self.ctx.db, lambda db: results_service.active_members(db, round_id), 0
+        )
         dialog = VoteDialog(row, active, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                with self.ctx.db.session() as session:
-                    council_service.set_vote(session, row.dossier_id, **dialog.values())
-            except SangKienError as exc:
-                messages.show_error(self, exc)
-                continue
-            self.refresh()
-            self.select_dossier(row.dossier_id)
-            return
+            self._select_after = row.dossier_id  # the refresh the vote causes selects it again
+            op = self._change(
+                f"Ghi biểu quyết hồ sơ {row.code}",
+                partial(results_service.set_vote, dossier_id=row.dossier_id, **dialog.values()),
+            )
+            if op.ok:
+                return
+            self._select_after = None  # the dialog's values are refused: shown, then asked again
 
     def select_dossier(self, dossier_id: int) -> None:
         view_model = self.table.model()

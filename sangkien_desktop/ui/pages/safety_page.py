@@ -33,17 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.enums import RoundStatus
-from ...domain.errors import SangKienError
-from ...services import audit, audit_refs, backup, check, finalize
-from ...services import settings as settings_service
+from ...db.database import Database
+from ...services import audit, backup, check, finalize, safety_view
 from ...services.backup import BackupFile, BackupKind, BackupSettings
-from ...services.rounds import RoundInfo, find_round
-from .. import file_dialogs, messages
+from ...services.rounds import RoundInfo
+from .. import file_dialogs, messages, operations
 from ..context import AppContext
+from ..operations import Op
 from ..widgets import audit_display
 from ..widgets.record_model import ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
-from ..workers import Job, Progress, run_in_background
+from ..workers import Job, Progress
 from .base import Page
 
 ALL = "(tất cả)"
@@ -83,6 +82,7 @@ class BackupTab(QWidget):
         # A backup's preview (integrity check, row counts) takes seconds for a large council: it is read in
         # the background, once per file version.
         self.preview_job: Job | None = None
+        self.inspect_job: Job | None = None  # reading a backup before asking to restore it
         self._previews: dict[tuple[str, int, dt.datetime], str] = {}
         layout = QVBoxLayout(self)
 
@@ -186,12 +186,23 @@ class BackupTab(QWidget):
             w.blockSignals(False)
 
     def _save(self, settings: BackupSettings) -> None:
-        try:
-            backup.save_settings(settings)
-        except (OSError, SangKienError) as exc:
-            messages.show_error(self, f"Không lưu được cài đặt sao lưu: {exc}")
-            return
-        self.settings = settings
+        def failed(error: BaseException) -> None:
+            messages.show_error(self, f"Không lưu được cài đặt sao lưu: {error}")
+            self._load_options()  # the boxes show what is stored
+
+        def done(_old: BackupSettings) -> None:
+            self.settings = settings
+
+        Op(
+            self,
+            "Sửa cài đặt sao lưu tự động",
+            lambda _db: backup.replace_settings(settings),
+            ctx=self.ctx,
+            area="settings",
+            undo=lambda _db, old: backup.replace_settings(old),
+            on_done=done,
+            on_error=failed,
+        ).start()
 
     def _save_options(self) -> None:
         s = self.settings
@@ -218,13 +229,14 @@ class BackupTab(QWidget):
 
     def _set_folder(self, folder: str) -> None:
         """The folder is the council setting ``backup_dir`` (also on the Cài đặt page; the change is logged)."""
-        try:
-            settings_service.set_many(self.ctx.db, {"backup_dir": folder})
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self.ctx.notify("settings")
-        self.refresh()
+        Op(
+            self,
+            "Đổi thư mục sao lưu",
+            lambda db: backup.set_council_backup_dir(db, folder),
+            ctx=self.ctx,
+            area="settings",
+            undo=lambda db, old: backup.set_council_backup_dir(db, old),
+        ).start()
 
     # list and preview -------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -260,18 +272,19 @@ class BackupTab(QWidget):
         if self.preview_job is not None and not self.preview_job.done:
             return  # the selection is looked at again when that one is done
 
-        def work(_progress: Progress) -> str:
-            try:
-                preview = backup.inspect_backup(item.path)
-            except SangKienError as exc:
-                return str(exc)
+        def work(_db: Database) -> str:
+            preview = backup.inspect_backup(item.path)
             return "\n".join([f"Loại: {item.kind.label}", *preview.summary_lines()])
 
         def done(text: str) -> None:
             self._previews[key] = text
             self.show_preview()  # the selected one's (it may have changed meanwhile)
 
-        self.preview_job = run_in_background(self, "Đọc bản sao lưu", work, on_done=done, show_dialog=False)
+        def failed(error: BaseException) -> None:  # an unreadable backup: said in the preview
+            done(str(error))
+
+        op = Op(self, "Đọc bản sao lưu", work, ctx=self.ctx, on_done=done, on_error=failed)
+        self.preview_job = op.in_background(progress_dialog=False).start().job
 
     def hideEvent(self, event: QHideEvent) -> None:
         if self.preview_job is not None and not self.preview_job.done:
@@ -281,10 +294,9 @@ class BackupTab(QWidget):
 
     # actions ----------------------------------------------------------------------------------------------
     def backup_now(self) -> None:
-        db = self.ctx.db
         settings = self.settings
 
-        def work(progress: Progress) -> backup.BackupResult:
+        def work(db: Database, progress: Progress) -> backup.BackupResult:
             return backup.make_backup(
                 db,
                 BackupKind.MANUAL,
@@ -292,7 +304,9 @@ class BackupTab(QWidget):
                 progress=lambda d, t: progress.report(d, t, "Đang sao lưu…"),
             )
 
-        self.job = run_in_background(self, "Sao lưu", work, on_done=self._backed_up)
+        self.job = (
+            Op(self, "Sao lưu", work, ctx=self.ctx, on_done=self._backed_up).in_background().start().job
+        )
 
     def backup_to_file(self) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
@@ -301,10 +315,14 @@ class BackupTab(QWidget):
         )
         if path is None:
             return
-        db = self.ctx.db
-        self.job = run_in_background(
-            self, "Sao lưu", lambda _p: backup.make_backup(db, dest=path), on_done=self._backed_up
+        op = Op(
+            self,
+            "Sao lưu ra tệp",
+            lambda db: backup.make_backup(db, dest=path),
+            ctx=self.ctx,
+            on_done=self._backed_up,
         )
+        self.job = op.in_background().start().job
 
     def _backed_up(self, result: backup.BackupResult) -> None:
         self.refresh()
@@ -325,11 +343,16 @@ class BackupTab(QWidget):
             self.restore_from(path)
 
     def restore_from(self, path: Path) -> None:
-        try:
-            preview = backup.inspect_backup(path)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
+        op = Op(
+            self,
+            "Đọc bản sao lưu",
+            lambda _db: backup.inspect_backup(path),
+            ctx=self.ctx,
+            on_done=lambda preview: self._confirm_restore(path, preview),
+        )
+        self.inspect_job = op.in_background().start().job  # the restore itself, if confirmed, is self.job
+
+    def _confirm_restore(self, path: Path, preview: backup.BackupPreview) -> None:
         text = (
             "Khôi phục dữ liệu từ bản sao lưu này?\n\n"
             + "\n".join(preview.summary_lines())
@@ -338,14 +361,16 @@ class BackupTab(QWidget):
         )
         if not messages.confirm(self, text, "Khôi phục dữ liệu", destructive=True):
             return
-        db = self.ctx.db
         settings = self.settings
-        self.job = run_in_background(
+        # not undoable by Ctrl+Z: the data as it was is kept as a "Trước khi khôi phục" backup instead
+        op = Op(
             self,
             "Khôi phục dữ liệu",
-            lambda _p: backup.restore(db, path, settings=settings),
+            lambda db: backup.restore(db, path, settings=settings),
+            ctx=self.ctx,
             on_done=self._restored,
         )
+        self.job = op.in_background().start().job
 
     def _restored(self, result: backup.RestoreResult) -> None:
         self.ctx.undo_stack.clear()  # the undo steps refer to data that no longer exists
@@ -494,8 +519,9 @@ class AuditTab(QWidget):
         """Readable names for the rows' objects (one query per kind of object)."""
         wanted = [(r.entity, r.entity_id) for r in rows if (r.entity, r.entity_id) not in self.refs]
         if wanted:
-            with self.ctx.db.reading() as session:
-                self.refs.update(audit_refs.describe(session, wanted))
+            self.refs.update(
+                operations.read(self, self.ctx.db, lambda db: safety_view.describe_refs(db, wanted), {})
+            )
 
     def _background(self, row: audit.AuditRow) -> QColor | None:
         return ERROR_BACKGROUND if row.id in self.broken else None
@@ -572,8 +598,16 @@ class AuditTab(QWidget):
         self.detail.resizeRowsToContents()
 
     def verify_chain(self) -> None:
-        with self.ctx.db.reading() as session:
-            problems = audit.verify_chain(session)
+        op = Op(
+            self,
+            "Kiểm tra chuỗi nhật ký",
+            safety_view.verify_chain,
+            ctx=self.ctx,
+            on_done=self._chain_checked,
+        )
+        self.job = op.in_background().start().job
+
+    def _chain_checked(self, problems: list[audit.ChainProblem]) -> None:
         self.broken = {p.entry_id for p in problems}
         self.model.set_records(self.model.records())
         self.model.show_all()
@@ -590,10 +624,10 @@ class AuditTab(QWidget):
         )
 
     def check_all(self) -> None:
-        db = self.ctx.db
-        self.job = run_in_background(
-            self, "Kiểm tra dữ liệu", lambda _p: check.run_checks(db), on_done=self._checked
+        op = Op(
+            self, "Kiểm tra dữ liệu", lambda db: check.run_checks(db), ctx=self.ctx, on_done=self._checked
         )
+        self.job = op.in_background().start().job
 
     def _checked(self, report: check.CheckReport) -> None:
         lines = []
@@ -700,13 +734,12 @@ class FinalizeTab(QWidget):
             for b in (self.finalize_btn, self.reopen_btn, self.archive_btn):
                 b.setEnabled(False)
             return
-        with self.ctx.db.reading() as session:
-            rnd = find_round(session, info.id)
-            finalized_at = rnd.finalized_at
-            decision_no, decision_date = rnd.decision_no, rnd.decision_date
-            status = rnd.status
-        self.round_label.setText(f"{info.label} — {status.label}")
-        finalized = status is RoundStatus.FINALIZED
+        view = operations.read(self, self.ctx.db, lambda db: safety_view.finalize_view(db, info.id))
+        if view is None:
+            return
+        finalized_at, decision_no, decision_date = view.finalized_at, view.decision_no, view.decision_date
+        self.round_label.setText(f"{info.label} — {view.status.label}")
+        finalized = view.finalized
         if finalized and finalized_at is not None:
             self.state_label.setText(
                 f"Đã chốt lúc {finalized_at.strftime('%H:%M ngày %d/%m/%Y')}"
@@ -715,7 +748,7 @@ class FinalizeTab(QWidget):
                 + ". Dữ liệu kết quả của đợt đang bị khóa."
             )
         else:
-            warnings = finalize.finalize_warnings(self.ctx.db, info.id)
+            warnings = view.warnings
             self.state_label.setText("Chưa chốt." + ("" if not warnings else " Lưu ý: " + " ".join(warnings)))
         self.decision_no.setText(decision_no or "")
         if decision_date is not None:
@@ -725,11 +758,9 @@ class FinalizeTab(QWidget):
         self.finalize_btn.setEnabled(not finalized)
         self.reopen_btn.setEnabled(finalized)
         self.archive_btn.setEnabled(finalized)
-        for row in audit.list_entries(
-            self.ctx.db, audit.AuditFilter(entity="round", entity_id=str(info.id), action="archive"), limit=50
-        ):
-            folder = row.new.get("folder", "")
-            item = QListWidgetItem(f"{row.at.strftime('%d/%m/%Y %H:%M')} — {folder}")
+        for entry in view.archives:
+            folder = entry.folder
+            item = QListWidgetItem(f"{entry.at.strftime('%d/%m/%Y %H:%M')} — {folder}")
             item.setData(Qt.ItemDataRole.UserRole, folder)
             if folder and not Path(folder).is_dir():
                 item.setText(item.text() + " (không còn thư mục này)")
@@ -757,11 +788,10 @@ class FinalizeTab(QWidget):
             text += "\n\nLưu ý:\n" + "\n".join(f"- {w}" for w in warnings)
         if not messages.confirm(self, text, "Chốt kết quả đợt", destructive=True):
             return
-        db = self.ctx.db
         date = self.decision_date.date().toPython() if no else None
         root = self.archive_root
 
-        def work(progress: Progress) -> finalize.FinalizeResult:
+        def work(db: Database, progress: Progress) -> finalize.FinalizeResult:
             return finalize.finalize_round(
                 db,
                 info.id,
@@ -772,11 +802,11 @@ class FinalizeTab(QWidget):
                 committed=progress.point_of_no_return,
             )
 
-        self.job = run_in_background(self, "Chốt kết quả đợt", work, on_done=self._finalized)
+        # not undoable by Ctrl+Z: a finalized round is reopened with «Mở lại đợt…», which asks for a reason
+        op = Op(self, "Chốt kết quả đợt", work, ctx=self.ctx, area="rounds", on_done=self._finalized)
+        self.job = op.in_background().start().job
 
     def _finalized(self, result: finalize.FinalizeResult) -> None:
-        self.ctx.notify("rounds")
-        self.refresh()
         text = result.message
         if result.archive is not None and result.archive.failures:
             text += "\n\nKhông tạo được: " + "; ".join(f"{a} ({b})" for a, b in result.archive.failures)
@@ -793,36 +823,44 @@ class FinalizeTab(QWidget):
         )
         if reason is None:
             return
-        try:
-            result = finalize.reopen_round(self.ctx.db, info.id, reason)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self.ctx.notify("rounds")
-        self.refresh()
-        messages.show_info(self, result.message)
+        # not undoable by Ctrl+Z: the round is finalized again with «Chốt kết quả đợt…» (a new archive)
+        Op(
+            self,
+            "Mở lại đợt đã chốt",
+            lambda db: finalize.reopen_round(db, info.id, reason),
+            ctx=self.ctx,
+            area="rounds",
+            on_done=lambda result: messages.show_info(self, result.message),
+        ).start()
 
     def write_archive(self) -> None:
         info = self.ctx.round
         if info is None:
             return
-        db = self.ctx.db
         root = self.archive_root
-        self.job = run_in_background(
+        op = Op(
             self,
             "Ghi thư mục lưu trữ",
-            lambda _p: finalize.write_archive(db, info.id, root),
-            on_done=lambda r: (
-                self.refresh(),
-                messages.show_info(self, f"Đã ghi thư mục lưu trữ {r.folder}."),
-            ),
+            lambda db: finalize.write_archive(db, info.id, root),
+            ctx=self.ctx,
+            area="rounds",  # the page lists the new folder
+            on_done=lambda r: messages.show_info(self, f"Đã ghi thư mục lưu trữ {r.folder}."),
         )
+        self.job = op.in_background().start().job
 
     def verify_archive(self) -> None:
         folder = choose_folder(self, "Chọn thư mục lưu trữ cần kiểm tra", str(self._root()))
         if folder is None:
             return
-        problems = finalize.verify_archive(folder)
+        Op(
+            self,
+            "Kiểm tra thư mục lưu trữ",
+            lambda _db: finalize.verify_archive(folder),
+            ctx=self.ctx,
+            on_done=lambda problems: self._archive_checked(folder, problems),
+        ).in_background().start()
+
+    def _archive_checked(self, folder: Path, problems: list[str]) -> None:
         if problems:
             messages.show_error(self, "Thư mục lưu trữ không còn nguyên vẹn:\n" + "\n".join(problems[:30]))
         else:
