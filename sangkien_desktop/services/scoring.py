@@ -30,9 +30,10 @@ from ..domain.scoring import (
 )
 from ..domain.text import clean, one_line
 from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score, Unit, dossier_code
-from . import audit
+from . import audit, council_changes
 from .assignment import round_members
 from .council import round_for
+from .council_changes import Change
 from .rounds import find_round
 
 
@@ -614,3 +615,29 @@ def progress(matrix: ScoreMatrix) -> Progress:
         mismatches=len(mismatch_items(matrix)),
         spread_flags=len(spread_items(matrix)),
     )
+
+
+# ---------------------------------------------------------------------------------------------- undoable
+def change_score(
+    db: Database,
+    round_id: int,
+    member_id: int,
+    dossier_id: int,
+    criterion_id: int,
+    value: Decimal | None,
+    *,
+    check: bool = False,
+) -> Change:
+    """``save_score`` that returns its inverse (``council_changes.undo`` puts the cell back exactly, the
+    second typing included); ``result`` is the stored value."""
+    return council_changes.run(
+        db,
+        "nhập điểm",
+        round_id,
+        lambda s: set_score(s, round_id, member_id, dossier_id, criterion_id, value, check=check),
+    )
+
+
+def change_rubric(db: Database, round_id: int, rows: list[CriterionInput]) -> Change:
+    """``save_rubric`` in its own transaction, returning its inverse; ``result`` is the saved rubric."""
+    return council_changes.run(db, "sửa bộ tiêu chí chấm", round_id, lambda s: save_rubric(s, round_id, rows))
