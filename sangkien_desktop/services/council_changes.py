@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..db.database import Database
 from ..models import AuditEntry, Base, Setting
@@ -156,6 +157,7 @@ def undo_in(session: Session, change: Change) -> Change:
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
+                    flag_modified(row, key)  # written even when equal, so no onupdate stamp replaces it
             session.flush()
         if not change.empty:
             audit.record(session, "update", "undo", change.round_id or "", f"Hoàn tác: {change.label}")
