@@ -820,7 +820,8 @@ class ConflictDialog(QDialog):
         form.addRow(buttons)
 
     def value(self) -> tuple[ConflictKind | None, str]:
-        return self.kind.currentData(), self.reason.text()
+        data = self.kind.currentData()  # Qt hands the enum back as its text
+        return (ConflictKind(data) if data else None), self.reason.text()
 
 
 class AutoAssignDialog(QDialog):
