@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -324,7 +325,7 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
         )
     )
     points = scored.add_columns(type_coerce(Score.points, NullType()))
-    rows = conn.execute(points).all()
+    rows = _fetch(conn.execute(points))
     memo: dict[object, Decimal] = {}
     for raw in {row[3] for row in rows}:
         memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
@@ -336,11 +337,17 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
         checks = scored.add_columns(type_coerce(Score.check_points, NullType())).where(
             Score.check_points.is_not(None)
         )
-        rows = conn.execute(checks).all()
+        rows = _fetch(conn.execute(checks))
         for raw in {row[3] for row in rows} - memo.keys():
             memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
         matrix.checks = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     return matrix
+
+
+def _fetch(result: Any, batch: int = 2000) -> list[Any]:
+    """Every row, fetched a batch at a time: one ``fetchall`` of a big round holds the interpreter for a third
+    of a second, so a read on a worker thread would freeze the window meanwhile."""
+    return [row for part in result.partitions(batch) for row in part]
 
 
 def get_matrix(db: Database, round_ref: str | int) -> ScoreMatrix:

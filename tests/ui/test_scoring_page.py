@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 import pytest
@@ -183,25 +184,43 @@ def test_a_long_refusal_wraps_instead_of_being_cut(qtbot: QtBot, db: Database) -
     assert label.height() >= two_lines
 
 
-def test_showing_the_page_and_picking_a_round_do_not_block(qtbot: QtBot, demo_db: Database) -> None:
+def test_showing_the_page_and_picking_a_round_do_not_block(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The scoring grid of the demo is read on a worker: the event loop never stops for 0.3 s."""
     from tests.helpers.heartbeat import Heartbeat
+
+    # as the app's main() does: a worker thread hands the interpreter back to the window after 1 ms
+    monkeypatch.setattr(sys, "getswitchinterval", sys.getswitchinterval)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
 
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
     win.show()
-    heart = Heartbeat()
+    doing = [""]
+    heart = Heartbeat(
+        blame=lambda: (
+            doing[0]
+            + (" (reading on a worker)" if getattr(win.pages.get("scoring"), "loading", False) else "")
+        )
+    )
     try:
         for index in range(win.round_combo.count()):
+            doing[0] = f"round {index}"
             win.round_combo.setCurrentIndex(index)
+            doing[0] = f"scoring page, round {index}"
             win.show_page("scoring")
             page = win.page("scoring")
             assert isinstance(page, ScoringPage)
             qtbot.waitUntil(lambda p=page: not p.loading and p.matrix is not None, timeout=30000)
+            doing[0] = f"council page, round {index}"
             win.show_page("council")
             council = win.page("council")
             council.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
             QApplication.processEvents()
+            doing[0] = ""
     finally:
         heart.stop()
+        sys.setswitchinterval(switch)
     assert not heart.stalls, heart.stalls

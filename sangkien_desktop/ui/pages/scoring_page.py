@@ -174,8 +174,9 @@ class ScoringPage(Page):
 
     # loading ----------------------------------------------------------------------------------------
     def on_round_changed(self, info: RoundInfo | None) -> None:
-        self.refresh()
+        # the rubric first: its small read must not queue behind the grid's read on the worker
         self.rubric.refresh()
+        self.refresh()
 
     def refresh(self) -> None:
         round_id = self.ctx.round_id
