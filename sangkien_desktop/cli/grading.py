@@ -3,7 +3,7 @@
 sangkien grade --round R [--json] [--rules FILE.toml] [--apply]
 sangkien grade-sheet FILE.xlsx [--rules RULES.toml] [--json] [--sheet NAME]
 sangkien grade-rules [--round R] [--set FILE.toml]
-sangkien council list|add|edit|remove|copy|settings|conflicts|vote|votes|tie …
+sangkien council list|add|edit|remove|copy|settings|conflicts|conflict-add|conflict-remove|vote|votes|tie …
 sangkien assign auto|list|set|unset|clear …
 sangkien rubric show|set|add|remove …
 sangkien score set|sheet|matrix|missing|spread|mismatches …
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.conflicts import ConflictKind
 from ..domain.enums import MemberRole, VoteMethod
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.money import format_money
@@ -28,9 +29,9 @@ from ..domain.text import fold
 from ..models import Dossier
 from ..services import assignment as assignment_service
 from ..services import council as council_service
+from ..services import council_actions, rules_file
 from ..services import grade_sheet as sheet_service
 from ..services import grading as grading_service
-from ..services import rules_file
 from ..services import scoring as scoring_service
 from ..services.rounds import find_round
 from .common import MEMBER_HELP, Registry, find_member, open_db, print_json, print_table, sheet_code
@@ -181,6 +182,23 @@ def register(reg: Registry) -> None:
     )
     _round_arg(p)
     _json_arg(p)
+    p = reg.subcommand(
+        "council",
+        "conflict-add",
+        "ghi tay xung đột lợi ích (người thân của tác giả, lý do khác): phân công tự động tránh cặp này",
+        cmd_council_conflict_add,
+    )
+    _round_arg(p)
+    p.add_argument("--dossier", required=True, metavar="MÃ_HS")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
+    p.add_argument("--kind", choices=["relative", "other"], default="relative", help="relative: người thân")
+    p.add_argument("--reason", default="", metavar="LÝ_DO", help="lý do (bắt buộc với --kind other)")
+    p = reg.subcommand(
+        "council", "conflict-remove", "bỏ xung đột lợi ích đã ghi tay", cmd_council_conflict_remove
+    )
+    _round_arg(p)
+    p.add_argument("--dossier", required=True, metavar="MÃ_HS")
+    p.add_argument("--member", required=True, metavar="TV", help=MEMBER_HELP)
     p = reg.subcommand("council", "vote", "ghi kết quả biểu quyết công nhận một hồ sơ", cmd_council_vote)
     _round_arg(p)
     p.add_argument("--dossier", required=True, metavar="MÃ_HS")
@@ -656,6 +674,35 @@ def cmd_council_conflicts(args: argparse.Namespace) -> int:
         extra = f" — vẫn phân công, lý do: {it['override']}" if it["assigned"] else ""
         print(f"{it['conflict']}{extra}")
     return 0
+
+
+def _conflict(args: argparse.Namespace, add: bool) -> int:
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            rnd = find_round(session, args.round)
+            dossier = find_dossier(session, rnd.id, args.dossier)
+            member = find_member(session, rnd.id, args.member)
+            name = member.person.full_name
+            if add:
+                kind = ConflictKind(args.kind)
+                council_actions.record_conflict_in(session, rnd.id, dossier.id, member.id, kind, args.reason)
+                print(f"Đã ghi xung đột lợi ích ({kind.label}): {name} – hồ sơ {dossier.code}.")
+            elif council_actions.remove_conflict_in(session, rnd.id, dossier.id, member.id):
+                print(f"Đã bỏ xung đột lợi ích ghi tay: {name} – hồ sơ {dossier.code}.")
+            else:
+                print("Không có xung đột lợi ích ghi tay nào cho cặp này.")
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_council_conflict_add(args: argparse.Namespace) -> int:
+    return _conflict(args, True)
+
+
+def cmd_council_conflict_remove(args: argparse.Namespace) -> int:
+    return _conflict(args, False)
 
 
 def cmd_council_vote(args: argparse.Namespace) -> int:

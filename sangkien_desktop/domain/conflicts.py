@@ -17,6 +17,8 @@ class ConflictKind(StrEnum):
     SAME_UNIT = "same_unit"
     AUTHOR = "author"
     SAME_NAME = "same_name"
+    RELATIVE = "relative"  # recorded by hand: a relative of an author
+    OTHER = "other"  # recorded by hand, with the reason
 
     @property
     def label(self) -> str:
@@ -24,6 +26,8 @@ class ConflictKind(StrEnum):
             "same_unit": "cùng đơn vị",
             "author": "là tác giả",
             "same_name": "trùng tên tác giả",
+            "relative": "là người thân của tác giả",
+            "other": "lý do khác",
         }[self.value]
 
 
@@ -75,6 +79,15 @@ def conflicts(member: MemberFacts, dossier: DossierFacts) -> list[Conflict]:
                 )
             )
     return found
+
+
+def manual_conflict(kind: ConflictKind, member_name: str, code: str, reason: str = "") -> Conflict:
+    """A conflict the secretary recorded by hand (``RELATIVE`` or ``OTHER``), worded like the detected ones."""
+    if kind is ConflictKind.RELATIVE:
+        text = f"{member_name} là người thân của tác giả hồ sơ {code}" + (f" ({reason})" if reason else "")
+    else:
+        text = f"{member_name} vướng xung đột lợi ích với hồ sơ {code}" + (f": {reason}" if reason else "")
+    return Conflict(kind, text)
 
 
 def conflict_text(found: Iterable[Conflict]) -> str:

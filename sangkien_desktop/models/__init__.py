@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .base import Base
 from .calendar import Round, RoundChecklistItem, Year
 from .certificate import Certificate
-from .council import Assignment, CouncilMember
+from .council import Assignment, AssignmentExclusion, CouncilMember
 from .dossier import Authorship, Dossier, DossierChecklistItem, dossier_code
 from .people import Person
 from .recognized import RecognizedAuthor, RecognizedImport, RecognizedInitiative
@@ -24,6 +24,7 @@ from .units import Unit, UnitAlias, UnitType
 
 __all__ = [
     "Assignment",
+    "AssignmentExclusion",
     "AuditEntry",
     "Authorship",
     "Base",

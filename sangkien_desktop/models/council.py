@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.enums import MemberRole
@@ -43,3 +43,18 @@ class Assignment(IdMixin, Base):
 
     dossier: Mapped[Dossier] = relationship()
     member: Mapped[CouncilMember] = relationship()
+
+
+class AssignmentExclusion(IdMixin, Base):
+    """Member ↔ dossier pairs the secretary set apart by hand: ``kind`` "removed" (an assignment taken away
+    by hand, which the automatic assignment must not add back) or a conflict of interest recorded by hand
+    ("relative": a relative of an author; "other": another reason, in ``reason``)."""
+
+    __tablename__ = "assignment_exclusions"
+    __table_args__ = (UniqueConstraint("dossier_id", "member_id"),)
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="removed")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)

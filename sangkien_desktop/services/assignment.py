@@ -21,12 +21,29 @@ from ..domain.assignment import (
     expertise_terms,
     plan_assignments,
 )
-from ..domain.conflicts import Conflict, DossierFacts, MemberFacts, conflict_text, conflicts
+from ..domain.conflicts import (
+    Conflict,
+    ConflictKind,
+    DossierFacts,
+    MemberFacts,
+    conflict_text,
+    conflicts,
+    manual_conflict,
+)
 from ..domain.errors import Issue, NotFoundError, ValidationError
 from ..domain.round_lifecycle import RoundAction
 from ..domain.scoring import SCORABLE_STATUSES
 from ..domain.text import clean
-from ..models import Assignment, Authorship, CouncilMember, Dossier, Person, Round, Score
+from ..models import (
+    Assignment,
+    AssignmentExclusion,
+    Authorship,
+    CouncilMember,
+    Dossier,
+    Person,
+    Round,
+    Score,
+)
 from . import audit
 from .council import round_for
 from .rounds import find_round
@@ -60,6 +77,8 @@ class Cell:
     conflict: str = ""  # why the member should not score this dossier ("" = no conflict)
     override: str = ""  # the reason given when assigning despite a conflict
     scores: int = 0  # criterion scores already typed
+    removed: bool = False  # taken away by hand: the automatic assignment does not add it back
+    manual: str = ""  # the kind of a conflict recorded by hand ("relative", "other"; "" = none)
 
 
 @dataclass
@@ -129,15 +148,31 @@ def _member_facts(member: CouncilMember) -> MemberFacts:
     )
 
 
+REMOVED = "removed"  # AssignmentExclusion.kind of an assignment taken away by hand
+MANUAL_KINDS = (ConflictKind.RELATIVE, ConflictKind.OTHER)
+
+
+def exclusions_in(session: Session, dossier_ids: list[int]) -> dict[tuple[int, int], AssignmentExclusion]:
+    """The pairs set apart by hand (removed assignments, conflicts recorded by hand) of these dossiers."""
+    rows = session.scalars(select(AssignmentExclusion).where(AssignmentExclusion.dossier_id.in_(dossier_ids)))
+    return {(r.dossier_id, r.member_id): r for r in rows}
+
+
 def conflict_map(
-    dossiers: list[Dossier], members: list[CouncilMember]
+    dossiers: list[Dossier],
+    members: list[CouncilMember],
+    manual: dict[tuple[int, int], AssignmentExclusion] | None = None,
 ) -> dict[tuple[int, int], list[Conflict]]:
+    """Every conflicting pair: detected (unit, author, same name) and, from ``manual``, recorded by hand."""
     facts = [_member_facts(m) for m in members]
     out: dict[tuple[int, int], list[Conflict]] = {}
     for d in dossiers:
         dfacts = _facts(d)
         for mf in facts:
             found = conflicts(mf, dfacts)
+            row = (manual or {}).get((d.id, mf.key))  # type: ignore[arg-type]
+            if row is not None and row.kind != REMOVED:
+                found.append(manual_conflict(ConflictKind(row.kind), mf.name, d.code, row.reason))
             if found:
                 out[(d.id, mf.key)] = found
     return out
@@ -149,8 +184,9 @@ def grid(session: Session, round_id: int) -> Grid:
         raise NotFoundError(f"Không tìm thấy đợt có mã {round_id}.")
     dossiers = scorable_dossiers(session, round_id)
     members = round_members(session, round_id)
-    conflicts_found = conflict_map(dossiers, members)
     ids = [d.id for d in dossiers]
+    manual = exclusions_in(session, ids)
+    conflicts_found = conflict_map(dossiers, members, manual)
     assigned = {
         (a.dossier_id, a.member_id): a.conflict_override
         for a in session.scalars(select(Assignment).where(Assignment.dossier_id.in_(ids)))
@@ -197,13 +233,16 @@ def grid(session: Session, round_id: int) -> Grid:
             key = (d.id, m.id)
             found = conflicts_found.get(key)
             is_assigned = key in assigned
-            if not (is_assigned or found):
+            mark = manual.get(key)
+            if not (is_assigned or found or mark):
                 continue
             g.cells[key] = Cell(
                 assigned=is_assigned,
                 conflict=conflict_text(found) if found else "",
                 override=assigned.get(key, "") or "",
                 scores=score_counts.get(key, 0),
+                removed=mark is not None and mark.kind == REMOVED,
+                manual=mark.kind if mark is not None and mark.kind != REMOVED else "",
             )
     return g
 
@@ -239,21 +278,29 @@ def set_assignment(
     *,
     override_reason: str = "",
     drop_scores: bool = False,
+    remember: bool = True,
 ) -> bool:
     """Assign (or unassign) one member to one dossier. Returns True when something changed.
 
-    A conflict of interest needs ``override_reason`` (logged). Unassigning a member who already typed
-    scores for the dossier needs ``drop_scores`` (the scores are deleted with the assignment)."""
+    A conflict of interest (detected or recorded by hand) needs ``override_reason`` (logged). Unassigning a
+    member who already typed scores for the dossier needs ``drop_scores`` (the scores are deleted with the
+    assignment). With ``remember`` an assignment taken away is kept away from the automatic assignment
+    (a "removed" exclusion), and assigning by hand lifts that exclusion again."""
     rnd = round_for(session, round_id, "phân công chấm", RoundAction.ASSIGN)
     dossier, member = _load_pair(session, round_id, dossier_id, member_id)
     row = session.scalar(
         select(Assignment).where(Assignment.dossier_id == dossier_id, Assignment.member_id == member_id)
     )
     name = member.person.full_name
+    mark = exclusions_in(session, [dossier_id]).get((dossier_id, member_id))
     if assigned:
         if row is not None:
             return False
-        found = conflicts(_member_facts(member), _facts(dossier))
+        found = conflict_map([dossier], [member], {(dossier_id, member_id): mark} if mark else None).get(
+            (dossier_id, member_id), []
+        )
+        if mark is not None and mark.kind == REMOVED and remember:
+            session.delete(mark)
         reason = clean(override_reason)
         if found and not reason:
             raise ValidationError(
@@ -291,6 +338,8 @@ def set_assignment(
     for s in scores:
         session.delete(s)
     session.delete(row)
+    if remember and mark is None:
+        session.add(AssignmentExclusion(dossier_id=dossier_id, member_id=member_id, kind=REMOVED))
     session.flush()
     audit.record(
         session,
@@ -354,8 +403,9 @@ def preview_auto(
         raise ValidationError("Hội đồng của đợt này chưa có thành viên nào đang tham gia.")
     if k is not None and k < 1:
         raise ValidationError(f"Số thành viên chấm mỗi hồ sơ phải từ 1 trở lên (đang là {k}).")
-    found = conflict_map(dossiers, members)
     ids = [d.id for d in dossiers]
+    manual = exclusions_in(session, ids)
+    found = conflict_map(dossiers, members, manual)
     existing: dict[int, set[int]] = {}
     scored = {
         (d, m)
@@ -375,7 +425,7 @@ def preview_auto(
             key=d.id,
             code=d.code,
             field=d.field,
-            blocked=frozenset(m.id for m in members if (d.id, m.id) in found),
+            blocked=frozenset(m.id for m in members if (d.id, m.id) in found or (d.id, m.id) in manual),
             assigned=frozenset(existing.get(d.id, set()) & active_ids),
         )
         for d in dossiers
@@ -422,7 +472,8 @@ def apply_plan(session: Session, plan: AutoPlan) -> int:
     dossier_ids = {p.dossier_id for p in plan.pairs}
     dossiers = {d.id: d for d in scorable_dossiers(session, plan.round_id) if d.id in dossier_ids}
     members = {m.id: m for m in round_members(session, plan.round_id, active_only=True)}
-    found = conflict_map(list(dossiers.values()), list(members.values()))
+    manual = exclusions_in(session, list(dossier_ids))
+    found = conflict_map(list(dossiers.values()), list(members.values()), manual)
     existing = {
         (a.dossier_id, a.member_id)
         for a in session.scalars(select(Assignment).where(Assignment.dossier_id.in_(list(dossier_ids))))
@@ -433,6 +484,8 @@ def apply_plan(session: Session, plan: AutoPlan) -> int:
             problems.append(Issue("hồ sơ hoặc thành viên không còn trong đợt", f"{p.code} – {p.member_name}"))
         elif (p.dossier_id, p.member_id) in found:
             problems.append(Issue(conflict_text(found[(p.dossier_id, p.member_id)]), p.code))
+        elif (p.dossier_id, p.member_id) in manual:
+            problems.append(Issue("phân công này đã được bỏ bằng tay", f"{p.code} – {p.member_name}"))
     if problems:
         raise ValidationError(problems, "Bảng phân công đã cũ, hãy xem lại trước khi áp dụng")
     added = 0

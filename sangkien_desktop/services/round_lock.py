@@ -29,6 +29,7 @@ from ..domain.enums import RoundStatus
 from ..domain.errors import RoundLockedError
 from ..models import (
     Assignment,
+    AssignmentExclusion,
     Authorship,
     Certificate,
     CouncilMember,
@@ -52,6 +53,7 @@ _BY_DOSSIER: dict[type, str] = {
     GradeResult: "xếp loại",
     Certificate: "giấy chứng nhận",
     Assignment: "phân công chấm",
+    AssignmentExclusion: "loại trừ phân công, xung đột lợi ích ghi tay",
     Authorship: "tác giả và tỷ lệ đóng góp",
     TieDecision: "thứ tự do Hội đồng quyết định khi bằng điểm",
 }

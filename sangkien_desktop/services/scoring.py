@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -30,9 +31,10 @@ from ..domain.scoring import (
 )
 from ..domain.text import clean, one_line
 from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score, Unit, dossier_code
-from . import audit
+from . import audit, council_changes
 from .assignment import round_members
 from .council import round_for
+from .council_changes import Change
 from .rounds import find_round
 
 
@@ -323,7 +325,7 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
         )
     )
     points = scored.add_columns(type_coerce(Score.points, NullType()))
-    rows = conn.execute(points).all()
+    rows = _fetch(conn.execute(points))
     memo: dict[object, Decimal] = {}
     for raw in {row[3] for row in rows}:
         memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
@@ -335,11 +337,17 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
         checks = scored.add_columns(type_coerce(Score.check_points, NullType())).where(
             Score.check_points.is_not(None)
         )
-        rows = conn.execute(checks).all()
+        rows = _fetch(conn.execute(checks))
         for raw in {row[3] for row in rows} - memo.keys():
             memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
         matrix.checks = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     return matrix
+
+
+def _fetch(result: Any, batch: int = 2000) -> list[Any]:
+    """Every row, fetched a batch at a time: one ``fetchall`` of a big round holds the interpreter for a third
+    of a second, so a read on a worker thread would freeze the window meanwhile."""
+    return [row for part in result.partitions(batch) for row in part]
 
 
 def get_matrix(db: Database, round_ref: str | int) -> ScoreMatrix:
@@ -614,3 +622,29 @@ def progress(matrix: ScoreMatrix) -> Progress:
         mismatches=len(mismatch_items(matrix)),
         spread_flags=len(spread_items(matrix)),
     )
+
+
+# ---------------------------------------------------------------------------------------------- undoable
+def change_score(
+    db: Database,
+    round_id: int,
+    member_id: int,
+    dossier_id: int,
+    criterion_id: int,
+    value: Decimal | None,
+    *,
+    check: bool = False,
+) -> Change:
+    """``save_score`` that returns its inverse (``council_changes.undo`` puts the cell back exactly, the
+    second typing included); ``result`` is the stored value."""
+    return council_changes.run(
+        db,
+        "nhập điểm",
+        round_id,
+        lambda s: set_score(s, round_id, member_id, dossier_id, criterion_id, value, check=check),
+    )
+
+
+def change_rubric(db: Database, round_id: int, rows: list[CriterionInput]) -> Change:
+    """``save_rubric`` in its own transaction, returning its inverse; ``result`` is the saved rubric."""
+    return council_changes.run(db, "sửa bộ tiêu chí chấm", round_id, lambda s: save_rubric(s, round_id, rows))

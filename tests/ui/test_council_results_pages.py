@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -267,3 +267,52 @@ def test_demo_pages_open(qtbot: QtBot, window: MainWindow) -> None:
     assert isinstance(results, ResultsPage)
     settle(qtbot, results)
     assert results.model.rowCount() > 0
+
+
+def test_conflict_by_hand_and_removal_kept_by_auto_assign(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = build_round(db, dossiers=3, members=3)
+    win, page = open_page(qtbot, db, "council")
+    page.tabs.setCurrentIndex(1)
+    tab = page.assignment_tab
+    # a removal by hand shows ✗ and a fresh automatic assignment does not add it back
+    tab.toggle(tab.model.index(0, 4))
+    assert tab.model.data(tab.model.index(0, 4)) == "✗"
+
+    def accept(dialog: AutoAssignDialog) -> QDialog.DialogCode:
+        dialog.k_spin.setValue(3)
+        dialog.replace_box.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AutoAssignDialog, "exec", accept)
+    tab.auto_assign()
+    assert tab.model.data(tab.model.index(0, 4)) == "✗"
+    # a relative of an author, recorded by hand on the current cell, then undone in one step
+    monkeypatch.setattr(
+        council_module.ConflictDialog,
+        "exec",
+        lambda dialog: (dialog.reason.setText("con rể"), QDialog.DialogCode.Accepted)[1],
+    )
+    tab.view.setCurrentIndex(tab.model.index(1, 5))
+    tab.conflict_button.click()
+    assert "người thân" in tab.model.data(tab.model.index(1, 5), Qt.ItemDataRole.ToolTipRole)
+    assert tab.model.data(tab.model.index(1, 5)) == "✓ ⚠"  # still assigned, now flagged
+    win.ctx.undo_stack.undo()
+    assert tab.model.data(tab.model.index(1, 5)) == "✓"
+    assert b.round_id == win.ctx.round_id
+
+
+def test_assignment_title_header_is_never_cut(qtbot: QtBot, demo_db: Database) -> None:
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    win.show()
+    win.show_page("council")
+    page = win.page("council")
+    page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    view = page.assignment_tab.view  # type: ignore[attr-defined]
+    header = view.horizontalHeader()
+    need = header.fontMetrics().horizontalAdvance("Tên sáng kiến")
+    assert view.columnWidth(1) >= need + 2 * council_module.TITLE_PADDING

@@ -3,6 +3,7 @@ every column that matters in sight, the progress line whole, the right hints for
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -60,8 +61,18 @@ def open_scoring(win: MainWindow, round_id: int) -> ScoringPage:
     win.show_page("scoring")
     page = win.page("scoring")
     assert isinstance(page, ScoringPage)
+    wait_loaded(page)
     settle()
     return page
+
+
+def wait_loaded(page: ScoringPage) -> None:
+    """The score matrix is read on a worker thread: wait until the grid is filled."""
+    deadline = time.monotonic() + 60
+    while (page.loading or page.matrix is None) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    assert not page.loading and page.matrix is not None
 
 
 def test_scoring_grids_show_every_member_and_the_spread(demo_window: MainWindow) -> None:

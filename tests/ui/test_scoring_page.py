@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 import pytest
@@ -50,6 +51,7 @@ def open_scoring(qtbot: QtBot, db: Database) -> tuple[MainWindow, ScoringPage]:
     win.show_page("scoring")
     page = win.current_page()
     assert isinstance(page, ScoringPage)
+    qtbot.waitUntil(lambda: not page.loading and page.matrix is not None, timeout=30000)
     win.activateWindow()
     page.grid.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.grid)
@@ -152,3 +154,73 @@ def test_matrix_mode_moves_down_and_missing_filter(
     assert not any(page.grid.isRowHidden(r) for r in range(40))  # every dossier still misses something
     page.mode_combo.setCurrentIndex(page.mode_combo.findData(Mode.TOTALS))
     assert page.model.flags(page.model.index(0, 2)) & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag(0)
+
+
+def test_undo_and_redo_of_a_cell_reload_the_grid(qtbot: QtBot, db: Database) -> None:
+    b = build_round(db, dossiers=3, members=2)
+    win, page = open_scoring(qtbot, db)
+    type_into_focus(page, "12")
+    enter(page)
+    first = page.model.index(0, page.grid.first_editable().column())
+    assert page.model.data(first) == "12"
+    win.ctx.undo_stack.undo()  # one transaction; the page reads the grid again (on a worker)
+    qtbot.waitUntil(lambda: not page.loading and page.model.data(page.model.index(0, first.column())) == "")
+    win.ctx.undo_stack.redo()
+    qtbot.waitUntil(lambda: not page.loading and page.model.data(page.model.index(0, first.column())) == "12")
+    matrix = scoring_service.get_matrix(db, b.round_id)
+    assert matrix.values[(b.dossiers[0], b.members[0], b.criteria[0])] == D(12)
+
+
+def test_a_long_refusal_wraps_instead_of_being_cut(qtbot: QtBot, db: Database) -> None:
+    build_round(db, dossiers=3, members=2)
+    win, page = open_scoring(qtbot, db)
+    win.resize(1280, 760)
+    page._refused(page.model.index(0, 2), "x " * 200)
+    QApplication.processEvents()
+    label = page.message
+    assert label.wordWrap()
+    assert label.width() >= page.grid.width() - 2  # the whole width, not squeezed beside the buttons
+    two_lines = label.fontMetrics().height() * 2
+    assert label.height() >= two_lines
+
+
+def test_showing_the_page_and_picking_a_round_do_not_block(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scoring grid of the demo is read on a worker: the event loop never stops for 0.3 s."""
+    from tests.helpers.heartbeat import Heartbeat
+
+    # as the app's main() does: a worker thread hands the interpreter back to the window after 1 ms
+    monkeypatch.setattr(sys, "getswitchinterval", sys.getswitchinterval)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.show()
+    doing = [""]
+    heart = Heartbeat(
+        blame=lambda: (
+            doing[0]
+            + (" (reading on a worker)" if getattr(win.pages.get("scoring"), "loading", False) else "")
+        )
+    )
+    try:
+        for index in range(win.round_combo.count()):
+            doing[0] = f"round {index}"
+            win.round_combo.setCurrentIndex(index)
+            doing[0] = f"scoring page, round {index}"
+            win.show_page("scoring")
+            page = win.page("scoring")
+            assert isinstance(page, ScoringPage)
+            qtbot.waitUntil(lambda p=page: not p.loading and p.matrix is not None, timeout=30000)
+            doing[0] = f"council page, round {index}"
+            win.show_page("council")
+            council = win.page("council")
+            council.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+            QApplication.processEvents()
+            doing[0] = ""
+    finally:
+        heart.stop()
+        sys.setswitchinterval(switch)
+    assert not heart.stalls, heart.stalls

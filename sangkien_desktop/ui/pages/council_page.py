@@ -4,11 +4,12 @@ with conflicts of interest and the automatic assignment (previewed, then applied
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,16 +34,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.conflicts import ConflictKind
 from ...domain.defaults import SOLUTION_FIELDS
 from ...domain.enums import MemberRole
-from ...domain.errors import SangKienError, ValidationError
+from ...domain.errors import ValidationError
 from ...services import assignment as assignment_service
 from ...services import council as council_service
+from ...services import council_actions, council_queries
 from ...services.assignment import AutoPlan, Grid
 from ...services.council import CouncilSettings, MemberInput, MemberRow, Roster
+from ...services.council_changes import Change
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
+from ..operations import Op, read
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, ERROR_BACKGROUND, Column, RecordTableModel, RecordTableView
 from .base import Page
@@ -51,6 +56,7 @@ Index = QModelIndex | QPersistentModelIndex
 CONFLICT_BACKGROUND = QColor("#f8d7da")
 OVERRIDE_BACKGROUND = QColor("#ffe5b4")
 ASSIGNED_BACKGROUND = QColor("#d1e7dd")
+TITLE_PADDING = 12  # on each side of a header's text
 
 
 def vn_buttons(which: QDialogButtonBox.StandardButton) -> QDialogButtonBox:
@@ -230,8 +236,7 @@ class RosterTab(QWidget):
             self.issues.setText("Chưa có đợt nào.")
             return
         current = self.table.current_record()
-        with messages.reporting_errors(self):
-            self.roster = council_service.get_roster(self.ctx.db, round_id)
+        self.roster = read(self, self.ctx.db, lambda db: council_service.get_roster(db, round_id))
         if self.roster is None:
             return
         self.model.set_records(self.roster.members)
@@ -253,73 +258,47 @@ class RosterTab(QWidget):
         self.quorum.setToolTip(f"Để 0: quá nửa, tức {r.quorum_needed} người với {len(r.active)} thành viên")
 
     def _units(self) -> list[tuple[int, str]]:
-        with self.ctx.db.reading() as session:
-            return council_service.unit_choices(session)
+        return read(self, self.ctx.db, council_queries.unit_choices, [])
+
+    def _op(self, title: str, run: Any, on_done: Any = None) -> Op:
+        """An undoable council action (``run`` returns a ``Change``; its undo is one service call)."""
+        return Op(
+            self,
+            title,
+            run,
+            ctx=self.ctx,
+            area="council",
+            undo=council_actions.undo,
+            on_done=on_done,
+        ).start()
 
     def add_member(self) -> None:
         if self.ctx.round_id is None:
             return
         dialog = MemberDialog(self._units(), None, self)
         round_id = self.ctx.round_id
-        db = self.ctx.db
         while dialog.exec() == QDialog.DialogCode.Accepted:
             value = dialog.value()
-            try:
-                with db.session() as session:
-                    member_id = council_service.add_member(session, round_id, value).id
-            except SangKienError as exc:
-                messages.show_error(self, exc)
-                continue
-            self._undoable_add(round_id, value, member_id)
-            self.refresh()
-            return
+            op = self._op(
+                f"thêm thành viên {value.full_name}",
+                functools.partial(council_actions.add_member, round_id=round_id, data=value),
+            )
+            if op.ok:
+                return
 
     def edit_member(self) -> None:
         member = self.table.current_record()
         if member is None:
             return
         dialog = MemberDialog(self._units(), member, self)
-        db = self.ctx.db
-        before = MemberInput(
-            member.name, member.role, member.unit_id, member.job_title, member.expertise, active=member.active
-        )
         while dialog.exec() == QDialog.DialogCode.Accepted:
             value = dialog.value()
-            try:
-                with db.session() as session:
-                    council_service.update_member(session, member.id, value)
-            except SangKienError as exc:
-                messages.show_error(self, exc)
-                continue
-
-            self._undoable_edit(member.id, member.name, before, value)
-            self.refresh()
-            return
-
-    def _undoable_add(self, round_id: int, value: MemberInput, member_id: int) -> None:
-        db = self.ctx.db
-        added = [member_id]
-
-        def undo() -> None:
-            with db.session() as session:
-                council_service.remove_member(session, added[0])
-
-        def redo() -> None:
-            with db.session() as session:
-                added[0] = council_service.add_member(session, round_id, value).id
-
-        self.ctx.push_undo(f"thêm thành viên {value.full_name}", undo=undo, redo=redo, area="council")
-
-    def _undoable_edit(self, member_id: int, name: str, before: MemberInput, after: MemberInput) -> None:
-        db = self.ctx.db
-
-        def put(data: MemberInput) -> None:
-            with db.session() as session:
-                council_service.update_member(session, member_id, data)
-
-        self.ctx.push_undo(
-            f"sửa thành viên {name}", undo=lambda: put(before), redo=lambda: put(after), area="council"
-        )
+            op = self._op(
+                f"sửa thành viên {member.name}",
+                functools.partial(council_actions.update_member, member_id=member.id, data=value),
+            )
+            if op.ok:
+                return
 
     def remove_member(self) -> None:
         member = self.table.current_record()
@@ -333,21 +312,26 @@ class RosterTab(QWidget):
             )
         if not messages.confirm(self, text, destructive=True):
             return
-        with messages.reporting_errors(self), self.ctx.db.session() as session:
-            council_service.remove_member(session, member.id, drop_scores=True)
-        self.ctx.notify("council")
-        self.refresh()
+        self._op(
+            f"xóa thành viên {member.name}",
+            lambda db: council_actions.remove_member(db, member.id, drop_scores=True),
+        )
 
     def move(self, step: int) -> None:
         member = self.table.current_record()
         if member is None:
             return
-        with messages.reporting_errors(self), self.ctx.db.session() as session:
-            council_service.move_member(session, member.id, step)
-        self.refresh()
-        for row in range(self.model.rowCount()):
-            if self.model.record(row).id == member.id:
-                self.table.selectRow(row)
+
+        def reselect(_change: Change) -> None:
+            for row in range(self.model.rowCount()):
+                if self.model.record(row).id == member.id:
+                    self.table.selectRow(row)
+
+        self._op(
+            f"đổi thứ tự {member.name}",
+            lambda db: council_actions.move_member(db, member.id, step),
+            reselect,
+        )
 
     def copy_from_round(self) -> None:
         if self.ctx.round_id is None:
@@ -370,11 +354,12 @@ class RosterTab(QWidget):
         lay.addWidget(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        with messages.reporting_errors(self), self.ctx.db.session() as session:
-            n = council_service.copy_roster(session, combo.currentData(), self.ctx.round_id)
-            messages.show_info(self, f"Đã chép {n} thành viên.")
-        self.ctx.notify("council")
-        self.refresh()
+        source, target = combo.currentData(), self.ctx.round_id
+        self._op(
+            "chép thành phần Hội đồng",
+            lambda db: council_actions.copy_roster(db, source, target),
+            lambda change: messages.show_info(self, f"Đã chép {change.result} thành viên."),
+        )
 
     def settings_value(self) -> CouncilSettings:
         return CouncilSettings(
@@ -391,24 +376,8 @@ class RosterTab(QWidget):
         if self.ctx.round_id is None:
             return
         round_id = self.ctx.round_id
-        db = self.ctx.db
         value = self.settings_value()
-        try:
-            with db.session() as session:
-                before = council_service.settings_of(session, round_id)
-                council_service.save_settings(session, round_id, value)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-
-        def put(data: CouncilSettings) -> None:
-            with db.session() as session:
-                council_service.save_settings(session, round_id, data)
-
-        self.ctx.push_undo(
-            "sửa cài đặt chấm điểm", undo=lambda: put(before), redo=lambda: put(value), area="council"
-        )
-        self.refresh()
+        self._op("sửa cài đặt chấm điểm", lambda db: council_actions.save_settings(db, round_id, value))
 
 
 class MemberDialog(QDialog):
@@ -550,7 +519,7 @@ class AssignmentModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if cell.assigned:
                 return "✓ ⚠" if cell.conflict else "✓"
-            return "⚠" if cell.conflict else ""
+            return "⚠" if cell.conflict else ("✗" if cell.removed else "")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(CENTER)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -568,6 +537,8 @@ class AssignmentModel(QAbstractTableModel):
                 lines.append("Xung đột lợi ích: " + cell.conflict)
             if cell.override:
                 lines.append("Lý do vẫn phân công: " + cell.override)
+            if cell.removed:
+                lines.append("Đã bỏ phân công bằng tay: phân công tự động không thêm lại")
             if cell.scores:
                 lines.append(f"Đã nhập {cell.scores} điểm thành phần")
             return "\n".join(lines)
@@ -612,6 +583,10 @@ class AssignmentView(QTableView):
             return
         super().keyPressEvent(event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.tab.fit_title()
+
 
 class AssignmentTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -619,8 +594,9 @@ class AssignmentTab(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         legend = QLabel(
-            "✓ được phân công · ⚠ xung đột lợi ích (cùng đơn vị hoặc là tác giả) · Dấu cách, Enter hoặc nhấn đúp "
-            "để bật/tắt. Chỉ hồ sơ Hợp lệ hoặc Đủ mới được đưa vào chấm."
+            "✓ được phân công · ⚠ xung đột lợi ích (cùng đơn vị, là tác giả hoặc ghi tay) · ✗ đã bỏ bằng tay (phân "
+            "công tự động không thêm lại) · Dấu cách, Enter hoặc nhấn đúp để bật/tắt. Chỉ hồ sơ Hợp lệ hoặc Đủ mới "
+            "được đưa vào chấm."
         )
         legend.setWordWrap(True)
         legend.setStyleSheet("color: #555;")
@@ -633,6 +609,9 @@ class AssignmentTab(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.horizontalHeader().setHighlightSections(False)
+        self.view.horizontalHeader().sectionResized.connect(
+            lambda col, _old, _new: self.fit_title() if col != 1 else None
+        )
         self.view.doubleClicked.connect(self.toggle)
         layout.addWidget(self.view, 1)
         self.summary = QLabel()
@@ -643,29 +622,37 @@ class AssignmentTab(QWidget):
         self.auto_button = QPushButton("Phân công &tự động…")
         self.auto_button.setObjectName("auto_assign")
         self.clear_button = QPushButton("&Xóa phân công chưa có điểm")
+        self.conflict_button = QPushButton("Xung đột &lợi ích…")
+        self.conflict_button.setObjectName("record_conflict")
+        self.conflict_button.setToolTip(
+            "Ghi tay xung đột lợi ích của ô đang chọn (người thân của tác giả, lý do khác)"
+        )
         row.addWidget(self.auto_button)
         row.addWidget(self.clear_button)
+        row.addWidget(self.conflict_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.auto_button.clicked.connect(self.auto_assign)
         self.clear_button.clicked.connect(self.clear_unscored)
+        self.conflict_button.clicked.connect(lambda: self.record_conflict())
 
     def refresh(self) -> None:
         current = self.view.currentIndex()
         keep = (current.row(), current.column()) if current.isValid() else None
         grid = None
-        if self.ctx.round_id is not None:
-            with messages.reporting_errors(self):
-                grid = assignment_service.get_grid(self.ctx.db, self.ctx.round_id)
+        round_id = self.ctx.round_id
+        if round_id is not None:
+            grid = read(self, self.ctx.db, lambda db: assignment_service.get_grid(db, round_id))
         self.model.load(grid)
         # every member column and the count in sight: the title takes what is left (whole in its tooltip)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(2, 150)
         self.view.setColumnWidth(3, 110)
         for col in range(len(AssignmentModel.FIXED), self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.fit_title()
         if keep is not None and keep[0] < self.model.rowCount() and keep[1] < self.model.columnCount():
             self.view.setCurrentIndex(self.model.index(*keep))
         elif self.model.rowCount() and self.model.columnCount() > len(AssignmentModel.FIXED):
@@ -686,6 +673,17 @@ class AssignmentTab(QWidget):
         self.summary.setText(
             f"{len(grid.dossiers)} hồ sơ · cài đặt: {each} · {conflicts} cặp vướng xung đột\nSố hồ sơ mỗi thành viên chấm: {loads}"
         )
+
+    def fit_title(self) -> None:
+        """The title column takes the width left by the others, but never less than its header's text (a
+        squeezed "Tên sáng kiến" was cut at both ends): on a narrow window the grid scrolls instead."""
+        if self.model.columnCount() < 2:
+            return
+        header = self.view.horizontalHeader()
+        need = header.fontMetrics().horizontalAdvance(AssignmentModel.FIXED[1]) + 2 * TITLE_PADDING
+        others = sum(self.view.columnWidth(c) for c in range(self.model.columnCount()) if c != 1)
+        space = self.view.viewport().width() - others
+        self.view.setColumnWidth(1, max(need, space))
 
     def toggle(self, index: QModelIndex) -> None:
         grid = self.model.grid
@@ -718,30 +716,23 @@ class AssignmentTab(QWidget):
                 return
             drop = True
         target = not cell.assigned
-        try:
-            with self.ctx.db.session() as session:
-                assignment_service.set_assignment(
-                    session, round_id, dossier.id, member.id, target, override_reason=reason, drop_scores=drop
-                )
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        if not drop:
-            db = self.ctx.db
+        self._op(
+            ("phân công " if target else "bỏ phân công ") + f"{member.name} – {dossier.code}",
+            lambda db: council_actions.set_assignment(
+                db, round_id, dossier.id, member.id, target, override_reason=reason, drop_scores=drop
+            ),
+        )
 
-            def put(value: bool) -> None:
-                with db.session() as session:
-                    assignment_service.set_assignment(
-                        session, round_id, dossier.id, member.id, value, override_reason=reason or "hoàn tác"
-                    )
-
-            self.ctx.push_undo(
-                ("phân công " if target else "bỏ phân công ") + f"{member.name} – {dossier.code}",
-                undo=lambda: put(not target),
-                redo=lambda: put(target),
-                area="assignments",
-            )
-        self.refresh()
+    def _op(self, title: str, run: Any, on_done: Any = None) -> Op:
+        return Op(
+            self,
+            title,
+            run,
+            ctx=self.ctx,
+            area="assignments",
+            undo=council_actions.undo,
+            on_done=on_done,
+        ).start()
 
     def auto_assign(self) -> None:
         if self.ctx.round_id is None:
@@ -750,38 +741,87 @@ class AssignmentTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.plan is None:
             return
         plan = dialog.plan
-        try:
-            with self.ctx.db.session() as session:
-                added = assignment_service.apply_plan(session, plan)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        round_id = self.ctx.round_id
-        pairs = [(p.dossier_id, p.member_id) for p in plan.pairs]
-        db = self.ctx.db
-
-        def undo() -> None:
-            with db.session() as session:
-                assignment_service.unassign_pairs(session, round_id, pairs)
-
-        def redo() -> None:
-            with db.session() as session:
-                assignment_service.apply_plan(session, plan)
-
-        self.ctx.push_undo(f"phân công tự động ({added} lượt)", undo=undo, redo=redo, area="assignments")
-        self.refresh()
+        self._op(
+            f"phân công tự động ({len(plan.pairs)} lượt)", lambda db: council_actions.apply_plan(db, plan)
+        )
 
     def clear_unscored(self) -> None:
-        if self.ctx.round_id is None:
+        round_id = self.ctx.round_id
+        if round_id is None:
             return
         if not messages.confirm(
             self, "Xóa mọi phân công chưa có điểm của đợt này (để phân công lại)?", destructive=True
         ):
             return
-        with messages.reporting_errors(self), self.ctx.db.session() as session:
-            n = assignment_service.clear_unscored(session, self.ctx.round_id)
-            messages.show_info(self, f"Đã xóa {n} phân công chưa có điểm.")
-        self.refresh()
+        self._op(
+            "xóa phân công chưa có điểm",
+            lambda db: council_actions.clear_unscored(db, round_id),
+            lambda change: messages.show_info(self, f"Đã xóa {change.result} phân công chưa có điểm."),
+        )
+
+    def record_conflict(self) -> None:
+        """Record (or drop) by hand a conflict of interest for the current cell: a relative of an author or
+        another reason. The automatic assignment then leaves the pair alone."""
+        grid = self.model.grid
+        index = self.view.currentIndex()
+        round_id = self.ctx.round_id
+        member = self.model.member_at(index.column()) if grid is not None and index.isValid() else None
+        if grid is None or member is None or round_id is None:
+            messages.show_info(self, "Hãy chọn một ô của bảng (hồ sơ × thành viên) trước.")
+            return
+        dossier = grid.dossiers[index.row()]
+        cell = grid.cell(dossier.id, member.id)
+        dialog = ConflictDialog(member.name, dossier.code, cell.manual, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind, reason = dialog.value()
+        if kind is None:
+            self._op(
+                f"bỏ xung đột lợi ích {member.name} – {dossier.code}",
+                lambda db: council_actions.remove_conflict(db, round_id, dossier.id, member.id),
+            )
+            return
+        self._op(
+            f"ghi xung đột lợi ích {member.name} – {dossier.code}",
+            lambda db: council_actions.record_conflict(db, round_id, dossier.id, member.id, kind, reason),
+        )
+
+
+class ConflictDialog(QDialog):
+    """Record a conflict of interest the software cannot see: a relative of an author, or another reason."""
+
+    def __init__(self, member: str, code: str, current: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Xung đột lợi ích ghi tay")
+        fit_to_screen(self, 560, 220)
+        form = QFormLayout(self)
+        label = QLabel(f"{member} — hồ sơ {code}")
+        label.setWordWrap(True)
+        form.addRow(label)
+        self.kind = QComboBox()
+        self.kind.setObjectName("conflict_kind")
+        self.kind.addItem("Là người thân của tác giả", ConflictKind.RELATIVE)
+        self.kind.addItem("Lý do khác", ConflictKind.OTHER)
+        if current:
+            self.kind.addItem("Không còn xung đột (bỏ ghi tay)", None)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(ConflictKind(current))))
+        self.reason = QLineEdit()
+        self.reason.setObjectName("conflict_reason")
+        self.reason.setPlaceholderText("Ví dụ: con rể của tác giả; bắt buộc với “Lý do khác”")
+        form.addRow("&Loại:", self.kind)
+        form.addRow("Lý &do:", self.reason)
+        note = QLabel("Phân công tự động sẽ không phân công cặp này; phân công bằng tay cần ghi lý do.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        form.addRow(note)
+        buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def value(self) -> tuple[ConflictKind | None, str]:
+        data = self.kind.currentData()  # Qt hands the enum back as its text
+        return (ConflictKind(data) if data else None), self.reason.text()
 
 
 class AutoAssignDialog(QDialog):
@@ -846,30 +886,32 @@ class AutoAssignDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        with ctx.db.reading() as session:
-            setting = council_service.settings_of(session, ctx.round_id or 0).members_per_dossier
-        self.k_spin.setValue(setting or 0)
+        settings = read(self, ctx.db, lambda db: council_queries.settings(db, ctx.round_id or 0))
+        self.k_spin.setValue((settings.members_per_dossier if settings else None) or 0)
         self.k_spin.valueChanged.connect(self.preview)
         self.replace_box.toggled.connect(self.preview)
         self.preview()
 
     def preview(self) -> None:
         k = self.k_spin.value() or None
-        try:
-            with self.ctx.db.reading() as session:
-                self.plan = assignment_service.preview_auto(
-                    session,
-                    self.ctx.round_id or 0,
-                    k,
-                    use_round_setting=False,
-                    replace_unscored=self.replace_box.isChecked(),
-                )
-        except SangKienError as exc:
-            self.plan = None
-            self.summary.setText(str(exc))
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            return
-        plan = self.plan
+        round_id, replace = self.ctx.round_id or 0, self.replace_box.isChecked()
+        Op(
+            self,
+            "xem trước phân công tự động",
+            lambda db: council_queries.preview_auto(db, round_id, k, replace_unscored=replace),
+            db=self.ctx.db,
+            on_done=self._show_plan,
+            on_error=self._refused,
+        ).start()
+
+    def _refused(self, error: BaseException) -> None:
+        """The plan cannot be made (no active member, k below 1): said in the summary, Áp dụng disabled."""
+        self.plan = None
+        self.summary.setText(str(error))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def _show_plan(self, plan: AutoPlan) -> None:
+        self.plan = plan
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(plan.pairs or plan.removed))
         self.summary.setText(self.summary_text(plan, self.replace_box.isChecked()))
         self.loads.setRowCount(0)

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import SangKienError
 from ...domain.scoring import format_points, read_points
 from ...services.scoring import CriterionRow, DossierRef, MemberRef, ScoreMatrix
 
@@ -62,8 +61,8 @@ class CellKey:
     criterion_id: int
 
 
-# writer(dossier_id, member_id, criterion_id, value or None, check) — raises SangKienError when refused
-Writer = Callable[[int, int, int, Decimal | None, bool], None]
+# writer(dossier_id, member_id, criterion_id, value or None, check) → None when saved, else why it was refused
+Writer = Callable[[int, int, int, Decimal | None, bool], str | None]
 
 
 class ScoreGridModel(QAbstractTableModel):
@@ -293,10 +292,9 @@ class ScoreGridModel(QAbstractTableModel):
         if new == old or (new is None and old is None):
             self.last_refusal = None
             return True
-        try:
-            self._writer(key.dossier_id, key.member_id, key.criterion_id, new, self.check)
-        except SangKienError as exc:
-            return self._refuse(index, text, str(exc))
+        refusal = self._writer(key.dossier_id, key.member_id, key.criterion_id, new, self.check)
+        if refusal is not None:
+            return self._refuse(index, text, refusal)
         self.apply_value(key, new, self.check)
         self.last_refusal = None
         self.written.emit(key, old, new)

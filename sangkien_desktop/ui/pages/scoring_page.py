@@ -33,13 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.enums import RoundStatus
-from ...domain.errors import SangKienError, ValidationError
+from ...domain.errors import ValidationError
 from ...domain.scoring import format_points, parse_points
+from ...services import council_changes
 from ...services import scoring as scoring_service
 from ...services.rounds import RoundInfo
 from ...services.scoring import CriterionInput, ScoreMatrix
 from .. import messages
 from ..context import AppContext
+from ..operations import Op, read
 from ..screen_fit import fit as fit_to_screen
 from .base import Page
 from .council_page import vn_buttons
@@ -62,7 +64,9 @@ class ScoringPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.matrix: ScoreMatrix | None = None
-        self._loading = False
+        self._loading = False  # the selectors are being filled: their signals do not reload the grid
+        self.loading = False  # the matrix is being read on a worker thread
+        self._load_serial = 0
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading())
         self.banner = QLabel()
@@ -131,12 +135,16 @@ class ScoringPage(Page):
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.progress_label.setFixedHeight(2 * line + 6)
         self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        bottom = QHBoxLayout()
+        # the "Đã lưu" / "Không nhận" line has the whole width and two lines: a long refusal wraps, not cut
         self.message = QLabel()
         self.message.setObjectName("score_message")
-        self.message.setFixedHeight(line + 6)
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.message.setFixedHeight(2 * line + 6)
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        bottom.addWidget(self.message, 1)
+        entry_layout.addWidget(self.message)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
         self.missing_button = QPushButton("Danh sách &thiếu điểm…")
         self.spread_button = QPushButton("Hồ sơ &lệch điểm…")
         self.mismatch_button = QPushButton("Nhập hai lần &chưa khớp…")
@@ -166,12 +174,15 @@ class ScoringPage(Page):
 
     # loading ----------------------------------------------------------------------------------------
     def on_round_changed(self, info: RoundInfo | None) -> None:
-        self.refresh()
+        # the rubric first: its small read must not queue behind the grid's read on the worker
         self.rubric.refresh()
+        self.refresh()
 
     def refresh(self) -> None:
         round_id = self.ctx.round_id
         if round_id is None:
+            self._load_serial += 1
+            self.loading = False
             self.matrix = None
             self.model.beginResetModel()
             self.model.rows = []
@@ -181,10 +192,30 @@ class ScoringPage(Page):
             return
         keep = self.grid.currentIndex()
         keep_pos = (keep.row(), keep.column()) if keep.isValid() else None
-        with messages.reporting_errors(self):
-            self.matrix = scoring_service.get_matrix(self.ctx.db, round_id)
-        if self.matrix is None:
+        self._load_serial += 1
+        serial = self._load_serial
+        self.loading = True
+        # a few hundred milliseconds on a real round: read on a worker, the window stays responsive
+        Op(
+            self,
+            "tải bảng điểm",
+            lambda db: scoring_service.get_matrix(db, round_id),
+            ctx=self.ctx,
+            on_done=lambda matrix: self._loaded(serial, matrix, keep_pos),
+            on_error=lambda error: self._load_failed(serial, error),
+        ).in_background(progress_dialog=False).start()
+
+    def _load_failed(self, serial: int, error: BaseException) -> None:
+        if serial != self._load_serial:
             return
+        self.loading = False
+        messages.show_error(self, error)
+
+    def _loaded(self, serial: int, matrix: ScoreMatrix, keep_pos: tuple[int, int] | None) -> None:
+        if serial != self._load_serial:  # an older load finishing after a newer one started
+            return
+        self.loading = False
+        self.matrix = matrix
         self._loading = True
         try:
             self._fill_combo(
@@ -302,17 +333,29 @@ class ScoringPage(Page):
     # writing ----------------------------------------------------------------------------------------
     def _write(
         self, dossier_id: int, member_id: int, criterion_id: int, value: Decimal | None, check: bool
-    ) -> None:
+    ) -> str | None:
+        """Save one cell (one transaction, one undo entry); returns why it was refused, or None."""
         round_id = self.ctx.round_id
-        if round_id is None:
-            raise ValidationError("Chưa chọn đợt.")
-        scoring_service.save_score(
-            self.ctx.db, round_id, member_id, dossier_id, criterion_id, value, check=check
-        )
+        if round_id is None or self.matrix is None:
+            return "Chưa chọn đợt."
+        code = next(d.code for d in self.matrix.dossiers if d.id == dossier_id)
+        member = next(m.name for m in self.matrix.members if m.id == member_id)
+        crit = next(c.name for c in self.matrix.criteria if c.id == criterion_id)
+        refusal: list[str] = []
+        Op(
+            self,
+            f"nhập điểm {code} – {member} – {crit}",
+            lambda db: scoring_service.change_score(
+                db, round_id, member_id, dossier_id, criterion_id, value, check=check
+            ),
+            ctx=self.ctx,
+            undo=council_changes.undo,  # no area: typing on does not reload the grid; Ctrl+Z/Ctrl+Y do
+            on_error=lambda error: refusal.append(str(error)),
+        ).start()
+        return refusal[0] if refusal else None
 
     def _written(self, key: CellKey, old: Decimal | None, new: Decimal | None) -> None:
         self.message.setStyleSheet("color: #0f5132;")
-        check = self.model.check
         assert self.matrix is not None
         code = next(d.code for d in self.matrix.dossiers if d.id == key.dossier_id)
         member = next(m.name for m in self.matrix.members if m.id == key.member_id)
@@ -320,21 +363,6 @@ class ScoringPage(Page):
         shown = "(trống)" if new is None else format_points(new, None)
         self.message.setText(f"Đã lưu: {code}, {member}, {crit}: {shown}")
         self.message.setToolTip(self.message.text())
-        round_id = self.ctx.round_id
-        db = self.ctx.db
-
-        def put(value: Decimal | None) -> None:
-            assert round_id is not None
-            scoring_service.save_score(
-                db, round_id, key.member_id, key.dossier_id, key.criterion_id, value, check=check
-            )
-
-        self.ctx.push_undo(
-            f"nhập điểm {code} – {member} – {crit}",
-            undo=lambda: put(old),
-            redo=lambda: put(new),
-            area="scores",
-        )
         self._update_progress()
 
     def _refused(self, index: QModelIndex, message: str) -> None:
@@ -474,9 +502,8 @@ class RubricEditor(QWidget):
         self.table.setRowCount(0)
         self._ids = []
         if round_id is not None:
-            with messages.reporting_errors(self):
-                for c in scoring_service.get_rubric(self.ctx.db, round_id):
-                    self._append(c.name, c.max_points, c.min_points, c.description, c.id)
+            for c in read(self, self.ctx.db, lambda db: scoring_service.get_rubric(db, round_id), []):
+                self._append(c.name, c.max_points, c.min_points, c.description, c.id)
         self.table.blockSignals(False)
         self._update_total()
 
@@ -564,13 +591,20 @@ class RubricEditor(QWidget):
         round_id = self.ctx.round_id
         if round_id is None:
             return False
-        try:
-            inputs = self.inputs()
-            with self.ctx.db.session() as session:
-                scoring_service.save_rubric(session, round_id, inputs)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return False
-        self.refresh()
-        self.ctx.notify("rubric")
-        return True
+        rows: list[list[CriterionInput]] = []  # read from the table once: Ctrl+Y saves the same rubric again
+
+        def run(db: Any) -> council_changes.Change:
+            if not rows:
+                rows.append(self.inputs())  # a bad number raises ValidationError: Op shows it
+            return scoring_service.change_rubric(db, round_id, rows[0])
+
+        op = Op(
+            self,
+            "sửa bộ tiêu chí chấm",
+            run,
+            ctx=self.ctx,
+            area="rubric",
+            undo=council_changes.undo,
+            on_done=lambda _change: self.refresh(),
+        ).start()
+        return op.ok
