@@ -32,6 +32,7 @@ from ...domain.text import fold_key
 from ...domain.vndate import dmy
 from ...services import intake, receipts
 from ...services.intake import DossierDetail, DossierInput, DossierRow, ListFilter
+from ...services.output import write_document
 from ...services.rounds import RoundInfo
 from .. import messages
 from ..context import AppContext
@@ -525,9 +526,9 @@ class DossiersPage(Page):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         try:
-            path.write_bytes(receipts.receipt_book_xlsx(book))
-        except OSError as exc:
-            messages.show_error(self, f"Không ghi được tệp {path}: {exc}")
+            write_document(path, receipts.receipt_book_xlsx(book))
+        except SangKienError as exc:
+            messages.show_error(self, exc)
             return
         self.message.setText(f"Đã ghi sổ tiếp nhận: {path}")
 
