@@ -58,3 +58,81 @@ def test_domain_has_no_sqlalchemy() -> None:
     for path in _modules("domain"):
         for name, _ in _imports(path):
             assert not name.startswith(("sqlalchemy", "alembic")), f"{path.name} imports {name}"
+
+
+# no import circle in ui/ -------------------------------------------------------------------------------
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, known: set[str]) -> set[str]:
+    """The modules of ``known`` that ``path`` imports anywhere: at the top, inside functions, under
+    ``if TYPE_CHECKING:`` (a circle for the type checker is still a circle for the reader)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            # ``from .pkg import module`` imports the module; ``from .pkg import name`` the package
+            modules = {f"{module}.{alias.name}" for alias in node.names} & known
+            found.update(modules or ({module} & known))
+    found.discard(name)
+    return found
+
+
+def _import_graph(sub: str) -> dict[str, set[str]]:
+    paths = _modules(sub)
+    known = {_module_name(p) for p in paths}
+    return {_module_name(p): _imported_modules(p, known) for p in paths}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circle_in_ui() -> None:
+    """Pages receive what they need through the app context (signals), never import the main window or the
+    first-run flow: ``ui/`` modules import each other without a circle, counting imports inside functions."""
+    cycles = _cycles(_import_graph("ui"))
+    assert not cycles, "import circles in sangkien_desktop/ui:\n" + "\n".join(" ↔ ".join(c) for c in cycles)
+
+
+def test_the_circle_check_finds_a_circle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []

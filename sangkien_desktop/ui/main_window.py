@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.ctx.dataChanged.connect(self._data_changed)
+        self.ctx.firstRunRequested.connect(self.run_first_run)
         self.reload_rounds(self.ctx.last_round_id())
         self._show_round_status(self.ctx.round)
         self.nav.setCurrentRow(0)
@@ -498,6 +499,12 @@ class MainWindow(QMainWindow):
             f"Thư mục dữ liệu: {paths.data_dir()}<br>"
             f"Nhật ký chương trình: {paths.log_dir()}",
         )
+
+    def run_first_run(self) -> str:
+        """The first-run wizard over this window (asked for by a page through ``ctx.firstRunRequested``)."""
+        from .first_run import run_first_run
+
+        return run_first_run(self)
 
     # demo -------------------------------------------------------------------------------------------
     def offer_demo(self) -> None:

@@ -230,13 +230,7 @@ class CouncilTab(QWidget):
         return True
 
     def run_wizard(self) -> None:
-        from ..first_run import run_first_run
-
-        window = self.window()
-        from ..main_window import MainWindow
-
-        if isinstance(window, MainWindow):
-            run_first_run(window)
+        self.ctx.firstRunRequested.emit()  # the main window runs the wizard (modal) before emit returns
         self.load()
 
     def show_print_preview(self) -> None:
