@@ -150,8 +150,8 @@ def finalize_round(
     with db.session() as session:
         rnd = find_round(session, round_ref)
         if rnd.status is RoundStatus.FINALIZED:
-            at = rnd.finalized_at.strftime("%H:%M ngày %d/%m/%Y") if rnd.finalized_at else "trước đây"
-            raise ValidationError(f"{rnd.label} đã được chốt lúc {at}.")
+            when = rnd.finalized_at.strftime("%H:%M ngày %d/%m/%Y") if rnd.finalized_at else "trước đây"
+            raise ValidationError(f"{rnd.label} đã được chốt lúc {when}.")
         round_lifecycle.check_move(rnd.status, RoundStatus.FINALIZED)  # the one status table
         old = {
             "status": rnd.status,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from ..domain.scoring import (
 )
 from ..domain.text import clean, one_line
 from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score, Unit, dossier_code
+from ..models.base import ExactDecimal
 from . import audit
 from .assignment import round_members
 from .council import round_for
@@ -256,7 +258,7 @@ class ScoreMatrix:
         return out
 
 
-_SCORE_TYPE = Score.__table__.c.points.type
+_SCORE_TYPE = cast(ExactDecimal, Score.__table__.c.points.type)
 
 
 def dossier_refs(session: Session, round_id: int) -> list[DossierRef]:
@@ -326,7 +328,7 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
     rows = conn.execute(points).all()
     memo: dict[object, Decimal] = {}
     for raw in {row[3] for row in rows}:
-        memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
+        memo[raw] = cast(Decimal, _SCORE_TYPE.process_result_value(raw, conn.dialect))  # no NULL points
     matrix.values = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     if (
         rnd.double_entry
@@ -337,7 +339,7 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
         )
         rows = conn.execute(checks).all()
         for raw in {row[3] for row in rows} - memo.keys():
-            memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
+            memo[raw] = cast(Decimal, _SCORE_TYPE.process_result_value(raw, conn.dialect))
         matrix.checks = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     return matrix
 
