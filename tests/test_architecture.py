@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -136,3 +137,60 @@ def test_no_import_circle_in_ui() -> None:
 def test_the_circle_check_finds_a_circle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+# colours in one module -----------------------------------------------------------------------------------
+COLOUR_LITERAL = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b(?![0-9a-fA-F])")
+COLOURS_NOT_YET_IN_ONE_MODULE = {
+    # files other work was changing when ui/colours.py came: they still write their colours as literals
+    "dialogs/dossier_dialog.py",
+    "dialogs/dossier_tables.py",
+    "dialogs/dossier_widgets.py",
+    "dialogs/registration_dialog.py",
+    "dialogs/registration_import_dialog.py",
+    "pages/council_page.py",
+    "pages/dossiers_page.py",
+    "pages/registration_page.py",
+    "pages/results_page.py",
+    "pages/safety_page.py",
+    "pages/score_grid.py",
+    "pages/scoring_page.py",
+    "pages/search_page.py",
+    "pages/settings_rounds.py",
+}
+
+
+def _colour_literals(path: Path) -> list[str]:
+    """``#rrggbb`` in the strings of ``path`` (comments and docstrings count: a colour is named once)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [f"{path.name}:{node.lineno}: {m}" for m in COLOUR_LITERAL.findall(node.value)]
+    return found
+
+
+def test_colours_come_from_ui_colours() -> None:
+    ui = PACKAGE / "ui"
+    bad = []
+    for path in _modules("ui"):
+        rel = path.relative_to(ui).as_posix()
+        if rel == "colours.py" or rel in COLOURS_NOT_YET_IN_ONE_MODULE:
+            continue
+        bad += _colour_literals(path)
+    assert not bad, "use the names of sangkien_desktop/ui/colours.py:\n" + "\n".join(bad)
+
+
+def test_every_colour_literal_left_has_a_name_in_ui_colours() -> None:
+    """The files not converted yet use only colours that ui/colours.py already names."""
+    from sangkien_desktop.ui import colours
+
+    named = {v.lower() for v in vars(colours).values() if isinstance(v, str) and v.startswith("#")}
+    unnamed = []
+    for rel in sorted(COLOURS_NOT_YET_IN_ONE_MODULE):
+        for hit in _colour_literals(PACKAGE / "ui" / rel):
+            literal = hit.rsplit(" ", 1)[1].lower()
+            if len(literal) == 4:
+                literal = f"#{literal[1] * 2}{literal[2] * 2}{literal[3] * 2}"
+            if literal not in named:
+                unnamed.append(hit)
+    assert not unnamed, "add these colours to ui/colours.py:\n" + "\n".join(unnamed)
