@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -58,3 +59,138 @@ def test_domain_has_no_sqlalchemy() -> None:
     for path in _modules("domain"):
         for name, _ in _imports(path):
             assert not name.startswith(("sqlalchemy", "alembic")), f"{path.name} imports {name}"
+
+
+# no import circle in ui/ -------------------------------------------------------------------------------
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, known: set[str]) -> set[str]:
+    """The modules of ``known`` that ``path`` imports anywhere: at the top, inside functions, under
+    ``if TYPE_CHECKING:`` (a circle for the type checker is still a circle for the reader)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            # ``from .pkg import module`` imports the module; ``from .pkg import name`` the package
+            modules = {f"{module}.{alias.name}" for alias in node.names} & known
+            found.update(modules or ({module} & known))
+    found.discard(name)
+    return found
+
+
+def _import_graph(sub: str) -> dict[str, set[str]]:
+    paths = _modules(sub)
+    known = {_module_name(p) for p in paths}
+    return {_module_name(p): _imported_modules(p, known) for p in paths}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circle_in_ui() -> None:
+    """Pages receive what they need through the app context (signals), never import the main window or the
+    first-run flow: ``ui/`` modules import each other without a circle, counting imports inside functions."""
+    cycles = _cycles(_import_graph("ui"))
+    assert not cycles, "import circles in sangkien_desktop/ui:\n" + "\n".join(" ↔ ".join(c) for c in cycles)
+
+
+def test_the_circle_check_finds_a_circle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+# colours in one module -----------------------------------------------------------------------------------
+COLOUR_LITERAL = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b(?![0-9a-fA-F])")
+COLOURS_NOT_YET_IN_ONE_MODULE = {
+    # files other work was changing when ui/colours.py came: they still write their colours as literals
+    "dialogs/dossier_dialog.py",
+    "dialogs/dossier_tables.py",
+    "dialogs/dossier_widgets.py",
+    "dialogs/registration_dialog.py",
+    "dialogs/registration_import_dialog.py",
+    "pages/council_page.py",
+    "pages/dossiers_page.py",
+    "pages/registration_page.py",
+    "pages/results_page.py",
+    "pages/safety_page.py",
+    "pages/score_grid.py",
+    "pages/scoring_page.py",
+    "pages/search_page.py",
+    "pages/settings_rounds.py",
+}
+
+
+def _colour_literals(path: Path) -> list[str]:
+    """``#rrggbb`` in the strings of ``path`` (comments and docstrings count: a colour is named once)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [f"{path.name}:{node.lineno}: {m}" for m in COLOUR_LITERAL.findall(node.value)]
+    return found
+
+
+def test_colours_come_from_ui_colours() -> None:
+    ui = PACKAGE / "ui"
+    bad = []
+    for path in _modules("ui"):
+        rel = path.relative_to(ui).as_posix()
+        if rel == "colours.py" or rel in COLOURS_NOT_YET_IN_ONE_MODULE:
+            continue
+        bad += _colour_literals(path)
+    assert not bad, "use the names of sangkien_desktop/ui/colours.py:\n" + "\n".join(bad)
+
+
+def test_every_colour_literal_left_has_a_name_in_ui_colours() -> None:
+    """The files not converted yet use only colours that ui/colours.py already names."""
+    from sangkien_desktop.ui import colours
+
+    named = {v.lower() for v in vars(colours).values() if isinstance(v, str) and v.startswith("#")}
+    unnamed = []
+    for rel in sorted(COLOURS_NOT_YET_IN_ONE_MODULE):
+        for hit in _colour_literals(PACKAGE / "ui" / rel):
+            literal = hit.rsplit(" ", 1)[1].lower()
+            if len(literal) == 4:
+                literal = f"#{literal[1] * 2}{literal[2] * 2}{literal[3] * 2}"
+            if literal not in named:
+                unnamed.append(hit)
+    assert not unnamed, "add these colours to ui/colours.py:\n" + "\n".join(unnamed)

@@ -29,6 +29,7 @@ from ..domain.settings_schema import SERIES_SUFFIX_KEYS, SPECS
 from ..domain.vndate import dmy, parse_date
 from ..services import finalize, numbering, rounds, settings_preview, units
 from ..services import settings as settings_service
+from ..services.output import write_document
 from .common import Registry, open_db, print_json, print_table
 
 
@@ -195,7 +196,7 @@ def cmd_settings_preview(args: argparse.Namespace) -> int:
         values = settings_service.get_all(db)
     finally:
         db.dispose()
-    args.out.write_bytes(settings_preview.preview_pdf(values, date=dt.date.today()))
+    write_document(args.out, settings_preview.preview_pdf(values, date=dt.date.today()))
     print(f"Đã ghi {args.out}")
     return 0
 

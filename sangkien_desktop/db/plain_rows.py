@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import Select
 
 
-def int_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+def int_rows(conn: Connection, query: Select) -> list[tuple[Any, ...]]:
     """The rows of ``query`` as plain tuples; every bound parameter must be an ``int``."""
     for name, value in query.compile(dialect=conn.dialect).params.items():
         values = value if isinstance(value, list | tuple) else [value]

@@ -8,6 +8,7 @@ just received, incomplete, invalid or withdrawn is not in the grid.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -174,7 +175,7 @@ def conflict_map(
             if row is not None and row.kind != REMOVED:
                 found.append(manual_conflict(ConflictKind(row.kind), mf.name, d.code, row.reason))
             if found:
-                out[(d.id, mf.key)] = found
+                out[(d.id, cast(int, mf.key))] = found  # the member's id (_member_facts)
     return out
 
 
@@ -435,6 +436,7 @@ def preview_auto(
         for i, m in enumerate(members)
     ]
     plan: Plan = plan_assignments(slots, member_slots, k)
+    planned = cast(list[tuple[int, int]], plan.pairs)  # the slots' keys are dossier and member ids
     codes = {d.id: d.code for d in dossiers}
     fields = {d.id: d.field for d in dossiers}
     names = {m.id: m.person.full_name for m in members}
@@ -447,14 +449,14 @@ def preview_auto(
             member_name=names[m],
             expertise_match=expertise_matches(terms[m], fields[d]),
         )
-        for d, m in plan.pairs
+        for d, m in planned
     ]
     return AutoPlan(
         round_id=round_id,
         k=k,
         pairs=pairs,
         shortfalls=[s.text for s in plan.shortfalls],
-        loads={int(m): n for m, n in plan.loads.items()},
+        loads={int(m): n for m, n in cast(dict[int, int], plan.loads).items()},
         member_names=names,
         existing=sum(len(v) for v in existing.values()),
         replace_unscored=replace_unscored,

@@ -32,7 +32,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -437,7 +437,7 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     deleting = isinstance(statement, Delete)
     if name not in AUDITED and not (deleting and name in CASCADES):
         return
-    (pk,) = table.primary_key.columns  # type: ignore[union-attr]
+    (pk,) = cast(Table, table).primary_key.columns
     params = state.parameters
     if isinstance(params, list):  # ORM bulk update/delete by primary key
         keys = [p.get(pk.name) for p in params if isinstance(p, dict) and p.get(pk.name) is not None]
@@ -465,7 +465,7 @@ def install() -> None:
     if _installed:
         return
     for mapper in Base.registry.mappers:
-        name = mapper.local_table.name  # type: ignore[union-attr]
+        name = cast(Table, mapper.local_table).name
         if name in AUDITED:
             for kind in ("after_insert", "after_update", "after_delete"):
                 event.listen(mapper, kind, _after_write)

@@ -63,6 +63,7 @@ from ..domain.errors import DatabaseError, SangKienError
 from ..models import Base
 from ..models.base import now
 from . import audit, busy, restore_checks
+from .output import write_text_document
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +176,8 @@ def save_settings(settings: BackupSettings, path: Path | None = None) -> None:
     path = path or settings_path()
     if not 1 <= settings.keep_last <= 1000:
         raise BackupError("Số bản sao lưu tự động giữ lại phải từ 1 đến 1000.")
-    tmp = path.with_name(path.name + ".tmp")
     data = {k: v for k, v in asdict(settings).items() if k != "folder"}
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
+    write_text_document(path, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 # where ------------------------------------------------------------------------------------------------------

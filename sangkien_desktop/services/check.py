@@ -515,7 +515,7 @@ def run_checks(db: Database) -> CheckReport:
     if isinstance(rest, str):
         report.problems.append(Problem("schema", ERROR, rest))
         report.rules.append(RuleResult("schema", "Phiên bản lược đồ dữ liệu", 1))
-        for rule, label, _check in APP_RULES:
+        for rule, label, _rule_check in APP_RULES:
             report.rules.append(RuleResult(rule, label, 0, "lược đồ chưa đúng phiên bản"))
         report.rules.append(RuleResult("audit_head", HEAD_LABEL, 0, "lược đồ chưa đúng phiên bản"))
         return report

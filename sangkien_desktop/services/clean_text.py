@@ -12,9 +12,9 @@ attribute; the app's writers use the ORM for text, and migration 0013 cleaned wh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, event, inspect, text
+from sqlalchemy import String, Table, event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ColumnProperty
@@ -34,7 +34,7 @@ def text_attributes() -> list[Any]:
     """Every mapped attribute holding a text column (String, Text, and the enum columns stored as text)."""
     found = []
     for mapper in Base.registry.mappers:
-        if mapper.local_table.name in _EXCLUDED_TABLES:  # type: ignore[union-attr]
+        if cast(Table, mapper.local_table).name in _EXCLUDED_TABLES:
             continue
         for prop in mapper.column_attrs:
             if isinstance(prop, ColumnProperty) and any(isinstance(c.type, String) for c in prop.columns):

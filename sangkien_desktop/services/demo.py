@@ -621,16 +621,18 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
             zip(authors, _split_contribution(rng, len(authors)), strict=True)
         ):
             dossier.authorships.append(Authorship(person_id=person.id, position=pos, contribution=share))
-        for pos, item in enumerate(rnd.checklist_template):
-            received_item = not (status is DossierStatus.INCOMPLETE and item.name.startswith("Minh chứng"))
+        for pos, template in enumerate(rnd.checklist_template):
+            received_item = not (
+                status is DossierStatus.INCOMPLETE and template.name.startswith("Minh chứng")
+            )
             dossier.checklist.append(
                 DossierChecklistItem(
                     position=pos,
-                    name=item.name,
-                    required=item.required,
+                    name=template.name,
+                    required=template.required,
                     received=received_item,
-                    copies=item.copies_required if received_item else None,
-                    copies_required=item.copies_required,
+                    copies=template.copies_required if received_item else None,
+                    copies_required=template.copies_required,
                 )
             )
         session.add(dossier)
@@ -657,8 +659,8 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
             if not complete and rng.random() < 0.5:
                 continue  # sheet not typed in yet
             for crit in rnd.criteria:
-                share = (quality + bias[member.person_id] + rng.gauss(0, 4)) / 100
-                points = Decimal(round(float(crit.max_points) * min(1.0, max(0.1, share))))
+                level = (quality + bias[member.person_id] + rng.gauss(0, 4)) / 100
+                points = Decimal(round(float(crit.max_points) * min(1.0, max(0.1, level))))
                 session.add(
                     Score(dossier_id=dossier.id, member_id=member.id, criterion_id=crit.id, points=points)
                 )

@@ -11,6 +11,7 @@ an Excel file of the same form carry the same header text and the same column ti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -74,7 +75,7 @@ class HeaderInfo:
         *,
         suffix: str,
         number: str | None = None,
-        date: date | None = None,
+        date: dt.date | None = None,
         year: int | None = None,
         subject: str | None = None,
         show_number: bool = True,

@@ -17,7 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, case, func, select
@@ -492,7 +492,9 @@ class DuplicateIndex:
     ) -> list[list[DuplicateMatch]]:
         """``matches_key`` for many (normalised title, normalised content, registration to leave out): the
         titles are compared first, then the texts of all their close candidates are read at once."""
-        keys = [(norm, content, exclude, threshold, limit) for norm, content, exclude in queries]
+        keys: list[tuple[object, ...]] = [
+            (norm, content, exclude, threshold, limit) for norm, content, exclude in queries
+        ]
         close: dict[tuple[object, ...], list[tuple[int, float]]] = {}
         for done, (norm, content, exclude) in enumerate(queries):
             if progress is not None:
@@ -662,7 +664,7 @@ def year_report(
         for d_id, reg_id in session.execute(
             select(Dossier.id, Dossier.registration_id).where(Dossier.registration_id.is_not(None))
         ):
-            own.setdefault(reg_id, set()).add(d_id)
+            own.setdefault(cast(int, reg_id), set()).add(d_id)  # registration_id IS NOT NULL
     checked = [row for row in regs if include_confirmed or not row[4]]
     queries = [
         (abbreviate(title_key) if title_key else normalise(title), normalise(content or ""), reg_id)

@@ -43,6 +43,7 @@ from . import audit, audit_replay, numbering, round_documents
 from .audit_replay import ARCHIVE_DIR_NAME, default_archive_root  # noqa: F401 (re-exported)
 from .backup import database_name, write_copy
 from .final_results import check_final
+from .output import write_document, write_text_document
 from .rounds import find_round
 
 SUMS_FILE = "SHA256SUMS"
@@ -149,8 +150,8 @@ def finalize_round(
     with db.session() as session:
         rnd = find_round(session, round_ref)
         if rnd.status is RoundStatus.FINALIZED:
-            at = rnd.finalized_at.strftime("%H:%M ngày %d/%m/%Y") if rnd.finalized_at else "trước đây"
-            raise ValidationError(f"{rnd.label} đã được chốt lúc {at}.")
+            when = rnd.finalized_at.strftime("%H:%M ngày %d/%m/%Y") if rnd.finalized_at else "trước đây"
+            raise ValidationError(f"{rnd.label} đã được chốt lúc {when}.")
         round_lifecycle.check_move(rnd.status, RoundStatus.FINALIZED)  # the one status table
         old = {
             "status": rnd.status,
@@ -336,16 +337,16 @@ def write_archive(
             raise ArchiveIncompleteError(f"không tạo được {len(produced.errors)} văn bản của đợt ({names}).")
         (work / DOCUMENTS_DIR).mkdir()
         for name, content in produced.files:
-            (work / DOCUMENTS_DIR / name).write_bytes(content)
+            write_document(work / DOCUMENTS_DIR / name, content)
             files.append(f"{DOCUMENTS_DIR}/{name}")
-        (work / README_FILE).write_text(
-            _readme(label, finalized_at, decision, files, produced.failures), encoding="utf-8"
+        write_text_document(
+            work / README_FILE, _readme(label, finalized_at, decision, files, produced.failures)
         )
         files.append(README_FILE)
         _write_log_head(db, work / HEAD_FILE, label)
         files.append(HEAD_FILE)
         sums = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(files))
-        (work / SUMS_FILE).write_text(sums, encoding="utf-8", newline="\n")
+        write_text_document(work / SUMS_FILE, sums, newline="\n")
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -379,7 +380,7 @@ def _write_log_head(db: Database, path: Path, label: str) -> None:
         "head_hash": entry_hash,
         "at": now().isoformat(sep=" "),
     }
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text_document(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def verify_archive(folder: Path) -> list[str]:

@@ -22,7 +22,8 @@ every criterion, or — with double entry on — when a score's second typing is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import typing
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -287,7 +288,7 @@ def _entries_and_spreads(
             if any(v is None for v in row):
                 missing.append(m.name)
                 continue
-            total = sum(row, zero)  # type: ignore[arg-type]
+            total = sum(typing.cast(list[Decimal], row), zero)  # no None: checked above
             complete.append(total)
             bad = matrix.mismatched(d.id, m.id) if matrix.double_entry else []
             if bad:
@@ -320,7 +321,7 @@ def _entry(
         totals=tuple(totals),
         missing=tuple(missing),
         problems=tuple(problems),
-        criterion_sums=sums,
+        criterion_sums=typing.cast(Mapping[Hashable, Decimal], sums),
         council_priority=priority,
         council_note=note,
         vote_refusal=refusals.get(d.id, ""),
@@ -496,12 +497,12 @@ def _entries_from_sums(
             continue  # a member still scoring this dossier does not count
         totals[d, m] = exact(total)
         if points and (d, m) in matrix.assigned:
-            found = sums.get(d)
-            if found is None:
+            summed = sums.get(d)
+            if summed is None:
                 sums[d] = list(points)
             else:
                 for i, value in enumerate(points):
-                    found[i] += value
+                    summed[i] += value
     out: list[DossierScores] = []
     flagged: dict[int, bool] = {}
     for d in matrix.dossiers:
@@ -748,7 +749,7 @@ def decide_tie(session: Session, round_id: int, codes: Sequence[str], note: str)
     values = {means.get(c) for c in wanted}
     if len(values) != 1 or None in values:
         shown = ", ".join(
-            f"{c} {format_points(means[c], current.rules.decimals) if means.get(c) is not None else 'chưa có điểm'}"
+            f"{c} {format_points(typing.cast(Decimal, means[c]), current.rules.decimals) if means.get(c) is not None else 'chưa có điểm'}"
             for c in wanted
         )
         raise ValidationError(f"Chỉ quyết định thứ tự cho các hồ sơ bằng điểm nhau ({shown}).")

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -1329,7 +1329,7 @@ def dossier_rows(session: Session, round_id: int, *, now: dt.date | None = None)
         .where(DossierChecklistItem.dossier_id.in_(of_round))
         .order_by(DossierChecklistItem.dossier_id, DossierChecklistItem.position)
     ):
-        checklist.setdefault(dossier_id, []).append(rules.ChecklistFacts(*facts))
+        checklist.setdefault(dossier_id, []).append(rules.ChecklistFacts(*cast(list[Any], facts)))
     names: dict[str, str] = {}  # one string per unit name
     rows = []
     for d in session.execute(

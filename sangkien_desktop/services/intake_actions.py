@@ -51,11 +51,8 @@ def book_pdf(db: Database, round_id: int, printed_on: dt.date | None = None) -> 
 def write_book_xlsx(db: Database, round_id: int, path: Path, printed_on: dt.date | None = None) -> Path:
     """Write the round's receipt book as an Excel workbook."""
     from . import receipts
+    from .output import write_document
 
     book = receipts.load_book(db, round_id, printed_on=printed_on)
-    data = receipts.receipt_book_xlsx(book)
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise SangKienError(f"Không ghi được tệp {path}: {exc}") from exc
+    write_document(path, receipts.receipt_book_xlsx(book))
     return path

@@ -46,6 +46,7 @@ from ..domain.errors import SangKienError
 from ..models import Base
 from . import audit
 from .backup import TABLE_LABELS, _load_into_server
+from .output import write_text_document
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +285,7 @@ def _note_text(path: Path, url: URL) -> str:
 
 def _leave_read_only(path: Path, url: URL) -> Path:
     note = moved_note(path)
-    note.write_text(_note_text(path, url), encoding="utf-8")
+    write_text_document(note, _note_text(path, url))
     mode = stat.S_IMODE(path.stat().st_mode)
     os.chmod(path, mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     return note

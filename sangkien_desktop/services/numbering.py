@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -213,7 +214,10 @@ def numbers_of(rnd: Round) -> RoundNumbers:
     return RoundNumbers(
         rnd.id,
         rnd.label,
-        **{key: getattr(rnd, key) or ("" if key.endswith("_no") else None) for key in FIELD_LABELS},
+        **cast(
+            dict[str, Any],
+            {key: getattr(rnd, key) or ("" if key.endswith("_no") else None) for key in FIELD_LABELS},
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from . import intake, letterhead
 from . import settings as settings_service
 from .docspec import Column, HeaderInfo
 from .intake import DossierDetail, DossierRow
+from .output import write_document
 from .pdf import (
     Run,
     Signer,
@@ -232,7 +233,7 @@ def receipt_pdf(db: Database, ref: int | str, *, copies: int = 1) -> bytes:
 def write_receipt(db: Database, ref: int | str, out: Path, *, copies: int = 1) -> Path:
     _check_suffix(out, {".pdf"})
     data = receipt_pdf(db, ref, copies=copies)
-    out.write_bytes(data)
+    write_document(out, data)
     return out
 
 
@@ -416,5 +417,5 @@ def write_receipt_book(db: Database, round_ref: str | int, out: Path) -> Path:
     _check_suffix(out, {".pdf", ".xlsx"})
     book = load_book(db, round_ref)
     data = receipt_book_pdf(book) if out.suffix.lower() == ".pdf" else receipt_book_xlsx(book)
-    out.write_bytes(data)
+    write_document(out, data)
     return out

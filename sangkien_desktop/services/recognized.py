@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -594,8 +594,8 @@ def used_register_numbers(
     excluded = list(exclude_imports)
     if excluded:
         query = query.where(RecognizedImport.id.not_in(excluded))
-    for number, line, file_name in session.execute(query):
-        found.setdefault(number, f"dữ liệu nhập từ tệp {file_name}, dòng {line}")
+    for register_no, line, file_name in session.execute(query):  # register_no IS NOT NULL
+        found.setdefault(cast(int, register_no), f"dữ liệu nhập từ tệp {file_name}, dòng {line}")
     return found
 
 

@@ -344,10 +344,10 @@ def _imported_matches(session: Session, dossiers: Sequence[Dossier], year: int) 
     by_person: dict[int, list[RecognizedInitiative]] = defaultdict(list)
     by_name_birth: dict[tuple[str, dt.date], list[RecognizedInitiative]] = defaultdict(list)
     for i in earlier:
-        for a in i.authors:
-            by_person[a.person_id].append(i)
-            if a.person.birth_date is not None:
-                by_name_birth[(a.person.name_key, a.person.birth_date)].append(i)
+        for author in i.authors:
+            by_person[author.person_id].append(i)
+            if author.person.birth_date is not None:
+                by_name_birth[(author.person.name_key, author.person.birth_date)].append(i)
     titles = [i.title_key for i in earlier]
 
     def match(d: Dossier, i: RecognizedInitiative, kind: MatchKind, detail: str, score: float) -> PriorMatch:

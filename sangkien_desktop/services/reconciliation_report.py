@@ -15,6 +15,7 @@ from ..domain.vndate import dmy
 from . import intake, letterhead
 from . import settings as settings_service
 from .docspec import Column, HeaderInfo
+from .output import write_document
 from .pdf import build_pdf, column_table, frame_width, get_styles, header_block, para, signature_block
 from .reconciliation import PriorMatch, Reconciliation, reconcile_session
 from .xlsx import (
@@ -255,5 +256,5 @@ def write_report(db: Database, round_ref: str | int, out: Path) -> Path:
     if suffix not in {".xlsx", ".pdf"}:
         raise ValidationError(f"Tệp «{out.name}» phải có đuôi .xlsx hoặc .pdf.")
     report = load_report(db, round_ref)
-    out.write_bytes(report_xlsx(report) if suffix == ".xlsx" else report_pdf(report))
+    write_document(out, report_xlsx(report) if suffix == ".xlsx" else report_pdf(report))
     return out

@@ -26,6 +26,7 @@ from ..domain.text import fold_key, upper_vn
 from . import letterhead
 from . import settings as settings_service
 from .docspec import Column, HeaderInfo
+from .output import write_document
 from .pdf import (
     Signer,
     build_pdf,
@@ -176,7 +177,7 @@ def write_pdf(db: Database, year: int, path: Path, unit_id: int | None = None) -
     """Write the PDF; return the number of registrations in it."""
     doc = collect(db, year, unit_id)
     data = pdf_bytes(doc)
-    _write_file(Path(path), data)
+    write_document(path, data, make_folder=True)
     return doc.count
 
 
@@ -242,16 +243,8 @@ def build_xlsx_bytes(db: Database, year: int, unit_id: int | None = None) -> byt
 
 def write_xlsx(db: Database, year: int, path: Path, unit_id: int | None = None) -> int:
     doc = collect(db, year, unit_id)
-    _write_file(Path(path), xlsx_bytes(doc))
+    write_document(path, xlsx_bytes(doc), make_folder=True)
     return doc.count
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file so a failure never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def describe(doc: TableDocument) -> str:

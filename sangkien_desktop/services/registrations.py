@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -310,7 +310,7 @@ def query_rows(
             .order_by(Dossier.receipt_no)
         )
         for reg_id, year_, no in session.execute(dossiers):
-            codes[reg_id].append(f"HS{year_ % 100:02d}-{no:03d}")
+            codes[cast(int, reg_id)].append(f"HS{year_ % 100:02d}-{no:03d}")  # in the registrations found
     names = [f.name for f in dataclasses.fields(RegistrationRow) if f.name in _REG_COLUMNS]
     rows = []
     for values in found:

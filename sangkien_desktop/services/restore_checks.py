@@ -29,6 +29,7 @@ from .. import paths
 from ..db.engine import make_engine, sqlite_url
 from ..db.migrate import MIGRATIONS_DIR, upgrade_database
 from . import audit, audit_replay
+from .output import WriteError, write_text_document
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +122,8 @@ def expected_schema(revision: str) -> Schema:
             conn.close()
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + ".tmp")
-        tmp.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cache)
-    except OSError as exc:  # a read-only data folder: the memo is enough
+        write_text_document(cache, json.dumps(schema, ensure_ascii=False))
+    except (OSError, WriteError) as exc:  # a read-only data folder: the memo is enough
         log.warning("Could not cache the schema of %s: %s", revision, exc)
     _MEMO[revision] = schema
     return schema

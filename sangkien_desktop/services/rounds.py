@@ -566,15 +566,15 @@ def save_setup(
 
     criteria = list(rnd.criteria)
     if old.rubric != setup.rubric:
-        for i, spec in enumerate(setup.rubric):
+        for i, rubric in enumerate(setup.rubric):
             if i < len(criteria):
                 crit = criteria[i]
             else:
-                crit = Criterion(position=i, name=spec.name, max_points=spec.max_points)
+                crit = Criterion(position=i, name=rubric.name, max_points=rubric.max_points)
                 rnd.criteria.append(crit)
                 criteria.append(crit)
-            crit.position, crit.name, crit.max_points = i, spec.name, spec.max_points
-            crit.min_points, crit.description = spec.min_points, spec.description
+            crit.position, crit.name, crit.max_points = i, rubric.name, rubric.max_points
+            crit.min_points, crit.description = rubric.min_points, rubric.description
         for crit in criteria[len(setup.rubric) :]:
             rnd.criteria.remove(crit)
         criteria = criteria[: len(setup.rubric)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from ..domain.scoring import (
 )
 from ..domain.text import clean, one_line
 from ..models import Assignment, CouncilMember, Criterion, Dossier, Round, Score, Unit, dossier_code
+from ..models.base import ExactDecimal
 from . import audit, council_changes
 from .assignment import round_members
 from .council import round_for
@@ -258,7 +259,7 @@ class ScoreMatrix:
         return out
 
 
-_SCORE_TYPE = Score.__table__.c.points.type
+_SCORE_TYPE = cast(ExactDecimal, Score.__table__.c.points.type)
 
 
 def dossier_refs(session: Session, round_id: int) -> list[DossierRef]:
@@ -328,7 +329,7 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
     rows = _fetch(conn.execute(points))
     memo: dict[object, Decimal] = {}
     for raw in {row[3] for row in rows}:
-        memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
+        memo[raw] = cast(Decimal, _SCORE_TYPE.process_result_value(raw, conn.dialect))  # no NULL points
     matrix.values = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     if (
         rnd.double_entry
@@ -339,7 +340,7 @@ def score_matrix(session: Session, round_id: int, *, with_scores: bool = True) -
         )
         rows = _fetch(conn.execute(checks))
         for raw in {row[3] for row in rows} - memo.keys():
-            memo[raw] = _SCORE_TYPE.process_result_value(raw, conn.dialect)  # type: ignore[assignment]
+            memo[raw] = cast(Decimal, _SCORE_TYPE.process_result_value(raw, conn.dialect))
         matrix.checks = {(d, m, c): memo[raw] for d, m, c, raw in rows}
     return matrix
 

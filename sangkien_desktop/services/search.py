@@ -546,7 +546,7 @@ def _hydrate_raw(raw: Any, rowids: list[int]) -> dict[int, SearchHit]:
             )
     for chunk in _chunks(imported_ids):
         marks = ", ".join("?" * len(chunk))
-        names: dict[int, list[str]] = {}
+        names = {}
         for i_id, name in raw.execute(
             "SELECT initiative_id, full_name FROM recognized_authors "
             f"WHERE initiative_id IN ({marks}) ORDER BY initiative_id, position",
@@ -696,18 +696,18 @@ def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[Sea
     dossiers: dict[int, tuple[Any, ...]] = {}
     names: dict[int, list[str]] = {}
     for chunk in _chunks(dossier_ids):
-        for row in session.execute(
+        for drow in session.execute(
             select(Dossier.id, Dossier.year, Dossier.receipt_no, Unit.name, Dossier.title, GradeResult.grade)
             .join(Unit, Unit.id == Dossier.unit_id)
             .join(GradeResult, GradeResult.dossier_id == Dossier.id)
             .where(Dossier.id.in_(chunk), GradeResult.grade.in_(RECOGNIZED_GRADES))
         ):
-            dossiers[row[0]] = tuple(row)
+            dossiers[drow[0]] = tuple(drow)
         names.update(author_names(session, Authorship.dossier_id.in_(chunk)))
     imported: dict[int, tuple[Any, ...]] = {}
     imported_names: dict[int, list[str]] = {}
     for chunk in _chunks([i for k, i, _ in wanted if k == KIND_IMPORTED]):
-        for row in session.execute(
+        for irow in session.execute(
             select(
                 RecognizedInitiative.id,
                 RecognizedInitiative.year,
@@ -721,7 +721,7 @@ def _hydrate(session: Session, wanted: list[tuple[str, int, float]]) -> list[Sea
             .join(RecognizedImport, RecognizedImport.id == RecognizedInitiative.import_id)
             .where(RecognizedInitiative.id.in_(chunk))
         ):
-            imported[row[0]] = tuple(row)
+            imported[irow[0]] = tuple(irow)
         for i_id, name in session.execute(
             select(RecognizedAuthor.initiative_id, RecognizedAuthor.full_name)
             .where(RecognizedAuthor.initiative_id.in_(chunk))
@@ -891,9 +891,9 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
         return [(m.group(), m.start(), m.end()) for m in _FOLDED_WORD.finditer(folded)]
     out = []
     for m in _WORD.finditer(text):
-        folded = fold_words(m.group())
-        if folded:
-            out.append((folded[0], m.start(), m.end()))
+        words = fold_words(m.group())
+        if words:
+            out.append((words[0], m.start(), m.end()))
     return out
 
 

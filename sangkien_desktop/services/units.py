@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import column_matching as cm
@@ -148,16 +148,16 @@ def save_type(
         session.flush()
         audit.record(session, "create", "unit_type", row.id, f"Thêm loại đơn vị {name}", new={"name": name})
         return row
-    row = session.get(UnitType, type_id)
-    if row is None:
+    existing = session.get(UnitType, type_id)
+    if existing is None:
         raise NotFoundError(f"Không tìm thấy loại đơn vị có mã {type_id}.")
-    old = {"name": row.name, "deadline": _deadline_str(row.deadline_month, row.deadline_day)}
-    row.name, row.deadline_month, row.deadline_day = name, deadline_month, deadline_day
+    old = {"name": existing.name, "deadline": _deadline_str(existing.deadline_month, existing.deadline_day)}
+    existing.name, existing.deadline_month, existing.deadline_day = name, deadline_month, deadline_day
     new = {"name": name, "deadline": _deadline_str(deadline_month, deadline_day)}
     if old != new:
         session.flush()
-        audit.record(session, "update", "unit_type", row.id, f"Sửa loại đơn vị {name}", old, new)
-    return row
+        audit.record(session, "update", "unit_type", existing.id, f"Sửa loại đơn vị {name}", old, new)
+    return existing
 
 
 def _deadline_str(month: int | None, day: int | None) -> str:
@@ -677,7 +677,10 @@ def merge_units(session: Session, keep_id: int, drop_id: int, reason: str = "") 
 
     moved: dict[str, int] = {}
     for table, column in _unit_foreign_keys():
-        result = session.execute(update(table).where(column == drop.id).values({column.name: keep.id}))
+        result = cast(
+            CursorResult[Any],
+            session.execute(update(table).where(column == drop.id).values({column.name: keep.id})),
+        )
         moved[table.name] = moved.get(table.name, 0) + (result.rowcount or 0)
     session.expire_all()
     keep = session.get(Unit, keep_id)
@@ -947,13 +950,13 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportPlan:
             )
             item.unit_id = unit.id
         elif item.action == "update" and item.unit_id is not None:
-            unit = session.get(Unit, item.unit_id)
-            assert unit is not None
-            _add_aliases(session, unit, item.aliases, quiet=True)
+            known = session.get(Unit, item.unit_id)
+            assert known is not None
+            _add_aliases(session, known, item.aliases, quiet=True)
             if item.short_name:
-                unit.short_name = item.short_name[:100]
+                known.short_name = item.short_name[:100]
             if item.type_id is not None:
-                unit.unit_type_id = item.type_id
+                known.unit_type_id = item.type_id
             session.flush()
     audit.record(session, "import", "unit", "", f"Nhập danh sách đơn vị từ {plan.file}: {plan.summary()}")
     return plan

@@ -7,15 +7,17 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
 from ..cli.common import VietnameseHelpFormatter, install_vietnamese_argparse, vietnamese_parser
 from ..db.database import Database
 from ..services import demo as demo_service
+from ..services.output import WriteError, write_document
 from . import translation, unexpected_errors
 from .database_windows import DatabaseWindows, start_target
 from .fonts import register_fonts
@@ -109,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
 
         def grab() -> None:
-            window.grab().save(args.screenshot)
+            save_screenshot(window, args.screenshot)
             app.quit()
 
         QTimer.singleShot(300, grab)
@@ -119,8 +121,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         windows.close_all()
 
 
+def save_screenshot(widget: QWidget, path: str | Path) -> None:
+    """The widget as an image file (format from the name: .png, .jpg …), written through write_document."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image_format = Path(path).suffix.lstrip(".").upper() or "PNG"
+    if not widget.grab().save(buffer, image_format):
+        raise WriteError(f"Không tạo được ảnh dạng {image_format} cho {path}.")
+    buffer.close()
+    write_document(path, data.data())
+
+
 def _pdf_text(pdf: bytes) -> str:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtPdf import QPdfDocument
 
     data = QByteArray(pdf)

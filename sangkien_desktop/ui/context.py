@@ -19,10 +19,14 @@ class AppContext(QObject):
         roundChanged(object): the selected round's ``RoundInfo`` (or None when there is no round).
         dataChanged(str): something was written; the argument names the area ("registrations", "dossiers" …)
             so other pages can refresh.
+        firstRunRequested(): a page asks for the first-run wizard (Cài đặt → Trình hướng dẫn thiết lập); the
+            main window runs it (modal: when ``emit`` returns, the wizard is closed). Pages never import the
+            main window or ``ui.first_run``: they ask through this context.
     """
 
     roundChanged = Signal(object)
     dataChanged = Signal(str)
+    firstRunRequested = Signal()
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)

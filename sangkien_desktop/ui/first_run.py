@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+from .context import AppContext
 
 
-def run_first_run(window: MainWindow) -> str:
+class FirstRunWindow(Protocol):
+    """What the first-run flow needs of the window it runs over (the main window, which imports this
+    module: this module never imports the main window)."""
+
+    ctx: AppContext
+    demoRequested: SignalInstance
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def reload_rounds(self, select_id: int | None = None) -> None: ...
+
+
+def run_first_run(window: FirstRunWindow) -> str:
     """Called once, right after the main window is shown on an empty database (and from Cài đặt).
 
     Returns "demo" (the demo asked for), "setup" (council set up) or "" (postponed)."""
     from .dialogs.first_run_wizard import FirstRunWizard
 
-    wizard = FirstRunWizard(window.ctx.db, window)
+    wizard = FirstRunWizard(window.ctx.db, window if isinstance(window, QWidget) else None)
     if not wizard.exec():
         window.statusBar().showMessage(
             "Chưa thiết lập Hội đồng. Mở lại trình hướng dẫn ở trang Cài đặt khi cần.", 8000

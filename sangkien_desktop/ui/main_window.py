@@ -37,7 +37,7 @@ from ..domain import round_lifecycle
 from ..domain.errors import SangKienError
 from ..services import demo as demo_service
 from ..services.rounds import RoundInfo
-from . import messages, recent_databases
+from . import colours, messages, recent_databases
 from .context import AppContext
 from .pages import PAGE_SPECS, Page
 from .screen_fit import fit as fit_to_screen
@@ -84,7 +84,10 @@ DEMO_TOOLTIP = (
     "Đơn vị, hồ sơ, điểm trong cửa sổ này đều là bịa đặt để xem thử phần mềm, ghi trong tệp demo.db riêng. "
     "Dữ liệu thật của Hội đồng không bị đụng tới."
 )
-DEMO_BANNER_STYLE = "QLabel { background: #f59f00; color: #212529; padding: 3px 10px; font-size: 11pt; }"
+DEMO_BANNER_STYLE = (
+    f"QLabel {{ background: {colours.DEMO_BANNER}; color: {colours.TEXT_DARK}; "
+    "padding: 3px 10px; font-size: 11pt; }"
+)
 
 
 class _Banner(QLabel):
@@ -215,12 +218,13 @@ class MainWindow(QMainWindow):
             self.db_label.setText(
                 f"⚠ Tệp dữ liệu nằm trên thư mục mạng: chỉ một máy dùng được một lúc — {db.description}"
             )
-            self.db_label.setStyleSheet("color: #b02a37; font-weight: bold;")
+            self.db_label.setStyleSheet(f"color: {colours.TEXT_ERROR}; font-weight: bold;")
             self.db_label.setToolTip(db.network_notice)
         self.ctx.roundChanged.connect(self._show_round_status)
 
         self._build_menus()
         self.ctx.dataChanged.connect(self._data_changed)
+        self.ctx.firstRunRequested.connect(self.run_first_run)
         self.reload_rounds(self.ctx.last_round_id())
         self._show_round_status(self.ctx.round)
         self.nav.setCurrentRow(0)
@@ -498,6 +502,12 @@ class MainWindow(QMainWindow):
             f"Thư mục dữ liệu: {paths.data_dir()}<br>"
             f"Nhật ký chương trình: {paths.log_dir()}",
         )
+
+    def run_first_run(self) -> str:
+        """The first-run wizard over this window (asked for by a page through ``ctx.firstRunRequested``)."""
+        from .first_run import run_first_run
+
+        return run_first_run(self)
 
     # demo -------------------------------------------------------------------------------------------
     def offer_demo(self) -> None:

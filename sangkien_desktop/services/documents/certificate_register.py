@@ -317,6 +317,6 @@ def register_pdf(rows: list[RegisterRow], settings: dict[str, str], year: int) -
     story = [
         header_block(info),
         *title_block(f"Sổ cấp giấy chứng nhận sáng kiến năm {year}"),
-        column_table(columns, body, frame_width(landscape=True), font_size=10.5),  # type: ignore[arg-type]
+        column_table(columns, body, frame_width(landscape=True), font_size=10.5),
     ]
     return build_pdf(story, title=f"Sổ cấp giấy chứng nhận sáng kiến năm {year}", landscape=True)

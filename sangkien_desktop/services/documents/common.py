@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from ...domain.agency import body_in_sentence
-from ...domain.errors import SangKienError
 from ...domain.money import format_decimal_vn, money_phrase
 from ...domain.text import fold_words, one_line
 from .. import letterhead
 from ..docspec import HeaderInfo
+from ..output import write_document
 from ..pdf.nd30 import Signer
 
 __all__ = [
@@ -104,16 +102,5 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write next to the target, then rename: a reader (or a crash) never leaves half a file."""
-    path = Path(path).expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.exists():
-        raise SangKienError(f"Thư mục {folder} không tồn tại.")
-    fd, tmp = tempfile.mkstemp(prefix=".sangkien-", suffix=path.suffix, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise SangKienError(f"Không ghi được tệp {path}: {exc}") from exc
+    """Write a produced document through :func:`services.output.write_document` (atomic, same folder)."""
+    write_document(path, data)

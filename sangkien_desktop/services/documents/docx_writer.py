@@ -383,7 +383,7 @@ class DocxBuilder:
     def table(
         self,
         columns: Sequence[Column],
-        rows: Sequence[Sequence[str | Run | None]],
+        rows: Sequence[Sequence[Content | None]],
         *,
         font_size: float = 12,
         bold_rows: Sequence[int] = (),

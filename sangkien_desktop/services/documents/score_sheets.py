@@ -135,13 +135,8 @@ def _member_story(data: RoundData, member: MemberInfo) -> list[Flowable]:
         para(Run("Tiêu chí và thang điểm:", bold=True), st.body_left),
     ]
     for i, c in enumerate(data.criteria, start=1):
-        story.append(
-            para(
-                [f"{i}. ", Run(c.name, bold=True), f" (tối đa {_points(c.max_points)} điểm)"]
-                + ([f": {c.description}"] if c.description else []),
-                cs.left,
-            )
-        )
+        line: list[str | Run] = [f"{i}. ", Run(c.name, bold=True), f" (tối đa {_points(c.max_points)} điểm)"]
+        story.append(para(line + ([f": {c.description}"] if c.description else []), cs.left))
     story.append(Spacer(1, 6))
     columns = [
         Column("TT", 2.8, center=True),
@@ -156,7 +151,7 @@ def _member_story(data: RoundData, member: MemberInfo) -> list[Flowable]:
         rows.append([str(n), d.code, _dossier_cell(d), *[""] * len(data.criteria), "", ""])
     if not rows:
         rows.append(["", "", "Không có hồ sơ nào được phân công.", *[""] * (len(data.criteria) + 2)])
-    table = column_table(columns, rows, frame_width(landscape=True), font_size=11)  # type: ignore[arg-type]
+    table = column_table(columns, rows, frame_width(landscape=True), font_size=11)
     story.append(table)
     story.append(Spacer(1, 4))
     story.append(

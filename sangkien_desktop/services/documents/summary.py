@@ -12,6 +12,7 @@ import dataclasses
 import io
 from collections import Counter
 from collections.abc import Sequence
+from typing import cast
 
 from openpyxl.styles import Alignment, Font
 from reportlab.lib.units import mm
@@ -33,6 +34,7 @@ from ..xlsx import (
     write_table_header,
     write_title_block,
 )
+from ..xlsx.cells import CellValue
 from ..xlsx.layout import table_formats
 from .common import chair_signer, header, money_text, score_text, secretary_signer
 from .round_data import DossierInfo, RoundData
@@ -180,7 +182,7 @@ def summary_pdf(data: RoundData) -> bytes:
             body,
             frame_width(landscape=True),
             font_size=9.5 if len(data.active_members) <= 8 else 8.5,
-        ),  # type: ignore[arg-type]
+        ),
         Spacer(1, 4),
         *[para(n, st.note) for n in _notes(data, rows)],
         Spacer(1, 6),
@@ -207,7 +209,7 @@ def summary_xlsx(data: RoundData) -> bytes:
     for n, r in enumerate(rows, start=1):
         d = r.dossier
         rank = int(r.rank.rstrip("*")) if r.rank else None
-        totals = [t if not isinstance(t, str) else (t or None) for t in r.totals]
+        totals = cast(list[CellValue], [t if not isinstance(t, str) else (t or None) for t in r.totals])
         write_row(
             ws,
             row,

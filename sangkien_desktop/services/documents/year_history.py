@@ -28,6 +28,7 @@ from ..xlsx import (
     write_table_header,
     write_title_block,
 )
+from ..xlsx.cells import CellValue
 from ..xlsx.layout import table_formats
 from .common import header
 
@@ -111,7 +112,7 @@ _COLUMNS = (
 )
 
 
-def _values(r: HistoryRow) -> list[object]:
+def _values(r: HistoryRow) -> list[CellValue]:
     return [r.year, r.received or None, r.recognized or None, r.imported or None, r.total, r.authors, r.reward,
             r.decisions or None]  # fmt: skip
 
@@ -161,5 +162,5 @@ def history_flowables(rows: Sequence[HistoryRow], number: str = "5") -> list[Flo
     ]  # fmt: skip
     return [
         para(f"{number}. Qua các năm", st.body_left),
-        column_table(columns, body, frame_width(), font_size=10.5),  # type: ignore[arg-type]
+        column_table(columns, body, frame_width(), font_size=10.5),
     ]

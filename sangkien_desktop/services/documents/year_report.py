@@ -167,11 +167,11 @@ def year_figures(year: YearData) -> YearFigures:
             _add(by_unit.setdefault(d.unit_name, CountRow(d.unit_name)), data, d)
             label = d.field or "(chưa ghi lĩnh vực)"
             _add(by_field.setdefault(label, CountRow(label)), data, d)
-            g = data.grades.get(d.id)
-            if g is not None and g.recognized:
-                grade_dossiers[g.grade] += 1
-                grade_authors[g.grade] += len(d.authors)
-                grade_reward[g.grade] += g.reward
+            got = data.grades.get(d.id)
+            if got is not None and got.recognized:
+                grade_dossiers[got.grade] += 1
+                grade_authors[got.grade] += len(d.authors)
+                grade_reward[got.grade] += got.reward
         rounds.append(row)
 
     def ordered(rows: dict[str, CountRow]) -> list[CountRow]:
@@ -227,7 +227,7 @@ def _sheet_header(
     fig: YearFigures,
     settings: dict[str, str],
     title: str,
-    widths: list[float],
+    widths: Sequence[float],
     *,
     landscape: bool = True,
 ) -> int:
@@ -544,7 +544,7 @@ def _pdf_count_table(
     body = [cells(str(n), r) for n, r in enumerate(rows, start=1)]
     if with_total:
         body.append(cells("", _sum(rows, "Tổng cộng")))
-    return column_table(columns, body, frame_width(), font_size=10.5)  # type: ignore[arg-type]
+    return column_table(columns, body, frame_width(), font_size=10.5)
 
 
 def year_report_pdf(year: YearData, number: str = "") -> bytes:
@@ -655,7 +655,7 @@ def person_history_pdf(
     story: list[Flowable] = [
         header_block(info),
         *title_block("Danh sách cá nhân có sáng kiến được công nhận", span),
-        column_table(columns, body, frame_width(landscape=True), font_size=10.5),  # type: ignore[arg-type]
+        column_table(columns, body, frame_width(landscape=True), font_size=10.5),
         Spacer(1, 6),
         para(
             f"Tổng số: {len({r.person_id for r in records}):02d} cá nhân, {len(records):02d} lượt sáng kiến.",

@@ -336,8 +336,8 @@ def _file_unit(resolver: UnitResolver, table: FoundTable, options: ImportOptions
         if ref is not None:
             return _FileUnit(ref, forced=True)
         if not options.create_units:
-            hint = resolver.suggest(options.unit)
-            extra = f" Có phải: {'; '.join(hint)}?" if hint else ""
+            suggested = resolver.suggest(options.unit)
+            extra = f" Có phải: {'; '.join(suggested)}?" if suggested else ""
             raise NotFoundError(
                 f"Không có đơn vị '{one_line(options.unit)}' trong danh mục đơn vị.{extra} "
                 "(Muốn thêm đơn vị mới, dùng tùy chọn tạo đơn vị.)"

@@ -65,7 +65,7 @@ def _year(grid: Grid, lines: list[str]) -> int | None:
 
 def _says_continued(grid: Grid) -> bool:
     texts = grid.lines_before[-3:] + [t for row in grid.rows[:2] for t in _texts(row)]
-    return any(_CONTINUED in fold(t) for t in texts) or (grid.title and _CONTINUED in fold(grid.title))
+    return any(_CONTINUED in fold(t) for t in texts) or bool(grid.title and _CONTINUED in fold(grid.title))
 
 
 def _join(first: FoundTable, grid: Grid, index: int, start: int) -> None:

@@ -18,7 +18,7 @@ def read(path: Path) -> UnitList:
 
 
 def analyse(session: Session, unit_list: UnitList) -> ImportPlan:
-    return plan_rows(session, *unit_list)  # type: ignore[arg-type]
+    return plan_rows(session, *unit_list)
 
 
 def apply(session: Session, plan: ImportPlan) -> ImportPlan:

@@ -22,6 +22,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeAlias
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -116,7 +117,7 @@ class _RestartNumbering(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv._sk_number_base = self.canv.getPageNumber() - 1  # type: ignore[attr-defined]
+        self.canv._sk_number_base = self.canv.getPageNumber() - 1
 
 
 def restart_page_numbers() -> Flowable:
@@ -212,7 +213,7 @@ def build_pdf(
     return buf.getvalue()
 
 
-Cell = str | int | Decimal | Run | Sequence[str | Run] | Flowable | None
+Cell: TypeAlias = str | int | Decimal | Run | Sequence[str | Run] | Flowable | None
 
 
 def data_table(

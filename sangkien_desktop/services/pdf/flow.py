@@ -80,7 +80,7 @@ def _frame_sizes(story: Sequence[Flowable], first: str, sizes: Mapping[str, Size
     for f in story:
         if isinstance(f, NextPageTemplate):
             pending = f.action[1]
-        elif isinstance(f, PageBreak) and pending in sizes:
+        elif isinstance(f, PageBreak) and pending is not None and pending in sizes:
             current, pending = sizes[pending], None
         out.append(current)
     return out

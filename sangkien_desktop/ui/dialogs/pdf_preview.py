@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.errors import SangKienError
+from ...services.output import write_document
 from .. import messages
 from ..screen_fit import fit as fit_to_screen
 
@@ -96,9 +98,9 @@ class PdfPreviewDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            path.write_bytes(self.pdf)
-        except OSError as exc:
-            messages.show_error(self, f"Không ghi được tệp {path}: {exc}")
+            write_document(path, self.pdf)
+        except SangKienError as exc:
+            messages.show_error(self, exc)
             return None
         self.saved_to = path
         return path

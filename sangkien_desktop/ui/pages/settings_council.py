@@ -27,7 +27,7 @@ from ...domain.errors import SangKienError
 from ...domain.settings_schema import GROUPS, SETTINGS
 from ...services import numbering, settings_preview
 from ...services import settings as settings_service
-from .. import file_dialogs, messages
+from .. import colours, file_dialogs, messages
 from ..context import AppContext
 from ..widgets.header_preview import HeaderPreview
 from ..widgets.setting_fields import SettingFields
@@ -191,10 +191,10 @@ class CouncilTab(QWidget):
         errors = [i for i in issues if i.is_error]
         if errors:
             self.state.setText("Lỗi: " + errors[0].text())
-            self.state.setStyleSheet("color: #b00020;")
+            self.state.setStyleSheet(f"color: {colours.TEXT_ERROR_SETTINGS};")
         elif self.dirty():
             self.state.setText("Có thay đổi chưa lưu.")
-            self.state.setStyleSheet("color: #8a6d00;")
+            self.state.setStyleSheet(f"color: {colours.TEXT_WARNING_SETTINGS};")
         else:
             self.state.setText("Đã lưu." if not issues else "Đã lưu. Lưu ý: " + issues[0].text())
             self.state.setStyleSheet("")
@@ -230,13 +230,7 @@ class CouncilTab(QWidget):
         return True
 
     def run_wizard(self) -> None:
-        from ..first_run import run_first_run
-
-        window = self.window()
-        from ..main_window import MainWindow
-
-        if isinstance(window, MainWindow):
-            run_first_run(window)
+        self.ctx.firstRunRequested.emit()  # the main window runs the wizard (modal) before emit returns
         self.load()
 
     def show_print_preview(self) -> None:

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import move_to_server
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..workers import Progress, run_in_background
 
-WARNING_STYLE = "color: #b02a37; font-weight: bold;"
+WARNING_STYLE = f"color: {colours.TEXT_ERROR}; font-weight: bold;"
 
 
 class DataTab(QWidget):

@@ -4,7 +4,7 @@ Categories run down the left side (long Vietnamese labels are elided to fit), ea
 series, the value written at the end of the bar, and a legend on top::
 
     chart = BarChart("Theo đợt")
-    chart.set_data(["Đợt 1", "Đợt 2"], [Series("Nhận", QColor("#90a4ae"), [40, 20]), ...])
+    chart.set_data(["Đợt 1", "Đợt 2"], [Series("Nhận", QColor(colours.CHART_GREY), [40, 20]), ...])
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .. import colours
+
 __all__ = ["PALETTE", "BarChart", "Series"]
 
-PALETTE = (QColor("#90a4ae"), QColor("#4f81bd"), QColor("#2e7d32"), QColor("#c0504d"), QColor("#f2a93b"))
+PALETTE = tuple(QColor(c) for c in colours.CHART_PALETTE)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class BarChart(QWidget):
         plot_w = max(20, rect.width() - label_w - value_w)
         vmax = max((max(s.values, default=0) for s in self.series), default=0) or 1
         per = len(self.series) * self.BAR + self.GAP
-        axis = QPen(QColor("#9e9e9e"))
+        axis = QPen(QColor(colours.CHART_AXIS))
         p.setPen(axis)
         p.drawLine(plot_left, top - 2, plot_left, top + per * len(self.categories) - self.GAP + 2)
         for i, cat in enumerate(self.categories):

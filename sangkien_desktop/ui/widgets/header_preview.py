@@ -13,6 +13,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from ...services import settings_preview
+from .. import colours
 
 
 def render_page(pdf: bytes, width: int, page: int = 0) -> QImage:
@@ -69,7 +70,7 @@ class HeaderPreview(QWidget):
         if show_signature:  # kept there while the box is laid out and resized
             scroll.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._show_signature())
         scroll.setWidgetResizable(True)
-        scroll.setStyleSheet("QScrollArea { background: #808080; }")
+        scroll.setStyleSheet(f"QScrollArea {{ background: {colours.PREVIEW_BACKDROP}; }}")
         caption = QLabel("Xem trước: phần đầu và chữ ký của văn bản khi in (khổ A4)")
         caption.setWordWrap(True)
         layout = QVBoxLayout(self)

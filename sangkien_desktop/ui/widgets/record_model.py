@@ -32,6 +32,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ...domain.text import fold
+from .. import colours
 from ..workers import user_typed
 
 T = TypeVar("T")
@@ -43,9 +44,9 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
-WARN_BACKGROUND = QColor("#fff3cd")
-ERROR_BACKGROUND = QColor("#f8d7da")
-OK_BACKGROUND = QColor("#d1e7dd")
+WARN_BACKGROUND = QColor(colours.BACKGROUND_WARNING)
+ERROR_BACKGROUND = QColor(colours.BACKGROUND_ERROR)
+OK_BACKGROUND = QColor(colours.BACKGROUND_OK)
 
 
 def display_text(value: Any) -> str:
