@@ -134,7 +134,7 @@ def run(db: Database, label: str, round_id: int | None, fn: Callable[[Session], 
 
 def _rank(cls: type) -> int:
     """The table's place in dependency order (a referenced table comes before the tables referring to it)."""
-    table = inspect(cls).local_table
+    table: Any = inspect(cls).local_table
     return next(i for i, t in enumerate(Base.metadata.sorted_tables) if t is table)
 
 
@@ -150,7 +150,8 @@ def undo_in(session: Session, change: Change) -> Change:
                 session.delete(row)
                 session.flush()
         for cls, values in sorted(change.before, key=lambda b: _rank(b[0])):  # parents first
-            pk = tuple(values[c.key] for c in inspect(cls).primary_key)
+            mapper: Any = inspect(cls)
+            pk = tuple(values[c.key] for c in mapper.primary_key)
             row = session.get(cls, pk)
             if row is None:
                 session.add(cls(**values))

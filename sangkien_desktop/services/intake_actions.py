@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..db.database import Database
-from ..domain.errors import SangKienError
 from . import intake
 from .intake import DossierInput, SaveResult
 

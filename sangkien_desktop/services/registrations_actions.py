@@ -141,7 +141,7 @@ def dossier_codes(db: Database, registration_ids: list[int]) -> dict[int, str]:
                 .order_by(Dossier.year, Dossier.receipt_no)
             )
             for reg_id, year, receipt_no in session.execute(query):
-                found.setdefault(int(reg_id), []).append(dossier_code(year, receipt_no))
+                found.setdefault(int(reg_id or 0), []).append(dossier_code(year, receipt_no))
     return {k: ", ".join(v) for k, v in found.items()}
 
 
