@@ -7,6 +7,7 @@ A data-changing action returns a ``RoundChange`` whose ``before`` and ``after`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -226,7 +227,11 @@ REDO_REASON = "Làm lại thao tác đổi trạng thái"
 
 
 def change_status(
-    db: Database, round_id: int, target: RoundStatus, reason: str = "", progress: object = None
+    db: Database,
+    round_id: int,
+    target: RoundStatus,
+    reason: str = "",
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> RoundChange:
     """Move a round to ``target``; a round finalized gets its archive folder (a failure to write it is told,
     the round stays finalized; a document that cannot be made reopens it: ``ArchiveIncompleteError``)."""
@@ -246,7 +251,7 @@ def change_status(
     from . import finalize  # here: finalize imports every document producer
 
     try:
-        archive = finalize.archive_after_finalize(db, round_id, progress=progress)  # type: ignore[arg-type]
+        archive = finalize.archive_after_finalize(db, round_id, progress=progress)
     except finalize.ArchiveIncompleteError:
         raise  # the round was reopened: the error says so
     except (SangKienError, OSError) as exc:
