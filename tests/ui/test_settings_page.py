@@ -278,3 +278,5 @@ def test_help_shows_the_guide(qtbot: QtBot, window: MainWindow) -> None:
     text = dialog.browser.toPlainText()
     assert "Hướng dẫn sử dụng" in text and "Cài đặt" in text
     dialog.close()
+    dialog.deleteLater()  # its browser must not keep the focus for the next test's window
+    qtbot.waitUntil(lambda: not window.findChildren(HelpDialog))
