@@ -289,6 +289,10 @@ def test_wizard_asks_who_issues_and_signs_the_decision(qtbot: QtBot, db: Databas
     page = wizard.page(first_run_wizard.PAGE_ISSUER)
     for key_name in ("decision_issuer", "head_signs", "deputy_title", "deputy_name", "head_name"):
         assert page.isAncestorOf(wizard.fields.editor(key_name)), key_name
+    assert not wizard.fields.editor("deputy_name").isEnabled()  # the head signs himself by default
+    signs = wizard.fields.editor("head_signs")
+    signs.setCurrentIndex(signs.findData("deputy"))  # type: ignore[attr-defined]
+    assert wizard.fields.editor("deputy_name").isEnabled()
     wizard.fields.editor("decision_issuer").setCurrentIndex(1)  # type: ignore[attr-defined]
     wizard.accept()
     with db.reading() as s:

@@ -272,9 +272,17 @@ class FirstRunWizard(QWizard):
         self.setPage(PAGE_ROUND, self.round_page)
         self.setPage(PAGE_FINISH, _FinishPage(self))
         self.fields.set_values(current)
+        self.fields.changed.connect(self._deputy_fields)
+        self._deputy_fields()
         self.setStartId(PAGE_INTRO)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):  # in a multi-line field Enter starts a new line
             QShortcut(QKeySequence(keys), self, self._next_or_finish)
+
+    def _deputy_fields(self) -> None:
+        """The deputy's title and name matter only when a deputy signs for the head (KT.)."""
+        deputy = self.fields.value("head_signs") == "deputy"
+        for key in ("deputy_title", "deputy_name"):
+            self.fields.editor(key).setEnabled(deputy)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
