@@ -176,7 +176,9 @@ def _put_unit_in(session: Session, snap: UnitSnapshot) -> None:
         if row is None:
             row = ImportMapping(id=mapping_id, unit_id=snap.id, kind=kind, mapping_json=text)
             session.add(row)
-        row.kind, row.mapping_json, row.updated_at = kind, text, updated
+        row.kind, row.mapping_json = kind, text
+        if updated is not None:
+            row.updated_at = updated
     session.flush()
     unit.created_at, unit.updated_at = snap.created_at or unit.created_at, snap.updated_at or unit.updated_at
 

@@ -455,6 +455,7 @@ class RoundsTab(QWidget):
             self.save_button.setEnabled(False)
             return
         round_id = self.current_id
+        assert round_id is not None
         detail = operations.read(self, self.ctx.db, lambda db: rounds_actions.round_detail(db, round_id))
         if detail is None:
             return
