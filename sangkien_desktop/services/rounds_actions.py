@@ -82,6 +82,8 @@ class RoundSnapshot:
     status: RoundStatus
     finalized_at: dt.datetime | None
     members: tuple[tuple[int, MemberRole, str, int, bool], ...]  # person, role, expertise, position, active
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def _snapshot(rnd: Round) -> RoundSnapshot:
         RoundStatus(rnd.status),
         rnd.finalized_at,
         members,
+        rnd.created_at,
+        rnd.updated_at,
     )
 
 
@@ -143,6 +147,9 @@ def put(db: Database, state: RoundState) -> int | None:
                 )
             rnd.status, rnd.finalized_at = snap.status, snap.finalized_at
             session.flush()
+            if snap.created_at is not None and snap.updated_at is not None:  # the times it had
+                rnd.created_at, rnd.updated_at = snap.created_at, snap.updated_at
+                session.flush()
             return rnd.id
         if rnd is None:
             rounds_service.find_round(session, f"{state.year}/{state.number}")  # raises NotFoundError

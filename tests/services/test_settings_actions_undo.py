@@ -4,6 +4,7 @@ call each and give back exactly the rows there were (compared table by table, th
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import openpyxl
@@ -44,6 +45,7 @@ def test_unit_add_edit_delete_undo_and_redo_exactly(db: Database) -> None:
     start = digest(db, UNIT_TABLES)
     added = units_catalog.add_unit(db, UnitDraft("Xã Vạn Phúc", "VP", aliases=("UBND xã Vạn Phúc",)))
     after_add = digest(db, UNIT_TABLES)
+    time.sleep(1.1)  # the rows put back keep their times (second precision)
     units_catalog.put(db, added.before)
     assert digest(db, UNIT_TABLES) == start
     units_catalog.put(db, added.after)
@@ -126,6 +128,7 @@ def test_round_create_delete_setup_and_status_undo(demo_db: Database) -> None:
         ),
     )
     after_create = digest(demo_db, ROUND_TABLES)
+    time.sleep(1.1)  # the rows put back keep their times (second precision): a second later shows it
     rounds_actions.put(demo_db, created.before)
     assert digest(demo_db, ROUND_TABLES[1:]) == {t: start[t] for t in ROUND_TABLES[1:]}  # (the year stays)
     rounds_actions.put(demo_db, created.after)
