@@ -20,7 +20,7 @@ from sangkien_desktop.domain.enums import RoundStatus
 from sangkien_desktop.models import Round, UnitType
 from sangkien_desktop.services import intake, letterhead, receipts, rounds, settings, units
 from sangkien_desktop.services.pdf import build_pdf, header_block
-from sangkien_desktop.ui import first_run
+from sangkien_desktop.ui import first_run, messages
 from sangkien_desktop.ui.dialogs import first_run_wizard
 from sangkien_desktop.ui.dialogs.first_run_wizard import FirstRunWizard
 from sangkien_desktop.ui.dialogs.new_round_dialog import NewRoundDialog
@@ -85,6 +85,18 @@ def drive_wizard_by_keyboard(qtbot: QtBot, wizard: FirstRunWizard) -> None:
     assert focused().objectName() == "setting_secretary_name"
     type_text(focused(), "Trần Thị Bình")
     key(qtbot, Qt.Key.Key_Return)
+    # who issues the recognition decision, and who signs it (a deputy signing KT.)
+    assert wizard.currentId() == first_run_wizard.PAGE_ISSUER
+    assert focused().objectName() == "setting_decision_issuer"
+    for _ in range(4):
+        key(qtbot, Qt.Key.Key_Tab)
+    assert focused().objectName() == "setting_head_signs"
+    key(qtbot, Qt.Key.Key_Down)  # "Cấp phó ký thay (KT.)"
+    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_Tab)
+    assert focused().objectName() == "setting_deputy_name"
+    type_text(focused(), "Phạm Thị Dung")
+    key(qtbot, Qt.Key.Key_Return)
     assert wizard.currentId() == first_run_wizard.PAGE_DOCUMENTS
     assert focused().objectName() == "setting_legal_bases"
     key(qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
@@ -109,6 +121,7 @@ def drive_wizard_by_keyboard(qtbot: QtBot, wizard: FirstRunWizard) -> None:
 def test_first_run_by_keyboard_then_copy_round_then_document(
     qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(first_run_wizard, "today", lambda: dt.date(2026, 3, 1))
     window = MainWindow(db)
     qtbot.addWidget(window)
     window.show()
@@ -126,6 +139,8 @@ def test_first_run_by_keyboard_then_copy_round_then_document(
         assert values["issuing_parent"] == "ỦY BAN NHÂN DÂN XÃ VẠN PHÚC"
         assert values["place_name"] == "Vạn Phúc"
         assert values["chair_name"] == "Nguyễn Văn An" and values["secretary_name"] == "Trần Thị Bình"
+        assert values["decision_issuer"] == "body" and values["head_signs"] == "deputy"
+        assert values["deputy_name"] == "Phạm Thị Dung"
         assert values["suffix_decision"] == "QĐ-HĐSK"
         assert values["legal_bases"].endswith("của UBND xã Vạn Phúc")
         assert s.scalar(select(func.count(UnitType.id))) == 8
@@ -226,7 +241,7 @@ def test_wizard_from_settings_on_a_used_database(
 
 def test_wizard_errors_keep_it_open(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(first_run_wizard.messages, "show_error", lambda _p, e, *a: shown.append(str(e)))
+    monkeypatch.setattr(messages, "show_error", lambda _p, e, *a: shown.append(str(e)))
     wizard = FirstRunWizard(db)
     qtbot.addWidget(wizard)
     wizard.fields.editor("suffix_decision").setText("QĐ HĐSK")  # type: ignore[attr-defined]
@@ -234,3 +249,51 @@ def test_wizard_errors_keep_it_open(qtbot: QtBot, db: Database, monkeypatch: pyt
     assert wizard.choice == "" and shown and "Ký hiệu quyết định" in shown[0]
     with db.reading() as s:
         assert not settings.is_configured(s)
+
+
+@pytest.mark.parametrize(
+    ("today", "year", "deadline"),
+    [
+        (dt.date(2026, 12, 6), None, dt.date(2027, 4, 10)),  # issue 18: 06/12 must not give 10/04 gone by
+        (dt.date(2026, 12, 6), 2026, dt.date(2026, 12, 31)),
+        (dt.date(2026, 12, 31), 2026, dt.date(2027, 1, 30)),
+        (dt.date(2026, 5, 2), None, dt.date(2026, 10, 10)),
+        (dt.date(2026, 5, 2), 2027, dt.date(2027, 4, 10)),
+    ],
+)
+def test_first_round_deadline_is_ahead(today: dt.date, year: int | None, deadline: dt.date) -> None:
+    assert first_run_wizard.first_round_deadline(today, year) == deadline
+
+
+def test_wizard_round_dates_are_in_the_future(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(first_run_wizard, "today", lambda: dt.date(2026, 12, 6))
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    page = wizard.round_page
+    assert page.year.value() == 2027 and page.until.date().toPython() == dt.date(2027, 4, 10)
+    page.year.setValue(2026)  # this year: the last day of the year, still ahead
+    assert page.until.date().toPython() == dt.date(2026, 12, 31)
+    assert page.year.minimum() == 2026 and page.until.minimumDate().toPython() == dt.date(2026, 12, 7)
+    page.year.setValue(2028)
+    assert page.until.date().toPython() == dt.date(2028, 4, 10)
+    wizard.accept()
+    with db.reading() as s:
+        assert rounds.find_round(s, "2028/1").receive_until == dt.date(2028, 4, 10)
+
+
+def test_wizard_asks_who_issues_and_signs_the_decision(qtbot: QtBot, db: Database) -> None:
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    page = wizard.page(first_run_wizard.PAGE_ISSUER)
+    for key_name in ("decision_issuer", "head_signs", "deputy_title", "deputy_name", "head_name"):
+        assert page.isAncestorOf(wizard.fields.editor(key_name)), key_name
+    assert not wizard.fields.editor("deputy_name").isEnabled()  # the head signs himself by default
+    signs = wizard.fields.editor("head_signs")
+    signs.setCurrentIndex(signs.findData("deputy"))  # type: ignore[attr-defined]
+    assert wizard.fields.editor("deputy_name").isEnabled()
+    wizard.fields.editor("decision_issuer").setCurrentIndex(1)  # type: ignore[attr-defined]
+    wizard.accept()
+    with db.reading() as s:
+        assert settings.load(s)["decision_issuer"] == "council"

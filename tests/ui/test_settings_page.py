@@ -190,7 +190,7 @@ def test_units_tab_bad_import_shows_error(
 
 
 def test_rounds_tab_edit_rules_and_status(
-    page: SettingsPage, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, page: SettingsPage, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page.show_tab("rounds")
     tab = page.rounds
@@ -221,8 +221,8 @@ def test_rounds_tab_edit_rules_and_status(
     # finalize: editors lock; reopening needs a reason
     button = tab.findChild(QPushButton, "to_finalized")
     assert button is not None
-    button.click()
-    assert "Đã chốt kết quả" in tab.status_label.text()
+    button.click()  # the archive is written on a worker thread
+    qtbot.waitUntil(lambda: "Đã chốt kết quả" in tab.status_label.text(), timeout=120_000)
     assert not tab.save_button.isEnabled() and not tab.tabs.widget(0).isEnabled()
     assert "Đã chốt kết quả" in window.round_status.text() or window.ctx.round_id != r1
     monkeypatch.setattr(messages, "ask_text", lambda *a, **k: None)
@@ -278,3 +278,5 @@ def test_help_shows_the_guide(qtbot: QtBot, window: MainWindow) -> None:
     text = dialog.browser.toPlainText()
     assert "Hướng dẫn sử dụng" in text and "Cài đặt" in text
     dialog.close()
+    dialog.deleteLater()  # its browser must not keep the focus for the next test's window
+    qtbot.waitUntil(lambda: not window.findChildren(HelpDialog))

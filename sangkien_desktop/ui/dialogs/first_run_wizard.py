@@ -1,7 +1,7 @@
-"""The first-run wizard: set up the council (issuing body, place, signers, legal bases, ký hiệu) and the
-first round, or open the demo data. Shown on an empty database and from Cài đặt ("Trình hướng dẫn thiết
+"""The first-run wizard: set up the council (issuing body, place, signers, who issues the decision and who
+signs it, legal bases, ký hiệu) and the first round, or open the demo data. Shown on an empty database and from Cài đặt ("Trình hướng dẫn thiết
 lập…"). Everything is typed with the keyboard: Tab moves between fields, Enter goes to the next step.
-Nothing is saved until "Hoàn tất"; then everything is saved in one transaction."""
+Nothing is saved until "Hoàn tất"; then everything is saved in one transaction (``services.setup``)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,15 @@ from PySide6.QtWidgets import (
 
 from ... import APP_TITLE
 from ...db.database import Database
-from ...domain.errors import SangKienError
-from ...services import demo as demo_service
-from ...services import rounds as rounds_service
 from ...services import settings as settings_service
-from ...services import units as units_service
-from .. import messages
+from ...services import setup as setup_service
+from ...services.setup import FirstRound
+from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.header_preview import HeaderPreview
 from ..widgets.setting_fields import SettingFields
 
-PAGE_INTRO, PAGE_COUNCIL, PAGE_SIGNERS, PAGE_DOCUMENTS, PAGE_ROUND, PAGE_FINISH = range(6)
+PAGE_INTRO, PAGE_COUNCIL, PAGE_SIGNERS, PAGE_ISSUER, PAGE_DOCUMENTS, PAGE_ROUND, PAGE_FINISH = range(7)
 
 COUNCIL_KEYS = (
     "issuing_parent",
@@ -50,9 +48,15 @@ SIGNER_KEYS = (
     "chair_name",
     "secretary_title",
     "secretary_name",
+)
+ISSUER_KEYS = (
+    "decision_issuer",
     "head_authority",
     "head_title",
     "head_name",
+    "head_signs",
+    "deputy_title",
+    "deputy_name",
 )
 DOCUMENT_KEYS = (
     "legal_bases",
@@ -123,13 +127,16 @@ class _FieldsPage(QWizardPage):
         self.form = form
 
 
-def first_round_deadline(today: dt.date) -> dt.date:
-    """The first round's default deadline: 10/04 or 10/10 of this year, whichever is still ahead (a council
-    set up in December gets 10/04 of next year)."""
-    for month in (4, 10):
-        if (candidate := dt.date(today.year, month, 10)) > today:
-            return candidate
-    return dt.date(today.year + 1, 4, 10)
+first_round_deadline = setup_service.first_round_deadline
+
+
+def today() -> dt.date:
+    """Today (tests replace it)."""
+    return dt.date.today()
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 class _RoundPage(QWizardPage):
@@ -140,23 +147,21 @@ class _RoundPage(QWizardPage):
             "Đợt mới dùng tiêu chí chấm, danh mục giấy tờ và quy tắc xếp loại mặc định (Tam Điệp 2024); "
             "sửa ở Cài đặt → Đợt."
         )
-        today = dt.date.today()
-        deadline = first_round_deadline(today)
+        now = today()
+        deadline = first_round_deadline(now)
         self.create = QCheckBox("&Tạo Đợt 1 ngay bây giờ")
         self.create.setObjectName("create_round")
         self.create.setChecked(not wizard.has_rounds)
         self.year = QSpinBox()
         self.year.setObjectName("round_year")
-        self.year.setRange(2000, 2100)
+        self.year.setRange(now.year, 2100)  # the first round is this year's or a later one
         self.year.setValue(deadline.year)
-        self.until = QDateEdit(QDate(deadline.year, deadline.month, deadline.day))
-        self.until.setMinimumDate(
-            QDate(today.year, today.month, today.day)
-        )  # never a deadline already passed
+        self.until = QDateEdit(_qdate(deadline))
+        self.until.setMinimumDate(_qdate(now + dt.timedelta(days=1)))  # never a deadline already passed
         self.until.setObjectName("round_until")
         self.until.setDisplayFormat("dd/MM/yyyy")
         self.until.setCalendarPopup(True)
-        self.year.valueChanged.connect(lambda y: self.until.setDate(QDate(y, self.until.date().month(), 10)))
+        self.year.valueChanged.connect(lambda y: self.until.setDate(_qdate(first_round_deadline(now, y))))
         form = QFormLayout(self)
         form.addRow(self.create)
         form.addRow("&Năm:", self.year)
@@ -217,12 +222,9 @@ class FirstRunWizard(QWizard):
         fit_to_screen(self, 760, 620)
         self.choice = ""
         self.saved_round_id: int | None = None
-        self.empty = demo_service.database_is_empty(db)
-        with db.reading() as session:
-            current = settings_service.load(session)
-            configured = settings_service.is_configured(session)
-            self.has_rounds = bool(rounds_service.round_infos(session))
-        if not configured:
+        start = setup_service.wizard_start(db)
+        self.empty, self.has_rounds, current = start.empty, start.has_rounds, dict(start.values)
+        if not start.configured:
             # a fresh council: empty the example defaults the secretary must type, suggest the usual bases
             current.update({"issuing_parent": "", "legal_bases": current.get("legal_bases") or DEFAULT_BASES})
 
@@ -241,9 +243,19 @@ class FirstRunWizard(QWizard):
             PAGE_SIGNERS,
             _FieldsPage(
                 self,
-                "Người ký",
-                "Chủ tịch Hội đồng ký quyết định, thư ký ghi biên bản, thủ trưởng cơ quan ký tờ trình.",
+                "Người ký của Hội đồng",
+                "Chủ tịch Hội đồng ký biên bản và tờ trình của Hội đồng, thư ký ghi biên bản.",
                 SIGNER_KEYS,
+            ),
+        )
+        self.setPage(
+            PAGE_ISSUER,
+            _FieldsPage(
+                self,
+                "Quyết định công nhận: ai ban hành, ai ký",
+                "Thường là thủ trưởng cơ quan ban hành quyết định theo tờ trình của Hội đồng; cấp phó có thể "
+                "ký thay (KT.).",
+                ISSUER_KEYS,
             ),
         )
         self.setPage(
@@ -260,9 +272,17 @@ class FirstRunWizard(QWizard):
         self.setPage(PAGE_ROUND, self.round_page)
         self.setPage(PAGE_FINISH, _FinishPage(self))
         self.fields.set_values(current)
+        self.fields.changed.connect(self._deputy_fields)
+        self._deputy_fields()
         self.setStartId(PAGE_INTRO)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):  # in a multi-line field Enter starts a new line
             QShortcut(QKeySequence(keys), self, self._next_or_finish)
+
+    def _deputy_fields(self) -> None:
+        """The deputy's title and name matter only when a deputy signs for the head (KT.)."""
+        deputy = self.fields.value("head_signs") == "deputy"
+        for key in ("deputy_title", "deputy_name"):
+            self.fields.editor(key).setEnabled(deputy)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -284,24 +304,21 @@ class FirstRunWizard(QWizard):
         super().accept()
 
     def accept(self) -> None:
-        try:
-            self._save()
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        """ "Hoàn tất": save everything in one transaction; an error keeps the wizard open."""
+        values, first = self.fields.values(), self._first_round()
+        op = Op(
+            self, "Thiết lập Hội đồng", lambda db: setup_service.save_first_run(db, values, first), db=self.db
+        )
+        if not op.start().ok:
             return
+        self.saved_round_id = op.result
         self.choice = "setup"
         super().accept()
 
-    def _save(self) -> None:
-        values = self.fields.values()
-        with self.db.session() as session:
-            settings_service.put(session, values)
-            units_service.ensure_default_types(session)
-            page = self.round_page
-            if page.create.isChecked():
-                year = page.year.value()
-                until = page.until.date().toPython()
-                assert isinstance(until, dt.date)
-                number = rounds_service.next_free_number(session, year)
-                rnd = rounds_service.create_round(session, year, number, receive_until=until)
-                self.saved_round_id = rnd.id
+    def _first_round(self) -> FirstRound | None:
+        page = self.round_page
+        if not page.create.isChecked():
+            return None
+        until = page.until.date().toPython()
+        assert isinstance(until, dt.date)
+        return FirstRound(page.year.value(), until)

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.text import one_line
+from ...domain.unit_names import guess_type_code
 from ...services.units import ImportPlan, UnitRow, UnitTypeRow
+from ...services.units_catalog import UnitDraft
 from ..screen_fit import fit as fit_to_screen
 
 
@@ -56,6 +58,10 @@ class UnitDialog(QDialog):
             self.type.addItem(t.name + (f" — hạn {t.deadline_text}" if t.deadline_text else ""), t.id)
         if unit and unit.type_id:
             self.type.setCurrentIndex(max(0, self.type.findData(unit.type_id)))
+        self._type_ids = {t.code: t.id for t in types}
+        self._type_chosen = unit is not None  # a new unit takes the type its name tells until one is picked
+        self.type.activated.connect(self._type_picked)
+        self.name.textChanged.connect(self._guess_type)
         self.aliases = QPlainTextEdit("\n".join(unit.aliases) if unit else "")
         self.aliases.setObjectName("unit_aliases")
         self.aliases.setTabChangesFocus(True)
@@ -79,6 +85,27 @@ class UnitDialog(QDialog):
 
     def alias_list(self) -> list[str]:
         return [one_line(line) for line in self.aliases.toPlainText().split("\n") if one_line(line)]
+
+    def draft(self) -> UnitDraft:
+        return UnitDraft(
+            self.name.text(),
+            short_name=self.short.text(),
+            unit_type_id=self.type.currentData(),
+            aliases=tuple(self.alias_list()),
+            note=self.note.text(),
+            active=self.active.isChecked(),
+        )
+
+    def _type_picked(self, _index: int) -> None:
+        self._type_chosen = True
+
+    def _guess_type(self, name: str) -> None:
+        """As the Excel import does: "Trường THCS Vạn Phúc" is a Trường THCS (``unit_names.guess_type_code``)."""
+        if self._type_chosen:
+            return
+        code = guess_type_code(name)
+        type_id = self._type_ids.get(code) if code else None
+        self.type.setCurrentIndex(max(0, self.type.findData(type_id)) if type_id is not None else 0)
 
 
 class UnitTypeDialog(QDialog):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...db.database import Database
 from ...domain import round_lifecycle
 from ...domain.defaults import BandSpec, ChecklistSpec, CriterionSpec
 from ...domain.enums import RoundField, RoundStatus, TiePolicy
-from ...domain.errors import Issue, SangKienError, ValidationError
+from ...domain.errors import Issue, ValidationError
 from ...domain.round_lifecycle import RoundAction
 from ...domain.rule_text import (
     criterion_code,
@@ -48,13 +51,17 @@ from ...domain.rule_text import (
     parse_quota,
 )
 from ...domain.vndate import dmy, parse_date
-from ...services import finalize
 from ...services import rounds as rounds_service
+from ...services import rounds_actions
 from ...services.rounds import RoundInfo, RoundSetup
-from .. import messages
+from ...services.rounds_actions import REDO_REASON, NewRound, RoundChange
+from .. import messages, operations
 from ..context import AppContext
 from ..dialogs.new_round_dialog import NewRoundDialog
+from ..operations import Op
+from ..workers import Progress
 from . import settings_units
+from .settings_units import reversible
 
 VN_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
@@ -414,8 +421,7 @@ class RoundsTab(QWidget):
 
     # loading --------------------------------------------------------------------------------------------
     def load(self, select_id: int | None = None) -> None:
-        with self.ctx.db.reading() as session:
-            self.infos = rounds_service.round_infos(session)
+        self.infos = operations.read(self, self.ctx.db, rounds_service.list_rounds, [])
         keep = select_id or self.current_id or self.ctx.round_id
         self.list.blockSignals(True)
         self.list.clear()
@@ -448,11 +454,12 @@ class RoundsTab(QWidget):
             self._set_transitions(None)
             self.save_button.setEnabled(False)
             return
-        with self.ctx.db.reading() as session:
-            rnd = rounds_service.find_round(session, self.current_id)
-            self.setup = rounds_service.setup_of(rnd)
-            self.status = RoundStatus(rnd.status)
-            label = rnd.label
+        round_id = self.current_id
+        assert round_id is not None
+        detail = operations.read(self, self.ctx.db, lambda db: rounds_actions.round_detail(db, round_id))
+        if detail is None:
+            return
+        self.setup, self.status, label = detail.setup, detail.status, detail.label
         self._fill(self.setup)
         info = round_lifecycle.info(self.status)
         self.status_label.setText(f"{label}: {status_html(self.status)}")
@@ -649,103 +656,93 @@ class RoundsTab(QWidget):
             **dates,
         )
 
+    @staticmethod
+    def _move(
+        db: Database, progress: Progress | None, round_id: int, target: RoundStatus, reason: str
+    ) -> RoundChange:
+        """The status change commits first, so nothing after it can be cancelled (the archive is reported)."""
+        if progress is not None:
+            progress.point_of_no_return()
+        report = progress.report if progress is not None else None
+        return rounds_actions.change_status(db, round_id, target, reason, report)
+
     # actions --------------------------------------------------------------------------------------------
+    def _change(self, title: str, run: Callable[[Database], RoundChange], **kwargs: Any) -> Op:
+        """A round action: undo puts back the round's state before, redo its state after (one transaction
+        each way); the list then shows the round."""
+        return reversible(self, self.ctx, title, run, rounds_actions.put, area="rounds",
+                          on_done=self._show_changed, **kwargs)  # fmt: skip
+
+    def _show_changed(self, change: RoundChange) -> None:
+        self.load(change.round_id)
+
     def save(self) -> bool:
         if self.current_id is None or self.setup is None:
             return False
-        round_id, old = self.current_id, self.setup
-        try:
-            new = self.read_setup()
-            issues = rounds_service.setup_issues(new)
-            warnings = [i for i in issues if not i.is_error]
-            if warnings and not [i for i in issues if i.is_error]:
-                text = "\n".join("• " + w.text() for w in warnings)
-                if not messages.confirm(self, f"Lưu ý:\n{text}\n\nVẫn lưu?"):
-                    return False
-            with self.ctx.db.session() as session:
-                rounds_service.save_setup(session, round_id, new)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        round_id = self.current_id
+        new = operations.read(self, self.ctx.db, lambda _db: self.read_setup())
+        if new is None:
             return False
-
-        def apply(setup: RoundSetup) -> None:
-            with self.ctx.db.session() as session:
-                rounds_service.save_setup(session, round_id, setup)
-
-        with self.ctx.db.reading() as session:
-            saved = rounds_service.setup_of(rounds_service.find_round(session, round_id))
-        self.ctx.push_undo("Sửa thiết lập đợt", lambda: apply(old), lambda: apply(saved), "rounds")
-        self.load(round_id)
-        self.ctx.notify("rounds")
-        return True
+        issues = rounds_actions.setup_issues(new)
+        warnings = [i for i in issues if not i.is_error]
+        if warnings and not [i for i in issues if i.is_error]:
+            text = "\n".join("• " + w.text() for w in warnings)
+            if not messages.confirm(self, f"Lưu ý:\n{text}\n\nVẫn lưu?"):
+                return False
+        op = self._change("Sửa thiết lập đợt", lambda db: rounds_actions.save_setup(db, round_id, new))
+        return op.start().ok
 
     def new_round(self) -> int | None:
-        with self.ctx.db.reading() as session:
-            year, number, source = rounds_service.suggest_next(session)
-            infos = rounds_service.round_infos(session)
-        dialog = NewRoundDialog(infos, year, number, source, self)
+        suggestion = operations.read(self, self.ctx.db, rounds_actions.suggest_new_round)
+        if suggestion is None:
+            return None
+        dialog = NewRoundDialog(
+            suggestion.rounds, suggestion.year, suggestion.number, suggestion.source_id, self
+        )
         if not settings_units.exec_dialog(dialog):
             return None
-        created: list[int] = []
-        try:
-            with self.ctx.db.session() as session:
-                y, n = dialog.year.value(), dialog.number.value()
-                field = RoundField(dialog.field.currentData())
-                source_id = dialog.source.currentData()
-                if source_id is not None:
-                    rnd = rounds_service.copy_round(
-                        session, source_id, y, n, copy_members=dialog.members.isChecked(),
-                        name=dialog.name.text().strip(), field=field,
-                    )  # fmt: skip
-                else:
-                    rnd = rounds_service.create_round(
-                        session, y, n, field=field, name=dialog.name.text().strip()
-                    )
-                created.append(rnd.id)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return None
-        round_id = created[0]
-
-        def undo() -> None:
-            with self.ctx.db.session() as session:
-                rounds_service.delete_round(session, round_id)
-
-        def redo() -> None:
-            raise ValidationError("Không làm lại được việc tạo đợt; hãy tạo lại.")
-
-        self.ctx.push_undo("Tạo đợt mới", undo, redo, "rounds")
-        self.load(round_id)
-        self.ctx.notify("rounds")
-        return round_id
+        request = NewRound(
+            dialog.year.value(),
+            dialog.number.value(),
+            RoundField(dialog.field.currentData()),
+            name=dialog.name.text().strip(),
+            source_id=dialog.source.currentData(),
+            copy_members=dialog.members.isChecked() and dialog.source.currentData() is not None,
+        )
+        op = self._change("Tạo đợt mới", lambda db: rounds_actions.create_round(db, request)).start()
+        return op.result.round_id if op.ok else None
 
     def delete_round(self) -> None:
         if self.current_id is None:
             return
         info = next(r for r in self.infos if r.id == self.current_id)
+        if info.status is RoundStatus.FINALIZED:  # the button is disabled; a shortcut must not get round it
+            return
         if not messages.confirm(self, f"Xóa {info.label}? Chỉ xóa được đợt chưa có hồ sơ.", destructive=True):
             return
-        try:
-            with self.ctx.db.session() as session:
-                rounds_service.delete_round(session, info.id)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return
-        self.current_id = None
-        self.load()
-        self.ctx.notify("rounds")
+
+        def deleted(_change: RoundChange) -> None:
+            self.current_id = None
+            self.load()
+
+        reversible(self, self.ctx, f"Xóa {info.label}", lambda db: rounds_actions.delete_round(db, info.id),
+                   rounds_actions.put, area="rounds", on_done=deleted).start()  # fmt: skip
 
     def change_status(self, target: RoundStatus) -> bool:
+        """Move the round to ``target`` after the secretary confirms (reopening asks a reason). Finalizing
+        writes the archive folder on a worker thread with progress; the result arrives in ``on_done``."""
         if self.current_id is None:
             return False
         round_id, current = self.current_id, self.status
-        with self.ctx.db.reading() as session:
-            rnd = rounds_service.find_round(session, round_id)
-            warnings = rounds_service.status_warnings(session, rnd, target)
-            label = rnd.label
+        question = operations.read(
+            self, self.ctx.db, lambda db: rounds_actions.status_question(db, round_id, target)
+        )
+        if question is None:
+            return False
+        label = question.label
         text = f"{label}: {current.label} → {target.label}.\n\n{round_lifecycle.info(target).explanation()}"
-        if warnings:
-            text += "\n\nLưu ý:\n" + "\n".join("• " + w for w in warnings)
+        if question.warnings:
+            text += "\n\nLưu ý:\n" + "\n".join("• " + w for w in question.warnings)
         reason = ""
         if round_lifecycle.needs_reason(current, target):
             answer = messages.ask_text(self, text + "\n\nLý do mở lại (được ghi vào nhật ký):", "Mở lại đợt")
@@ -754,34 +751,27 @@ class RoundsTab(QWidget):
             reason = answer
         elif not messages.confirm(self, text + "\n\nTiếp tục?", "Đổi trạng thái đợt"):
             return False
-        try:
-            with self.ctx.db.session() as session:
-                rounds_service.set_status(session, round_id, target, reason)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return False
-        if target is RoundStatus.FINALIZED:  # a finalized round gets its archive folder (issue 7)
-            try:
-                archive = finalize.archive_after_finalize(self.ctx.db, round_id)
-            except finalize.ArchiveIncompleteError as exc:  # the round was reopened: it says so
-                messages.show_error(self, exc)
-            except (SangKienError, OSError) as exc:
-                messages.show_error(self, f"Đã chốt đợt nhưng không ghi được thư mục lưu trữ: {exc}")
-            else:  # not a dialog: the status change itself was already confirmed
+
+        def done(change: RoundChange) -> None:
+            self.load(round_id)
+            if change.archive_error:
+                messages.show_error(self, change.archive_error)
+            elif change.archive_folder is not None:  # not a dialog: the change itself was already confirmed
                 bar = getattr(self.window(), "statusBar", None)
                 if callable(bar):
-                    bar().showMessage(f"Đã chốt {label}. Hồ sơ lưu trữ: {archive.folder}", 10_000)
+                    bar().showMessage(f"Đã chốt {label}. Hồ sơ lưu trữ: {change.archive_folder}", 10_000)
 
-        def move(status: RoundStatus, why: str) -> None:
-            with self.ctx.db.session() as session:
-                rounds_service.set_status(session, round_id, status, why)
-
-        self.ctx.push_undo(
+        op = Op(
+            self,
             f"Đổi trạng thái {label}",
-            lambda: move(current, "Hoàn tác thao tác đổi trạng thái"),
-            lambda: move(target, reason or "Làm lại thao tác đổi trạng thái"),
-            "rounds",
+            lambda db, progress: self._move(db, progress, round_id, target, reason),
+            ctx=self.ctx,
+            area="rounds",
+            undo=lambda db, change: rounds_actions.put(db, change.before),
+            redo=lambda db: rounds_actions.change_status(db, round_id, target, reason or REDO_REASON),
+            on_done=done,
         )
-        self.load(round_id)
-        self.ctx.notify("rounds")
-        return True
+        if target is RoundStatus.FINALIZED:  # the archive workbooks take seconds: a worker thread
+            op.in_background()
+        op.start()
+        return op.ok or not op.done

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,13 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import SangKienError, ValidationError
-from ...services import units as units_service
+from ...db.database import Database
+from ...services import units_catalog
 from ...services.importers.readers import SPREADSHEET_FILTER
 from ...services.units import UnitRow, UnitTypeRow
-from .. import messages
+from ...services.units_catalog import CatalogChange, ImportReview
+from .. import messages, operations
 from ..context import AppContext
 from ..dialogs.unit_dialogs import ImportReviewDialog, MergeDialog, UnitDialog, UnitTypeDialog
+from ..operations import Op
 from ..widgets.record_model import Column, RecordTableModel, RecordTableView
 
 
@@ -39,13 +42,14 @@ def exec_dialog(dialog: QDialog) -> bool:
 
 
 UNIT_COLUMNS: list[Column[UnitRow]] = [
-    Column("Tên đơn vị", lambda u: u.name if u.active else f"{u.name} (ngừng hoạt động)", width=300),
-    Column("Viết tắt", lambda u: u.short_name, width=110),
-    Column("Loại", lambda u: u.type_name, width=170),
-    Column("Tên khác", lambda u: "; ".join(u.aliases), width=220),
+    Column("Tên đơn vị", lambda u: u.name if u.active else f"{u.name} (ngừng hoạt động)", width=240),
+    Column("Viết tắt", lambda u: u.short_name, width=80),
+    Column("Loại", lambda u: u.type_name, width=140),
+    Column("Tên khác", lambda u: "; ".join(u.aliases), tooltip=lambda u: "\n".join(u.aliases) or None),
     Column("Đăng ký", lambda u: u.registrations),
     Column("Hồ sơ", lambda u: u.dossiers),
 ]
+ALIASES_COLUMN = 3  # takes the room left, so it is never pushed out of sight (issue 18)
 
 
 class UnitsTab(QWidget):
@@ -84,6 +88,11 @@ class UnitsTab(QWidget):
         self.model: RecordTableModel[UnitRow] = RecordTableModel(UNIT_COLUMNS, self)
         self.view = RecordTableView(self.model)
         self.view.setObjectName("units_view")
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(ALIASES_COLUMN, QHeaderView.ResizeMode.Stretch)
+        for column in (4, 5):  # the counts: as wide as their titles
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.activated.connect(lambda _=None: self.edit_unit())  # Enter or double click
         self.filter = QLineEdit()
         self.filter.setObjectName("units_filter")
@@ -125,21 +134,18 @@ class UnitsTab(QWidget):
         splitter.addWidget(types_box)
         splitter.addWidget(units_box)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 840])
+        splitter.setSizes([330, 890])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
     # data -----------------------------------------------------------------------------------------------
     def load(self) -> None:
-        with self.ctx.db.reading() as session:
-            missing = not units_service.list_types(session)
-        if missing:  # a council set up without the wizard: start from the usual unit types
-            with self.ctx.db.session() as session:
-                units_service.ensure_default_types(session)
-        with self.ctx.db.reading() as session:
-            self.types = units_service.list_types(session)
-            rows = units_service.list_units(session)
+        catalog = operations.read(self, self.ctx.db, units_catalog.load_catalog)
+        if catalog is None:
+            return
+        self.types = catalog.types
+        rows = catalog.units
         self.type_table.setRowCount(len(self.types))
         for i, t in enumerate(self.types):
             for c, text in enumerate((t.name, t.deadline_text or "—", str(t.units))):
@@ -149,15 +155,12 @@ class UnitsTab(QWidget):
         self.model.set_records(rows)
         self.count.setText(f"{len(rows)} đơn vị")
 
-    def _run(self, action: Callable[[], object], area: str = "units") -> bool:
-        try:
-            action()
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return False
+    def _change(self, title: str, run: Callable[[Database], CatalogChange]) -> Op:
+        """A catalog action: undo puts back the state before, redo the state after (one transaction each)."""
+        return reversible(self, self.ctx, title, run, units_catalog.put, area="units", on_done=self._done)
+
+    def _done(self, _result: object = None) -> None:
         self.load()
-        self.ctx.notify(area)
-        return True
 
     def _selected_type(self) -> UnitTypeRow | None:
         row = self.type_table.currentRow()
@@ -178,16 +181,9 @@ class UnitsTab(QWidget):
             self._save_type(current.id, dialog)
 
     def _save_type(self, type_id: int | None, dialog: UnitTypeDialog) -> None:
-        def save() -> None:
-            month, day = units_service.parse_deadline(dialog.deadline.text())
-            with self.ctx.db.session() as session:
-                if type_id is None:
-                    units_service.ensure_default_types(session)
-                units_service.save_type(
-                    session, type_id, name=dialog.name.text(), deadline_month=month, deadline_day=day
-                )
-
-        self._run(save)
+        name, deadline = dialog.name.text(), dialog.deadline.text()
+        title = "Thêm loại đơn vị" if type_id is None else f"Sửa loại đơn vị {name}"
+        self._change(title, lambda db: units_catalog.save_type(db, type_id, name, deadline)).start()
 
     def delete_type(self) -> None:
         current = self._selected_type()
@@ -195,44 +191,18 @@ class UnitsTab(QWidget):
             self, f"Xóa loại đơn vị '{current.name}'?", destructive=True
         ):
             return
-
-        def delete() -> None:
-            with self.ctx.db.session() as session:
-                units_service.delete_type(session, current.id)
-
-        self._run(delete)
+        type_id = current.id
+        self._change(
+            f"Xóa loại đơn vị {current.name}", lambda db: units_catalog.delete_type(db, type_id)
+        ).start()
 
     # units ----------------------------------------------------------------------------------------------
     def add_unit(self) -> None:
         dialog = UnitDialog(self.types, None, self)
         if not exec_dialog(dialog):
             return
-        created: list[int] = []
-
-        def create() -> None:
-            with self.ctx.db.session() as session:
-                units_service.ensure_default_types(session)
-                unit = units_service.create_unit(
-                    session,
-                    dialog.name.text(),
-                    short_name=dialog.short.text(),
-                    unit_type_id=dialog.type.currentData(),
-                    aliases=dialog.alias_list(),
-                    note=dialog.note.text(),
-                )
-                created.append(unit.id)
-
-        if self._run(create):
-            unit_id = created[0]
-
-            def undo() -> None:
-                with self.ctx.db.session() as session:
-                    units_service.delete_unit(session, unit_id)
-
-            def redo() -> None:
-                raise ValidationError("Không làm lại được việc thêm đơn vị; hãy thêm lại.")
-
-            self.ctx.push_undo(f"Thêm đơn vị {dialog.name.text()}", undo, redo, "units")
+        draft = dialog.draft()
+        self._change(f"Thêm đơn vị {draft.name}", lambda db: units_catalog.add_unit(db, draft)).start()
 
     def edit_unit(self) -> None:
         current = self.view.current_record()
@@ -241,29 +211,10 @@ class UnitsTab(QWidget):
         dialog = UnitDialog(self.types, current, self)
         if not exec_dialog(dialog):
             return
-        new = {
-            "name": dialog.name.text(),
-            "short_name": dialog.short.text(),
-            "unit_type_id": dialog.type.currentData(),
-            "active": dialog.active.isChecked(),
-            "note": dialog.note.text(),
-            "aliases": dialog.alias_list(),
-        }
-        old = {
-            "name": current.name,
-            "short_name": current.short_name,
-            "unit_type_id": current.type_id,
-            "active": current.active,
-            "note": current.note,
-            "aliases": list(current.aliases),
-        }
-
-        def apply(values: dict[str, object]) -> None:
-            with self.ctx.db.session() as session:
-                units_service.update_unit(session, current.id, **values)  # type: ignore[arg-type]
-
-        if self._run(lambda: apply(new)):
-            self.ctx.push_undo(f"Sửa đơn vị {current.name}", lambda: apply(old), lambda: apply(new), "units")
+        draft, unit_id = dialog.draft(), current.id
+        self._change(
+            f"Sửa đơn vị {current.name}", lambda db: units_catalog.edit_unit(db, unit_id, draft)
+        ).start()
 
     def delete_unit(self) -> None:
         current = self.view.current_record()
@@ -278,12 +229,8 @@ class UnitsTab(QWidget):
             return
         if not messages.confirm(self, f"Xóa đơn vị '{current.name}'?", destructive=True):
             return
-
-        def delete() -> None:
-            with self.ctx.db.session() as session:
-                units_service.delete_unit(session, current.id)
-
-        self._run(delete)
+        unit_id = current.id
+        self._change(f"Xóa đơn vị {current.name}", lambda db: units_catalog.delete_unit(db, unit_id)).start()
 
     def merge_units(self) -> None:
         rows = self.model.records()
@@ -296,8 +243,9 @@ class UnitsTab(QWidget):
         keep_id, drop_id = dialog.ids()
         if keep_id is None or drop_id is None:
             return
-        with self.ctx.db.reading() as session:
-            locked = units_service.finalized_rounds_holding(session, drop_id)
+        locked = operations.read(
+            self, self.ctx.db, lambda db: units_catalog.finalized_rounds_holding(db, drop_id), []
+        )
         reason = ""
         if locked:  # those rounds are reopened, the dossiers moved, the rounds finalized again: logged
             answer = messages.ask_text(
@@ -309,14 +257,13 @@ class UnitsTab(QWidget):
             if not answer:
                 return
             reason = answer
-        reports: list[str] = []
 
-        def merge() -> None:
-            with self.ctx.db.session() as session:
-                reports.append(units_service.merge_units(session, keep_id, drop_id, reason).text())
+        def merged(report: str) -> None:
+            self.load()
+            messages.show_info(self, report)
 
-        if self._run(merge, "all"):
-            messages.show_info(self, reports[0])
+        Op(self, "Gộp đơn vị trùng", lambda db: units_catalog.merge_units(db, keep_id, drop_id, reason),
+           ctx=self.ctx, area="all", on_done=merged).start()  # fmt: skip
 
     def import_units(self) -> None:
         path = messages.ask_open_path(self, "Chọn tệp danh sách đơn vị", SPREADSHEET_FILTER)
@@ -325,23 +272,47 @@ class UnitsTab(QWidget):
 
     def import_file(self, path: Path) -> bool:
         """Plan the import of ``path``, show what it will do, and apply it when the user agrees."""
-        try:
-            with self.ctx.db.session() as session:
-                units_service.ensure_default_types(session)
-                plan = units_service.plan_import(session, path)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
+        planned = Op(
+            self, "Đọc danh sách đơn vị", lambda db: units_catalog.plan_import(db, path), ctx=self.ctx
+        )
+        if not planned.start().ok:
             return False
-        with self.ctx.db.reading() as session:
-            names = {t.id: t.name for t in units_service.list_types(session)}
-        if not exec_dialog(ImportReviewDialog(plan, names, self)):
+        review: ImportReview = planned.result
+        if not exec_dialog(ImportReviewDialog(review.plan, review.type_names, self)):
             return False
 
-        def apply() -> None:
-            with self.ctx.db.session() as session:
-                units_service.apply_import(session, units_service.plan_import(session, path))
+        def imported(change: CatalogChange) -> None:
+            self.load()
+            messages.show_info(self, "Đã nhập: " + review.plan.summary())
 
-        if self._run(apply):
-            messages.show_info(self, "Đã nhập: " + plan.summary())
-            return True
-        return False
+        op = reversible(self, self.ctx, f"Nhập danh sách đơn vị {path.name}",
+                        lambda db: units_catalog.import_units(db, path), units_catalog.put,
+                        area="units", on_done=imported)  # fmt: skip
+        return op.start().ok
+
+
+def reversible(
+    parent: QWidget,
+    ctx: AppContext,
+    title: str,
+    run: Callable[[Database], Any],
+    put: Callable[[Database, Any], Any],
+    *,
+    area: str,
+    on_done: Callable[[Any], None] | None = None,
+) -> Op:
+    """An ``Op`` whose service returns a change with the states ``before`` and ``after`` of what it touched:
+    undo is ``put(db, change.before)`` and redo ``put(db, change.after)``, one service call each way."""
+    first: list[Any] = []
+
+    def do(db: Database) -> Any:
+        change = run(db)
+        first.append(change)
+        return change
+
+    def redo(db: Database) -> Any:
+        put(db, first[0].after)
+        return first[0]
+
+    return Op(parent, title, do, ctx=ctx, area=area, undo=lambda db, change: put(db, change.before), redo=redo,
+              on_done=on_done)  # fmt: skip
