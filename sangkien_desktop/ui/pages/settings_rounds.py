@@ -761,14 +761,18 @@ class RoundsTab(QWidget):
                 if callable(bar):
                     bar().showMessage(f"Đã chốt {label}. Hồ sơ lưu trữ: {change.archive_folder}", 10_000)
 
+        # finalizing is not taken back by Ctrl+Z (as on Sao lưu & Nhật ký): "Mở lại" with a reason is the way
+        finalizing = target is RoundStatus.FINALIZED
         op = Op(
             self,
             f"Đổi trạng thái {label}",
             lambda db, progress: self._move(db, progress, round_id, target, reason),
             ctx=self.ctx,
             area="rounds",
-            undo=lambda db, change: rounds_actions.put(db, change.before),
-            redo=lambda db: rounds_actions.change_status(db, round_id, target, reason or REDO_REASON),
+            undo=None if finalizing else (lambda db, change: rounds_actions.put(db, change.before)),
+            redo=None
+            if finalizing
+            else (lambda db: rounds_actions.change_status(db, round_id, target, reason or REDO_REASON)),
             on_done=done,
         )
         if target is RoundStatus.FINALIZED:  # the archive workbooks take seconds: a worker thread
