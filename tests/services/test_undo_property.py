@@ -40,7 +40,16 @@ from sangkien_desktop.models import (
     Unit,
     Vote,
 )
-from sangkien_desktop.services import assignment, council, intake, registrations, scoring, stats, units
+from sangkien_desktop.services import (
+    assignment,
+    council,
+    intake_actions,
+    registrations,
+    registrations_actions,
+    scoring,
+    stats,
+    units,
+)
 from sangkien_desktop.services import settings as settings_service
 from sangkien_desktop.services.documents.score_import import ScoreState, restore_scores
 from tests.helpers.commits import CommitWatch
@@ -148,8 +157,8 @@ def _edit(db: Database, reg_id: int | None, n: int) -> Action | None:
     new = dataclasses.replace(row.data(), title=f"{row.title} (sửa lần {n})", note=f"ghi chú {n}")
     return Action(
         f"sửa đăng ký {row.id}",
-        lambda db: registrations.update(db, row.id, new)[0],
-        lambda db, old: registrations.update(db, row.id, old),
+        lambda db: registrations_actions.update(db, row.id, new),
+        registrations_actions.put_back,
     )
 
 
@@ -207,15 +216,10 @@ def change_dossier_status(db: Database, n: int) -> Action | None:
         return None
     target = _pick([DossierStatus.INVALID, DossierStatus.WITHDRAWN, DossierStatus.COMPLETE], n // len(found))
 
-    def do(db: Database) -> intake.DossierInput:
-        before = intake.get_dossier(db, dossier_id[0]).as_input()
-        intake.change_status(db, dossier_id[0], target, note="Thiếu chữ ký của tác giả")
-        return before
-
     return Action(
         f"đổi trạng thái hồ sơ {dossier_id[0]} sang {target.value}",
-        do,
-        lambda db, before: intake.update(db, dossier_id[0], before, enforce_transition=False, action="undo"),
+        lambda db: intake_actions.change_status(db, dossier_id[0], target, note="Thiếu chữ ký của tác giả"),
+        intake_actions.put_back,
     )
 
 
@@ -381,22 +385,17 @@ def create_registration(db: Database, n: int) -> Action | None:
 
 
 def delete_dossier(db: Database, n: int) -> Action | None:
-    """Delete a dossier entered by mistake; undo receives it again, redo deletes it again."""
+    """Delete a dossier entered by mistake; undo puts it back with its id, redo deletes it again."""
     round_id = _open_round(db, RoundStatus.OPEN)
     unscored = ~select(Score.id).where(Score.dossier_id == Dossier.id).exists()
     found = _ids(db, select(Dossier.id).where(Dossier.round_id == round_id, unscored).order_by(Dossier.id))
     dossier_id = _pick(found, n)
     if dossier_id is None:
         return None
-    held = {"id": dossier_id[0]}
-
-    def undo(db: Database, data: intake.DossierInput) -> None:
-        held["id"] = intake.receive(db, data).dossier_id
-
     return Action(
         f"xóa hồ sơ {dossier_id[0]}",
-        lambda db: intake.delete_dossier(db, held["id"]),
-        undo,
+        lambda db: intake_actions.delete(db, dossier_id[0]),
+        intake_actions.put_back,
     )
 
 
@@ -416,15 +415,7 @@ KINDS: dict[str, Callable[[Database, int], Action | None]] = {
 }
 # kinds whose undo does not restore exactly today: the per-kind test fails for them (strict xfail) until the
 # service returns an exact inverse; the random sequences leave them out
-INEXACT = {
-    "change_dossier_status": "its undo (intake.update with the dossier read before) puts the authors back with "
-    "the workplace, position and qualification of their person records, blank before",
-    "delete_dossier": "its undo (intake.receive of what delete_dossier answered) gives the dossier a new id, so "
-    "its authors and checklist rows come back under another dossier id",
-    "edit_registration_with_own_departments": "saving a registration rebuilds its authors from the joined "
-    "department text (registrations.apply_data), so authors with departments of their own (24 of the demo's 75 "
-    "registrations) all get the joined text: neither the edit nor its undo keeps them",
-}
+INEXACT: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------------------------- the check
