@@ -10,6 +10,7 @@ redo it equals the state after do. Each do, undo and redo writes in exactly one 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ from sangkien_desktop.models import (
 from sangkien_desktop.services import (
     assignment,
     council,
+    intake,
     intake_actions,
     registrations,
     registrations_actions,
@@ -172,7 +174,8 @@ def edit_registration_with_own_departments(db: Database, n: int) -> Action | Non
 
 
 def delete_registration(db: Database, n: int) -> Action | None:
-    reg_id = _pick(_registrations(db, saved_as_stored=True, free=True), n)
+    found = _registrations(db, saved_as_stored=True, free=True)
+    reg_id = _pick(sorted(found + _registrations(db, saved_as_stored=False, free=True)), n)
     if reg_id is None:
         return None
     return Action(f"xóa đăng ký {reg_id}", lambda db: registrations.delete(db, reg_id), registrations.restore)
@@ -399,6 +402,55 @@ def delete_dossier(db: Database, n: int) -> Action | None:
     )
 
 
+def edit_dossier(db: Database, n: int) -> Action | None:
+    """Edit a dossier of the open round: its title, and what its first author's đơn says (copied onto the
+    person's record); undo puts the dossier, its authors and the person back."""
+    round_id = _open_round(db, RoundStatus.OPEN)
+    dossier_id = _pick(
+        _ids(db, select(Dossier.id).where(Dossier.round_id == round_id).order_by(Dossier.id)), n
+    )
+    if dossier_id is None:
+        return None
+    data = intake.get_dossier(db, dossier_id[0]).as_input()
+    data.title = f"{data.title} (sửa lần {n})"
+    data.authors[0].workplace = f"Nơi công tác {n}"
+    data.authors[0].qualification = f"Trình độ {n}"
+    return Action(
+        f"sửa hồ sơ {dossier_id[0]}",
+        lambda db: intake_actions.update(db, dossier_id[0], data),
+        intake_actions.put_back,
+    )
+
+
+def receive_dossier(db: Database, n: int) -> Action | None:
+    """Receive a dossier for a registration that has none, its last author typed anew; undo takes it and the person
+    it added back, redo receives it again (the same number and id)."""
+    round_id = _open_round(db, RoundStatus.OPEN)
+    reg_id = _pick(_registrations(db, saved_as_stored=True, free=True), n)
+    if reg_id is None or round_id is None:
+        return None
+    row = registrations.get_registration(db, reg_id)
+    authors = intake.registration_authors(db, reg_id)
+    last = authors[-1]  # typed anew: a person the intake adds
+    authors[-1] = intake.AuthorInput(
+        f"Tác Giả Mới Số {n}", contribution=last.contribution, unit_id=row.unit_id
+    )
+    data = intake.DossierInput(
+        round_id=round_id,
+        unit_id=row.unit_id,
+        title=row.title,
+        received_on=dt.date(row.year, 10, 1),
+        authors=authors,
+        registration_id=reg_id,
+        first_applied_on=dt.date(row.year, 3, 1),
+    )
+    return Action(
+        f"tiếp nhận hồ sơ cho đăng ký {reg_id}",
+        lambda db: intake_actions.receive(db, data),
+        intake_actions.put_back,
+    )
+
+
 KINDS: dict[str, Callable[[Database, int], Action | None]] = {
     "edit_registration": edit_registration,
     "delete_registration": delete_registration,
@@ -412,6 +464,8 @@ KINDS: dict[str, Callable[[Database, int], Action | None]] = {
     "create_registration": create_registration,
     "delete_dossier": delete_dossier,
     "edit_registration_with_own_departments": edit_registration_with_own_departments,
+    "edit_dossier": edit_dossier,
+    "receive_dossier": receive_dossier,
 }
 # kinds whose undo does not restore exactly today: the per-kind test fails for them (strict xfail) until the
 # service returns an exact inverse; the random sequences leave them out
