@@ -321,6 +321,20 @@ def _is_school(type_code: str) -> bool:
     return type_code in {"mam_non", "tieu_hoc", "thcs"}
 
 
+def _authors_cell(authors: list[Person], unit: Unit, units: list[tuple[Unit, str]]) -> str:
+    """The Tác giả cell: an author of another unit has it in brackets (as units write it), so the co-author
+    rule counts them there — its short name when the name holds "và", which the cell reads as a separator."""
+    by_id = {u.id: u for u, _ in units}
+
+    def label(other: Unit) -> str:
+        return other.short_name if " và " in other.name.lower() and other.short_name else other.name
+
+    return ", ".join(
+        a.full_name if a.unit_id in (None, unit.id) else f"{a.full_name} ({label(by_id[a.unit_id])})"
+        for a in authors
+    )
+
+
 def _make_person(
     session: Session,
     rng: random.Random,
@@ -543,7 +557,7 @@ def build_demo(session: Session, *, dossiers: int = 60, seed: int = 1, year: int
                 p=rng.randint(20, 60), a=rng.randint(50, 70), b=rng.randint(80, 98), m=rng.randint(5, 60)
             ),
             scope=rng.choice(SCOPES).format(unit=unit.name),
-            authors_text=", ".join(a.full_name for a in authors),
+            authors_text=_authors_cell(authors, unit, units),
             department=", ".join(dict.fromkeys(a.job_title for a in authors)),
             registered_on=registered_on,
             source="Dữ liệu mẫu",

@@ -1022,64 +1022,74 @@ def update(
 
     ``enforce_transition`` False lets an undo put back any earlier status (still audited, as ``action``)."""
     with db.session() as session:
-        dossier = session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
-        editable_round(session, dossier.round_id, "hồ sơ")
-        rnd = editable_round(session, data.round_id, "hồ sơ")
-        data = _normalise(data)
-        if rnd.year != dossier.year and data.receipt_no is None:
-            data = replace(data, receipt_no=next_receipt_no(session, rnd.year))
-        receipt_no = data.receipt_no if data.receipt_no is not None else dossier.receipt_no
-        items = (
-            data.checklist
-            if data.checklist is not None
-            else [
-                ChecklistInput(c.name, c.received, c.copies, c.copies_required, c.required, c.note)
-                for c in dossier.checklist
-            ]
-        )
-        if data.status is None:
-            data = replace(data, status=dossier.status)
-        data = replace(data, checklist=list(items))
-        old_status = dossier.status
-        issues = _validate(session, data, rnd, exclude_id=dossier.id, receipt_no=receipt_no)
-        assert data.status is not None
-        if data.status != old_status and enforce_transition:
-            issues += [
-                i
-                for i in rules.check_status_change(
-                    old_status,
-                    rules.StatusChange(
-                        data.status, data.status_note, data.supplement_requested_on, data.accepted_on
-                    ),
-                    received_on=data.received_on,
-                    today=today(),
-                )
-                if i.where == "Trạng thái"
-            ]
-        _raise_errors(issues, f"Không lưu được hồ sơ {dossier.code}")
-        before = _snapshot(dossier)
-        _fill(dossier, data, receipt_no, rnd)
-        _flush_unique(session, rnd.year, receipt_no)
-        _set_authors(session, dossier, data.authors)
-        _set_checklist(session, dossier, items)
-        session.flush()
-        session.refresh(dossier)
-        after = _snapshot(dossier)
-        changed = sorted(k for k in after if after[k] != before.get(k))
-        audit.record(
-            session,
-            action,
-            "dossier",
-            dossier.id,
-            f"{'Hoàn tác' if action == 'undo' else 'Sửa'} hồ sơ {dossier.code}: {', '.join(changed) or 'không đổi'}",
-            old={k: before[k] for k in changed},
-            new={k: after[k] for k in changed},
-        )
-        return SaveResult(
-            dossier.id, dossier.code, receipt_no, dossier.status, tuple(rules.warnings_of(issues))
-        )
+        return update_in(session, dossier_id, data, enforce_transition=enforce_transition, action=action)
+
+
+def update_in(
+    session: Session,
+    dossier_id: int,
+    data: DossierInput,
+    *,
+    enforce_transition: bool = True,
+    action: str = "update",
+) -> SaveResult:
+    """``update`` in the caller's transaction."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
+    editable_round(session, dossier.round_id, "hồ sơ")
+    rnd = editable_round(session, data.round_id, "hồ sơ")
+    data = _normalise(data)
+    if rnd.year != dossier.year and data.receipt_no is None:
+        data = replace(data, receipt_no=next_receipt_no(session, rnd.year))
+    receipt_no = data.receipt_no if data.receipt_no is not None else dossier.receipt_no
+    items = (
+        data.checklist
+        if data.checklist is not None
+        else [
+            ChecklistInput(c.name, c.received, c.copies, c.copies_required, c.required, c.note)
+            for c in dossier.checklist
+        ]
+    )
+    if data.status is None:
+        data = replace(data, status=dossier.status)
+    data = replace(data, checklist=list(items))
+    old_status = dossier.status
+    issues = _validate(session, data, rnd, exclude_id=dossier.id, receipt_no=receipt_no)
+    assert data.status is not None
+    if data.status != old_status and enforce_transition:
+        issues += [
+            i
+            for i in rules.check_status_change(
+                old_status,
+                rules.StatusChange(
+                    data.status, data.status_note, data.supplement_requested_on, data.accepted_on
+                ),
+                received_on=data.received_on,
+                today=today(),
+            )
+            if i.where == "Trạng thái"
+        ]
+    _raise_errors(issues, f"Không lưu được hồ sơ {dossier.code}")
+    before = _snapshot(dossier)
+    _fill(dossier, data, receipt_no, rnd)
+    _flush_unique(session, rnd.year, receipt_no)
+    _set_authors(session, dossier, data.authors)
+    _set_checklist(session, dossier, items)
+    session.flush()
+    session.refresh(dossier)
+    after = _snapshot(dossier)
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    audit.record(
+        session,
+        action,
+        "dossier",
+        dossier.id,
+        f"{'Hoàn tác' if action == 'undo' else 'Sửa'} hồ sơ {dossier.code}: {', '.join(changed) or 'không đổi'}",
+        old={k: before[k] for k in changed},
+        new={k: after[k] for k in changed},
+    )
+    return SaveResult(dossier.id, dossier.code, receipt_no, dossier.status, tuple(rules.warnings_of(issues)))
 
 
 def change_status(
@@ -1094,45 +1104,58 @@ def change_status(
     """Change a dossier's status. Thiếu needs what is missing and the date asked; Không hợp lệ needs a
     reason; Hợp lệ needs the acceptance date (default today). Audited."""
     with db.session() as session:
-        dossier = session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
-        editable_round(session, dossier.round_id, "trạng thái hồ sơ")
-        if status is DossierStatus.VALID and accepted_on is None:
-            accepted_on = dossier.accepted_on or today()
-        change = rules.StatusChange(status, note, requested_on, accepted_on)
-        issues = rules.check_status_change(
-            dossier.status, change, received_on=dossier.received_on, today=today()
+        return change_status_in(
+            session, dossier_id, status, note=note, requested_on=requested_on, accepted_on=accepted_on
         )
-        _raise_errors(issues, f"Không đổi được trạng thái hồ sơ {dossier.code}")
-        old = {
-            "status": dossier.status,
-            "status_note": dossier.status_note,
-            "supplement_requested_on": dossier.supplement_requested_on,
-            "accepted_on": dossier.accepted_on,
-        }
-        dossier.status = status
-        dossier.status_note = one_line(note)
-        dossier.supplement_requested_on = requested_on if status is DossierStatus.INCOMPLETE else None
-        if status is DossierStatus.VALID:
-            dossier.accepted_on = accepted_on
-        new = {
-            "status": dossier.status,
-            "status_note": dossier.status_note,
-            "supplement_requested_on": dossier.supplement_requested_on,
-            "accepted_on": dossier.accepted_on,
-        }
-        audit.record(
-            session,
-            "status",
-            "dossier",
-            dossier.id,
-            f"Hồ sơ {dossier.code}: {old['status'].label} → {status.label}"  # type: ignore[union-attr]
-            + (f" ({dossier.status_note})" if dossier.status_note else ""),
-            old=old,
-            new=new,
-        )
-        return SaveResult(dossier.id, dossier.code, dossier.receipt_no, dossier.status)
+
+
+def change_status_in(
+    session: Session,
+    dossier_id: int,
+    status: DossierStatus,
+    *,
+    note: str = "",
+    requested_on: dt.date | None = None,
+    accepted_on: dt.date | None = None,
+) -> SaveResult:
+    """``change_status`` in the caller's transaction."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
+    editable_round(session, dossier.round_id, "trạng thái hồ sơ")
+    if status is DossierStatus.VALID and accepted_on is None:
+        accepted_on = dossier.accepted_on or today()
+    change = rules.StatusChange(status, note, requested_on, accepted_on)
+    issues = rules.check_status_change(dossier.status, change, received_on=dossier.received_on, today=today())
+    _raise_errors(issues, f"Không đổi được trạng thái hồ sơ {dossier.code}")
+    old = {
+        "status": dossier.status,
+        "status_note": dossier.status_note,
+        "supplement_requested_on": dossier.supplement_requested_on,
+        "accepted_on": dossier.accepted_on,
+    }
+    dossier.status = status
+    dossier.status_note = one_line(note)
+    dossier.supplement_requested_on = requested_on if status is DossierStatus.INCOMPLETE else None
+    if status is DossierStatus.VALID:
+        dossier.accepted_on = accepted_on
+    new = {
+        "status": dossier.status,
+        "status_note": dossier.status_note,
+        "supplement_requested_on": dossier.supplement_requested_on,
+        "accepted_on": dossier.accepted_on,
+    }
+    audit.record(
+        session,
+        "status",
+        "dossier",
+        dossier.id,
+        f"Hồ sơ {dossier.code}: {old['status'].label} → {status.label}"  # type: ignore[union-attr]
+        + (f" ({dossier.status_note})" if dossier.status_note else ""),
+        old=old,
+        new=new,
+    )
+    return SaveResult(dossier.id, dossier.code, dossier.receipt_no, dossier.status)
 
 
 def set_checklist(db: Database, dossier_id: int, items: Sequence[ChecklistInput]) -> SaveResult:
@@ -1171,32 +1194,35 @@ def delete_dossier(db: Database, dossier_id: int) -> DossierInput:
     """Delete a dossier entered by mistake (not one already scored or graded). Returns what it held, so
     the deletion can be undone by receiving it again."""
     with db.session() as session:
-        dossier = session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
-        editable_round(session, dossier.round_id, "hồ sơ")
-        scored = session.scalar(select(func.count(Score.id)).where(Score.dossier_id == dossier.id))
-        graded = session.scalar(
-            select(func.count(GradeResult.id)).where(GradeResult.dossier_id == dossier.id)
+        return delete_dossier_in(session, dossier_id)
+
+
+def delete_dossier_in(session: Session, dossier_id: int) -> DossierInput:
+    """``delete_dossier`` in the caller's transaction."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ có mã {dossier_id}.")
+    editable_round(session, dossier.round_id, "hồ sơ")
+    scored = session.scalar(select(func.count(Score.id)).where(Score.dossier_id == dossier.id))
+    graded = session.scalar(select(func.count(GradeResult.id)).where(GradeResult.dossier_id == dossier.id))
+    if scored or graded:
+        raise ValidationError(
+            f"Hồ sơ {dossier.code} đã có điểm chấm hoặc xếp loại nên không xóa được. "
+            "Nếu tác giả rút hồ sơ, hãy đổi trạng thái sang «Rút hồ sơ».",
+            "Không xóa được hồ sơ",
         )
-        if scored or graded:
-            raise ValidationError(
-                f"Hồ sơ {dossier.code} đã có điểm chấm hoặc xếp loại nên không xóa được. "
-                "Nếu tác giả rút hồ sơ, hãy đổi trạng thái sang «Rút hồ sơ».",
-                "Không xóa được hồ sơ",
-            )
-        detail = _detail(session, dossier)
-        audit.record(
-            session,
-            "delete",
-            "dossier",
-            dossier.id,
-            f"Xóa hồ sơ {dossier.code}: {one_line(dossier.title)[:120]}",
-            old=_snapshot(dossier),
-        )
-        session.delete(dossier)
-        session.flush()
-        return detail.as_input()
+    detail = _detail(session, dossier)
+    audit.record(
+        session,
+        "delete",
+        "dossier",
+        dossier.id,
+        f"Xóa hồ sơ {dossier.code}: {one_line(dossier.title)[:120]}",
+        old=_snapshot(dossier),
+    )
+    session.delete(dossier)
+    session.flush()
+    return detail.as_input()
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -485,23 +485,28 @@ def check_certificates_in(session: Session, i: RecognizedInitiative) -> None:
 
 def delete_initiative(db: Database, initiative_id: int) -> None:
     with db.session() as session:
-        i = _initiative(session, initiative_id)
-        guard(session, i.batch, "xóa")
-        old = _snapshot(i)
-        people = [a.person_id for a in i.authors]
-        batch = i.batch
-        session.delete(i)
-        session.flush()
-        batch.row_count = len(batch.initiatives)
-        drop_unused_people(session, people)
-        audit.record(
-            session,
-            "delete",
-            ENTITY,
-            initiative_id,
-            f"Xóa sáng kiến đã công nhận năm {old['year']} (dữ liệu nhập): {one_line(old['title'])[:100]}",
-            old,
-        )
+        delete_initiative_in(session, initiative_id)
+
+
+def delete_initiative_in(session: Session, initiative_id: int) -> None:
+    """``delete_initiative`` in the caller's transaction (audited)."""
+    i = _initiative(session, initiative_id)
+    guard(session, i.batch, "xóa")
+    old = _snapshot(i)
+    people = [a.person_id for a in i.authors]
+    batch = i.batch
+    session.delete(i)
+    session.flush()
+    batch.row_count = len(batch.initiatives)
+    drop_unused_people(session, people)
+    audit.record(
+        session,
+        "delete",
+        ENTITY,
+        initiative_id,
+        f"Xóa sáng kiến đã công nhận năm {old['year']} (dữ liệu nhập): {one_line(old['title'])[:100]}",
+        old,
+    )
 
 
 def delete_import_in(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -539,8 +540,20 @@ def apply_data(
     data: RegistrationData,
     unit_id: int,
     linker: PersonLinker | None = None,
+    *,
+    keep_same_authors: bool = False,
+    author_rows: Sequence[dict[str, Any]] | None = None,
 ) -> None:
-    """Copy the form's values onto ``reg`` and rebuild its author list."""
+    """Copy the form's values onto ``reg`` and rebuild its author list — unless ``keep_same_authors`` and
+    the authors, the department and the unit are unchanged (each author keeps a department of their own), or
+    ``author_rows`` gives the exact rows to put back (an undo)."""
+    same = (
+        keep_same_authors
+        and bool(reg.authors)
+        and reg.unit_id == unit_id
+        and reg.authors_text == clean(data.authors_text or "")
+        and reg.department == clean(data.department or "")
+    )
     reg.year = data.year
     reg.unit_id = unit_id
     reg.seq = data.seq
@@ -551,6 +564,11 @@ def apply_data(
     reg.source = (data.source or MANUAL_SOURCE)[:255]
     reg.field = clean(data.field or "")
     reg.note = clean(data.note or "")
+    if author_rows is not None:
+        _put_author_rows(session, reg, author_rows)
+        return
+    if same:
+        return
     authors = rules.parse_authors(data.authors_text)
     departments = rules.split_departments(data.department, len(authors))
     if reg.authors:  # a registration being edited: its old author rows go first
@@ -568,6 +586,22 @@ def apply_data(
                 else _link_person(session, author.name, unit_id),
             )
         )
+
+
+AUTHOR_COLUMNS = ("id", "position", "full_name", "department", "job_title", "person_id")
+
+
+def _author_rows(reg: Registration) -> tuple[dict[str, Any], ...]:
+    """A registration's author rows exactly (with their ids), to put back by an undo."""
+    return tuple({c: getattr(a, c) for c in AUTHOR_COLUMNS} for a in reg.authors)
+
+
+def _put_author_rows(session: Session, reg: Registration, rows: Sequence[dict[str, Any]]) -> None:
+    if reg.authors:
+        reg.authors.clear()
+        session.flush()
+    for row in rows:
+        reg.authors.append(RegistrationAuthor(**row))
 
 
 def _snapshot(reg: Registration) -> dict[str, Any]:
@@ -627,31 +661,38 @@ def update(
 ) -> tuple[RegistrationData, list[Issue]]:
     """Save edits. Returns (the values before, warnings) so the change can be undone."""
     with db.session() as session:
-        reg = session.get(Registration, registration_id)
-        if reg is None:
-            raise NotFoundError(f"Không tìm thấy đăng ký có mã {registration_id}.")
-        before_row = _row(reg)
-        old = _snapshot(reg)
-        issues = check(session, data, exclude_id=registration_id)
-        _refuse_errors(issues, "Không lưu được đăng ký")
-        ensure_year(session, data.year)
-        unit_id = UnitResolver(session).ref(data.unit_id).id
-        apply_data(session, reg, data, unit_id)
-        session.flush()
-        new = _snapshot(reg)
-        changed_old = {k: v for k, v in old.items() if new.get(k) != v}
-        changed_new = {k: new[k] for k in changed_old}
-        if changed_new:
-            audit.record(
-                session,
-                "update",
-                "registration",
-                reg.id,
-                f"Sửa đăng ký '{one_line(reg.title)}' ({reg.year})",
-                old=changed_old,
-                new=changed_new,
-            )
-        return before_row.data(), rules.warnings(issues)
+        return update_in(session, registration_id, data)
+
+
+def update_in(
+    session: Session, registration_id: int, data: RegistrationData
+) -> tuple[RegistrationData, list[Issue]]:
+    """``update`` in the caller's transaction."""
+    reg = session.get(Registration, registration_id)
+    if reg is None:
+        raise NotFoundError(f"Không tìm thấy đăng ký có mã {registration_id}.")
+    before_row = _row(reg)
+    old = _snapshot(reg)
+    issues = check(session, data, exclude_id=registration_id)
+    _refuse_errors(issues, "Không lưu được đăng ký")
+    ensure_year(session, data.year)
+    unit_id = UnitResolver(session).ref(data.unit_id).id
+    apply_data(session, reg, data, unit_id, keep_same_authors=True)
+    session.flush()
+    new = _snapshot(reg)
+    changed_old = {k: v for k, v in old.items() if new.get(k) != v}
+    changed_new = {k: new[k] for k in changed_old}
+    if changed_new:
+        audit.record(
+            session,
+            "update",
+            "registration",
+            reg.id,
+            f"Sửa đăng ký '{one_line(reg.title)}' ({reg.year})",
+            old=changed_old,
+            new=changed_new,
+        )
+    return before_row.data(), rules.warnings(issues)
 
 
 @dataclass(frozen=True)
@@ -660,6 +701,7 @@ class DeletedRegistration:
 
     id: int
     values: dict[str, Any]
+    authors: tuple[dict[str, Any], ...] | None = None  # its author rows exactly (None: rebuilt from values)
 
 
 def delete(db: Database, registration_id: int) -> DeletedRegistration:
@@ -679,6 +721,7 @@ def delete_in(session: Session, registration_id: int) -> DeletedRegistration:
             "Hãy bỏ liên kết ở hồ sơ trước."
         )
     snapshot = _snapshot(reg)
+    authors = _author_rows(reg)
     session.delete(reg)
     session.flush()
     audit.record(
@@ -689,7 +732,7 @@ def delete_in(session: Session, registration_id: int) -> DeletedRegistration:
         f"Xóa đăng ký '{one_line(snapshot['title'])}' ({snapshot['year']})",
         old=snapshot,
     )
-    return DeletedRegistration(registration_id, snapshot)
+    return DeletedRegistration(registration_id, snapshot, authors)
 
 
 def restore(db: Database, deleted: DeletedRegistration) -> int:
@@ -725,7 +768,7 @@ def restore_in(session: Session, deleted: DeletedRegistration) -> int:
             id=deleted.id, year=values["year"], unit_id=values["unit_id"], title=values["title"]
         )
         session.add(reg)
-    apply_data(session, reg, _data_from_values(values), values["unit_id"])
+    apply_data(session, reg, _data_from_values(values), values["unit_id"], author_rows=deleted.authors)
     reg.not_duplicate = bool(values.get("not_duplicate"))
     reg.not_duplicate_note = values.get("not_duplicate_note") or ""
     session.flush()
@@ -749,7 +792,7 @@ def snapshots(db: Database, ids: list[int]) -> list[DeletedRegistration]:
         for reg_id in ids:
             reg = session.get(Registration, reg_id)
             if reg is not None:
-                found.append(DeletedRegistration(reg.id, _snapshot(reg)))
+                found.append(DeletedRegistration(reg.id, _snapshot(reg), _author_rows(reg)))
         return found
 
 
@@ -803,5 +846,5 @@ def snapshots_in(session: Session, ids: list[int]) -> list[DeletedRegistration]:
     for reg_id in ids:
         reg = session.get(Registration, reg_id)
         if reg is not None:
-            found.append(DeletedRegistration(reg.id, _snapshot(reg)))
+            found.append(DeletedRegistration(reg.id, _snapshot(reg), _author_rows(reg)))
     return found

@@ -1,6 +1,7 @@
 """What the Đăng ký page and the registration form ask of the database, each one call and one
-transaction: the page's data in one read, deleting several registrations and putting them back, a unit
-typed in the form, an import whose undo puts back exactly what it replaced."""
+transaction: the page's data in one read, an edit whose undo puts back exactly the rows it changed,
+deleting several registrations and putting them back, a unit typed in the form, an import whose undo puts
+back exactly what it replaced."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from ..domain.errors import Issue, SangKienError
 from ..domain.text import one_line, sort_key
 from ..models import Dossier, Registration, Unit, UnitType, Year
 from ..models.dossier import dossier_code
-from . import audit, duplicates
+from . import audit, duplicates, row_snapshots
 from . import registrations as service
 from . import units as units_service
 from .duplicates import DuplicateMatch
 from .importers import registrations as importer
-from .registrations import DeletedRegistration, RegistrationRow, UnitRef
+from .registrations import DeletedRegistration, RegistrationData, RegistrationRow, UnitRef
+from .row_snapshots import Rows
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,42 @@ def rows(
 ) -> list[RegistrationRow]:
     """The registrations the grid shows (``registrations.list_registrations``)."""
     return service.list_registrations(db, year, unit_id=unit_id, unit_type_id=unit_type_id)
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A registration saved, its warnings, and its rows as they were (``put_back`` restores them)."""
+
+    registration_id: int
+    title: str
+    warnings: list[Issue]
+    before: Rows
+
+
+def update(db: Database, registration_id: int, data: RegistrationData) -> Edited:
+    """Save the form's edit of a registration (``registrations.update``), keeping its rows as they were —
+    the registration, its author rows with their ids, the year it moved to — for an exact undo."""
+    with db.session() as session:
+
+        def scope() -> dict[str, set[int]]:
+            rows = row_snapshots.family(session, "registrations", [registration_id])
+            return row_snapshots.merge(rows, {"years": {data.year}})
+
+        (_, warnings), before = row_snapshots.around_in(
+            session, scope, lambda: service.update_in(session, registration_id, data)
+        )
+        return Edited(registration_id, one_line(data.title), warnings, before)
+
+
+def put_back(db: Database, edited: Edited) -> int:
+    """Undo of ``update``: the registration's rows exactly as they were (one transaction)."""
+    return row_snapshots.restore(
+        db,
+        edited.before,
+        entity="registration",
+        entity_id=edited.registration_id,
+        summary=f"Hoàn tác sửa đăng ký '{edited.title[:120]}'",
+    )
 
 
 def delete_many(db: Database, ids: list[int]) -> list[DeletedRegistration]:

@@ -13,7 +13,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from sangkien_desktop.db.database import Database
-from sangkien_desktop.models import Person, RecognizedInitiative, Unit, UnitAlias
+from sangkien_desktop.models import (
+    Person,
+    RecognizedAuthor,
+    RecognizedImport,
+    RecognizedInitiative,
+    Unit,
+    UnitAlias,
+)
 from sangkien_desktop.ui import messages
 from sangkien_desktop.ui.dialogs.recognized_import_dialog import RecognizedImportDialog
 from sangkien_desktop.ui.main_window import MainWindow
@@ -62,6 +69,16 @@ def page(qtbot: QtBot, db: Database) -> SettingsPage:
 def _count(db: Database) -> int:
     with db.reading() as s:
         return s.scalar(select(func.count(RecognizedInitiative.id))) or 0
+
+
+def _rows(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the earlier years' tables and of the people, ids included."""
+    found = {}
+    with db.reading() as s:
+        for table in (RecognizedImport, RecognizedInitiative, RecognizedAuthor, Person):
+            columns = [c for c in table.__table__.columns if c.name not in ("created_at", "updated_at")]
+            found[table.__tablename__] = sorted(tuple(r) for r in s.execute(select(*columns)))
+    return found
 
 
 def test_import_preview_edit_delete_and_undo(
@@ -116,10 +133,25 @@ def test_import_preview_edit_delete_and_undo(
 
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     tab.rows_view.selectRow(0)
+    deleted = tab.rows_view.current_record()
     tab.delete_initiative()
     assert _count(db) == 5
+    # Ctrl+Z brings the initiative back with its id, Ctrl+Y deletes it again
+    page.ctx.undo_stack.undo()
+    tab.load()
+    assert _count(db) == 6 and deleted.id in {r.id for r in tab.rows.records()}
+    page.ctx.undo_stack.redo()
+    assert _count(db) == 5
+    before = _rows(db)
+    tab.load()
     tab.delete_import()
     assert _count(db) == 0 and tab.imports.rowCount() == 0
+    page.ctx.undo_stack.undo()  # the whole list back, the same rows and ids, its people too
+    assert _rows(db) == before
+    tab.load()
+    assert tab.imports.rowCount() == 1 and tab.rows.rowCount() == 5
+    page.ctx.undo_stack.redo()
+    assert _count(db) == 0
 
 
 def test_a_refused_list_cannot_be_imported(

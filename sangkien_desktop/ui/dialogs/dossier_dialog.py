@@ -507,11 +507,11 @@ class DossierDialog(QDialog):
         """Check the form and save it through one operation (Ctrl+Z puts the dossier back as it was)."""
         held: dict[str, DossierInput] = {}
 
-        def run(db: Database) -> SaveResult:
+        def run(db: Database) -> intake_actions.Saved:
             held["data"] = data = self.collect()  # refused here (ValidationError) when a field is unreadable
             if self.detail is None:
-                return intake.receive(db, data)
-            return intake.update(db, self.detail.id, data)
+                return intake_actions.receive(db, data)
+            return intake_actions.update(db, self.detail.id, data)
 
         op = Op(
             self,
@@ -525,25 +525,25 @@ class DossierDialog(QDialog):
         ).start()
         if not op.ok:
             return False
-        self.result = op.result
+        self.result = op.result.result
         self.saved_input = held["data"]
         self.print_receipt = print_receipt
         self.accept()
         return True
 
     def _undo(self, held: dict[str, DossierInput]) -> dict[str, Any]:
-        """The undo and redo of the save: one service call each."""
+        """The undo and redo of the save: one service call each; the undo puts the rows back exactly as they
+        were (a new dossier goes, and so do the people it added)."""
         if self.detail is not None:
-            dossier_id, before = self.detail.id, self.detail.as_input()
+            dossier_id = self.detail.id
             return {
-                "undo": lambda db, _r: intake_actions.put_back(db, dossier_id, before),
-                "redo": lambda db: intake_actions.put_back(db, dossier_id, held["data"], action="redo"),
+                "undo": intake_actions.put_back,
+                "redo": lambda db: intake_actions.update(db, dossier_id, held["data"]),
             }
-
-        def undo(db: Database, result: SaveResult) -> None:
-            held["deleted"] = intake.delete_dossier(db, result.dossier_id)
-
-        return {"undo": undo, "redo": lambda db: intake.receive(db, held["deleted"])}
+        return {
+            "undo": intake_actions.put_back,
+            "redo": lambda db: intake_actions.receive(db, held["data"]),
+        }
 
     def _save_failed(self, error: BaseException) -> None:
         if isinstance(error, SangKienError):

@@ -137,10 +137,10 @@ class DossierStatusDialog(QDialog):
 
     def save(self) -> None:
         s = self.selected()
-        dossier_id, before = self.detail.id, self.detail.as_input()
+        dossier_id = self.detail.id
         held: dict[str, Any] = {}
 
-        def run(db: Database) -> SaveResult:
+        def run(db: Database) -> intake_actions.Saved:
             try:
                 when = self.date.date()
             except ValueError as exc:
@@ -150,7 +150,7 @@ class DossierStatusDialog(QDialog):
                 requested_on=when if s is DossierStatus.INCOMPLETE else None,
                 accepted_on=when if s is DossierStatus.VALID else None,
             )
-            return intake.change_status(db, dossier_id, s, **held)
+            return intake_actions.change_status(db, dossier_id, s, **held)
 
         op = Op(
             self,
@@ -159,9 +159,9 @@ class DossierStatusDialog(QDialog):
             ctx=self.ctx,
             db=self.db,
             area="dossiers",
-            undo=lambda db, _result: intake_actions.put_back(db, dossier_id, before),
-            redo=lambda db: intake.change_status(db, dossier_id, s, **held),
+            undo=intake_actions.put_back,  # the dossier's rows exactly as they were
+            redo=lambda db: intake_actions.change_status(db, dossier_id, s, **held),
         ).start()
         if op.ok:
-            self.result = op.result
+            self.result = op.result.result
             self.accept()

@@ -386,16 +386,15 @@ class DossiersPage(Page):
     def _set_status(
         self, d: DossierDetail, status: DossierStatus, *, note: str = "", requested: dt.date | None = None
     ) -> None:
-        before = d.as_input()
         Op(
             self,
             f"Đổi trạng thái hồ sơ {d.code}",
             ctx=self.ctx,
             area="dossiers",
-            run=lambda db: intake.change_status(db, d.id, status, note=note, requested_on=requested),
-            undo=lambda db, _result: intake_actions.put_back(db, d.id, before),
-            on_done=lambda result: self._after_save(
-                d.id, f"Hồ sơ {result.code}: {d.status.label} → {result.status.label}."
+            run=lambda db: intake_actions.change_status(db, d.id, status, note=note, requested_on=requested),
+            undo=intake_actions.put_back,  # the dossier's rows exactly as they were
+            on_done=lambda saved: self._after_save(
+                d.id, f"Hồ sơ {saved.code}: {d.status.label} → {saved.result.status.label}."
             ),
         ).start()
 
@@ -425,18 +424,13 @@ class DossiersPage(Page):
             destructive=True,
         ):
             return
-        held = {"id": row.id}  # receiving it again (the undo) gives it a new id that the redo deletes
-
-        def undo(db: object, deleted: intake.DossierInput) -> None:
-            held["id"] = intake.receive(db, deleted).dossier_id  # type: ignore[arg-type]
-
         Op(
             self,
             f"Xóa hồ sơ {row.code}",
             ctx=self.ctx,
             area="dossiers",
-            run=lambda db: intake.delete_dossier(db, held["id"]),
-            undo=undo,
+            run=lambda db: intake_actions.delete(db, row.id),
+            undo=intake_actions.put_back,  # back with its id, authors, checklist and what went with it
             on_done=lambda _deleted: self.message.setText(
                 f"Đã xóa hồ sơ {row.code}. Bấm Ctrl+Z để hoàn tác."
             ),

@@ -490,9 +490,9 @@ class RegistrationPage(Page):
             f"Sửa đăng ký '{_short(new.title)}'",
             ctx=self.ctx,
             area=AREA,
-            run=lambda db: service.update(db, r.id, new),
-            undo=lambda db, done: service.update(db, r.id, done[0]),
-            on_done=lambda done: self._after_change(r.id, done[1]),
+            run=lambda db: actions.update(db, r.id, new),
+            undo=actions.put_back,  # the registration and its author rows exactly as they were
+            on_done=lambda edited: self._after_change(r.id, edited.warnings),
         ).start()
 
     def delete(self) -> None:

@@ -268,7 +268,7 @@ class SearchPage(Page):
             f"Sửa đăng ký '{new.title[:50]}'",
             ctx=self.ctx,
             area="registrations",
-            run=lambda db: registration_service.update(db, row.id, new),
-            undo=lambda db, done: registration_service.update(db, row.id, done[0]),
+            run=lambda db: registrations_actions.update(db, row.id, new),
+            undo=registrations_actions.put_back,  # the rows exactly as they were
             on_done=lambda _done: self.run_search(),
         ).start()

@@ -198,11 +198,16 @@ class HistoryTab(QWidget):
         if batch is None or not messages.confirm(
             self,
             f"Xóa danh sách năm {batch.year} ({batch.decision_text}, {batch.row_count} sáng kiến, tệp "
-            f"{batch.file_name})? Các sáng kiến này sẽ không còn trong cảnh báo trùng, tra cứu, lịch sử cá nhân.",
+            f"{batch.file_name})? Các sáng kiến này sẽ không còn trong cảnh báo trùng, tra cứu, lịch sử cá nhân. "
+            "(Có thể hoàn tác bằng Ctrl+Z.)",
             destructive=True,
         ):
             return
-        self._act(f"Xóa danh sách năm {batch.year}", lambda db: service.delete_import(db, batch.id))
+        self._act(
+            f"Xóa danh sách năm {batch.year}",
+            lambda db: recognized_actions.delete_import(db, batch.id),
+            recognized_actions.put_back,  # the list, its initiatives and the people only it named, same ids
+        )
 
     def edit_initiative(self) -> None:
         record = self.rows_view.current_record()
@@ -224,7 +229,11 @@ class HistoryTab(QWidget):
             self, f"Xóa sáng kiến «{record.title}» khỏi dữ liệu năm {record.year}?", destructive=True
         ):
             return
-        self._act(f"Xóa sáng kiến năm {record.year}", lambda db: service.delete_initiative(db, record.id))
+        self._act(
+            f"Xóa sáng kiến năm {record.year}",
+            lambda db: recognized_actions.delete_initiative(db, record.id),
+            recognized_actions.put_back,  # back with its id, authors and the list's count
+        )
 
 
 class DecisionDialog(QDialog):
