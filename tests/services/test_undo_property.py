@@ -42,8 +42,9 @@ from sangkien_desktop.models import (
     Vote,
 )
 from sangkien_desktop.services import (
-    assignment,
     council,
+    council_actions,
+    council_changes,
     intake,
     intake_actions,
     registrations,
@@ -292,16 +293,17 @@ def toggle_assignment(db: Database, n: int) -> Action | None:
         )
     )
 
-    def set_to(db: Database, value: bool) -> bool:
-        with db.session() as session:
-            return assignment.set_assignment(
-                session, round_id, dossier_id, member_id, value, override_reason="vẫn phân công (thử)"
-            )
+    def do(db: Database) -> council_changes.Change:
+        # as the Hội đồng page does: a removal by hand is also kept from the automatic assignment, and the
+        # service's recorded change is the undo
+        return council_actions.set_assignment(
+            db, round_id, dossier_id, member_id, not assigned, override_reason="vẫn phân công (thử)"
+        )
 
     return Action(
         f"{'bỏ ' if assigned else ''}phân công thành viên {member_id} chấm hồ sơ {dossier_id}",
-        lambda db: set_to(db, not assigned),
-        lambda db, _changed: set_to(db, assigned),
+        do,
+        council_changes.undo,
     )
 
 
