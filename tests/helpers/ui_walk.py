@@ -171,6 +171,7 @@ class Walker:
     def _act(self, how: Callable[[], None]) -> None:
         before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
         how()
+        QApplication.processEvents()  # a heartbeat late because of this action beats while it is the one named
         self._wait_jobs()
         for window in QApplication.topLevelWidgets():
             # a window opened without exec (help, a preview): walked, then closed

@@ -12,7 +12,6 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
@@ -24,7 +23,6 @@ from tests.helpers.commits import CommitWatch
 from tests.helpers.ui_walk import Walker, is_quit
 
 UI = Path(__file__).resolve().parents[2] / "sangkien_desktop" / "ui"
-PENDING = "until the ui pages are converted to ui/operations.Op (issue 21); the lead removes this mark"
 
 
 def _writes_outside_op(watch: CommitWatch) -> list[str]:
@@ -37,7 +35,6 @@ def _writes_outside_op(watch: CommitWatch) -> list[str]:
     return [f"{action} wrote {', '.join(sorted(tables))}" for action, tables in sorted(found.items())]
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING)
 def test_every_write_of_the_walk_goes_through_an_op(
     qtbot: QtBot, demo_db: Database, walker: Walker, answered_file_dialogs: Path
 ) -> None:
@@ -78,7 +75,6 @@ def _session_calls(path: Path, root: Path = UI.parent) -> list[str]:
     return [f"{path.relative_to(root)}:{line}: .{name}(" for line, name in calls]
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING)
 def test_no_ui_module_opens_a_database_session() -> None:
     offenders = [line for path in sorted(UI.rglob("*.py")) for line in _session_calls(path)]
     assert not offenders, "ui/ must ask services, not open sessions:\n" + "\n".join(offenders)

@@ -25,12 +25,6 @@ from tests.helpers.ui_walk import Walker, is_quit, wait_until
 LIMIT = 0.3
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="pages still read the database on the GUI thread when first shown or when the round changes "
-    "(scoring grid, results grading, settings preview, search years): 0.3–0.6 s each on the demo in this "
-    "test process; they move to background operations with ui/operations.py (issue 21)",
-)
 def test_no_user_action_blocks_the_event_loop(
     qtbot: QtBot,
     demo_db: Database,
@@ -60,10 +54,13 @@ def test_no_user_action_blocks_the_event_loop(
 
     # "Chốt kết quả" of the round being scored, answered Yes this time
     scoring = next(r for r in rounds.list_rounds(demo_db) if r.status is RoundStatus.SCORING)
-    window.round_combo.setCurrentIndex(window.round_combo.findData(scoring.id))
-    window.show_page("safety")
+    walker.act(
+        "pick the round being scored",
+        lambda: window.round_combo.setCurrentIndex(window.round_combo.findData(scoring.id)),
+    )
+    walker.act("open page safety", lambda: window.show_page("safety"))
     safety = window.pages["safety"]
-    safety.tabs.setCurrentWidget(safety.finalize)  # type: ignore[attr-defined]
+    walker.act("open tab Chốt kết quả", lambda: safety.tabs.setCurrentWidget(safety.finalize))  # type: ignore[attr-defined]
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     button = safety.findChild(QPushButton, "finalize")
     assert button is not None and button.isEnabled()

@@ -6,15 +6,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
-    QImage,
-    QPixmap,
+    QImageReader,
     QResizeEvent,
     QShowEvent,
     QTextCursor,
-    QTextDocument,
 )
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -49,7 +47,7 @@ class HelpDialog(QDialog):
             self.browser.setSearchPaths([str(path.parent)])
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(path.parent) + "/"))
             self.browser.setMarkdown(path.read_text(encoding="utf-8"))
-            self._natural: dict[str, int] = {}
+            self._natural: dict[str, QSize] = {}
         else:
             self.browser.setPlainText(f"Không tìm thấy tệp hướng dẫn ({path}).")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -68,10 +66,18 @@ class HelpDialog(QDialog):
         self.fit_images()
 
     def fit_images(self) -> None:
-        """Shrink screenshots wider than the window so the guide reads without scrolling sideways."""
+        """Shrink screenshots wider than the window so the guide reads without scrolling sideways. The images'
+        sizes come from their file headers (nothing decoded until a picture scrolls into view), and all formats
+        change in one edit block, only when the room changed: opening the guide never stalls the window."""
         document = self.browser.document()
         room = max(200, self.browser.viewport().width() - 40)
-        natural: dict[str, int] = getattr(self, "_natural", {})
+        if room == getattr(self, "_room", None):
+            return
+        self._room = room
+        natural: dict[str, QSize] = getattr(self, "_natural", {})
+        base = guide_path().parent
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
         block = document.begin()
         while block.isValid():
             it = block.begin()
@@ -82,11 +88,12 @@ class HelpDialog(QDialog):
                     image = fmt.toImageFormat()
                     name = image.name()
                     if name not in natural:
-                        resource = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
-                        natural[name] = resource.width() if isinstance(resource, QImage | QPixmap) else 0
-                    if natural[name]:
-                        image.setWidth(min(natural[name], room))
-                        cursor = QTextCursor(document)
+                        natural[name] = QImageReader(str(base / QUrl(name).path())).size()
+                    size = natural[name]
+                    if size.isValid() and size.width() > 0:
+                        width = min(size.width(), room)
+                        image.setWidth(width)
+                        image.setHeight(size.height() * width / size.width())
                         cursor.setPosition(fragment.position())
                         cursor.setPosition(
                             fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
@@ -94,6 +101,7 @@ class HelpDialog(QDialog):
                         cursor.setCharFormat(image)
                 it += 1
             block = block.next()
+        cursor.endEditBlock()
         self._natural = natural
 
     def _link(self, url: QUrl) -> None:

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.errors import SangKienError
 from ...domain.settings_schema import GROUPS, SETTINGS
-from ...services import numbering, settings_preview
+from ...services import council_settings, settings_preview
 from ...services import settings as settings_service
-from .. import colours, file_dialogs, messages
+from .. import colours, file_dialogs, operations
 from ..context import AppContext
+from ..operations import Op
 from ..widgets.header_preview import HeaderPreview
 from ..widgets.setting_fields import SettingFields
 
@@ -138,8 +138,7 @@ class CouncilTab(QWidget):
 
     def _load_series(self) -> None:
         year = self.series_year.value()
-        with self.ctx.db.reading() as session:
-            rows = numbering.series(session, year)
+        rows = operations.read(self, self.ctx.db, lambda db: council_settings.series(db, year), [])
         self.series.setRowCount(len(rows))
         self.saved_series = {}
         for i, row in enumerate(rows):
@@ -169,8 +168,7 @@ class CouncilTab(QWidget):
 
     # loading and saving ---------------------------------------------------------------------------------
     def load(self) -> None:
-        with self.ctx.db.reading() as session:
-            self.saved = settings_service.load(session)
+        self.saved = operations.read(self, self.ctx.db, council_settings.load, {})
         self.fields.set_values(self.saved)
         self._load_series()
         self.preview.refresh()
@@ -202,32 +200,20 @@ class CouncilTab(QWidget):
 
     def save(self) -> bool:
         values = self.fields.values()
-        old = dict(self.saved)
         year = self.series_year.value()
         series = self._series_values()
-        old_series = dict(self.saved_series)
-        try:
-            with self.ctx.db.session() as session:
-                changed = settings_service.put(session, values)
-                for kind, last in series.items():
-                    if old_series.get(kind) != last:
-                        numbering.set_last(session, year, kind, last)
-        except SangKienError as exc:
-            messages.show_error(self, exc)
-            return False
-        if changed:
-            restore = {k: old.get(k, "") for k in changed}
-
-            def undo() -> None:
-                settings_service.set_many(self.ctx.db, restore)
-
-            def redo() -> None:
-                settings_service.set_many(self.ctx.db, changed)
-
-            self.ctx.push_undo("Sửa cài đặt Hội đồng", undo, redo, "settings")
-        self.load()
-        self.ctx.notify("settings")
-        return True
+        op = Op(
+            self,
+            "Sửa cài đặt Hội đồng",
+            lambda db: council_settings.save(db, values, year, series),
+            ctx=self.ctx,
+            area="settings",
+            undo=lambda db, change: council_settings.put(db, change.before),
+            redo=lambda db: council_settings.save(db, values, year, series),
+        ).start()
+        if op.ok:
+            self.load()
+        return op.ok
 
     def run_wizard(self) -> None:
         self.ctx.firstRunRequested.emit()  # the main window runs the wizard (modal) before emit returns
