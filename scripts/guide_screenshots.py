@@ -162,6 +162,9 @@ def shoot(out: Path, work: Path) -> int:
     wizard.next()
     save(wizard, "03-trinh-huong-dan-nguoi-ky.png")
     wizard.next()
+    assert wizard.currentId() == first_run_wizard.PAGE_ISSUER
+    save(wizard, "03a-trinh-huong-dan-ban-hanh.png")
+    wizard.next()
     save(wizard, "04-trinh-huong-dan-can-cu.png")
     wizard.next()
     wizard.round_page.year.setValue(dt.date.today().year)
