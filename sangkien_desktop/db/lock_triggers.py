@@ -153,9 +153,9 @@ class _Rule:
     columns: Sequence[str] = ()  # UPDATE OF these columns only
 
 
-def _rules(locked: LockedColumns, dialect: str) -> list[_Rule]:
+def _child_rules(tables: dict[str, tuple[str, str]]) -> list[_Rule]:
     rules: list[_Rule] = []
-    for table, (column, kind) in CHILD_TABLES.items():
+    for table, (column, kind) in tables.items():
         for event, ids in (
             ("INSERT", f"NEW.{column}"),
             ("UPDATE", f"OLD.{column}, NEW.{column}"),
@@ -163,6 +163,11 @@ def _rules(locked: LockedColumns, dialect: str) -> list[_Rule]:
         ):
             condition = f"EXISTS ({_ROUND_OF[kind].format(ids=ids)})"
             rules.append(_Rule(f"{table}_{event.lower()}", table, event, condition, f"{LOCKED_MARK}:{table}"))
+    return rules
+
+
+def _rules(locked: LockedColumns, dialect: str) -> list[_Rule]:
+    rules = _child_rules(CHILD_TABLES)
     in_round = _ROUND_OF["round"]
     rules += [
         _Rule(
@@ -222,11 +227,15 @@ def _of_columns(rule: _Rule) -> str:
 
 
 def _sqlite_statements(locked: LockedColumns) -> list[str]:
+    return _sqlite_rule_statements(_rules(locked, "sqlite"))
+
+
+def _sqlite_rule_statements(rules: list[_Rule]) -> list[str]:
     return [
         f"CREATE TRIGGER {PREFIX}{r.name} BEFORE {r.event}{_of_columns(r)} ON {r.table} "
         f"FOR EACH ROW WHEN {r.condition} "
         f"BEGIN SELECT RAISE(ABORT, '{r.mark}'); END"
-        for r in _rules(locked, "sqlite")
+        for r in rules
     ]
 
 
@@ -241,8 +250,12 @@ END $$
 
 
 def _pg_statements(locked: LockedColumns) -> list[str]:
-    statements = [_PG_REASON_FUNCTION.strip()]
-    for r in _rules(locked, "postgresql"):
+    return [_PG_REASON_FUNCTION.strip(), *_pg_rule_statements(_rules(locked, "postgresql"))]
+
+
+def _pg_rule_statements(rules: list[_Rule]) -> list[str]:
+    statements: list[str] = []
+    for r in rules:
         result = "OLD" if r.event == "DELETE" else "NEW"
         statements.append(
             f"CREATE FUNCTION {PREFIX}{r.name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -262,6 +275,25 @@ def create_triggers(conn: Connection, locked: LockedColumns) -> None:
     statements = _sqlite_statements(locked) if dialect == "sqlite" else _pg_statements(locked)
     for statement in statements:
         conn.exec_driver_sql(statement)
+
+
+def create_child_triggers(conn: Connection, tables: dict[str, tuple[str, str]]) -> None:
+    """Lock the rows of tables added after 0013 with their round (``{table: (parent id column, parent kind)}``,
+    as in ``CHILD_TABLES``); a later migration calls it for its own new tables."""
+    rules = _child_rules(tables)
+    sqlite = conn.dialect.name == "sqlite"
+    for statement in _sqlite_rule_statements(rules) if sqlite else _pg_rule_statements(rules):
+        conn.exec_driver_sql(statement)
+
+
+def drop_child_triggers(conn: Connection, tables: dict[str, tuple[str, str]]) -> None:
+    sqlite = conn.dialect.name == "sqlite"
+    for r in _child_rules(tables):
+        if sqlite:
+            conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{PREFIX}{r.name}"')
+        else:
+            conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{PREFIX}{r.name}" ON "{r.table}"')
+            conn.exec_driver_sql(f'DROP FUNCTION IF EXISTS "{PREFIX}{r.name}"() CASCADE')
 
 
 def trigger_names(conn: Connection) -> list[str]:

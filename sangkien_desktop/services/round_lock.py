@@ -256,6 +256,7 @@ _TABLE_WORDS = {
     "scores": "điểm",
     "votes": "biểu quyết",
     "grade_results": "kết quả xếp loại",
+    "assignment_exclusions": "loại trừ phân công và xung đột lợi ích ghi tay",
     "certificates": "giấy chứng nhận",
     "assignments": "phân công chấm",
     "tie_decisions": "thứ tự do Hội đồng quyết định khi bằng điểm",

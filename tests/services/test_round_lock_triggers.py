@@ -33,7 +33,7 @@ from sangkien_desktop.models import (
     TieDecision,
     Unit,
 )
-from sangkien_desktop.services import audit, check, finalize, rounds, units
+from sangkien_desktop.services import audit, check, finalize, round_lock, rounds, units
 
 
 @dataclass(frozen=True)
@@ -289,3 +289,23 @@ def test_trigger_errors_read_in_vietnamese() -> None:
     assert "điểm" in (trigger_message("SK_ROUND_LOCKED:scores") or "")
     assert "Mở lại đợt" in (trigger_message("(sqlite3.IntegrityError) SK_ROUND_REOPEN:rounds") or "")
     assert trigger_message("UNIQUE constraint failed") is None
+
+
+def test_exclusions_and_hand_conflicts_of_a_finalized_round_are_locked(
+    demo_db: Database, locked: Locked
+) -> None:
+    """Migration 0015's table joins the lock: an exclusion or a hand-recorded conflict of a finalized round's
+    dossier cannot be added, changed or removed behind the app's back."""
+    with demo_db.reading() as s:
+        member = s.execute(
+            text("SELECT id FROM council_members WHERE round_id = :r ORDER BY id LIMIT 1"),
+            {"r": locked.round_id},
+        ).scalar_one()
+    params = {"d": locked.dossier_id, "m": member}
+    _raw_refused(
+        demo_db,
+        "INSERT INTO assignment_exclusions (dossier_id, member_id, kind, reason, created_at) "
+        "VALUES (:d, :m, 'relative', 'con rể', CURRENT_TIMESTAMP)",
+        params,
+    )
+    assert "loại trừ phân công" in (round_lock.trigger_message("SK_ROUND_LOCKED:assignment_exclusions") or "")

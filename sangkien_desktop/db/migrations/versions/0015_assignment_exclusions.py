@@ -14,10 +14,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from sangkien_desktop.db.lock_triggers import create_child_triggers, drop_child_triggers
+
 revision: str = "0015"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+EXCLUSIONS = {"assignment_exclusions": ("dossier_id", "dossier")}  # frozen here, as 0013's lists are
 
 
 def upgrade() -> None:
@@ -48,9 +52,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_assignment_exclusions_dossier_id"), "assignment_exclusions", ["dossier_id"])
     op.create_index(op.f("ix_assignment_exclusions_member_id"), "assignment_exclusions", ["member_id"])
+    # a finalized round's exclusions and hand-recorded conflicts are locked like its assignments (issue 17)
+    create_child_triggers(op.get_bind(), EXCLUSIONS)
 
 
 def downgrade() -> None:
+    drop_child_triggers(op.get_bind(), EXCLUSIONS)
     op.drop_index(op.f("ix_assignment_exclusions_member_id"), table_name="assignment_exclusions")
     op.drop_index(op.f("ix_assignment_exclusions_dossier_id"), table_name="assignment_exclusions")
     op.drop_table("assignment_exclusions")
