@@ -439,6 +439,7 @@ class _Context:
     default_date: dt.date
     duplicates: DuplicateIndex | None
     known_duplicates: dict[int, list[DuplicateMatch]] | None = None  # line → matches, from the preview
+    found_duplicates: dict[int, list[DuplicateMatch]] = field(default_factory=dict)  # line → this check's
     new_units: dict[str, str] = field(default_factory=dict)
     seen_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     letterhead_differs: list[int] = field(default_factory=list)
@@ -535,16 +536,15 @@ def _duplicate_matches(ctx: _Context, values: dict[str, str], key: str, line: in
     if ctx.duplicates is None:
         return []
     skip = {reg_id for reg_id, _, _ in ctx.book.entries.get(key, [])}
-    return [
-        m
-        for m in ctx.duplicates.matches(
+    found = ctx.found_duplicates.get(line)
+    if found is None:
+        found = ctx.duplicates.matches(
             values.get(form.TITLE, ""),
             values.get(form.CONTENT, ""),
             threshold=ctx.options.duplicate_threshold,
             limit=8,
         )
-        if not (m.kind == "registration" and m.ref_id in skip)
-    ][:3]
+    return [m for m in found if not (m.kind == "registration" and m.ref_id in skip)][:3]
 
 
 def _duplicate_issues(matches: list[DuplicateMatch], values: dict[str, str], line: int) -> list[Issue]:
@@ -639,15 +639,16 @@ def _build_rows(ctx: _Context, source_rows: list[cm.SourceRow]) -> list[PreviewR
     section: UnitRef | None = None
     previous: PreviewRow | None = None
     if ctx.duplicates is not None and ctx.known_duplicates is None:  # all titles at once: texts read together
-        ctx.duplicates.matches_many(
+        data = [s for s in source_rows if s.kind != "section"]
+        answers = ctx.duplicates.matches_many(
             [
                 (normalise(s.values.get(form.TITLE, "")), normalise(s.values.get(form.CONTENT, "")), None)
-                for s in source_rows
-                if s.kind != "section"
+                for s in data
             ],
             threshold=ctx.options.duplicate_threshold,
             limit=8,
         )
+        ctx.found_duplicates = {s.line: found for s, found in zip(data, answers, strict=True)}
     for source_row in source_rows:
         if source_row.kind == "section":
             found = ctx.resolver.resolve(source_row.text)
