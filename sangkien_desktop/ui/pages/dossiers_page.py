@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -30,7 +31,7 @@ from ...domain.errors import SangKienError
 from ...domain.intake_rules import format_percent
 from ...domain.text import fold_key
 from ...domain.vndate import dmy
-from ...services import intake, receipts
+from ...services import intake
 from ...services.intake import DossierDetail, DossierInput, DossierRow, ListFilter
 from ...services.rounds import RoundInfo
 from .. import messages
@@ -50,6 +51,9 @@ from ..widgets.record_model import (
 )
 from ..workers import user_typed
 from .base import Page
+
+if TYPE_CHECKING:
+    from ...services import receipts
 
 _STATUS_COLOURS = {
     DossierStatus.VALID: OK_BACKGROUND,
@@ -469,6 +473,8 @@ class DossiersPage(Page):
 
     # documents --------------------------------------------------------------------------------------
     def print_receipt(self, dossier_id: int | None = None) -> None:
+        from ...services import receipts
+
         if dossier_id is None:
             row = self.current()
             if row is None:
@@ -486,6 +492,8 @@ class DossiersPage(Page):
         preview_pdf(self, pdf, f"Giấy biên nhận {detail.code}", f"giay-bien-nhan-{detail.code}.pdf")
 
     def _book(self) -> receipts.ReceiptBook | None:
+        from ...services import receipts
+
         if self.ctx.round_id is None:
             return None
         try:
@@ -495,6 +503,8 @@ class DossiersPage(Page):
             return None
 
     def preview_book(self) -> None:
+        from ...services import receipts
+
         book = self._book()
         if book is None:
             return
@@ -511,6 +521,8 @@ class DossiersPage(Page):
         )
 
     def export_book_xlsx(self) -> None:
+        from ...services import receipts
+
         book = self._book()
         if book is None:
             return

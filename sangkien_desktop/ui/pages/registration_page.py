@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import SangKienError
 from ...domain.text import fold, one_line
-from ...services import duplicates, registration_export
+from ...services import duplicates
 from ...services import registrations as service
 from ...services.duplicates import DuplicateMatch
 from ...services.importers.readers import OPEN_FILTER
@@ -592,6 +592,8 @@ class RegistrationPage(Page):
         PdfPreviewDialog(pdf, title, name, self).exec()
 
     def preview_pdf(self) -> None:
+        from ...services import registration_export
+
         year, unit_id, stem = self._export_scope()
 
         def work(_progress: Any) -> bytes:
@@ -605,6 +607,8 @@ class RegistrationPage(Page):
         )
 
     def export_xlsx(self) -> None:
+        from ...services import registration_export
+
         year, unit_id, stem = self._export_scope()
         path = messages.ask_save_path(
             self, "Lưu bảng tổng hợp đăng ký", stem + ".xlsx", "Bảng Excel (*.xlsx)"
