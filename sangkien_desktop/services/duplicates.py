@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.text import fold_key, one_line
+from ..gc_pause import paused_gc
 from ..models import Dossier, GradeResult, RecognizedImport, RecognizedInitiative, Registration, Unit
 
 DEFAULT_THRESHOLD = 85.0
@@ -289,6 +290,11 @@ class DuplicateIndex:
         in the app, earlier years' lists imported) by its folded title (``title_key`` in the database); the
         titles and contents as written are read for the candidates of a query only (70,000 initiatives'
         texts are ~60 MB)."""
+        with paused_gc():  # tens of thousands of small objects, no cycles
+            return cls._load(session, registrations=registrations)
+
+    @classmethod
+    def _load(cls, session: Session, *, registrations: bool) -> DuplicateIndex:
         known: list[Known] = []
         names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
         regs = (

@@ -31,6 +31,7 @@ from ...domain import registration_rules as rules
 from ...domain.author_cells import canonical_authors
 from ...domain.errors import Issue, NotFoundError, ValidationError
 from ...domain.text import clean, fold_key, one_line
+from ...gc_pause import paused_gc
 from ...models import AuditEntry, Dossier, ImportMapping, Person, Registration, RegistrationAuthor, Unit
 from ...models.registration import registration_search_key
 from .. import audit
@@ -1091,7 +1092,7 @@ def _preview_key(db: Database, source: Source, options: ImportOptions) -> tuple[
 def preview_file(db: Database, path: Path, options: ImportOptions) -> ImportPreview:
     """Read and check the file; nothing is written."""
     source = read(Path(path))
-    with db.reading() as session:
+    with db.reading() as session, paused_gc():  # thousands of small objects, no cycles
         preview = analyse(session, source, options)
     _PREVIEWS.clear()
     _PREVIEWS[_preview_key(db, source, options)] = preview
@@ -1111,7 +1112,7 @@ def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResul
     source = read(Path(path))
     shown = _PREVIEWS.get(_preview_key(db, source, options))
     known = {r.line: r.duplicates for r in shown.data_rows} if shown is not None else None
-    with db.reading() as session:
+    with db.reading() as session, paused_gc():
         seen = _stamp(session)  # first: a change made while checking is seen as one
         preview = analyse(session, source, options, known)
         plan = plan_in(session, preview, options)
