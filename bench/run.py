@@ -2,7 +2,7 @@
 
     python bench/run.py            # a table for people
     python bench/run.py --json     # the same as JSON
-    python bench/run.py --quick    # small database, one run each: a check that everything runs (< 1 min)
+    python bench/run.py --quick    # small database, one run each: a check that everything runs (1–2 min)
 
 On a database of ten years (``bench/generate.py``: 50,000 registrations, 20,000 dossiers, 9 members
 scoring each on 4 criteria), built once into ``$SANGKIEN_BENCH_DIR`` (default /tmp/sangkien-bench), it
@@ -529,7 +529,7 @@ def print_table(report: dict[str, Any], results: list[Result]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--quick", action="store_true", help="small database, one run each (under a minute)")
+    parser.add_argument("--quick", action="store_true", help="small database, one run each (a minute or two)")
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 5 light, 3 heavy)")
     parser.add_argument("--rebuild", action="store_true", help="generate the database again")
     parser.add_argument(
