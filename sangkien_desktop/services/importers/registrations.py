@@ -1073,9 +1073,10 @@ def _encode(
         fixed.append(process(value) if process is not None else value)
     rest = [tuple([p(row[n]) if p is not None else row[n] for n, p in processors] + fixed) for row in rows]
     columns = [*leading, *names, *defaults]
-    quoted = ", ".join(f'"{name}"' for name in columns)
+    quote = dialect.identifier_preparer
+    names_sql = ", ".join(quote.quote(name) for name in columns)  # quoted as SQLAlchemy quotes them
     marks = ", ".join("?" * len(columns))
-    return _Encoded(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', rest)
+    return _Encoded(f"INSERT INTO {quote.format_table(table)} ({names_sql}) VALUES ({marks})", rest)
 
 
 # ----------------------------------------------------------------------------------------------------
