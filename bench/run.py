@@ -2,7 +2,7 @@
 
     python bench/run.py            # a table for people
     python bench/run.py --json     # the same as JSON
-    python bench/run.py --quick    # small database, one run each: a check that everything runs (< 1 min)
+    python bench/run.py --quick    # small database, one run each: a check that everything runs (1–2 min)
 
 On a database of ten years (``bench/generate.py``: 50,000 registrations, 20,000 dossiers, 9 members
 scoring each on 4 criteria), built once into ``$SANGKIEN_BENCH_DIR`` (default /tmp/sangkien-bench), it
@@ -17,12 +17,16 @@ measures, as medians of several runs:
 * the newest year's registration table exported to PDF and to xlsx, and — what a secretary would do
   instead — LibreOffice converting that xlsx to PDF;
 * importing a 1,000-row unit table (checking it for the preview, then the import itself);
+* finalizing the newest year's first round (graded first, ties decided) with its archive: the database copy and
+  every document of the round in each format;
 * ``sangkien check`` in a new process: integrity, the audit chain and the log replayed against every audited
   row (issue 17).
 
-Targets: start < 1.5 s, search keystroke < 50 ms, grading < 0.3 s, 500 certificates < 5 s, the registration
-table to PDF at most half of LibreOffice converting its xlsx (same run), 1,000-row
-import < 2 s, peak memory < 300 MB, check < 10 s. Speed is never asserted in unit tests; this script is where it lives.
+Targets (issue 19; each a key of the JSON with ``target`` and ``ok``): start ≤ 1.0 s, search keystroke p90
+≤ 33 ms (two frames), grading ≤ 0.3 s, 500 certificates ≤ 5 s, the registration table to PDF at most half of
+LibreOffice converting its xlsx (same run), the 1,000-row preview ≤ 1.0 s and import ≤ 1.0 s, finalizing the
+2,000-dossier round with its archive ≤ 5 s, peak memory of a GUI session opening every page ≤ 200 MB,
+check ≤ 10 s. Speed is never asserted in unit tests; this script is where it lives.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ class Result:
     def ok(self) -> bool | None:
         if self.target is None or self.median is None:
             return None
-        return self.median < self.target
+        return self.median <= self.target
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -123,7 +127,7 @@ def _isolated_env(home: Path) -> dict[str, str]:
 
 
 def measure_start(db: Path, repeat: int, home: Path) -> Result:
-    result = Result("start", "Khởi động đến cửa sổ chính / cold start to the main window", target=1.5)
+    result = Result("start", "Khởi động đến cửa sổ chính / cold start to the main window", target=1.0)
     result.note = "new process each run (interpreter, imports, database check, first page); offscreen"
     env = _isolated_env(home)
     for i in range(repeat + 1):  # the first run fills the OS file cache and is not counted
@@ -201,11 +205,20 @@ def measure_session(db: Path, repeat: int, home: Path) -> list[Result]:
             "Dựng chỉ mục tra cứu (lần đầu mở trang) / search index build, first visit",
             note="in the background while the page opens",
         ),
+        result("search_keystroke", "Tra cứu khi gõ, mỗi phím / search as you type, per keystroke"),
         result(
-            "search_keystroke", "Tra cứu khi gõ, mỗi phím / search as you type, per keystroke", target=0.05
+            "search_keystroke_p90",
+            "Tra cứu khi gõ, 90% số phím / 90th percentile keystroke",
+            target=0.033,
+            note="two frames at 60 Hz",
         ),
-        result("search_keystroke_p90", "Tra cứu khi gõ, 90% số phím / 90th percentile keystroke"),
-        result("peak_rss_mb", "Bộ nhớ đỉnh của phiên GUI / peak memory (RSS)", unit="MB", target=300),
+        result(
+            "peak_rss_mb",
+            "Bộ nhớ đỉnh của phiên GUI mở mọi trang / peak memory (RSS) of a session opening every page",
+            unit="MB",
+            target=200,
+            note="a process of its own, offscreen",
+        ),
     ]
     for name, runs in sorted(pages.items()):
         results.append(Result(f"page_{name}", f"Mở trang {name} lần đầu / first visit", runs=runs))
@@ -388,6 +401,65 @@ def measure_import(db: Path, year: int, unit: str, repeat: int, work: Path, rows
     return [preview, step, total, cold]
 
 
+def measure_finalize(db: Path, round_id: int, dossiers: int, repeat: int, work: Path) -> Result:
+    """Finalizing the big round (issue 19) on a copy of the database, graded beforehand (ties decided in the
+    order of the dossiers, as a council would): the round locked, then its archive folder — the database copy
+    and every document of the round in every format, with SHA256SUMS. The app runs it in the background."""
+
+    from sangkien_desktop.services import finalize, round_documents
+
+    result = Result(
+        "finalize",
+        f"Chốt đợt {dossiers:,} hồ sơ kèm hồ sơ lưu trữ / finalizing a {dossiers:,}-dossier round with its archive",
+        target=5.0,
+    )
+    round_documents.discover()  # the producers' modules imported once, as in a session that printed before
+    for i in range(repeat):
+        copy = work / f"finalize-{i}.db"
+        copy_sqlite(db, copy)
+        database = Database.open(copy, backup_dir=work)
+        try:
+            _grade_for_finalize(database, round_id)
+            with _timer(result.runs):
+                done = finalize.finalize_round(
+                    database,
+                    round_id,
+                    decision_no="125/QĐ-UBND",
+                    decision_date=dt.date(2026, 5, 20),
+                    archive_root=work / f"luu-tru-{i}",
+                )
+            archive = done.archive
+            if archive is not None:
+                size = sum(p.stat().st_size for p in archive.folder.rglob("*") if p.is_file())
+                result.note = (
+                    f"{len(archive.files)} files, {size / 1024 / 1024:.0f} MB (database copy, every document "
+                    "of the round in each format, SHA256SUMS)"
+                )
+                if archive.failures:
+                    result.error = f"documents not produced: {archive.failures}"
+                shutil.rmtree(archive.folder, ignore_errors=True)
+        finally:
+            database.dispose()
+            for leftover in work.glob(f"finalize-{i}.db*"):
+                leftover.unlink()
+    return result
+
+
+def _grade_for_finalize(database: Database, round_id: int) -> None:
+    """Grade the round and decide its ties in the dossiers' order (not timed)."""
+    from sangkien_desktop.services import grading
+
+    for _ in range(10):
+        groups = grading.apply_grading(database, round_id).grading.tie_groups()
+        if not groups:
+            return
+        with database.session() as session:
+            for group in groups:
+                grading.decide_tie(
+                    session, round_id, list(group.codes), "Hội đồng chọn theo thứ tự nộp hồ sơ"
+                )
+
+
 # ----------------------------------------------------------------------------------------------------
 # Report
 
@@ -457,11 +529,12 @@ def print_table(report: dict[str, Any], results: list[Result]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--quick", action="store_true", help="small database, one run each (under a minute)")
+    parser.add_argument("--quick", action="store_true", help="small database, one run each (a minute or two)")
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 5 light, 3 heavy)")
     parser.add_argument("--rebuild", action="store_true", help="generate the database again")
     parser.add_argument(
-        "--only", help="comma-separated: start,session,grading,certificates,exports,libreoffice,import,check"
+        "--only",
+        help="comma-separated: start,session,grading,certificates,exports,libreoffice,import,finalize,check",
     )
     args = parser.parse_args(argv)
     size = generate.SIZES["quick" if args.quick else "full"]
@@ -509,6 +582,12 @@ def main(argv: list[str] | None = None) -> int:
             (
                 "libreoffice",
                 lambda: [measure_libreoffice(exported["xlsx"], heavy, work)] if "xlsx" in exported else [],
+            )
+        )
+        steps.append(
+            (
+                "finalize",
+                lambda: [measure_finalize(path, summary.big_round_id, size.big_round, heavy, work)],
             )
         )
         steps.append(

@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, islice
 from typing import Any, Protocol, cast
 
 from rapidfuzz import fuzz, process
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.text import fold_key, one_line
+from ..gc_pause import paused_gc
 from ..models import Dossier, GradeResult, RecognizedImport, RecognizedInitiative, Registration, Unit
 
 DEFAULT_THRESHOLD = 85.0
@@ -39,6 +41,7 @@ _WORD_SHORTLIST = 24  # … of which the closest by token_set_ratio (as the exac
 _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
 _TEXT_CACHE = 50_000  # candidates' texts kept
+_POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; ~5 KB each)
 
 _ABBREVIATIONS = (
     ("uy ban nhan dan", "ubnd"),
@@ -91,19 +94,30 @@ def core_words(key: str) -> str:
     return " ".join(w for w in key.split() if w not in _STOP_WORDS)
 
 
+_SLACK = 1e-6  # cutoffs are lowered by this much: rounding never drops a pair at the boundary
+
+
 def title_similarity(a: str, b: str) -> float:
     """0 … 100 for two normalised titles."""
     return _title_similarity(a, core_words(a), b, core_words(b))
 
 
-def _title_similarity(a: str, ca: str, b: str, cb: str) -> float:
+def _title_similarity(a: str, ca: str, b: str, cb: str, needed: float = 0.0) -> float:
+    """``title_similarity`` of two normalised titles and their core words. With ``needed``, a pair that cannot
+    reach it may stop early and answer a lower score (rapidfuzz's cutoffs): the score is exact whenever it is
+    at least ``needed``."""
     if not a or not b:
         return 0.0
     whole = (fuzz.token_sort_ratio(a, b) + fuzz.token_set_ratio(a, b)) / 2
     if not ca or not cb:
         return whole
-    core = (fuzz.token_sort_ratio(ca, cb) + fuzz.ratio(ca, cb)) / 2
-    return 0.4 * whole + 0.6 * core
+    # 0.4 × whole + 0.6 × (sort + plain) / 2 ≥ needed: what the two core ratios must reach together
+    pair = 2 * (needed - 0.4 * whole) / 0.6 - _SLACK
+    if pair > 200:
+        return 0.4 * whole + 60.0  # even identical cores stay below ``needed``
+    sort = fuzz.token_sort_ratio(ca, cb, score_cutoff=max(0.0, pair - 100))
+    plain = fuzz.ratio(ca, cb, score_cutoff=max(0.0, pair - sort))
+    return 0.4 * whole + 0.6 * (sort + plain) / 2
 
 
 def content_similarity(a: str, b: str) -> float | None:
@@ -240,6 +254,7 @@ class DuplicateIndex:
         self._titles = [k.title_norm for k in self.known]
         self._cores: list[str | None] = [None] * len(self.known)
         self._postings: dict[str, array[int]] | None = None
+        self._pools: dict[tuple[str, ...], dict[int, str]] = {}  # counted title words → candidate pool
         self._unique: list[str] = []  # the distinct titles (a registration and its dossier share one)
         self._same: list[array[int]] = []  # distinct title → the initiatives that have it
         self._read_texts = texts or _own_texts
@@ -275,6 +290,11 @@ class DuplicateIndex:
         in the app, earlier years' lists imported) by its folded title (``title_key`` in the database); the
         titles and contents as written are read for the candidates of a query only (70,000 initiatives'
         texts are ~60 MB)."""
+        with paused_gc():  # tens of thousands of small objects, no cycles
+            return cls._load(session, registrations=registrations)
+
+    @classmethod
+    def _load(cls, session: Session, *, registrations: bool) -> DuplicateIndex:
         known: list[Known] = []
         names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
         regs = (
@@ -370,6 +390,7 @@ class DuplicateIndex:
         """Drop the answers kept between queries (the next ones are computed again: benchmarks)."""
         self._answers.clear()
         self._compared.clear()
+        self._pools.clear()
 
     def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
         """(title on one line, normalised content) of some known initiatives, read once each."""
@@ -432,15 +453,15 @@ class DuplicateIndex:
         # read first (a duplicate shares what the title is about, not only its boilerplate).
         postings = self._word_postings()
         words = sorted((w for w in set(norm.split()) if w in postings), key=lambda w: (len(postings[w]), w))
-        counts: Counter[int] = Counter()
         read = 0
+        counted: list[str] = []
         for word in words:
-            ids = postings[word]
-            if read and read + len(ids) > _WORD_BUDGET:
+            size = len(postings[word])
+            if read and read + size > _WORD_BUDGET:
                 break
-            counts.update(ids)
-            read += len(ids)
-        pool = {uid: self._unique[uid] for uid, _ in counts.most_common(_WORD_POOL)}
+            counted.append(word)
+            read += size
+        pool = self._word_pool(tuple(counted))
         found = process.extract(
             norm,
             pool,
@@ -449,6 +470,29 @@ class DuplicateIndex:
             limit=_WORD_SHORTLIST,
         )
         return [index for _, _, uid in found for index in self._same[uid]]
+
+    def _word_pool(self, words: tuple[str, ...]) -> dict[int, str]:
+        """The distinct titles sharing the most of ``words`` (read in this order), ties in the order they were
+        met: ``Counter.most_common`` without sorting every title counted. Kept per word tuple (the titles of one
+        table share their rare words: a thousand rows ask for a few hundred pools)."""
+        pool = self._pools.get(words)
+        if pool is not None:
+            return pool
+        postings = self._postings or {}
+        counts: Counter[int] = Counter()
+        for word in words:
+            counts.update(postings[word])
+        order, tally = list(counts), list(counts.values())
+        chosen: list[int] = []
+        for level in range(len(words), 0, -1):  # most shared words first, each level in the order met
+            chosen += islice(compress(order, map(level.__eq__, tally)), _WORD_POOL - len(chosen))
+            if len(chosen) >= _WORD_POOL:
+                break
+        pool = {uid: self._unique[uid] for uid in chosen}
+        if len(self._pools) >= _POOL_CACHE:
+            self._pools.clear()
+        self._pools[words] = pool
+        return pool
 
     def matches(
         self,
@@ -534,7 +578,9 @@ class DuplicateIndex:
                 continue
             score = scored.get(k.title_norm)
             if score is None:
-                score = scored[k.title_norm] = _title_similarity(norm, core, k.title_norm, self._core(index))
+                score = scored[k.title_norm] = _title_similarity(
+                    norm, core, k.title_norm, self._core(index), needed
+                )
             if score >= needed:
                 close.append((index, score))
         return close

@@ -318,8 +318,17 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
         )
     }
     points: dict[tuple[int, int], dict[int, Decimal]] = {}
-    for s in session.scalars(select(Score).where(Score.dossier_id.in_(ids))):
-        points.setdefault((s.dossier_id, s.member_id), {})[s.criterion_id] = s.points
+    scored: dict[int, list[tuple[int, int]]] = {}  # dossier → its (dossier, member) keys
+    for dossier_id, member_id, criterion_id, value in session.execute(
+        select(Score.dossier_id, Score.member_id, Score.criterion_id, Score.points).where(
+            Score.dossier_id.in_(ids)
+        )
+    ):
+        key = (dossier_id, member_id)
+        if key not in points:
+            points[key] = {}
+            scored.setdefault(dossier_id, []).append(key)
+        points[key][criterion_id] = value
     ws2 = wb.create_sheet("Điểm chấm")
     set_column_widths(ws2, [10, 26] + [11] * len(criteria) + [10])
     title(ws2, f"ĐIỂM CHẤM CỦA THÀNH VIÊN HỘI ĐỒNG — {rnd.label.upper()}", subtitle)
@@ -328,7 +337,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
     row = write_table_header(ws2, 4, [head2])
     first = row
     for d in dossiers:
-        keys = sorted((k for k in points if k[0] == d.id), key=lambda k: members.get(k[1], (999, ""))[0])
+        keys = sorted(scored.get(d.id, []), key=lambda k: members.get(k[1], (999, ""))[0])
         for key in keys:
             given = points[key]
             values: list[object] = [d.code, members.get(key[1], (0, "?"))[1]]

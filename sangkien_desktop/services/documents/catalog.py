@@ -20,17 +20,6 @@ from .. import numbering
 from .. import settings as settings_service
 from ..final_results import check_final, check_final_year
 from ..rounds import find_round
-from . import (
-    certificate_layout,
-    certificate_register,
-    certificates,
-    decision,
-    dost_export,
-    minutes,
-    score_sheets,
-    summary,
-    year_report,
-)
 from .common import ProgressFn, council_title, slug
 from .round_data import RoundData, load_round
 from .year_data import load_year, person_history
@@ -181,7 +170,11 @@ def _number(db: Database, req: DocRequest, key: str, year: int) -> tuple[str, li
 
 
 # producers ------------------------------------------------------------------------------------------
+# Each imports its renderer when it runs: the list of documents (the In ấn & Xuất page) loads neither
+# reportlab, openpyxl nor python-docx (issue 19: a session's memory).
 def _score_sheets(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import score_sheets
+
     data = _round(db, req)
     if req.member_id is not None:
         try:
@@ -199,6 +192,8 @@ def _score_sheets(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None
 
 
 def _summary(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import summary
+
     data = _round(db, req)
     notes = () if data.graded else ("Đợt này chưa áp dụng xếp loại: điểm bình quân là tạm tính.",)
     out = summary.summary_pdf(data) if fmt == "pdf" else summary.summary_xlsx(data)
@@ -228,24 +223,32 @@ def _round_document(
 
 
 def _minutes(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import minutes
+
     data, notes = _round_document(db, req, "minutes")
     out = minutes.minutes_pdf(data) if fmt == "pdf" else minutes.minutes_docx(data)
     return DocResult(out, fmt, tuple(notes))
 
 
 def _submission(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import decision
+
     data, notes = _round_document(db, req, "submission", "in tờ trình đề nghị công nhận")
     fn = decision.submission_pdf if fmt == "pdf" else decision.submission_docx
     return DocResult(fn(data, req.recipient or None), fmt, tuple(notes))
 
 
 def _decision(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import decision
+
     data, notes = _round_document(db, req, "decision", "in quyết định công nhận")
     out = decision.decision_pdf(data) if fmt == "pdf" else decision.decision_docx(data)
     return DocResult(out, fmt, tuple(notes))
 
 
 def _certificates(db: Database, req: DocRequest, fmt: str, progress: ProgressFn | None) -> DocResult:
+    from . import certificate_layout, certificate_register, certificates
+
     data = _round(db, req)
     check_final(db, data.id, "in giấy chứng nhận")
     notes: list[str] = []
@@ -287,10 +290,14 @@ def _certificates(db: Database, req: DocRequest, fmt: str, progress: ProgressFn 
 
 
 def _calibration(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import certificate_layout, certificates
+
     return DocResult(certificates.calibration_pdf(certificate_layout.load_offsets(db)), fmt)
 
 
 def _register(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import certificate_register
+
     year, _ = _year(db, req)
     with db.reading() as session:
         rows = certificate_register.register_rows(session, year)
@@ -300,6 +307,8 @@ def _register(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) ->
 
 
 def _dost(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import dost_export
+
     year, round_id = _year(db, req)
     check_final_year(db, year, round_id, "xuất danh sách gửi Sở KH&CN")
     with db.reading() as session:
@@ -309,6 +318,8 @@ def _dost(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> Doc
 
 
 def _year_report(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import year_report
+
     year, _ = _year(db, req)
     with db.reading() as session:
         data = load_year(session, year)
@@ -323,6 +334,8 @@ def _year_report(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None)
 
 
 def _person_history(db: Database, req: DocRequest, fmt: str, _p: ProgressFn | None) -> DocResult:
+    from . import year_report
+
     year, _ = _year(db, req) if (req.year or req.round_id) else (None, None)
     with db.reading() as session:
         records = person_history(session, year_from=req.year_from, year_to=year)

@@ -23,20 +23,7 @@ from ...models import Certificate, Dossier, NumberSeries
 from ...models.base import now
 from .. import audit, guards, recognized
 from ..docspec import Column
-from ..pdf import build_pdf, column_table, frame_width, header_block, title_block
-from ..xlsx import (
-    fit_widths,
-    new_workbook,
-    set_column_widths,
-    set_row_heights,
-    setup_print,
-    write_row,
-    write_table_header,
-    write_title_block,
-)
-from ..xlsx.layout import table_formats
 from .common import header
-from .decision import decision_citation
 from .round_data import CertificateInfo, RoundData, certificate_info, load_round
 
 __all__ = ["AllocationPlan", "AllocationReport", "allocate", "allocate_round", "next_number", "plan"]
@@ -206,6 +193,8 @@ class RegisterRow:
 def register_rows(session: Session, year: int) -> list[RegisterRow]:
     """Every certificate of ``year`` in register order, voided ones included (with their reason), and the
     numbers of earlier years' decision lists imported (marked so)."""
+    from .decision import decision_citation  # the renderers' modules only when rows are listed
+
     rows = [(n, RegisterRow(**fields)) for n, fields in recognized.register_entries(session, year)]
     cache: dict[int, RoundData] = {}
     certs = session.scalars(
@@ -254,6 +243,18 @@ REGISTER_COLUMNS = (
 
 
 def register_xlsx(rows: list[RegisterRow], settings: dict[str, str], year: int) -> bytes:
+    from ..xlsx import (
+        fit_widths,
+        new_workbook,
+        set_column_widths,
+        set_row_heights,
+        setup_print,
+        write_row,
+        write_table_header,
+        write_title_block,
+    )
+    from ..xlsx.layout import table_formats
+
     widths = [w for _, w in REGISTER_COLUMNS]
     wb, ws = new_workbook(f"Sổ GCN {year}")
     set_column_widths(ws, fit_widths(widths, font_size=11))
@@ -290,6 +291,8 @@ def register_xlsx(rows: list[RegisterRow], settings: dict[str, str], year: int) 
 
 
 def register_pdf(rows: list[RegisterRow], settings: dict[str, str], year: int) -> bytes:
+    from ..pdf import build_pdf, column_table, frame_width, header_block, title_block
+
     info = header(settings, None, year=year)
     columns = [
         Column("Số vào sổ", 5.5, center=True),

@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ...db.database import Database
@@ -30,7 +32,8 @@ from ...domain import registration_rules as rules
 from ...domain.author_cells import canonical_authors
 from ...domain.errors import Issue, NotFoundError, ValidationError
 from ...domain.text import clean, fold_key, one_line
-from ...models import Dossier, ImportMapping, Registration, RegistrationAuthor
+from ...gc_pause import paused_gc
+from ...models import AuditEntry, Dossier, ImportMapping, Person, Registration, RegistrationAuthor, Unit
 from ...models.registration import registration_search_key
 from .. import audit
 from ..duplicates import DEFAULT_THRESHOLD, DuplicateIndex, DuplicateMatch, normalise
@@ -439,6 +442,7 @@ class _Context:
     default_date: dt.date
     duplicates: DuplicateIndex | None
     known_duplicates: dict[int, list[DuplicateMatch]] | None = None  # line → matches, from the preview
+    found_duplicates: dict[int, list[DuplicateMatch]] = field(default_factory=dict)  # line → this check's
     new_units: dict[str, str] = field(default_factory=dict)
     seen_titles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     letterhead_differs: list[int] = field(default_factory=list)
@@ -535,16 +539,15 @@ def _duplicate_matches(ctx: _Context, values: dict[str, str], key: str, line: in
     if ctx.duplicates is None:
         return []
     skip = {reg_id for reg_id, _, _ in ctx.book.entries.get(key, [])}
-    return [
-        m
-        for m in ctx.duplicates.matches(
+    found = ctx.found_duplicates.get(line)
+    if found is None:
+        found = ctx.duplicates.matches(
             values.get(form.TITLE, ""),
             values.get(form.CONTENT, ""),
             threshold=ctx.options.duplicate_threshold,
             limit=8,
         )
-        if not (m.kind == "registration" and m.ref_id in skip)
-    ][:3]
+    return [m for m in found if not (m.kind == "registration" and m.ref_id in skip)][:3]
 
 
 def _duplicate_issues(matches: list[DuplicateMatch], values: dict[str, str], line: int) -> list[Issue]:
@@ -639,15 +642,16 @@ def _build_rows(ctx: _Context, source_rows: list[cm.SourceRow]) -> list[PreviewR
     section: UnitRef | None = None
     previous: PreviewRow | None = None
     if ctx.duplicates is not None and ctx.known_duplicates is None:  # all titles at once: texts read together
-        ctx.duplicates.matches_many(
+        data = [s for s in source_rows if s.kind != "section"]
+        answers = ctx.duplicates.matches_many(
             [
                 (normalise(s.values.get(form.TITLE, "")), normalise(s.values.get(form.CONTENT, "")), None)
-                for s in source_rows
-                if s.kind != "section"
+                for s in data
             ],
             threshold=ctx.options.duplicate_threshold,
             limit=8,
         )
+        ctx.found_duplicates = {s.line: found for s, found in zip(data, answers, strict=True)}
     for source_row in source_rows:
         if source_row.kind == "section":
             found = ctx.resolver.resolve(source_row.text)
@@ -854,44 +858,135 @@ def _row_data(row: PreviewRow, unit_id: int, options: ImportOptions, file_name: 
     )
 
 
+@dataclass
+class _NewRow:
+    unit: int | str  # the unit's id, or the folded name of a unit the import creates
+    values: dict[str, object]  # the registration's columns but ``unit_id``
+    authors: list[dict[str, object]]  # its authors' columns but ``registration_id``
+
+
+@dataclass
+class ImportPlan:
+    """What ``apply`` writes, worked out beforehand (``plan_in``: numbering, authors, people linked, every
+    value cleaned and folded), so that writing it (``write_in``) is a few statements and the database's write
+    lock is held briefly."""
+
+    preview: ImportPreview
+    options: ImportOptions
+    order: list[tuple[bool, int]]  # file order: (new?, index in ``new`` or in ``updates``)
+    new: list[_NewRow] = field(default_factory=list)
+    updates: list[tuple[int, RegistrationData, int | str]] = field(default_factory=list)  # (id, data, unit)
+    # SQLite: the new rows already encoded for one executemany each (registrations, their authors)
+    encoded: tuple[_Encoded, _Encoded] | None = None
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """Rows ready for one executemany: the statement, and each row's values after its leading columns (ids,
+    known only once the write lock is held)."""
+
+    sql: str
+    rest: list[tuple[object, ...]]
+
+
 def apply(session: Session, preview: ImportPreview, options: ImportOptions) -> ImportResult:
     """Write every row of an error-free preview in the caller's transaction."""
+    return write_in(session, plan_in(session, preview, options))
+
+
+def plan_in(session: Session, preview: ImportPreview, options: ImportOptions) -> ImportPlan:
+    """Everything an error-free preview will write, computed without writing (reads only)."""
     if not preview.ok:
         raise ImportRefused(preview)
+    resolver = UnitResolver(session)
+    linker = PersonLinker(session)
+    plan = ImportPlan(preview, options, [])
+    seqs: dict[int | str, int] = {}  # the next TT of each unit, read once
+    for row in preview.data_rows:
+        unit: int | str = resolver.ref(row.unit_id).id if row.unit_id is not None else fold_key(row.unit_name)
+        data = _row_data(row, unit if isinstance(unit, int) else 0, options, preview.file_name)
+        if row.action == "update" and row.existing_id is not None:
+            plan.order.append((False, len(plan.updates)))
+            plan.updates.append((row.existing_id, data, unit))
+            continue
+        # numbered after the unit's registrations already in the database, in the file's order
+        if unit not in seqs:
+            seqs[unit] = next_seq(session, options.year, unit) if isinstance(unit, int) else 1
+        data.seq = seqs[unit]
+        seqs[unit] += 1
+        plan.order.append((True, len(plan.new)))
+        plan.new.append(_new_row(data, unit, linker))
+    if plan.new and session.get_bind().dialect.name == "sqlite":
+        plan.encoded = (
+            _encode(session, Registration.__table__, ("id", "unit_id"), [r.values for r in plan.new]),
+            _encode(
+                session,
+                RegistrationAuthor.__table__,
+                ("registration_id",),
+                [a for r in plan.new for a in r.authors],
+            ),
+        )
+    return plan
+
+
+def _new_row(data: RegistrationData, unit: int | str, linker: PersonLinker) -> _NewRow:
+    """A new registration's columns and its authors', with the same values ``apply_data`` gives one."""
+    row: dict[str, object] = {name: clean(getattr(data, name) or "") for name in form.TEXT_FIELDS}
+    row |= {
+        "year": data.year,
+        "seq": data.seq,
+        "title_key": fold_key(row["title"]),  # type: ignore[arg-type]
+        "registered_on": data.registered_on,
+        "source": (data.source or "")[:255],
+        "field": clean(data.field),
+        "note": clean(data.note),
+        "not_duplicate": False,
+        "not_duplicate_note": "",
+    }
+    row["search_key"] = registration_search_key(row)
+    entries = rules.parse_authors(data.authors_text)
+    departments = rules.split_departments(data.department, len(entries))
+    authors: list[dict[str, object]] = []
+    for i, (author, dept) in enumerate(zip(entries, departments, strict=True)):
+        name = one_line(author.name)
+        authors.append(
+            {
+                "position": i,
+                "full_name": name,
+                "name_key": fold_key(name),
+                "department": (dept or author.note)[:255],
+                "job_title": author.position,
+                "person_id": linker.link(name, unit) if isinstance(unit, int) else None,  # a new unit: nobody
+            }
+        )
+    return _NewRow(unit, row, authors)
+
+
+def write_in(session: Session, plan: ImportPlan) -> ImportResult:
+    """Write a plan in the caller's transaction: units created, rows updated, new rows in two multi-row
+    INSERTs, old rows deleted, the mapping remembered, one audit entry."""
+    preview, options = plan.preview, plan.options
     ensure_year(session, options.year)
     created_units: dict[str, int] = {}
     for name in preview.units_to_create:
         created_units[fold_key(name)] = create_unit(session, name).id
-    resolver = UnitResolver(session)
-    linker = PersonLinker(session)
-    seqs: dict[int, int] = {}  # the next TT of each unit, read once
-    written: list[tuple[int | Registration, bool]] = []  # a new row's index in ``new``, or an updated row
-    new: list[RegistrationData] = []
-    for row in preview.data_rows:
-        unit_id = (
-            resolver.ref(row.unit_id).id
-            if row.unit_id is not None
-            else created_units[fold_key(row.unit_name)]
-        )
-        data = _row_data(row, unit_id, options, preview.file_name)
-        if row.action == "update" and row.existing_id is not None:
-            reg = session.get(Registration, row.existing_id)
-            assert reg is not None
-            data.seq = reg.seq
-            apply_data(session, reg, data, unit_id, linker)
-            written.append((reg, False))
-            continue
-        # numbered after the unit's registrations already in the database, in the file's order
-        if unit_id not in seqs:
-            seqs[unit_id] = next_seq(session, options.year, unit_id)
-        data.seq = seqs[unit_id]
-        seqs[unit_id] += 1
-        written.append((len(new), True))
-        new.append(data)
+
+    def unit_id(unit: int | str) -> int:
+        return unit if isinstance(unit, int) else created_units[unit]
+
+    updated: list[int] = []
+    linker = PersonLinker(session) if plan.updates else None
+    for reg_id, data, unit in plan.updates:
+        reg = session.get(Registration, reg_id)
+        assert reg is not None
+        data.unit_id = unit_id(unit)
+        data.seq = reg.seq
+        apply_data(session, reg, data, data.unit_id, linker)
+        updated.append(reg.id)
     session.flush()
-    new_ids = insert_registrations_in(session, new, linker)
-    ids = [new_ids[w] if isinstance(w, int) else w.id for w, _ in written]
-    created = len(new)
+    new_ids = _insert_new(session, plan, unit_id)
+    ids = [new_ids[i] if new else updated[i] for new, i in plan.order]
+    created = len(new_ids)
     for reg_id, _ in preview.to_delete:
         delete_in(session, reg_id)
     if options.remember_mapping:
@@ -904,12 +999,12 @@ def apply(session: Session, preview: ImportPreview, options: ImportOptions) -> I
         "import",
         "registration",
         "",
-        f"Nhập {len(written)} đăng ký năm {options.year} từ tệp {preview.file_name}",
+        f"Nhập {len(ids)} đăng ký năm {options.year} từ tệp {preview.file_name}",
         new={
             "file": preview.file_name,
             "year": options.year,
             "created": created,
-            "updated": len(written) - created,
+            "updated": len(ids) - created,
             "deleted": [i for i, _ in preview.to_delete],
             "units_created": preview.units_to_create,
             "ids": ids,
@@ -919,7 +1014,7 @@ def apply(session: Session, preview: ImportPreview, options: ImportOptions) -> I
         file_name=preview.file_name,
         year=options.year,
         created=created,
-        updated=len(written) - created,
+        updated=len(ids) - created,
         deleted=len(preview.to_delete),
         units_created=list(preview.units_to_create),
         registration_ids=ids,
@@ -929,54 +1024,62 @@ def apply(session: Session, preview: ImportPreview, options: ImportOptions) -> I
     )
 
 
-def insert_registrations_in(
-    session: Session, rows: list[RegistrationData], linker: PersonLinker
-) -> list[int]:
-    """New registrations and their authors written as two multi-row INSERTs (a thousand-row table in a
-    fraction of a second), with the same values ``apply_data`` gives one registration; returns their ids in
-    order."""
+def _insert_new(session: Session, plan: ImportPlan, unit_id: Callable[[int | str], int]) -> list[int]:
+    """The plan's new registrations and their authors, as two multi-row INSERTs; their ids in order."""
+    rows = plan.new
     if not rows:
         return []
-    values = []
-    for data in rows:
-        row: dict[str, object] = {name: clean(getattr(data, name) or "") for name in form.TEXT_FIELDS}
-        row |= {
-            "year": data.year,
-            "unit_id": data.unit_id,
-            "seq": data.seq,
-            "title_key": fold_key(row["title"]),  # type: ignore[arg-type]
-            "registered_on": data.registered_on,
-            "source": (data.source or "")[:255],
-            "field": clean(data.field),
-            "note": clean(data.note),
-            "not_duplicate": False,
-            "not_duplicate_note": "",
-        }
-        row["search_key"] = registration_search_key(row)
-        values.append(row)
-    ids = list(
-        session.scalars(insert(Registration).returning(Registration.id, sort_by_parameter_order=True), values)
+    if plan.encoded is None:  # PostgreSQL
+        values = [{**row.values, "unit_id": unit_id(row.unit)} for row in rows]
+        statement = insert(Registration).returning(Registration.id, sort_by_parameter_order=True)
+        ids = list(session.scalars(statement, values))
+        authors = [{**a, "registration_id": i} for i, row in zip(ids, rows, strict=True) for a in row.authors]
+        if authors:
+            session.execute(insert(RegistrationAuthor), authors)
+        return ids
+    # SQLite, the write lock ours (``take_write_lock``): the ids SQLite would give (max + 1 …, no AUTOINCREMENT)
+    # are set here, and each table's rows go in one executemany (not one INSERT … RETURNING per row)
+    take_write_lock(session)
+    first = int(session.scalar(select(func.max(Registration.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    encoded_rows, encoded_authors = plan.encoded
+    conn = session.connection()
+    conn.exec_driver_sql(
+        encoded_rows.sql,
+        [(i, unit_id(row.unit), *rest) for i, row, rest in zip(ids, rows, encoded_rows.rest, strict=True)],
     )
-    authors = []
-    for reg_id, data in zip(ids, rows, strict=True):
-        entries = rules.parse_authors(data.authors_text)
-        departments = rules.split_departments(data.department, len(entries))
-        for i, (author, dept) in enumerate(zip(entries, departments, strict=True)):
-            name = one_line(author.name)
-            authors.append(
-                {
-                    "registration_id": reg_id,
-                    "position": i,
-                    "full_name": name,
-                    "name_key": fold_key(name),
-                    "department": (dept or author.note)[:255],
-                    "job_title": author.position,
-                    "person_id": linker.link(name, data.unit_id),
-                }
-            )
-    if authors:
-        session.execute(insert(RegistrationAuthor), authors)
+    if encoded_authors.rest:
+        owners = [i for i, row in zip(ids, rows, strict=True) for _ in row.authors]
+        conn.exec_driver_sql(
+            encoded_authors.sql, [(i, *rest) for i, rest in zip(owners, encoded_authors.rest, strict=True)]
+        )
     return ids
+
+
+def _encode(
+    session: Session, table: Any, leading: tuple[str, ...], rows: list[dict[str, object]]
+) -> _Encoded:
+    """``rows`` (dicts with the same keys) as an INSERT for one executemany: each value through its column's
+    bind processor, the columns' defaults added, the ``leading`` columns left to the writer. Done before the
+    write lock is taken (SQLAlchemy's per-row parameter handling would be most of a 20,000-row import's time)."""
+    dialect = session.get_bind().dialect
+    names = list(rows[0]) if rows else []
+    defaults = {
+        column.name: column.default.arg if column.default.is_scalar else column.default.arg(None)
+        for column in table.columns
+        if column.name not in names and column.name not in leading and column.default is not None
+    }
+    processors = [(name, table.c[name].type.bind_processor(dialect)) for name in names]
+    fixed = []
+    for name, value in defaults.items():
+        process = table.c[name].type.bind_processor(dialect)
+        fixed.append(process(value) if process is not None else value)
+    rest = [tuple([p(row[n]) if p is not None else row[n] for n, p in processors] + fixed) for row in rows]
+    columns = [*leading, *names, *defaults]
+    quote = dialect.identifier_preparer
+    names_sql = ", ".join(quote.quote(name) for name in columns)  # quoted as SQLAlchemy quotes them
+    marks = ", ".join("?" * len(columns))
+    return _Encoded(f"INSERT INTO {quote.format_table(table)} ({names_sql}) VALUES ({marks})", rest)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -993,7 +1096,7 @@ def _preview_key(db: Database, source: Source, options: ImportOptions) -> tuple[
 def preview_file(db: Database, path: Path, options: ImportOptions) -> ImportPreview:
     """Read and check the file; nothing is written."""
     source = read(Path(path))
-    with db.reading() as session:
+    with db.reading() as session, paused_gc():  # thousands of small objects, no cycles
         preview = analyse(session, source, options)
     _PREVIEWS.clear()
     _PREVIEWS[_preview_key(db, source, options)] = preview
@@ -1003,13 +1106,57 @@ def preview_file(db: Database, path: Path, options: ImportOptions) -> ImportPrev
 def import_file(db: Database, path: Path, options: ImportOptions) -> ImportResult:
     """Check and write the whole file in one transaction. Raises ``ImportRefused`` (nothing written)
     when any row has an error. After a preview of the same file with the same options (the GUI always
-    shows one), its duplicate warnings are reused; every rule is checked again inside the transaction."""
+    shows one), its duplicate warnings are reused.
+
+    The database's write lock is held briefly (issue 17: another program waiting to write must not reach the
+    busy timeout): the file is checked and matched, and everything it writes worked out, *before* the write
+    transaction opens; that transaction takes the lock first, then writes the plan in a few statements. When
+    another writer changed what the check read in between, the check and the plan are made again inside the
+    transaction, so what is written always follows the rules on the data as it is."""
     source = read(Path(path))
     shown = _PREVIEWS.get(_preview_key(db, source, options))
     known = {r.line: r.duplicates for r in shown.data_rows} if shown is not None else None
-    with db.session() as session:
+    with db.reading() as session, paused_gc():
+        seen = _stamp(session)  # first: a change made while checking is seen as one
         preview = analyse(session, source, options, known)
-        return apply(session, preview, options)
+        plan = plan_in(session, preview, options)
+    with db.session() as session:
+        take_write_lock(session)
+        if _stamp(session) != seen:
+            found = {r.line: r.duplicates for r in preview.data_rows}  # warnings only: not searched again
+            plan = plan_in(session, analyse(session, source, options, found), options)
+        return write_in(session, plan)
+
+
+def take_write_lock(session: Session) -> None:
+    """SQLite: open the session's transaction with ``BEGIN IMMEDIATE`` (the write lock now, and the newest data
+    read from here on). Other databases lock the rows they write; nothing to do."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    driver = conn.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _stamp(session: Session) -> tuple[object, ...]:
+    """What an import's check and plan depend on, cheaply: the audit log's head (every writer of the app logs)
+    and the registrations, units and people as counts, newest ids and times."""
+    return tuple(
+        session.execute(
+            select(
+                select(func.max(AuditEntry.id)).scalar_subquery(),
+                select(func.count(Registration.id)).scalar_subquery(),
+                select(func.max(Registration.id)).scalar_subquery(),
+                select(func.max(Registration.updated_at)).scalar_subquery(),
+                select(func.count(Unit.id)).scalar_subquery(),
+                select(func.max(Unit.updated_at)).scalar_subquery(),
+                select(func.count(Person.id)).scalar_subquery(),
+                select(func.max(Person.id)).scalar_subquery(),
+                select(func.max(Person.updated_at)).scalar_subquery(),
+            )
+        ).one()
+    )
 
 
 def undo_import(db: Database, created_ids: list[int], before: list[DeletedRegistration] | None = None) -> int:

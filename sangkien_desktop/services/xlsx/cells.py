@@ -11,15 +11,16 @@ from __future__ import annotations
 import math
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sangkien_desktop.domain.text import nfc
@@ -42,6 +43,8 @@ DATE_FORMAT = "DD/MM/YYYY"
 CellValue = str | int | float | Decimal | date | None
 
 
+_NO_STYLE = object()
+_FRESH = tuple(StyleArray())  # the style of a cell openpyxl has not styled yet (its ``_style`` is None)
 _APPLIED: weakref.WeakKeyDictionary[Any, dict[tuple[int, tuple[int, ...]], tuple[Any, Any]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -62,11 +65,15 @@ class CellFormat:
         """Give ``cell`` this format. The styles a format produces are remembered per workbook and
         copied to the next cells (openpyxl otherwise hashes every font, border and alignment again for
         each cell: most of the time of a long sheet)."""
-        if getattr(cell, "_style", None) is None:  # a cell covered by a merge: styled as it is
+        style = getattr(cell, "_style", _NO_STYLE)
+        if style is _NO_STYLE:  # not a styleable cell: styled as it is
             self._apply(cell)
             return
         cache = _APPLIED.setdefault(cell.parent.parent, {})
-        key = (id(self), tuple(cell._style))
+        key = (
+            id(self),
+            _FRESH if style is None else tuple(cast(Iterable[Any], style)),
+        )  # None: a new cell (openpyxl 3.1)
         hit = cache.get(key)
         if hit is not None and hit[0] is self:
             cell._style = copy(hit[1])

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from ...db.database import Database
 from ...domain.errors import SangKienError
-from ...services import reconciliation, reconciliation_report
+from ...services import reconciliation
 from ...services.reconciliation import (
     PriorMatch,
     ProbableMatch,
@@ -157,6 +157,8 @@ class ReconciliationDialog(QDialog):
             messages.show_info(self, text)
 
     def preview(self) -> None:
+        from ...services import reconciliation_report
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             pdf = reconciliation_report.report_pdf(reconciliation_report.load_report(self.db, self.round_id))
@@ -173,6 +175,8 @@ class ReconciliationDialog(QDialog):
         )
 
     def export_xlsx(self) -> None:
+        from ...services import reconciliation_report
+
         path = messages.ask_save_path(
             self,
             "Xuất báo cáo đối chiếu",

@@ -442,6 +442,7 @@ class DossiersPage(Page):
 
     # documents --------------------------------------------------------------------------------------
     def print_receipt(self, dossier_id: int | None = None) -> None:
+
         if dossier_id is None:
             row = self.current()
             if row is None:

@@ -586,10 +586,11 @@ class RegistrationPage(Page):
         PdfPreviewDialog(pdf, title, name, self).exec()
 
     def preview_pdf(self) -> None:
+        from ...services import registration_export
+
         year, unit_id, stem = self._export_scope()
 
         def work(_db: Any, _progress: Any) -> bytes:
-            from ...services import registration_export
 
             return registration_export.build_pdf_bytes(self.ctx.db, year, unit_id)
 
@@ -607,6 +608,8 @@ class RegistrationPage(Page):
         )
 
     def export_xlsx(self) -> None:
+        from ...services import registration_export
+
         year, unit_id, stem = self._export_scope()
         path = messages.ask_save_path(
             self, "Lưu bảng tổng hợp đăng ký", stem + ".xlsx", "Bảng Excel (*.xlsx)"
@@ -617,7 +620,6 @@ class RegistrationPage(Page):
             path = path.with_suffix(".xlsx")
 
         def work(_db: Any, _progress: Any) -> int:
-            from ...services import registration_export
 
             return registration_export.write_xlsx(self.ctx.db, year, path, unit_id)
 
