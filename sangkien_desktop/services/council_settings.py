@@ -39,7 +39,7 @@ def series(db: Database, year: int) -> list[SeriesRow]:
         return numbering.series(session, year)
 
 
-def save(
+def store(
     db: Database, values: dict[str, str], year: int, last_numbers: dict[str, int]
 ) -> CouncilSettingsChange:
     """Store the settings and the series' last numbers (refused as a whole on any error); returns what

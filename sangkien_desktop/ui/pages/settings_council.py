@@ -205,11 +205,11 @@ class CouncilTab(QWidget):
         op = Op(
             self,
             "Sửa cài đặt Hội đồng",
-            lambda db: council_settings.save(db, values, year, series),
+            lambda db: council_settings.store(db, values, year, series),
             ctx=self.ctx,
             area="settings",
             undo=lambda db, change: council_settings.put(db, change.before),
-            redo=lambda db: council_settings.save(db, values, year, series),
+            redo=lambda db: council_settings.store(db, values, year, series),
         ).start()
         if op.ok:
             self.load()
