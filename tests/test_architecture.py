@@ -194,3 +194,31 @@ def test_every_colour_literal_left_has_a_name_in_ui_colours() -> None:
             if literal not in named:
                 unnamed.append(hit)
     assert not unnamed, "add these colours to ui/colours.py:\n" + "\n".join(unnamed)
+
+
+# issue 21: the UI asks services, services own transactions ---------------------------------------------------
+def _session_calls(path: Path, root: Path = PACKAGE) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = sorted(
+        (node.lineno, node.func.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("session", "reading")
+    )
+    return [f"{path.relative_to(root)}:{line}: .{name}(" for line, name in calls]
+
+
+def test_no_ui_module_opens_a_database_session() -> None:
+    offenders = [line for path in _modules("ui") for line in _session_calls(path)]
+    assert not offenders, "ui/ must ask services, not open sessions:\n" + "\n".join(offenders)
+
+
+def test_the_session_finder_sees_both_kinds(tmp_path: Path) -> None:
+    sample = tmp_path / "page.py"
+    sample.write_text(
+        "def f(self, db):\n    with db.session() as s:\n        pass\n"
+        "    with self.ctx.db.reading() as r:\n        pass\n    session = db.sessions\n",
+        encoding="utf-8",
+    )
+    assert _session_calls(sample, tmp_path) == ["page.py:2: .session(", "page.py:4: .reading("]

@@ -1,5 +1,5 @@
-"""One way to act (issue 21): every database write of the window comes through ``ui/operations.Op``, and no
-module of ``ui/`` opens a database session.
+"""One way to act (issue 21): every database write of the window comes through ``ui/operations.Op`` (that no
+module of ``ui/`` opens a database session is checked in tests/test_architecture.py).
 
 The walk is the one of ``test_every_button``: every enabled button of every page, dialog and menu of the demo,
 in both rounds. Every commit that wrote while no ``Op`` was running (``operations.active() == 0``) is listed by
@@ -8,7 +8,6 @@ the action that made it.
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from sangkien_desktop.ui.main_window import MainWindow
 from sangkien_desktop.ui.pages import PAGE_SPECS
 from tests.helpers.commits import CommitWatch
 from tests.helpers.ui_walk import Walker, is_quit
-
-UI = Path(__file__).resolve().parents[2] / "sangkien_desktop" / "ui"
 
 
 def _writes_outside_op(watch: CommitWatch) -> list[str]:
@@ -61,30 +58,3 @@ def test_every_write_of_the_walk_goes_through_an_op(
     assert watch.commits, "the watch saw no commit at all: it is not listening"
     offenders = _writes_outside_op(watch)
     assert not offenders, "database writes outside ui/operations.Op:\n" + "\n".join(offenders)
-
-
-def _session_calls(path: Path, root: Path = UI.parent) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    calls = sorted(
-        (node.lineno, node.func.attr)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("session", "reading")
-    )
-    return [f"{path.relative_to(root)}:{line}: .{name}(" for line, name in calls]
-
-
-def test_no_ui_module_opens_a_database_session() -> None:
-    offenders = [line for path in sorted(UI.rglob("*.py")) for line in _session_calls(path)]
-    assert not offenders, "ui/ must ask services, not open sessions:\n" + "\n".join(offenders)
-
-
-def test_the_session_finder_sees_both_kinds(tmp_path: Path) -> None:
-    sample = tmp_path / "page.py"
-    sample.write_text(
-        "def f(self, db):\n    with db.session() as s:\n        pass\n"
-        "    with self.ctx.db.reading() as r:\n        pass\n    session = db.sessions\n",
-        encoding="utf-8",
-    )
-    assert _session_calls(sample, tmp_path) == ["page.py:2: .session(", "page.py:4: .reading("]
