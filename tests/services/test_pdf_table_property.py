@@ -33,8 +33,10 @@ from sangkien_desktop.services.pdf.table import LEADING_FACTOR, RuledTable
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 
-LETTERS = "abcdefghijklmnopqrst"
-TOKEN = re.compile(r"^(?:ư[a-t]{3}|TT\d+|H\d+|NHÓM1|NHÓMDÒNG\d+|TC|TIÊUĐỀ|KÝTÊN|văn)$")
+# no "m": "ưmmm" is wider than the narrowest column the cases draw (12 pt, width 2 beside five of 6), and a
+# word wider than its column is rightly cut by the engine; every letter here is at most half an em
+LETTERS = "abcdefghijklnopqrstu"
+TOKEN = re.compile(r"^(?:ư[a-u]{3}|TT\d+|H\d+|NHÓM1|NHÓMDÒNG\d+|TC|TIÊUĐỀ|KÝTÊN|văn)$")
 
 
 @dataclass(frozen=True)
