@@ -23,12 +23,20 @@ os.environ["SANGKIEN_DATA_DIR"] = str(_SESSION_HOME / "data")
 os.environ.pop("SANGKIEN_DB_URL", None)
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import URL, make_url  # noqa: E402
 
 from sangkien_desktop.db.database import Database  # noqa: E402
 from sangkien_desktop.db.engine import sqlite_url  # noqa: E402
 from sangkien_desktop.services import demo  # noqa: E402
+
+# CI (``SANGKIEN_HYPOTHESIS_PROFILE=ci``, set by .ci/run): the same examples on every run. A fresh machine has
+# no example database, so a landing would otherwise meet examples nobody ran before; exploring new ones is
+# what developers' runs (random, with their example database) are for.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("SANGKIEN_HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["SANGKIEN_HYPOTHESIS_PROFILE"])
 
 PG_ADMIN_URL = os.environ.get("SANGKIEN_TEST_PG_URL", "").strip()
 DB_FIXTURES = {"backend", "empty_url", "db", "demo_db", "db_url", "make_db"}
