@@ -26,6 +26,10 @@ from sangkien_desktop.services.council import CouncilSettings, MemberInput
 from sangkien_desktop.services.council_changes import Change
 from tests.helpers.grading import build_round
 
+# redo runs the action again: PostgreSQL's sequences give re-created rows new ids (SQLite reuses them), so
+# these exact-id comparisons hold on SQLite only (issue 21 stays open for it)
+pytestmark = pytest.mark.sqlite_ids
+
 D = Decimal
 
 

@@ -36,6 +36,10 @@ from sangkien_desktop.services import (
 )
 from tests.services.test_intake import TODAY, make_input
 
+# redo runs the action again: PostgreSQL's sequences give re-created rows new ids (SQLite reuses them), so
+# these exact-id comparisons hold on SQLite only (issue 21 stays open for it)
+pytestmark = pytest.mark.sqlite_ids
+
 TABLES = (Dossier, Authorship, DossierChecklistItem, Person, Assignment, Registration, RegistrationAuthor)
 
 

@@ -19,6 +19,10 @@ from sangkien_desktop.services import rounds, rounds_actions, setup, units, unit
 from sangkien_desktop.services.rounds_actions import NewRound
 from sangkien_desktop.services.units_catalog import UnitDraft
 
+# redo runs the action again: PostgreSQL's sequences give re-created rows new ids (SQLite reuses them), so
+# these exact-id comparisons hold on SQLite only (issue 21 stays open for it)
+pytestmark = pytest.mark.sqlite_ids
+
 UNIT_TABLES = ("unit_types", "units", "unit_aliases", "import_mappings")
 ROUND_TABLES = ("years", "rounds", "round_checklist_items", "criteria", "council_members")
 

@@ -57,6 +57,10 @@ from sangkien_desktop.services import settings as settings_service
 from sangkien_desktop.services.documents.score_import import ScoreState, restore_scores
 from tests.helpers.commits import CommitWatch
 
+# redo runs the action again: PostgreSQL's sequences give re-created rows new ids (SQLite reuses them), so
+# these exact-id comparisons hold on SQLite only (issue 21 stays open for it)
+pytestmark = pytest.mark.sqlite_ids
+
 SKIPPED_TABLES = {"audit_log"}
 SKIPPED_SETTINGS = {"audit_head"}  # the audit chain's head moves with every logged change
 
