@@ -700,7 +700,11 @@ def stale_codes(session: Session, round_id: int) -> list[str]:
     saved = {s.dossier_id: s for s in saved_results(session, round_id)}
     if not saved:
         return []
-    now_result = compute(session, round_id)
+    return stale_against(saved, compute(session, round_id))
+
+
+def stale_against(saved: dict[int, SavedResult], now_result: RoundGrading) -> list[str]:
+    """Codes whose saved result (by dossier id) differs from ``now_result``, or that it no longer grades."""
     out = []
     for row in now_result.rows:
         s = saved.get(row.dossier_id)

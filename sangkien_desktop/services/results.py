@@ -81,14 +81,7 @@ def results_view_in(session: Session, round_id: int) -> ResultsView:
 def _stale(session: Session, round_id: int, now_result: RoundGrading) -> list[str]:
     """``grading.stale_codes`` without grading the round a second time."""
     saved = {s.dossier_id: s for s in grading.saved_results(session, round_id)}
-    out = []
-    for row in now_result.rows:
-        s = saved.get(row.dossier_id)
-        if s is None or (s.grade, s.reward, s.tie, s.mean) != (row.grade, row.reward, row.tie, row.mean):
-            out.append(row.code)
-    current = {row.dossier_id for row in now_result.rows}
-    out += [s.code for s in saved.values() if s.dossier_id not in current]
-    return sorted(out)
+    return grading.stale_against(saved, now_result)
 
 
 def what_if(db: Database, round_id: int, rules: GradeRules) -> RoundGrading:
