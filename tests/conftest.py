@@ -46,10 +46,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
-        if PG_ADMIN_URL and item.get_closest_marker("sqlite_ids") is not None:
-            item.add_marker(
-                pytest.mark.skip(reason="redo re-creates rows: PostgreSQL's sequences give them new ids")
-            )
 
 
 class SqliteBackend:

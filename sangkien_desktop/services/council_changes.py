@@ -26,6 +26,7 @@ from ..db.database import Database
 from ..models import AuditEntry, Base, Setting
 from . import audit, audit_rows
 from .guards import editable_round
+from .undo_entry import returns_inverse
 
 T = TypeVar("T")
 
@@ -143,6 +144,7 @@ def undo_in(session: Session, change: Change) -> Change:
     if change.round_id is not None:
         editable_round(session, change.round_id, change.label)
     inverse = Change(f"hoàn tác {change.label}", change.round_id)
+    images: dict[RowKey, tuple[type, dict[str, Any]]] = {}  # rows written back, as they were before
     with recording(session, inverse):
         for cls, pk in sorted(change.created, key=lambda k: -_rank(k[0])):  # children first
             row = session.get(cls, pk)
@@ -156,15 +158,27 @@ def undo_in(session: Session, change: Change) -> Change:
             if row is None:
                 session.add(cls(**values))
             else:
+                images[_key(row)] = (cls, _image(row))
                 for key, value in values.items():
-                    setattr(row, key, value)
-                    flag_modified(row, key)  # written even when equal, so no onupdate stamp replaces it
+                    if getattr(row, key) == value:
+                        # written even when equal, so no onupdate stamp replaces it (flagged only then: a flag
+                        # drops the attribute's old value, which the inverse's image is read from)
+                        flag_modified(row, key)
+                    else:
+                        setattr(row, key, value)
             session.flush()
         if not change.empty:
             audit.record(session, "update", "undo", change.round_id or "", f"Hoàn tác: {change.label}")
+    # the images taken before any column was set: the recorder reads them from the attributes' history,
+    # which a column set by another's event (a name's search key) or flagged as written no longer holds
+    for index, (cls, values) in enumerate(inverse.before):
+        key = (cls, tuple(values[c.key] for c in inspect(cls).primary_key))  # type: ignore[var-annotated]
+        if key in images:
+            inverse.before[index] = images[key]
     return inverse
 
 
+@returns_inverse
 def undo(db: Database, change: Change) -> Change:
     """Undo ``change`` in one transaction (see ``undo_in``)."""
     with db.session() as session:

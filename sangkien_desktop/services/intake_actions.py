@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from ..models import Authorship, Person
 from . import intake, row_snapshots
 from .intake import AuthorInput, DossierInput, SaveResult
 from .row_snapshots import Keys, Rows
+from .undo_entry import returns_inverse
 
 
 @dataclass(frozen=True)
@@ -121,20 +122,23 @@ def delete(db: Database, dossier_id: int) -> Deleted:
         return Deleted(dossier_id, code, before)
 
 
-def put_back(db: Database, done: Saved | Deleted) -> int:
+@returns_inverse
+def put_back(db: Database, done: Saved | Deleted) -> Saved | Deleted:
     """Undo of ``receive``, ``update``, ``change_status`` or ``delete``: the rows as they were (one
-    transaction)."""
+    transaction). Returns the same kind of value holding the rows it overwrote: ``put_back`` of it redoes
+    the action exactly (a dossier received comes back with its id)."""
     if isinstance(done, Deleted):
         dossier_id, code = done.dossier_id, done.code
     else:
         dossier_id, code = done.result.dossier_id, done.result.code
-    return row_snapshots.restore(
+    inverse = row_snapshots.restore(
         db,
         done.before,
         entity="dossier",
         entity_id=dossier_id,
         summary=f"Hoàn tác thao tác trên hồ sơ {code}",
     )
+    return replace(done, before=inverse)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from ..models import RecognizedAuthor, RecognizedInitiative
 from . import audit, recognized, row_snapshots
 from .recognized import ENTITY, IMPORT_ENTITY, _batch, _initiative, guard
 from .row_snapshots import Keys, Rows
+from .undo_entry import returns_inverse
 
 
 def put_decision(
@@ -114,12 +115,15 @@ def delete_import(db: Database, import_id: int) -> Removed:
         )
 
 
-def put_back(db: Database, removed: Removed) -> int:
-    """Undo of ``delete_initiative`` or ``delete_import``: the rows back with their ids (one transaction)."""
-    return row_snapshots.restore(
+@returns_inverse
+def put_back(db: Database, removed: Removed) -> Removed:
+    """Undo of ``delete_initiative`` or ``delete_import``: the rows back with their ids (one transaction);
+    returns the removal again (the rows as they were before it): ``put_back`` of it redoes."""
+    inverse = row_snapshots.restore(
         db,
         removed.before,
         entity=removed.entity,
         entity_id=removed.entity_id,
         summary=f"Khôi phục {removed.label}",
     )
+    return replace(removed, before=inverse)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from .duplicates import DuplicateMatch
 from .importers import registrations as importer
 from .registrations import DeletedRegistration, RegistrationData, RegistrationRow, UnitRef
 from .row_snapshots import Rows
+from .undo_entry import returns_inverse
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,18 @@ def update(db: Database, registration_id: int, data: RegistrationData) -> Edited
         return Edited(registration_id, one_line(data.title), warnings, before)
 
 
-def put_back(db: Database, edited: Edited) -> int:
-    """Undo of ``update``: the registration's rows exactly as they were (one transaction)."""
-    return row_snapshots.restore(
+@returns_inverse
+def put_back(db: Database, edited: Edited) -> Edited:
+    """Undo of ``update``: the registration's rows exactly as they were (one transaction); returns the edit
+    again (the rows it overwrote): ``put_back`` of it redoes."""
+    inverse = row_snapshots.restore(
         db,
         edited.before,
         entity="registration",
         entity_id=edited.registration_id,
         summary=f"Hoàn tác sửa đăng ký '{edited.title[:120]}'",
     )
+    return replace(edited, before=inverse)
 
 
 def delete_many(db: Database, ids: list[int]) -> list[DeletedRegistration]:

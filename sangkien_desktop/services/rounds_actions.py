@@ -19,7 +19,9 @@ from ..domain.enums import MemberRole, RoundField, RoundStatus
 from ..domain.errors import Issue, SangKienError
 from ..models import CouncilMember, Round
 from . import rounds as rounds_service
+from . import row_snapshots
 from .rounds import RoundInfo, RoundSetup
+from .row_snapshots import Keys, Rows
 
 # --- reading ---------------------------------------------------------------------------------------------
 
@@ -88,7 +90,8 @@ class RoundSnapshot:
 
 @dataclass(frozen=True)
 class RoundState:
-    """What one part of a round should be: ``snapshot`` None means the round does not exist; ``setup`` or
+    """What one part of a round should be: ``rows`` the round's rows exactly (with their ids; absent rows
+    mean the round does not exist); ``snapshot`` None means the round does not exist; ``setup`` or
     ``status`` alone change only that part of an existing round."""
 
     year: int
@@ -98,6 +101,7 @@ class RoundState:
     setup: RoundSetup | None = None
     status: RoundStatus | None = None
     reason: str = ""
+    rows: Rows | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,11 @@ def _find(session: Session, year: int, number: int) -> Round | None:
 def put(db: Database, state: RoundState) -> int | None:
     """Make one round hold ``state`` (undo and redo of the actions below); returns the round's id."""
     with db.session() as session:
+        if state.rows is not None:  # the round's rows, ids included (a round created or deleted)
+            row_snapshots.restore_in(session, state.rows)
+            session.expire_all()
+            found = _find(session, state.year, state.number)
+            return None if found is None else found.id
         rnd = _find(session, state.year, state.number)
         if not state.exists:
             if rnd is not None:
@@ -190,42 +199,67 @@ class NewRound:
     copy_members: bool = False
 
 
+def _round_rows(session: Session, year: int, number: int) -> Keys:
+    """The keys of a round's rows: the round and every row that goes with it."""
+    found = _find(session, year, number)
+    return row_snapshots.family(session, "rounds", [] if found is None else [found.id])
+
+
 def create_round(db: Database, request: NewRound) -> RoundChange:
-    """A new round, copied from ``source_id`` (with its council members when asked) or from the defaults."""
+    """A new round, copied from ``source_id`` (with its council members when asked) or from the defaults.
+    Undo removes its rows, redo puts them back with the same ids."""
     with db.session() as session:
-        if request.source_id is not None:
-            rnd = rounds_service.copy_round(
-                session,
-                request.source_id,
-                request.year,
-                request.number,
-                copy_members=request.copy_members,
-                name=request.name.strip(),
-                field=request.field,
-            )
-        else:
-            rnd = rounds_service.create_round(
-                session, request.year, request.number, field=request.field, name=request.name.strip()
-            )
-        session.flush()
+        rnd, before = row_snapshots.around_in(
+            session,
+            lambda: _round_rows(session, request.year, request.number),
+            lambda: _create_in(session, request),
+        )
         key = (rnd.year, rnd.number)
+        after = row_snapshots.read_in(session, before.keys())
         return RoundChange(
             f"Tạo {rnd.label}",
             rnd.id,
-            RoundState(*key, exists=False),
-            RoundState(*key, snapshot=_snapshot(rnd)),
+            RoundState(*key, exists=False, rows=before),
+            RoundState(*key, snapshot=_snapshot(rnd), rows=after),
         )
 
 
+def _create_in(session: Session, request: NewRound) -> Round:
+    if request.source_id is not None:
+        rnd = rounds_service.copy_round(
+            session,
+            request.source_id,
+            request.year,
+            request.number,
+            copy_members=request.copy_members,
+            name=request.name.strip(),
+            field=request.field,
+        )
+    else:
+        rnd = rounds_service.create_round(
+            session, request.year, request.number, field=request.field, name=request.name.strip()
+        )
+    session.flush()
+    return rnd
+
+
 def delete_round(db: Database, round_id: int) -> RoundChange:
-    """Delete a round that has no dossiers; undo puts it back with its setup, status and members."""
+    """Delete a round that has no dossiers; undo puts its rows back with their ids (setup, status, members)."""
     with db.session() as session:
         rnd = rounds_service.find_round(session, round_id)
         snap = _snapshot(rnd)
         label, key = rnd.label, (rnd.year, rnd.number)
-        rounds_service.delete_round(session, rnd)
+        _, before = row_snapshots.around_in(
+            session,
+            lambda: row_snapshots.family(session, "rounds", [round_id]),
+            lambda: rounds_service.delete_round(session, rnd),
+        )
+        after = row_snapshots.read_in(session, before.keys())
         return RoundChange(
-            f"Xóa {label}", round_id, RoundState(*key, snapshot=snap), RoundState(*key, exists=False)
+            f"Xóa {label}",
+            round_id,
+            RoundState(*key, snapshot=snap, rows=before),
+            RoundState(*key, exists=False, rows=after),
         )
 
 

@@ -4,7 +4,8 @@ ids and values, and the rows the action added go again.
 
 ``read_in`` reads rows by key, ``family`` names a row with every row that goes with it (the rows whose
 foreign keys cascade from it, and theirs), ``around_in`` runs an action between two reads of its scope (so the
-rows it added are known), and ``restore_in``/``restore`` put a snapshot back. Rows are written with SQL
+rows it added are known), and ``restore_in``/``restore`` put a snapshot back and answer the rows they
+overwrote (the snapshot of the redo). Rows are written with SQL
 statements through the session, so the audit log's row values (``audit_rows``) see every one of them.
 """
 
@@ -120,9 +121,14 @@ def around_in(
     return result, before.with_added(scope())
 
 
-def restore_in(session: Session, rows: Rows) -> int:
+def restore_in(session: Session, rows: Rows) -> Rows:
     """Put ``rows`` back as they were (same ids): rows that were absent are deleted, the others updated or
-    inserted. Returns how many rows were written."""
+    inserted. Returns the same rows as they were just before — the inverse: ``restore_in`` of it redoes."""
+    return _restore_in(session, rows)[1]
+
+
+def _restore_in(session: Session, rows: Rows) -> tuple[int, Rows]:
+    """``restore_in``, also answering how many rows were written."""
     current = read_in(session, rows.keys())
     order = [t for t in Base.metadata.sorted_tables if t.name in rows.tables]
     referenced = {fk.column.table.name for t in Base.metadata.tables.values() for fk in t.foreign_keys}
@@ -155,18 +161,18 @@ def restore_in(session: Session, rows: Rows) -> int:
             session.execute(insert(table), [v for k in added if (v := wanted[k]) is not None])
             audit_rows.touch(session, table.name, added)
         written += len(changed) + len(added)
-    return written
+    return written, current
 
 
-def restore(db: Database, rows: Rows, *, entity: str, entity_id: int | None, summary: str) -> int:
+def restore(db: Database, rows: Rows, *, entity: str, entity_id: int | None, summary: str) -> Rows:
     """``restore_in`` in one transaction, audited as an undo (refused, nothing written, when the rows can no
-    longer go back: another row took a number they held meanwhile)."""
+    longer go back: another row took a number they held meanwhile). Returns the inverse (``restore_in``)."""
     try:
         with db.session() as session:
-            written = restore_in(session, rows)
+            written, inverse = _restore_in(session, rows)
             if written:
                 audit.record(session, "undo", entity, entity_id, summary)
-            return written
+            return inverse
     except IntegrityError as exc:
         raise ValidationError(
             "Dữ liệu đã thay đổi sau thao tác này (một dòng khác đã dùng số hoặc khoá của nó) nên không hoàn "

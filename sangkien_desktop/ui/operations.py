@@ -14,8 +14,10 @@ then ``run`` receives the ``Progress`` as its second argument when it accepts tw
 
 - turns a ``SangKienError`` into the Vietnamese dialog (``messages.show_error``) and anything unexpected into
   the error handler's dialog (logged to ``logs/sangkien.log``); ``on_error`` replaces both when given;
-- when ``undo`` is given, pushes one entry on the window's undo stack: Ctrl+Z calls ``undo(db, result)``, Ctrl+Y
-  calls ``redo(db)`` (``run`` again by default) — each one service call, so one transaction each way;
+- when ``undo`` is given, pushes one entry on the window's undo stack (``services/undo_entry.UndoEntry``):
+  Ctrl+Z calls ``undo(db, result)``, Ctrl+Y calls ``redo(db)`` when given, else the undo again with what it
+  returned when the undo is marked ``@returns_inverse`` (the rows put back with their ids), else ``run``
+  again — each one service call, so one transaction each way;
 - announces ``area`` through ``ctx.dataChanged`` after the action, its undo and its redo, so pages refresh;
 - logs the action's title, and records it in ``started`` (tests read it to check every page action passes here);
 - counts itself in ``active()`` while its ``run`` (on the GUI thread or on the worker), its undo or its redo
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ..db.database import Database
 from ..domain.errors import SangKienError
+from ..services.undo_entry import UndoEntry
 from . import messages, unexpected_errors
 from .context import AppContext
 from .workers import Cancelled, Job, Progress, run_in_background
@@ -166,16 +169,15 @@ class Op:
         self.ok = True
         self.done = True
         if self._undo is not None and self.ctx is not None:
-            undo, redo, db = self._undo, self._redo or self._run_again, self.db
-            holder = {"result": result}
+            entry, db = UndoEntry(self._run_again, self._undo, self._redo, result), self.db
 
             def do_undo() -> None:
                 with _counted():
-                    undo(db, holder["result"])
+                    entry.undo(db)
 
             def do_redo() -> None:
                 with _counted():
-                    holder["result"] = redo(db)
+                    entry.redo(db)
 
             self.ctx.push_undo(self._undo_text, do_undo, do_redo, self.area or "")
         if self.area is not None and self.ctx is not None:

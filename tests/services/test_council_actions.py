@@ -1,5 +1,5 @@
 """The Hội đồng / Chấm điểm actions return their own inverse: undo is one transaction that restores every
-table exactly, redo is the action again. Manual removals and conflicts recorded by hand keep the automatic
+table exactly, redo puts back the rows the action made, with their ids. Manual removals and conflicts recorded by hand keep the automatic
 assignment away."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.domain.conflicts import ConflictKind
@@ -24,11 +24,8 @@ from sangkien_desktop.services import council_queries as queries
 from sangkien_desktop.services import scoring as scoring_service
 from sangkien_desktop.services.council import CouncilSettings, MemberInput
 from sangkien_desktop.services.council_changes import Change
+from sangkien_desktop.services.undo_entry import UndoEntry
 from tests.helpers.grading import build_round
-
-# redo runs the action again: PostgreSQL's sequences give re-created rows new ids (SQLite reuses them), so
-# these exact-id comparisons hold on SQLite only (issue 21 stays open for it)
-pytestmark = pytest.mark.sqlite_ids
 
 D = Decimal
 
@@ -40,23 +37,28 @@ def digest(db: Database) -> dict[str, str]:
         for table in Base.metadata.sorted_tables:
             if table.name == "audit_log":
                 continue
-            rows = s.execute(text(f"SELECT * FROM {table.name} ORDER BY 1")).all()
+            # the rows sorted here: "ORDER BY 1" is not the key on PostgreSQL, whose columns keep the
+            # order the migrations added them in
+            rows = s.execute(select(table)).all()
             if table.name == "settings":  # the audit chain's head moves with every audit entry
-                rows = [r for r in rows if r[0] != audit_rows.HEAD_KEY]
-            out[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+                rows = [r for r in rows if r.key != audit_rows.HEAD_KEY]
+            out[table.name] = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
     return out
 
 
 def check_round_trip(db: Database, action: Callable[[], Change]) -> Change:
-    """do → undo restores every table; redo → undo again restores them too."""
+    """do → undo restores every table; redo (as Ctrl+Y runs it) brings back every row of the action with
+    its id, and its undo restores every table again."""
     before = digest(db)
     change = action()
     after = digest(db)
     assert after != before, "the action changed nothing"
-    actions.undo(db, change)
+    entry = UndoEntry(lambda _db: action(), actions.undo, None, change)
+    entry.undo(db)
     assert digest(db) == before
-    again = action()
-    actions.undo(db, again)
+    entry.redo(db)
+    assert digest(db) == after
+    entry.undo(db)
     assert digest(db) == before
     return change
 

@@ -1,7 +1,9 @@
 """Undo restores exactly (issue 21): random sequences of data-changing actions on the demo database.
 
 Each action is what a page does through ``ui/operations.Op``: one service call that changes data and returns
-what its undo needs, an undo that is one service call, a redo that is the action again. After do → undo the
+what its undo needs, an undo that is one service call, and the redo ``ui/operations.Op`` runs
+(``services/undo_entry.UndoEntry``: the rows the undo overwrote put back with their ids when the undo returns
+its inverse, else the action again), on SQLite and on PostgreSQL alike. After do → undo the
 database equals the state before it (the counts of ``sangkien stats --json`` and a digest of every table's rows,
 leaving out the audit log, the audit chain's head, timestamps and the ids of rows nothing refers to); after
 redo it equals the state after do. Each do, undo and redo writes in exactly one transaction.
@@ -55,11 +57,8 @@ from sangkien_desktop.services import (
 )
 from sangkien_desktop.services import settings as settings_service
 from sangkien_desktop.services.documents.score_import import ScoreState, restore_scores
+from sangkien_desktop.services.undo_entry import UndoEntry
 from tests.helpers.commits import CommitWatch
-
-# redo runs the action again: PostgreSQL's sequences give re-created rows new ids (SQLite reuses them), so
-# these exact-id comparisons hold on SQLite only (issue 21 stays open for it)
-pytestmark = pytest.mark.sqlite_ids
 
 SKIPPED_TABLES = {"audit_log"}
 SKIPPED_SETTINGS = {"audit_head"}  # the audit chain's head moves with every logged change
@@ -115,7 +114,7 @@ def state_of(db: Database) -> State:
 # ------------------------------------------------------------------------------------------------ actions
 @dataclass(frozen=True)
 class Action:
-    """One user action: ``do`` returns what ``undo`` needs; ``redo`` is ``do`` again unless given."""
+    """One user action: ``do`` returns what ``undo`` needs; ``redo`` as ``UndoEntry`` does it unless given."""
 
     name: str
     do: Callable[[Database], Any]
@@ -510,11 +509,11 @@ def _run(db: Database, action: Action) -> list[str]:
         # an action that changed nothing (the same value set twice) may write nothing, and so may its undo
         allowed = {1} if before.differences(after) else {0, 1}
         problems = [] if commits in allowed else [f"{action.name}: do wrote in {commits} transactions"]
-        _, commits = _writing_commits(watch, lambda: action.undo(db, inverse))
+        entry = UndoEntry(action.do, action.undo, action.redo, inverse)  # what Ctrl+Z / Ctrl+Y run
+        _, commits = _writing_commits(watch, lambda: entry.undo(db))
         problems += [] if commits in allowed else [f"{action.name}: undo wrote in {commits} transactions"]
         problems += [f"{action.name}: after undo, {d}" for d in before.differences(state_of(db))]
-        redo = action.redo or action.do
-        _, commits = _writing_commits(watch, lambda: redo(db))
+        _, commits = _writing_commits(watch, lambda: entry.redo(db))
         problems += [] if commits in allowed else [f"{action.name}: redo wrote in {commits} transactions"]
         problems += [f"{action.name}: after redo, {d}" for d in after.differences(state_of(db))]
     return problems
