@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -46,6 +47,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+def _wait_for_ui_workers() -> None:
+    workers = sys.modules.get("sangkien_desktop.ui.workers")
+    if workers is not None:
+        workers.wait_for_workers()
 
 
 class SqliteBackend:
@@ -90,6 +97,7 @@ class PostgresBackend:
         return self._create(template.database)
 
     def drop(self, url: URL) -> None:
+        _wait_for_ui_workers()  # a page's background load may still read the database a test used
         with self.engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
 

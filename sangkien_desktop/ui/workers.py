@@ -123,14 +123,45 @@ class _Worker(QObject):
 
     @Slot()
     def run(self) -> None:
-        try:
-            result = self.fn(self.progress)
-        except BaseException as exc:  # delivered to the GUI thread
-            if not isinstance(exc, SangKienError):
-                log.exception("background job failed")
-            self.failed.emit(exc)
-        else:
-            self.succeeded.emit(result)
+        with _running:
+            try:
+                result = self.fn(self.progress)
+            except BaseException as exc:  # delivered to the GUI thread
+                if not isinstance(exc, SangKienError):
+                    log.exception("background job failed")
+                self.failed.emit(exc)
+            else:
+                self.succeeded.emit(result)
+
+
+class _RunningCount:
+    """How many job functions are running on worker threads now (entered as a context)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._changed:
+            self._count += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self._count == 0, timeout)
+
+
+_running = _RunningCount()
+
+
+def wait_for_workers(timeout: float = 30.0) -> bool:
+    """Wait until no job function runs on a worker thread (before a test's database goes away, say); False
+    when one still runs after ``timeout`` seconds. Their results still reach the GUI thread later."""
+    return _running.wait_idle(timeout)
 
 
 class Job(QObject):

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...db.database import Database
-from ...domain.errors import SangKienError, ValidationError
+from ...domain.errors import ValidationError
 from ...domain.money import format_money
 from ...domain.text import one_line
 from ...domain.vndate import parse_date
@@ -36,9 +35,7 @@ from ...services.importers.recognized import (
     import_file,
     preview_file,
 )
-from .. import messages, unexpected_errors
 from ..context import AppContext
-from ..operations import Op
 from ..widgets.record_model import (
     CENTER,
     ERROR_BACKGROUND,
@@ -49,7 +46,7 @@ from ..widgets.record_model import (
     RecordTableModel,
     RecordTableView,
 )
-from ..workers import Cancelled
+from .import_preview import ImportPreviewDialog, html
 
 
 def _background(row: PreviewRow):  # type: ignore[no-untyped-def]
@@ -106,7 +103,7 @@ PEOPLE_COLUMNS: list[Column[PersonMatch]] = [
 ]
 
 
-class RecognizedImportDialog(QDialog):
+class RecognizedImportDialog(ImportPreviewDialog[RecognizedPreview]):
     """Open with a file and a year; ``exec()`` accepted means the list was imported (``result``)."""
 
     def __init__(
@@ -117,15 +114,8 @@ class RecognizedImportDialog(QDialog):
         parent: QWidget | None = None,
         ctx: AppContext | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.ctx = ctx  # the import goes on its undo stack when given
-        self.path = Path(path)
-        self.preview: RecognizedPreview | None = None
+        super().__init__(db, path, parent, ctx)
         self.result: RecognizedResult | None = None
-        self._preview_op: Op | None = None  # the preview being read on a worker thread
-        self._again = False  # the options changed meanwhile: read once more when it ends
-        self._import_op: Op | None = None
         self.setWindowTitle(f"Nhập danh sách sáng kiến được công nhận — {self.path.name}")
         self.resize(1200, 760)
         self._build(year)
@@ -211,12 +201,12 @@ class RecognizedImportDialog(QDialog):
     # options ----------------------------------------------------------------------------------------
     def options(self) -> RecognizedOptions:
         """The options as chosen. Raises ValidationError for a date that is no date."""
-        options, problem = self._read_options()
+        options, problem = self.read_options()
         if options is None:
             raise ValidationError(problem)
         return options
 
-    def _read_options(self) -> tuple[RecognizedOptions | None, str]:
+    def read_options(self) -> tuple[RecognizedOptions | None, str]:
         """The options shown, or None and what is wrong with them."""
         text = self.decision_date.text().strip()
         try:
@@ -232,48 +222,13 @@ class RecognizedImportDialog(QDialog):
         ), ""
 
     # preview ----------------------------------------------------------------------------------------
-    def busy(self) -> bool:
-        """A preview or the import is running on a worker thread."""
-        return any(op is not None and not op.done for op in (self._preview_op, self._import_op))
+    reading_text = "<i>Đang đọc và kiểm tra danh sách…</i>"
+    preview_title = "Xem trước danh sách"
 
-    def refresh(self) -> None:
-        """Read the list again with the options shown, on a worker thread (the newest options win)."""
-        if self._preview_op is not None and not self._preview_op.done:
-            self._again = True
-            return
-        self._again = False
-        options, problem = self._read_options()
-        if options is None:
-            self._show_failure(problem)
-            return
-        self.import_button.setEnabled(False)
-        self.summary.setText("<i>Đang đọc và kiểm tra danh sách…</i>")
-        self._preview_op = (
-            Op(
-                self,
-                f"Xem trước danh sách {self.path.name}",
-                lambda db, _progress: preview_file(db, self.path, options),
-                db=self.db,
-                on_done=self._previewed,
-                on_error=self._preview_failed,
-            )
-            .in_background(progress_dialog=False)
-            .start()
-        )
+    def read_preview(self, db: Database, options: RecognizedOptions) -> RecognizedPreview:
+        return preview_file(db, self.path, options)
 
-    def _previewed(self, preview: RecognizedPreview) -> None:
-        if self._again:  # stale: an option changed meanwhile
-            self.refresh()
-        else:
-            self._show(preview)
-
-    def _preview_failed(self, error: BaseException) -> None:
-        if self._again:
-            self.refresh()
-        else:
-            self._show_failure(error)
-
-    def _show_failure(self, error: BaseException | str) -> None:
+    def show_failure(self, error: BaseException | str) -> None:
         self.preview = None
         self.model.set_records([])
         self.people_model.set_records([])
@@ -281,8 +236,7 @@ class RecognizedImportDialog(QDialog):
         self.summary.setText(f"✗ {_html(str(error))}")
         self.import_button.setEnabled(False)
 
-    def _show(self, p: RecognizedPreview) -> None:
-        self.preview = p
+    def show_preview(self, p: RecognizedPreview) -> None:
         self.model.set_records(p.rows)
         people = p.people()
         self.people_model.set_records(people)
@@ -316,51 +270,21 @@ class RecognizedImportDialog(QDialog):
     def do_import(self) -> None:
         if self.busy() or self.preview is None or not self.preview.ok:
             return
-        options, _problem = self._read_options()
+        options, _problem = self.read_options()
         if options is None:
             return
         path = self.path
-        self.import_button.setEnabled(False)
-        self._import_op = (
-            Op(
-                self,
-                f"Nhập danh sách năm {options.year}",
-                lambda db, _progress: import_file(db, path, options),
-                ctx=self.ctx,
-                db=self.db,
-                area="recognized",
-                undo=lambda db, result: recognized.delete_import(db, result.import_id),
-                on_done=self._imported,
-                on_error=self._import_failed,
-            )
-            .in_background()
-            .start()
+        self.start_import(
+            f"Nhập danh sách năm {options.year}",
+            lambda db, _progress: import_file(db, path, options),
+            area="recognized",
+            undo=lambda db, result: recognized.delete_import(db, result.import_id),
+            on_done=self._imported,
         )
 
     def _imported(self, result: RecognizedResult) -> None:
         self.result = result
         self.accept()
 
-    def _import_failed(self, error: BaseException) -> None:
-        if isinstance(error, Cancelled):
-            self.import_button.setEnabled(self.preview is not None and self.preview.ok)
-            return
-        if isinstance(error, SangKienError):
-            messages.show_error(self, error)
-        elif not unexpected_errors.show(error):
-            messages.show_error(self, f"Lỗi: {error}")
-        self.refresh()
 
-    def reject(self) -> None:
-        if self._import_op is not None and not self._import_op.done:
-            return  # the import's own progress dialog has Huỷ
-        if self._preview_op is not None and self._preview_op.job is not None and not self._preview_op.done:
-            self._again = False
-            self._preview_op.job.cancel()
-            self._preview_op.job.thread.quit()
-            self._preview_op.job.thread.wait(10_000)
-        super().reject()
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+_html = html

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from ...db.database import Database
 from ...domain import registration_form as form
-from ...domain.errors import SangKienError
 from ...domain.text import one_line
 from ...services import registrations_actions as actions
 from ...services.registration_import import (
@@ -38,9 +36,8 @@ from ...services.registration_import import (
 )
 from ...services.registrations import DeletedRegistration, UnitRef
 from ...services.registrations_actions import ImportDone
-from .. import messages, unexpected_errors
+from .. import messages
 from ..context import AppContext
-from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import (
     CENTER,
@@ -51,7 +48,7 @@ from ..widgets.record_model import (
     RecordTableModel,
     RecordTableView,
 )
-from ..workers import Cancelled
+from .import_preview import ImportPreviewDialog, html
 
 ACTIONS = {"new": "Thêm mới", "update": "Cập nhật", "section": "Nhóm"}
 
@@ -104,7 +101,7 @@ ROW_COLUMNS: list[Column[PreviewRow]] = [
 ]
 
 
-class RegistrationImportDialog(QDialog):
+class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
     """Open with a file and a year; ``exec()`` accepted means the file was imported (``result``), and
     ``before`` holds the registrations it changed or deleted, as they were (the undo entry, pushed on
     ``ctx``'s stack when given, puts them back). The preview and the import run on a worker thread: the
@@ -119,21 +116,20 @@ class RegistrationImportDialog(QDialog):
         parent: QWidget | None = None,
         ctx: AppContext | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.ctx = ctx
-        self.path = Path(path)
+        super().__init__(db, path, parent, ctx)
         self.units = units
-        self.preview: ImportPreview | None = None
         self.result: ImportResult | None = None
         self.imported: ImportDone | None = None
         self.before: list[DeletedRegistration] = []
-        self._preview_op: Op | None = None  # the preview being read on a worker thread
-        self._again = False  # the options changed while it was read: read once more when it ends
-        self._import_op: Op | None = None
         self.columns: dict[str, int | None] = {}
         self.setWindowTitle(f"Nhập bảng đăng ký — {self.path.name}")
         fit_to_screen(self, 1150, 720)
+        self._build(year)
+        self._connect_signals()
+        self.refresh()
+
+    def _build(self, year: int) -> None:
+        units = self.units
 
         self.file_label = QLabel(f"Tệp: <b>{self.path.name}</b>")
         self.unit = QComboBox()
@@ -210,6 +206,7 @@ class RegistrationImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
 
+    def _connect_signals(self) -> None:
         for signal in (
             self.unit.currentIndexChanged,
             self.year.valueChanged,
@@ -220,7 +217,6 @@ class RegistrationImportDialog(QDialog):
         ):
             signal.connect(self.refresh)
         self.table.activated.connect(self.refresh)
-        self.refresh()
 
     # options ----------------------------------------------------------------------------------------
     def options(self) -> ImportOptions:
@@ -237,54 +233,25 @@ class RegistrationImportDialog(QDialog):
             include_hidden=self.include_hidden.isChecked(),
         )
 
+    def read_options(self) -> tuple[ImportOptions, str]:
+        return self.options(), ""
+
     def _mapping_changed(self, field: str) -> None:
         combo = self.field_combos[field]
         self.columns[field] = combo.currentData()
         self.refresh()
 
     # preview ----------------------------------------------------------------------------------------
-    def busy(self) -> bool:
-        """A preview or the import is running on a worker thread."""
-        return any(op is not None and not op.done for op in (self._preview_op, self._import_op))
+    def read_preview(self, db: Database, options: ImportOptions) -> ImportPreview:
+        return preview_file(db, self.path, options)
 
-    def refresh(self) -> None:
-        """Read the file again with the options shown, on a worker thread (the newest options win)."""
-        if self._preview_op is not None and not self._preview_op.done:
-            self._again = True
-            return
-        self._again = False
-        options = self.options()
-        self.import_button.setEnabled(False)
-        self.summary.setText("<i>Đang đọc và kiểm tra tệp…</i>")
-        self._preview_op = (
-            Op(
-                self,
-                f"Xem trước tệp {self.path.name}",
-                lambda db, _progress: preview_file(db, self.path, options),
-                db=self.db,
-                on_done=self._previewed,
-                on_error=self._preview_failed,
-            )
-            .in_background(progress_dialog=False)
-            .start()
-        )
-
-    def _preview_failed(self, error: BaseException) -> None:
-        if self._again:
-            self.refresh()
-            return
-        self.preview = None
+    def show_failure(self, error: BaseException | str) -> None:
         self.model.set_records([])
         self.summary.setText(f"<span style='color:#b02a37'>{_html(str(error))}</span>")
         self.file_issues.setText("")
         self.import_button.setEnabled(False)
 
-    def _previewed(self, preview: ImportPreview) -> None:
-        if self._again:  # stale: the secretary changed an option meanwhile
-            self.refresh()
-            return
-        self.preview = preview
-        p = self.preview
+    def show_preview(self, p: ImportPreview) -> None:
         self._fill_tables(p)
         self._fill_mapping(p)
         self.model.set_records(p.rows)
@@ -351,23 +318,14 @@ class RegistrationImportDialog(QDialog):
         ):
             return
         path = self.path
-        self.import_button.setEnabled(False)
-        self._import_op = (
-            Op(
-                self,
-                f"Nhập tệp {path.name}",
-                lambda db, progress: actions.import_file(
-                    db, path, options, progress.step if progress is not None else None
-                ),
-                ctx=self.ctx,
-                db=self.db,
-                area="registrations",
-                undo=actions.undo_import,
-                on_done=self._imported,
-                on_error=self._import_failed,
-            )
-            .in_background()
-            .start()
+        self.start_import(
+            f"Nhập tệp {path.name}",
+            lambda db, progress: actions.import_file(
+                db, path, options, progress.step if progress is not None else None
+            ),
+            area="registrations",
+            undo=actions.undo_import,
+            on_done=self._imported,
         )
 
     def _imported(self, done: ImportDone) -> None:
@@ -376,29 +334,8 @@ class RegistrationImportDialog(QDialog):
         self.before = done.before
         self.accept()
 
-    def reject(self) -> None:
-        if self._import_op is not None and not self._import_op.done:
-            return  # the import's own progress dialog has Huỷ
-        if self._preview_op is not None and self._preview_op.job is not None and not self._preview_op.done:
-            self._again = False
-            self._preview_op.job.cancel()
-            self._preview_op.job.thread.quit()
-            self._preview_op.job.thread.wait(10_000)
-        super().reject()
-
-    def _import_failed(self, error: BaseException) -> None:
-        if isinstance(error, Cancelled):
-            self.import_button.setEnabled(self.preview is not None and self.preview.ok)
-            return
-        if isinstance(error, SangKienError):
-            messages.show_error(self, error)
-        elif not unexpected_errors.show(error):
-            messages.show_error(self, f"Lỗi: {error}")
-        if isinstance(error, ImportRefused):
-            self.refresh()
-        else:
-            self.import_button.setEnabled(self.preview is not None and self.preview.ok)
+    def refresh_after_import_error(self, error: BaseException) -> bool:
+        return isinstance(error, ImportRefused)  # the unit's registrations changed meanwhile
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+_html = html
