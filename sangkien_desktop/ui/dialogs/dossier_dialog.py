@@ -46,7 +46,7 @@ from ...services.intake import (
     SaveResult,
     UnitChoice,
 )
-from .. import messages, unexpected_errors
+from .. import colours, messages, unexpected_errors
 from ..context import AppContext
 from ..operations import Op, read
 from ..screen_fit import fit as fit_to_screen
@@ -54,9 +54,9 @@ from ..widgets.folding_completer import FoldingCompleter
 from .dossier_tables import AUTHOR_COLUMNS, AuthorsTable, ChecklistTable
 from .dossier_widgets import DateEdit, SearchEdit, install_enter_moves_on
 
-_FLAG = "color: #8a5300;"
-_OK = "color: #0f5132;"
-_BAD = "color: #842029; font-weight: bold;"
+_FLAG = f"color: {colours.TEXT_ATTENTION};"
+_OK = f"color: {colours.TEXT_OK_DARK};"
+_BAD = f"color: {colours.TEXT_ERROR_DARK}; font-weight: bold;"
 
 
 class DossierDialog(QDialog):
@@ -386,7 +386,7 @@ class DossierDialog(QDialog):
         if len(exact) == 1:
             self._set_unit(exact[0])
         else:
-            self.unit.setStyleSheet("QLineEdit { background: #fff3cd; }")
+            self.unit.setStyleSheet(f"QLineEdit {{ background: {colours.BACKGROUND_WARNING}; }}")
 
     def _search_people(self, text: str) -> list[intake.PersonHit]:
         return intake.search_people(self.db, text, limit=15)

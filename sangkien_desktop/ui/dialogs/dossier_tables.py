@@ -25,6 +25,7 @@ from ...domain import intake_rules as rules
 from ...domain.text import fold_key, one_line
 from ...domain.vndate import dmy
 from ...services.intake import AuthorInput, ChecklistInput, PersonHit
+from .. import colours
 from .dossier_widgets import SearchEdit
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -372,7 +373,7 @@ class AuthorsTable(_KeyboardTable):
 
 RECEIVED, ITEM, COPIES, REQUIRED = range(4)
 CHECKLIST_HEADERS = ("Đã nhận", "Thành phần hồ sơ", "Số bản", "Số bản yêu cầu")
-MISSING_BACKGROUND = QColor("#fff3cd")
+MISSING_BACKGROUND = QColor(colours.BACKGROUND_WARNING)
 
 
 class ChecklistTable(_KeyboardTable):

@@ -13,9 +13,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QCompleter, QLineEdit, QWidget
 
 from ...domain.vndate import dmy, parse_date
+from .. import colours
 
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*$")
-_ERROR_STYLE = "QLineEdit { background: #f8d7da; }"
+_ERROR_STYLE = f"QLineEdit {{ background: {colours.BACKGROUND_ERROR}; }}"
 
 
 class DateEdit(QLineEdit):

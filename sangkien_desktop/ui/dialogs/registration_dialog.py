@@ -30,7 +30,7 @@ from ...services import duplicates
 from ...services import registrations as service
 from ...services import registrations_actions as actions
 from ...services.registrations import RegistrationData, UnitRef
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
@@ -259,11 +259,11 @@ class RegistrationDialog(QDialog):
 
     def _show_issues(self) -> None:
         if not self.issues:
-            self.issues_label.setText("<span style='color:#146c43'>✓ Hợp lệ.</span>")
+            self.issues_label.setText(f"<span style='color:{colours.TEXT_OK}'>✓ Hợp lệ.</span>")
             return
         lines = []
         for i in self.issues:
-            color = "#b02a37" if i.is_error else "#997404"
+            color = colours.TEXT_ERROR if i.is_error else colours.TEXT_WARNING
             mark = "✗" if i.is_error else "⚠"
             lines.append(f"<span style='color:{color}'>{mark} {_html(i.text())}</span>")
         self.issues_label.setText("<br>".join(lines))
@@ -280,7 +280,9 @@ class RegistrationDialog(QDialog):
             return
         rows = "".join(f"<li>{_html(m.label)}</li>" for m in self.matches)
         self.duplicates_label.setText(
-            "<b style='color:#997404'>Giống sáng kiến đã có:</b><ul style='margin:0'>" + rows + "</ul>"
+            f"<b style='color:{colours.TEXT_WARNING}'>Giống sáng kiến đã có:</b><ul style='margin:0'>"
+            + rows
+            + "</ul>"
         )
 
     def try_accept(self) -> None:

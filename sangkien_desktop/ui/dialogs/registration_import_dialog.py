@@ -36,7 +36,7 @@ from ...services.registration_import import (
 )
 from ...services.registrations import DeletedRegistration, UnitRef
 from ...services.registrations_actions import ImportDone
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import (
@@ -247,7 +247,7 @@ class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
 
     def show_failure(self, error: BaseException | str) -> None:
         self.model.set_records([])
-        self.summary.setText(f"<span style='color:#b02a37'>{_html(str(error))}</span>")
+        self.summary.setText(f"<span style='color:{colours.TEXT_ERROR}'>{_html(str(error))}</span>")
         self.file_issues.setText("")
         self.import_button.setEnabled(False)
 
@@ -259,14 +259,14 @@ class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
             f"Tệp: <b>{_html(p.file_name)}</b> — {_html(p.table_name)}, tiêu đề cột ở dòng "
             f"{p.header.header_row + 1}" + (f" — đơn vị: <b>{_html(p.file_unit)}</b>" if p.file_unit else "")
         )
-        lines = [f"<span style='color:#0a58ca'>ℹ {_html(note)}</span>" for note in p.notes]
+        lines = [f"<span style='color:{colours.TEXT_INFO}'>ℹ {_html(note)}</span>" for note in p.notes]
         lines += [
-            f"<span style='color:{'#b02a37' if i.is_error else '#997404'}'>"
+            f"<span style='color:{'{colours.TEXT_ERROR}' if i.is_error else '{colours.TEXT_WARNING}'}'>"
             f"{'✗' if i.is_error else '⚠'} {_html(i.text())}</span>"
             for i in p.file_issues
         ]
         self.file_issues.setText("<br>".join(lines))
-        color = "#b02a37" if not p.ok else "#146c43"
+        color = colours.TEXT_ERROR if not p.ok else colours.TEXT_OK
         verdict = (
             "Chưa nhập được: sửa các dòng đỏ trong tệp (hoặc chọn lại cột, đơn vị) rồi xem lại."
             if not p.ok

@@ -45,7 +45,7 @@ from ...services.assignment import AutoPlan, Grid
 from ...services.council import CouncilSettings, MemberInput, MemberRow, Roster
 from ...services.council_changes import Change
 from ...services.rounds import RoundInfo
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..operations import Op, read
 from ..screen_fit import fit as fit_to_screen
@@ -53,9 +53,9 @@ from ..widgets.record_model import CENTER, ERROR_BACKGROUND, Column, RecordTable
 from .base import Page
 
 Index = QModelIndex | QPersistentModelIndex
-CONFLICT_BACKGROUND = QColor("#f8d7da")
-OVERRIDE_BACKGROUND = QColor("#ffe5b4")
-ASSIGNED_BACKGROUND = QColor("#d1e7dd")
+CONFLICT_BACKGROUND = QColor(colours.BACKGROUND_ERROR)
+OVERRIDE_BACKGROUND = QColor(colours.BACKGROUND_FLAG)
+ASSIGNED_BACKGROUND = QColor(colours.BACKGROUND_OK)
 TITLE_PADDING = 12  # on each side of a header's text
 
 
@@ -151,7 +151,7 @@ class RosterTab(QWidget):
         layout.addWidget(self.table, 1)
         self.issues = QLabel()
         self.issues.setObjectName("roster_issues")
-        self.issues.setStyleSheet("color: #842029; font-weight: bold;")
+        self.issues.setStyleSheet(f"color: {colours.TEXT_ERROR_DARK}; font-weight: bold;")
         self.issues.setWordWrap(True)
         layout.addWidget(self.issues)
         buttons = QHBoxLayout()
@@ -437,7 +437,7 @@ class MemberDialog(QDialog):
             "Thành viên không chấm hồ sơ của đơn vị mình hoặc hồ sơ mình là tác giả (phần mềm tự đánh dấu)."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(f"color: {colours.TEXT_MUTED};")
         form.addRow(note)
         buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
@@ -599,7 +599,7 @@ class AssignmentTab(QWidget):
             "được đưa vào chấm."
         )
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #555;")
+        legend.setStyleSheet(f"color: {colours.TEXT_MUTED};")
         layout.addWidget(legend)
         self.model = AssignmentModel(self)
         self.view = AssignmentView(self)
@@ -812,7 +812,7 @@ class ConflictDialog(QDialog):
         form.addRow("Lý &do:", self.reason)
         note = QLabel("Phân công tự động sẽ không phân công cặp này; phân công bằng tay cần ghi lý do.")
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(f"color: {colours.TEXT_MUTED};")
         form.addRow(note)
         buttons = vn_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

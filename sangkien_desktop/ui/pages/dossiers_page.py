@@ -31,7 +31,7 @@ from ...domain.vndate import dmy
 from ...services import intake, intake_actions
 from ...services.intake import DossierDetail, DossierRow, ListFilter
 from ...services.rounds import RoundInfo
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..dialogs.dossier_dialog import DossierDialog, status_after_save
 from ..dialogs.dossier_reconciliation import ReconciliationDialog
@@ -52,10 +52,10 @@ from .base import Page
 
 _STATUS_COLOURS = {
     DossierStatus.VALID: OK_BACKGROUND,
-    DossierStatus.COMPLETE: QColor("#e2f0fb"),
+    DossierStatus.COMPLETE: QColor(colours.BACKGROUND_COMPLETE),
     DossierStatus.INCOMPLETE: WARN_BACKGROUND,
     DossierStatus.INVALID: ERROR_BACKGROUND,
-    DossierStatus.WITHDRAWN: QColor("#e9ecef"),
+    DossierStatus.WITHDRAWN: QColor(colours.BACKGROUND_MUTED),
 }
 
 
@@ -265,7 +265,9 @@ class DossiersPage(Page):
             self.rows = read(self, self.ctx.db, lambda db: intake.list_dossiers(db, info.id), [])
             clock = round_intake_clock(info.receive_until, self._today())
             self.round_clock.setText(f"{info.label}: {clock.text}")
-            self.round_clock.setStyleSheet("color: #8a5300;" if clock.needs_attention else "")
+            self.round_clock.setStyleSheet(
+                f"color: {colours.TEXT_ATTENTION};" if clock.needs_attention else ""
+            )
         self._apply_filters()
         if keep is not None:
             self.select(keep)
@@ -524,16 +526,16 @@ def _file_name(prefix: str, round_label: str, ext: str) -> str:
 def detail_html(d: DossierDetail) -> str:
     """The lower pane: the dossier at a glance, with its clocks coloured."""
     e = html.escape
-    colours = {
-        ClockLevel.OK: "#0f5132",
-        ClockLevel.INFO: "#555555",
-        ClockLevel.WARNING: "#8a5300",
-        ClockLevel.OVERDUE: "#842029",
+    clock_colours = {
+        ClockLevel.OK: colours.TEXT_OK_DARK,
+        ClockLevel.INFO: colours.TEXT_MUTED,
+        ClockLevel.WARNING: colours.TEXT_ATTENTION,
+        ClockLevel.OVERDUE: colours.TEXT_ERROR_DARK,
     }
     reg = (
         f"Đăng ký: {e(d.registration_title)}"
         if d.registered
-        else "<span style='color:#8a5300'><b>Chưa đăng ký</b></span>"
+        else f"<span style='color:{colours.TEXT_ATTENTION}'><b>Chưa đăng ký</b></span>"
     )
     authors = ", ".join(
         f"{e(a.full_name)}" + (f" ({format_percent(a.contribution)})" if len(d.authors) > 1 else "")
@@ -543,7 +545,7 @@ def detail_html(d: DossierDetail) -> str:
     if d.status is DossierStatus.INCOMPLETE and d.supplement_requested_on:
         status += f" (đề nghị bổ sung ngày {dmy(d.supplement_requested_on)})"
     clocks = "".join(
-        f"<li style='color:{colours[c.level]}'>{e(c.kind.label)}: {e(c.text)}</li>" for c in d.clocks
+        f"<li style='color:{clock_colours[c.level]}'>{e(c.kind.label)}: {e(c.text)}</li>" for c in d.clocks
     )
     papers = "".join(
         f"<li>{'☑' if c.received else '☐'} {e(c.name)}"

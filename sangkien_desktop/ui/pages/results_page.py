@@ -47,7 +47,7 @@ from ...domain.text import fold_key
 from ...services import results as results_service
 from ...services.grading import ResultRow, RoundGrading
 from ...services.rounds import RoundInfo
-from .. import messages, operations
+from .. import colours, messages, operations
 from ..context import AppContext
 from ..operations import Op
 from ..screen_fit import fit as fit_to_screen
@@ -56,10 +56,10 @@ from .base import Page
 from .council_page import vn_buttons
 
 VN = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
-TIE_BACKGROUND = QColor("#fff3cd")
-MISSING_BACKGROUND = QColor("#e9ecef")
-REFUSED_BACKGROUND = QColor("#f8d7da")
-MOVED_BACKGROUND = QColor("#cfe2ff")
+TIE_BACKGROUND = QColor(colours.BACKGROUND_WARNING)
+MISSING_BACKGROUND = QColor(colours.BACKGROUND_MUTED)
+REFUSED_BACKGROUND = QColor(colours.BACKGROUND_ERROR)
+MOVED_BACKGROUND = QColor(colours.BACKGROUND_MOVED)
 
 
 def _money(n: int) -> str:
@@ -177,7 +177,11 @@ class ResultsPage(Page):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.recompute)
+        self._build()
+        self._connect_signals()
 
+    # building ---------------------------------------------------------------------------------------
+    def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading())
         self.banner = QLabel()
@@ -187,13 +191,16 @@ class ResultsPage(Page):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
+        splitter.addWidget(self._build_results())
+        splitter.addWidget(self._build_what_if())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 230])
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
+    def _columns(self) -> list[Column[ResultRow]]:
         # widths for 1280×800 and 1366×768: every short column shows its longest usual text ("Không công
         # nhận", "7/7 tán thành — đạt"); the reason takes the rest, in full under the table for the chosen row
-        columns: list[Column[ResultRow]] = [
+        return [
             Column(
                 "Hạng",
                 lambda r: r.rank,
@@ -242,29 +249,31 @@ class ResultsPage(Page):
                 header_tooltip="Vì sao hồ sơ được xếp loại này (đầy đủ ở dòng dưới bảng khi chọn hồ sơ)",
             ),
         ]
-        self.model: RecordTableModel[ResultRow] = RecordTableModel(columns)
+
+    def _build_results(self) -> QWidget:
+        """The table of results with its filter, the chosen row's reason, the summary and the buttons."""
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.model: RecordTableModel[ResultRow] = RecordTableModel(self._columns())
         self.table = RecordTableView(self.model, filterable=True)
         self.table.setObjectName("results_table")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(lambda _i: self.record_vote())
         filter_row = QHBoxLayout()
         filter_row.addWidget(QLabel("&Lọc:"))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("mã, tên, đơn vị, loại … (không cần dấu)")
         filter_row.addWidget(self.filter, 1)
         filter_row.itemAt(0).widget().setBuddy(self.filter)  # type: ignore[union-attr]
-        assert self.table.proxy is not None
-        self.filter.textChanged.connect(self.table.proxy.set_text)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.table, 1)
         self.detail = QLabel()
         self.detail.setObjectName("results_detail")
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setStyleSheet("color: #333;")
+        self.detail.setStyleSheet(f"color: {colours.TEXT_BODY};")
         left_layout.addWidget(self.detail)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.summary = QLabel()
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
@@ -280,11 +289,19 @@ class ResultsPage(Page):
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         left_layout.addLayout(buttons)
-        splitter.addWidget(left)
+        return left
 
+    def _build_what_if(self) -> QWidget:
+        """The what-if panel: the bands, the options and what they would change."""
         right = QGroupBox("Thử thay đổi quy tắc (chưa lưu cho tới khi nhấn “Lưu kết quả xếp loại”)")
         right.setObjectName("what_if")
         right_layout = QHBoxLayout(right)
+        right_layout.addLayout(self._build_bands(), 6)
+        right_layout.addLayout(self._build_options(), 3)
+        right_layout.addLayout(self._build_effects(), 3)
+        return right
+
+    def _build_bands(self) -> QVBoxLayout:
         bands_box = QVBoxLayout()
         self.bands = QTableWidget(0, 6)
         self.bands.setObjectName("what_if_bands")
@@ -306,7 +323,6 @@ class ResultsPage(Page):
         self.bands.setMinimumWidth(460)
         self.bands.verticalHeader().setVisible(False)
         self.bands.verticalHeader().setDefaultSectionSize(24)
-        self.bands.itemChanged.connect(self._changed)
         bands_box.addWidget(self.bands, 1)
         band_buttons = QHBoxLayout()
         self.add_band = QPushButton("Thêm loại")
@@ -315,7 +331,9 @@ class ResultsPage(Page):
         band_buttons.addWidget(self.remove_band)
         band_buttons.addStretch(1)
         bands_box.addLayout(band_buttons)
-        right_layout.addLayout(bands_box, 6)
+        return bands_box
+
+    def _build_options(self) -> QVBoxLayout:
         options = QVBoxLayout()
         form = QFormLayout()
         self.certificate = QDoubleSpinBox()
@@ -338,7 +356,9 @@ class ResultsPage(Page):
         self.revert_button = QPushButton("&Khôi phục quy tắc đã lưu")
         options.addWidget(self.revert_button)
         options.addStretch(1)
-        right_layout.addLayout(options, 3)
+        return options
+
+    def _build_effects(self) -> QVBoxLayout:
         effects = QVBoxLayout()
         self.budget = FittedLabel()
         self.budget.setObjectName("what_if_budget")
@@ -348,23 +368,25 @@ class ResultsPage(Page):
         self.moves_list.setObjectName("what_if_moves")
         self.moves_list.setMinimumHeight(40)  # it scrolls: the budget above keeps every line
         effects.addWidget(self.moves_list, 1)
-        right_layout.addLayout(effects, 3)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([520, 230])
+        return effects
 
+    def _connect_signals(self) -> None:
+        self.table.doubleClicked.connect(lambda _i: self.record_vote())
+        assert self.table.proxy is not None
+        self.filter.textChanged.connect(self.table.proxy.set_text)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.bands.itemChanged.connect(self._changed)
         self.certificate.valueChanged.connect(self._changed)
         self.decimals.valueChanged.connect(self._changed)
         self.tie_policy.currentIndexChanged.connect(self._changed)
         self.tie_criterion.currentIndexChanged.connect(self._changed)
-        self.add_band.clicked.connect(self._add_band)
-        self.remove_band.clicked.connect(self._remove_band)
-        self.revert_button.clicked.connect(self.revert_rules)
-        self.apply_button.clicked.connect(self.apply)
-        self.tie_button.clicked.connect(self.decide_ties)
-        self.vote_button.clicked.connect(self.record_vote)
-        self.clear_button.clicked.connect(self.clear_saved)
+        self.add_band.clicked.connect(lambda _checked=False: self._add_band())
+        self.remove_band.clicked.connect(lambda _checked=False: self._remove_band())
+        self.revert_button.clicked.connect(lambda _checked=False: self.revert_rules())
+        self.apply_button.clicked.connect(lambda _checked=False: self.apply())
+        self.tie_button.clicked.connect(lambda _checked=False: self.decide_ties())
+        self.vote_button.clicked.connect(lambda _checked=False: self.record_vote())
+        self.clear_button.clicked.connect(lambda _checked=False: self.clear_saved())
 
     # columns ----------------------------------------------------------------------------------------
     def _decimals(self) -> int:
@@ -476,34 +498,34 @@ class ResultsPage(Page):
     def _load_failed(self, error: BaseException, generation: int) -> None:
         if generation == self._generation:
             self.banner.setText(str(error))
-            self.banner.setStyleSheet("color: #842029;")
+            self.banner.setStyleSheet(f"color: {colours.TEXT_ERROR_DARK};")
 
     def _banner(self, saved: bool, stale: list[str]) -> None:
         status = self.ctx.round.status if self.ctx.round is not None else RoundStatus.OPEN
         locked = not round_lifecycle.allows(status, RoundAction.GRADE)
         parts = []
-        style = "color: #0f5132;"
+        style = f"color: {colours.TEXT_OK_DARK};"
         if status is RoundStatus.FINALIZED:
             parts.append("Đợt này đã chốt kết quả: chỉ xem.")
-            style = "color: #842029;"
+            style = f"color: {colours.TEXT_ERROR_DARK};"
         elif locked:
             parts.append(
                 "Đợt đang nhận hồ sơ: xem thử được kết quả, nhưng chỉ lưu được khi đợt đã chuyển sang "
                 "“Đang chấm điểm” (trang Cài đặt, phần Đợt)."
             )
-            style = "color: #664d03;"
+            style = f"color: {colours.TEXT_WARNING_DARK};"
         elif not saved:
             parts.append(
                 "Kết quả dưới đây tính theo điểm hiện có, chưa lưu. Nhấn “Lưu kết quả xếp loại” khi Hội đồng thống nhất."
             )
-            style = "color: #664d03;"
+            style = f"color: {colours.TEXT_WARNING_DARK};"
         elif stale:
             parts.append(
                 f"Điểm hoặc quy tắc đã thay đổi sau lần lưu: {len(stale)} hồ sơ ({', '.join(stale[:8])}"
                 + ("…" if len(stale) > 8 else "")
                 + ") có kết quả khác bản đã lưu. Hãy lưu lại."
             )
-            style = "color: #842029; font-weight: bold;"
+            style = f"color: {colours.TEXT_ERROR_DARK}; font-weight: bold;"
         else:
             parts.append("Kết quả đã lưu khớp với điểm hiện tại.")
         if self.baseline is not None and self.baseline.grading.ties:
@@ -512,7 +534,7 @@ class ResultsPage(Page):
                 f"Chưa quyết định: {groups}. Ghi thứ tự Hội đồng chọn bằng nút “Hội đồng quyết định đồng điểm…”; "
                 "chưa in được quyết định, giấy chứng nhận, chưa chốt được đợt."
             )
-            style = "color: #842029; font-weight: bold;"
+            style = f"color: {colours.TEXT_ERROR_DARK}; font-weight: bold;"
         self.banner.setText(" ".join(parts))
         self.banner.setStyleSheet(style)
         self.apply_button.setEnabled(not locked)
@@ -615,7 +637,9 @@ class ResultsPage(Page):
 
         def failed(error: BaseException) -> None:
             if wanted == (self._generation, self._what_if_seq):
-                self.budget.setText(f"<span style='color:#842029'>{escape(str(error))}</span>")
+                self.budget.setText(
+                    f"<span style='color:{colours.TEXT_ERROR_DARK}'>{escape(str(error))}</span>"
+                )
 
         self._what_if = Op(
             self,

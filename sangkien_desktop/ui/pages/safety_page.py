@@ -37,7 +37,7 @@ from ...db.database import Database
 from ...services import audit, backup, check, finalize, safety_view
 from ...services.backup import BackupFile, BackupKind, BackupSettings
 from ...services.rounds import RoundInfo
-from .. import file_dialogs, messages, operations
+from .. import colours, file_dialogs, messages, operations
 from ..context import AppContext
 from ..operations import Op
 from ..widgets import audit_display
@@ -47,8 +47,8 @@ from .base import Page
 
 ALL = "(tất cả)"
 PAGE_SIZE = 500
-OK_COLOR = "#146c43"
-BAD_COLOR = "#b02a37"
+OK_COLOR = colours.TEXT_OK
+BAD_COLOR = colours.TEXT_ERROR
 
 
 def open_folder(path: Path) -> None:

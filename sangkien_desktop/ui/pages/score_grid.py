@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
 
 from ...domain.scoring import format_points, read_points
 from ...services.scoring import CriterionRow, DossierRef, MemberRef, ScoreMatrix
+from .. import colours
 
 Index = QModelIndex | QPersistentModelIndex
 
-MISSING_BACKGROUND = QColor("#fff3cd")  # assigned but not typed yet
-ERROR_BACKGROUND = QColor("#f8d7da")  # double entry mismatch
-FLAG_BACKGROUND = QColor("#ffe5b4")  # spread above the limit
-NOT_ASSIGNED_BACKGROUND = QColor("#e9ecef")
+MISSING_BACKGROUND = QColor(colours.BACKGROUND_WARNING)  # assigned but not typed yet
+ERROR_BACKGROUND = QColor(colours.BACKGROUND_ERROR)  # double entry mismatch
+FLAG_BACKGROUND = QColor(colours.BACKGROUND_FLAG)  # spread above the limit
+NOT_ASSIGNED_BACKGROUND = QColor(colours.BACKGROUND_MUTED)
 FIXED_COLUMNS = 2  # Mã hồ sơ, Tên sáng kiến
 HEADER_LINE_CHARS = 18  # criterion names are wrapped in the header so score columns stay narrow
 
@@ -364,7 +365,9 @@ class ScoreDelegate(QStyledItemDelegate):
                 try:
                     read_points(text, maximum, crit_name)
                 except ValueError as exc:
-                    editor.setStyleSheet("background: #f8d7da; color: #842029;")
+                    editor.setStyleSheet(
+                        f"background: {colours.BACKGROUND_ERROR}; color: {colours.TEXT_ERROR_DARK};"
+                    )
                     editor.setToolTip(str(exc))
                 else:
                     editor.setStyleSheet("")

@@ -39,7 +39,7 @@ from ...services import council_changes
 from ...services import scoring as scoring_service
 from ...services.rounds import RoundInfo
 from ...services.scoring import CriterionInput, ScoreMatrix
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..operations import Op, read
 from ..screen_fit import fit as fit_to_screen
@@ -72,7 +72,7 @@ class ScoringPage(Page):
         self.banner = QLabel()
         self.banner.setObjectName("scoring_banner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("color: #842029;")
+        self.banner.setStyleSheet(f"color: {colours.TEXT_ERROR_DARK};")
         self.banner.hide()
         layout.addWidget(self.banner)
         self.tabs = QTabWidget()
@@ -122,7 +122,7 @@ class ScoringPage(Page):
         self.totals_note = QLabel(TOTALS_NOTE)
         self.totals_note.setObjectName("totals_note")
         for note in (self.hint, self.totals_note):
-            note.setStyleSheet("color: #555;")
+            note.setStyleSheet(f"color: {colours.TEXT_MUTED};")
             note.setWordWrap(True)
             entry_layout.addWidget(note)
         self.totals_note.hide()
@@ -360,7 +360,7 @@ class ScoringPage(Page):
         return refusal[0] if refusal else None
 
     def _written(self, key: CellKey, old: Decimal | None, new: Decimal | None) -> None:
-        self.message.setStyleSheet("color: #0f5132;")
+        self.message.setStyleSheet(f"color: {colours.TEXT_OK_DARK};")
         assert self.matrix is not None
         code = next(d.code for d in self.matrix.dossiers if d.id == key.dossier_id)
         member = next(m.name for m in self.matrix.members if m.id == key.member_id)
@@ -371,7 +371,7 @@ class ScoringPage(Page):
         self._update_progress()
 
     def _refused(self, index: QModelIndex, message: str) -> None:
-        self.message.setStyleSheet("color: #842029; font-weight: bold;")
+        self.message.setStyleSheet(f"color: {colours.TEXT_ERROR_DARK}; font-weight: bold;")
         code = self.model.rows[index.row()].code if index.isValid() else ""
         self.message.setText(f"Không nhận: {code} — {message}")
         self.message.setToolTip(self.message.text())

@@ -14,7 +14,7 @@ from ...services import registrations as registration_service
 from ...services import registrations_actions
 from ...services import search as search_service
 from ...services.search import SearchHit
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..dialogs.registration_dialog import RegistrationDialog
 from ..operations import Op, read
@@ -22,7 +22,7 @@ from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTable
 from ..workers import Job, run_in_background, user_typed
 from .base import Page
 
-RECOGNIZED = QColor("#d1e7dd")
+RECOGNIZED = QColor(colours.BACKGROUND_OK)
 LIMIT = 300
 
 

@@ -55,7 +55,7 @@ from ...services import rounds as rounds_service
 from ...services import rounds_actions
 from ...services.rounds import RoundInfo, RoundSetup
 from ...services.rounds_actions import REDO_REASON, NewRound, RoundChange
-from .. import messages, operations
+from .. import colours, messages, operations
 from ..context import AppContext
 from ..dialogs.new_round_dialog import NewRoundDialog
 from ..operations import Op
@@ -66,9 +66,9 @@ from .settings_units import reversible
 VN_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 STATUS_COLOURS = {
-    RoundStatus.OPEN: "#1b6e20",
-    RoundStatus.SCORING: "#8a5a00",
-    RoundStatus.FINALIZED: "#555555",
+    RoundStatus.OPEN: colours.ROUND_OPEN,
+    RoundStatus.SCORING: colours.ROUND_SCORING,
+    RoundStatus.FINALIZED: colours.TEXT_MUTED,
 }
 
 
