@@ -102,6 +102,26 @@ class DossierDialog(QDialog):
 
     # layout -----------------------------------------------------------------------------------------
     def _build(self) -> None:
+        self._build_fields()
+        top = self._build_top()
+        authors_box = self._build_authors()
+        checklist_box = self._build_checklist()
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        note_row = QFormLayout()
+        note_row.addRow(self._label("Gh&i chú:", self.note), self.note)
+        buttons, cancel = self._build_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(authors_box, 3)
+        layout.addWidget(checklist_box, 2)
+        layout.addLayout(note_row)
+        layout.addWidget(buttons)
+        self._set_tab_order(cancel)
+
+    def _build_fields(self) -> None:
+        """The dossier's own fields (the upper part of the form)."""
         year = self.context.year
         self.receipt_no = QSpinBox()
         self.receipt_no.setObjectName("receipt_no")
@@ -161,6 +181,7 @@ class DossierDialog(QDialog):
         self.clock_flag.setObjectName("clock_flag")
         self.clock_flag.setWordWrap(True)
 
+    def _build_top(self) -> QGridLayout:
         top = QGridLayout()
         number_row = QHBoxLayout()
         number_row.addWidget(self.receipt_no)
@@ -187,7 +208,9 @@ class DossierDialog(QDialog):
         top.addLayout(right, 0, 1)
         top.setColumnStretch(0, 3)
         top.setColumnStretch(1, 2)
+        return top
 
+    def _build_authors(self) -> QGroupBox:
         self.authors = AuthorsTable(self._search_people)
         self.total_label = QLabel()
         self.total_label.setObjectName("total_label")
@@ -218,7 +241,9 @@ class DossierDialog(QDialog):
         under.addWidget(add_author)
         under.addWidget(remove_author)
         ab.addLayout(under)
+        return authors_box
 
+    def _build_checklist(self) -> QGroupBox:
         self.checklist = ChecklistTable()
         self.checklist.changed.connect(self._update_status_preview)
         self.status_preview = QLabel()
@@ -228,12 +253,9 @@ class DossierDialog(QDialog):
         cb = QVBoxLayout(checklist_box)
         cb.addWidget(self.checklist)
         cb.addWidget(self.status_preview)
+        return checklist_box
 
-        self.note = QLineEdit()
-        self.note.setObjectName("note")
-        note_row = QFormLayout()
-        note_row.addRow(self._label("Gh&i chú:", self.note), self.note)
-
+    def _build_buttons(self) -> tuple[QDialogButtonBox, QPushButton]:
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Lư&u (Ctrl+Enter)", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_print_button = buttons.addButton(
@@ -249,14 +271,9 @@ class DossierDialog(QDialog):
         for seq in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
             QShortcut(QKeySequence(seq), self, lambda: self.save(print_receipt=False))
         QShortcut(QKeySequence("Ctrl+P"), self, lambda: self.save(print_receipt=True))
+        return buttons, cancel
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(authors_box, 3)
-        layout.addWidget(checklist_box, 2)
-        layout.addLayout(note_row)
-        layout.addWidget(buttons)
-
+    def _set_tab_order(self, cancel: QWidget) -> None:
         order: list[QWidget] = [
             self.receipt_no,
             self.received_on,
