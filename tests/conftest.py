@@ -144,6 +144,7 @@ def db(backend: SqliteBackend | PostgresBackend, _migrated_template: URL) -> Ite
     url = backend.clone(_migrated_template)
     database = Database.open(url)
     yield database
+    _wait_for_ui_workers()  # a connection checked out while the engine is disposed is never closed
     database.dispose()
     backend.drop(url)
 
@@ -154,6 +155,7 @@ def demo_db(backend: SqliteBackend | PostgresBackend, _demo_template: URL) -> It
     url = backend.clone(_demo_template)
     database = Database.open(url)
     yield database
+    _wait_for_ui_workers()  # a connection checked out while the engine is disposed is never closed
     database.dispose()
     backend.drop(url)
 
@@ -172,6 +174,7 @@ def make_db(
         return database
 
     yield factory
+    _wait_for_ui_workers()
     for database, url in made:
         database.dispose()
         backend.drop(url)
