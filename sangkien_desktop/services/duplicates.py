@@ -490,7 +490,7 @@ class DuplicateIndex:
         again = key in self._pools
         pool = self._word_pool(key)
         # a pool asked for again (the titles of one table share their rare words) is worth preparing
-        if needed is not None and again and not self._may_reach(norm, core, key, needed):
+        if needed is not None and again and not self._may_reach(norm, core, key, pool, needed):
             return []
         found = process.extract(
             norm,
@@ -501,13 +501,15 @@ class DuplicateIndex:
         )
         return [index for _, _, uid in found for index in self._same[uid]]
 
-    def _may_reach(self, norm: str, core: str, words: tuple[str, ...], needed: float) -> bool:
-        """Whether a title of the pool of ``words`` may score ``needed`` with ``_title_similarity``, by an upper
+    def _may_reach(
+        self, norm: str, core: str, words: tuple[str, ...], pool: dict[int, str], needed: float
+    ) -> bool:
+        """Whether a title of ``pool`` (of ``words``) may score ``needed`` with ``_title_similarity``, by an upper
         bound of it from plain ratios only (cheap: rapidfuzz tokenises nothing): ``token_set_ratio`` taken as
         100 and ``token_sort_ratio`` as the ratio of the words sorted beforehand. The ratios are asked for with
         cutoffs first: a title below all of them cannot reach ``needed``; only the others are bounded one by
         one. Most titles of a table resemble nothing: their pools are left without a single token ratio."""
-        cores, sorted_titles, sorted_cores = self._pool_forms(words)
+        cores, sorted_titles, sorted_cores = self._pool_forms(words, pool)
         all_cores = bool(core) and all(cores)
         # a title whose ratios all stay below the cutoffs scores below ``needed``: with cores
         # 0.2 × whole_cut + 20 + 0.6 × cut, without (either side) 0.5 × whole_cut + 50
@@ -543,12 +545,14 @@ class DuplicateIndex:
                 return True
         return False
 
-    def _pool_forms(self, words: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
-        """The cores, sorted words and sorted core words of the pool of ``words``' titles, in its order."""
+    def _pool_forms(
+        self, words: tuple[str, ...], pool: dict[int, str]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The cores, sorted words and sorted core words of the titles of ``pool`` (of ``words``), in its order."""
         forms = self._prepared.get(words)
         if forms is None:
-            cores = [self._core(self._same[uid][0]) for uid in self._word_pool(words)]
-            titles = [sorted_words(title) for title in self._word_pool(words).values()]
+            cores = [self._core(self._same[uid][0]) for uid in pool]
+            titles = [sorted_words(title) for title in pool.values()]
             forms = (cores, titles, [sorted_words(core) for core in cores])
             if len(self._prepared) >= _PREPARED_POOLS:
                 self._prepared.clear()
@@ -656,7 +660,9 @@ class DuplicateIndex:
         needed = (threshold - 25) / 0.75 if len(content_norm) >= 20 else threshold
         close: list[tuple[int, float]] = []
         scored: dict[str, float] = {}  # initiatives with the same title are scored once
-        for index in self._shortlist(norm, threshold, core, needed):
+        # a registration compared with the others finds its own title: no pool to leave out, no bound asked for
+        bound = needed if exclude_registration is None else None
+        for index in self._shortlist(norm, threshold, core, bound):
             k = self.known[index]
             if k.kind == "registration" and k.ref_id == exclude_registration:
                 continue
