@@ -461,10 +461,17 @@ class DuplicateIndex:
         return self._postings
 
     def _shortlist(
-        self, norm: str, threshold: float, core: str = "", needed: float | None = None
+        self,
+        norm: str,
+        threshold: float,
+        core: str = "",
+        needed: float | None = None,
+        batch: bool = False,
     ) -> list[int]:
         """The candidates worth scoring. With ``needed`` (the title score a match needs), a pool of the word
-        path none of whose titles can reach it (``_may_reach``) gives none: the answer is the same."""
+        path none of whose titles can reach it (``_may_reach``) gives none: the answer is the same. The bound
+        is worth its preparation for a pool asked for again, or in a ``batch`` (the titles of one table share
+        their rare words); a single title first compares its pool's closest titles only."""
         if len(self.known) <= EXACT_LIMIT:
             found = process.extract(
                 norm,
@@ -489,8 +496,7 @@ class DuplicateIndex:
         key = tuple(counted)
         again = key in self._pools
         pool = self._word_pool(key)
-        # a pool asked for again (the titles of one table share their rare words) is worth preparing
-        if needed is not None and again and not self._may_reach(norm, core, key, pool, needed):
+        if needed is not None and (again or batch) and not self._may_reach(norm, core, key, pool, needed):
             return []
         found = process.extract(
             norm,
@@ -639,7 +645,9 @@ class DuplicateIndex:
                 if found is None:
                     if len(self._compared) > 50_000:
                         self._compared.clear()
-                    found = self._compared[key] = self._close(norm, content, exclude, threshold)
+                    found = self._compared[key] = self._close(
+                        norm, content, exclude, threshold, len(queries) > 1
+                    )
                 close[key] = found
         self._texts_of(sorted({index for found in close.values() for index, _ in found}))
         if len(self._answers) + len(close) > 50_000:
@@ -652,7 +660,12 @@ class DuplicateIndex:
         return [list(self._answers.get(key, ())) for key in keys]
 
     def _close(
-        self, norm: str, content_norm: str, exclude_registration: int | None, threshold: float
+        self,
+        norm: str,
+        content_norm: str,
+        exclude_registration: int | None,
+        threshold: float,
+        batch: bool = False,
     ) -> list[tuple[int, float]]:
         """The candidates whose title is close enough that, with their content, they may match."""
         core = core_words(norm)
@@ -662,7 +675,7 @@ class DuplicateIndex:
         scored: dict[str, float] = {}  # initiatives with the same title are scored once
         # a registration compared with the others finds its own title: no pool to leave out, no bound asked for
         bound = needed if exclude_registration is None else None
-        for index in self._shortlist(norm, threshold, core, bound):
+        for index in self._shortlist(norm, threshold, core, bound, batch):
             k = self.known[index]
             if k.kind == "registration" and k.ref_id == exclude_registration:
                 continue
