@@ -133,7 +133,7 @@ def _ratios(query: str, choices: Sequence[str], cutoff: float) -> dict[int, floa
     return {
         i: score
         for _choice, score, i in process.extract(
-            query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            query, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
         )
     }
 
