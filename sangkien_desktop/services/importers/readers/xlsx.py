@@ -1,4 +1,5 @@
-"""Excel 2007+ (.xlsx/.xlsm): streamed straight from the package's XML with defusedxml, so every part is
+"""Excel 2007+ (.xlsx/.xlsm): streamed straight from the package's XML with defusedxml (worksheets through
+expat's callbacks under defusedxml's guards, ``_SheetParser``, without an element tree), so every part is
 bounded as it is read (rows × columns, characters per cell and per file, number of styles) and the facts the
 importers need come with the values: merged ranges, hidden rows and columns, and the font of every text cell
 (from its style, or from the runs of a rich-text string).
