@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
 _INLINE_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -53,16 +52,26 @@ def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", str(text))
 
 
+def _inline_spaces(line: str) -> str:
+    """Runs of blanks collapsed to one space. Most lines have none but single spaces: they are tested with
+    plain substring searches (the regular expression scans Vietnamese text ~20 times slower)."""
+    if "  " in line or "\t" in line or "\u00a0" in line or "\u2007" in line or "\u202f" in line:
+        return _INLINE_SPACES.sub(" ", line)
+    return line
+
+
 def clean(text: str | None) -> str:
     """NFC without unsafe characters, trimmed, runs of blanks on each line collapsed to one space; line
     breaks kept."""
-    lines = [_INLINE_SPACES.sub(" ", line).strip() for line in strip_unsafe(nfc(text)).split("\n")]
-    return "\n".join(lines).strip()
+    text = strip_unsafe(nfc(text))
+    if "\n" not in text:
+        return _inline_spaces(text).strip()
+    return "\n".join([_inline_spaces(line).strip() for line in text.split("\n")]).strip()
 
 
 def one_line(text: str | None) -> str:
     """NFC without unsafe characters, every run of whitespace (line breaks included) collapsed to one space."""
-    return _SPACES.sub(" ", strip_unsafe(nfc(text))).strip()
+    return " ".join(strip_unsafe(nfc(text)).split())  # str.split's whitespace is the regex's \s
 
 
 def _strip_marks_slow(text: str) -> str:

@@ -42,6 +42,7 @@ _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
 _TEXT_CACHE = 50_000  # candidates' texts kept
 _POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; ~5 KB each)
+_PREPARED_POOLS = 200  # pools asked for again, prepared for the score bound (~25 KB each)
 
 _ABBREVIATIONS = (
     ("uy ban nhan dan", "ubnd"),
@@ -118,6 +119,23 @@ def _title_similarity(a: str, ca: str, b: str, cb: str, needed: float = 0.0) -> 
     sort = fuzz.token_sort_ratio(ca, cb, score_cutoff=max(0.0, pair - 100))
     plain = fuzz.ratio(ca, cb, score_cutoff=max(0.0, pair - sort))
     return 0.4 * whole + 0.6 * (sort + plain) / 2
+
+
+def sorted_words(key: str) -> str:
+    """The words of a normalised text sorted and joined by single spaces: ``fuzz.ratio`` of two such forms is
+    ``fuzz.token_sort_ratio`` of the texts (rapidfuzz splits on the same whitespace and sorts by code point)."""
+    return " ".join(sorted(key.split()))
+
+
+def _ratios(query: str, choices: Sequence[str], cutoff: float) -> dict[int, float]:
+    """``fuzz.ratio(query, c)`` of the choices reaching ``cutoff``, by their position (one call into rapidfuzz;
+    every other choice scores below ``cutoff``)."""
+    return {
+        i: score
+        for _choice, score, i in process.extract(
+            query, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+        )
+    }
 
 
 def content_similarity(a: str, b: str) -> float | None:
@@ -253,6 +271,8 @@ class DuplicateIndex:
         self.known = list(known)
         self._titles = [k.title_norm for k in self.known]
         self._cores: list[str | None] = [None] * len(self.known)
+        # counted title words → the pool's (cores, titles' words sorted, cores' words sorted): the score bound
+        self._prepared: dict[tuple[str, ...], tuple[list[str], list[str], list[str]]] = {}
         self._postings: dict[str, array[int]] | None = None
         self._pools: dict[tuple[str, ...], dict[int, str]] = {}  # counted title words → candidate pool
         self._unique: list[str] = []  # the distinct titles (a registration and its dossier share one)
@@ -391,6 +411,7 @@ class DuplicateIndex:
         self._answers.clear()
         self._compared.clear()
         self._pools.clear()
+        self._prepared.clear()
 
     def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
         """(title on one line, normalised content) of some known initiatives, read once each."""
@@ -439,7 +460,18 @@ class DuplicateIndex:
             self._postings = {word: array("i", ids) for word, ids in lists.items()}
         return self._postings
 
-    def _shortlist(self, norm: str, threshold: float) -> list[int]:
+    def _shortlist(
+        self,
+        norm: str,
+        threshold: float,
+        core: str = "",
+        needed: float | None = None,
+        batch: bool = False,
+    ) -> list[int]:
+        """The candidates worth scoring. With ``needed`` (the title score a match needs), a pool of the word
+        path none of whose titles can reach it (``_may_reach``) gives none: the answer is the same. The bound
+        is worth its preparation for a pool asked for again, or in a ``batch`` (the titles of one table share
+        their rare words); a single title first compares its pool's closest titles only."""
         if len(self.known) <= EXACT_LIMIT:
             found = process.extract(
                 norm,
@@ -461,7 +493,11 @@ class DuplicateIndex:
                 break
             counted.append(word)
             read += size
-        pool = self._word_pool(tuple(counted))
+        key = tuple(counted)
+        again = key in self._pools
+        pool = self._word_pool(key)
+        if needed is not None and (again or batch) and not self._may_reach(norm, core, key, pool, needed):
+            return []
         found = process.extract(
             norm,
             pool,
@@ -470,6 +506,64 @@ class DuplicateIndex:
             limit=_WORD_SHORTLIST,
         )
         return [index for _, _, uid in found for index in self._same[uid]]
+
+    def _may_reach(
+        self, norm: str, core: str, words: tuple[str, ...], pool: dict[int, str], needed: float
+    ) -> bool:
+        """Whether a title of ``pool`` (of ``words``) may score ``needed`` with ``_title_similarity``, by an upper
+        bound of it from plain ratios only (cheap: rapidfuzz tokenises nothing): ``token_set_ratio`` taken as
+        100 and ``token_sort_ratio`` as the ratio of the words sorted beforehand. The ratios are asked for with
+        cutoffs first: a title below all of them cannot reach ``needed``; only the others are bounded one by
+        one. Most titles of a table resemble nothing: their pools are left without a single token ratio."""
+        cores, sorted_titles, sorted_cores = self._pool_forms(words, pool)
+        all_cores = bool(core) and all(cores)
+        # a title whose ratios all stay below the cutoffs scores below ``needed``: with cores
+        # 0.2 × whole_cut + 20 + 0.6 × cut, without (either side) 0.5 × whole_cut + 50
+        cut = min(100.0, max(0.0, (needed - 20.0) / 0.8 - 1.0))
+        whole_cut = cut if all_cores else min(cut, max(0.0, 2.0 * (needed - 50.0) - 1.0))
+        below = needed - _SLACK
+        norm_sorted, core_sorted = sorted_words(norm), sorted_words(core)
+        whole = _ratios(norm_sorted, sorted_titles, whole_cut)
+        core_sort = _ratios(core_sorted, sorted_cores, cut) if core else {}
+        core_plain = _ratios(core, cores, cut) if core else {}
+        if (not core or 0.2 * whole_cut + 20.0 + 0.6 * cut < below) and (
+            all_cores or 0.5 * whole_cut + 50.0 < below
+        ):
+            checked: Iterable[int] = {*whole, *core_sort, *core_plain}  # every other title stays below
+        else:
+            checked = range(len(cores))
+        ratio = fuzz.ratio
+        for i in checked:
+            ws = whole.get(i)
+            if ws is None:
+                ws = ratio(norm_sorted, sorted_titles[i])
+            if core and cores[i]:
+                cs, cp = core_sort.get(i), core_plain.get(i)
+                if cs is None:
+                    cs = ratio(core_sorted, sorted_cores[i])
+                if cp is None:
+                    cp = ratio(core, cores[i])
+                # 0.4 × (sort + set) / 2 + 0.6 × (core sort + core plain) / 2, with set ≤ 100
+                bound = 0.2 * ws + 20.0 + 0.3 * (cs + cp)
+            else:
+                bound = 0.5 * ws + 50.0  # the whole titles' score only
+            if bound >= below:
+                return True
+        return False
+
+    def _pool_forms(
+        self, words: tuple[str, ...], pool: dict[int, str]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The cores, sorted words and sorted core words of the titles of ``pool`` (of ``words``), in its order."""
+        forms = self._prepared.get(words)
+        if forms is None:
+            cores = [self._core(self._same[uid][0]) for uid in pool]
+            titles = [sorted_words(title) for title in pool.values()]
+            forms = (cores, titles, [sorted_words(core) for core in cores])
+            if len(self._prepared) >= _PREPARED_POOLS:
+                self._prepared.clear()
+            self._prepared[words] = forms
+        return forms
 
     def _word_pool(self, words: tuple[str, ...]) -> dict[int, str]:
         """The distinct titles sharing the most of ``words`` (read in this order), ties in the order they were
@@ -551,7 +645,9 @@ class DuplicateIndex:
                 if found is None:
                     if len(self._compared) > 50_000:
                         self._compared.clear()
-                    found = self._compared[key] = self._close(norm, content, exclude, threshold)
+                    found = self._compared[key] = self._close(
+                        norm, content, exclude, threshold, len(queries) > 1
+                    )
                 close[key] = found
         self._texts_of(sorted({index for found in close.values() for index, _ in found}))
         if len(self._answers) + len(close) > 50_000:
@@ -564,7 +660,12 @@ class DuplicateIndex:
         return [list(self._answers.get(key, ())) for key in keys]
 
     def _close(
-        self, norm: str, content_norm: str, exclude_registration: int | None, threshold: float
+        self,
+        norm: str,
+        content_norm: str,
+        exclude_registration: int | None,
+        threshold: float,
+        batch: bool = False,
     ) -> list[tuple[int, float]]:
         """The candidates whose title is close enough that, with their content, they may match."""
         core = core_words(norm)
@@ -572,7 +673,9 @@ class DuplicateIndex:
         needed = (threshold - 25) / 0.75 if len(content_norm) >= 20 else threshold
         close: list[tuple[int, float]] = []
         scored: dict[str, float] = {}  # initiatives with the same title are scored once
-        for index in self._shortlist(norm, threshold):
+        # a registration compared with the others finds its own title: no pool to leave out, no bound asked for
+        bound = needed if exclude_registration is None else None
+        for index in self._shortlist(norm, threshold, core, bound, batch):
             k = self.known[index]
             if k.kind == "registration" and k.ref_id == exclude_registration:
                 continue

@@ -1,4 +1,5 @@
-"""Excel 2007+ (.xlsx/.xlsm): streamed straight from the package's XML with defusedxml, so every part is
+"""Excel 2007+ (.xlsx/.xlsm): streamed straight from the package's XML with defusedxml (worksheets through
+expat's callbacks under defusedxml's guards, ``_SheetParser``, without an element tree), so every part is
 bounded as it is read (rows × columns, characters per cell and per file, number of styles) and the facts the
 importers need come with the values: merged ranges, hidden rows and columns, and the font of every text cell
 (from its style, or from the runs of a rich-text string).
@@ -10,13 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml import ElementTree as SafeET
 
 from ... import safe_files
@@ -33,6 +38,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+@functools.lru_cache(maxsize=4096)
 def _column_index(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -208,55 +214,61 @@ class _Reader:
         cells = 0
         row_at = -1  # rows and cells without an "r" follow the one before
         max_rows, max_columns = self.limits.max_rows, self.limits.max_columns
-        for _event, elem in self._events(part):
-            tag = elem.tag
-            if tag.endswith("}row") or tag == "row":
-                try:
-                    row_at = int(elem.get("r") or row_at + 2) - 1
-                except ValueError:
-                    row_at += 1
-                if elem.get("hidden", "0") in ("1", "true"):
-                    grid.hidden_rows.add(row_at)
-                values: dict[int, Any] = {}
-                col_at = -1
-                for cell in elem:
-                    ref = cell.get("r")
-                    at = _cell_ref(ref) if ref else (row_at, col_at + 1)
-                    if at is None:
-                        continue
-                    r, c = at
-                    col_at = c
-                    if c >= max_columns:
-                        continue
-                    value = self._value(cell, r, c, grid)
-                    if value is None:
-                        continue
-                    if r >= max_rows:
-                        raise FileRejected(
-                            f"Bảng «{title}» trong tệp {self.name} có quá nhiều dòng (tối đa "
-                            f"{safe_files.number(max_rows)} dòng)."
-                        )
-                    if r == row_at:
-                        values[c] = value
-                    else:
-                        rows.setdefault(r, {})[c] = value
-                    max_col = max(max_col, c)
-                    max_row = max(max_row, r)
-                cells += len(values)
-                if cells > self.limits.max_cells:
-                    raise FileRejected(f"Bảng «{title}» trong tệp {self.name} có quá nhiều ô, không đọc.")
-                if values:
-                    rows.setdefault(row_at, {}).update(values)
-                elem.clear()
-            elif tag.endswith("}col"):
-                if elem.get("hidden", "0") in ("1", "true"):
+
+        def row_ended(attrs: dict[str, str], found: list[_Cell]) -> None:
+            nonlocal row_at, cells, max_col, max_row
+            try:
+                row_at = int(attrs.get("r") or row_at + 2) - 1
+            except ValueError:
+                row_at += 1
+            if attrs.get("hidden", "0") in ("1", "true"):
+                grid.hidden_rows.add(row_at)
+            values: dict[int, Any] = {}
+            col_at = -1
+            for cell_attrs, raw, inline in found:
+                ref = cell_attrs.get("r")
+                at = _cell_ref(ref) if ref else (row_at, col_at + 1)
+                if at is None:
+                    continue
+                r, c = at
+                col_at = c
+                if c >= max_columns:
+                    continue
+                value = self._value(cell_attrs, raw, inline, r, c, grid)
+                if value is None:
+                    continue
+                if r >= max_rows:
+                    raise FileRejected(
+                        f"Bảng «{title}» trong tệp {self.name} có quá nhiều dòng (tối đa "
+                        f"{safe_files.number(max_rows)} dòng)."
+                    )
+                if r == row_at:
+                    values[c] = value
+                else:
+                    rows.setdefault(r, {})[c] = value
+                max_col = max(max_col, c)
+                max_row = max(max_row, r)
+            cells += len(values)
+            if cells > self.limits.max_cells:
+                raise FileRejected(f"Bảng «{title}» trong tệp {self.name} có quá nhiều ô, không đọc.")
+            if values:
+                rows.setdefault(row_at, {}).update(values)
+
+        def other_ended(name: str, attrs: dict[str, str]) -> None:
+            if name.endswith("}col"):
+                if attrs.get("hidden", "0") in ("1", "true"):
                     try:
-                        first, last = int(elem.get("min", "1")) - 1, int(elem.get("max", "1")) - 1
+                        first, last = int(attrs.get("min", "1")) - 1, int(attrs.get("max", "1")) - 1
                     except ValueError:
-                        continue
+                        return
                     hidden_cols.update(range(max(first, 0), min(last, max_columns - 1) + 1))
-            elif tag.endswith("}mergeCell"):
-                self._merge(grid, elem.get("ref", ""))
+            elif name.endswith("}mergeCell"):
+                self._merge(grid, attrs.get("ref", ""))
+
+        stream = self._open(part)
+        if stream is not None:
+            with stream:
+                _SheetParser(self.name, part, self.limits.max_elements, row_ended, other_ended).parse(stream)
         width = max_col + 1
         grid.rows = [[None] * width for _ in range(max_row + 1)]
         for r, found in rows.items():
@@ -281,20 +293,15 @@ class _Reader:
                 (r0, c0, min(r1, self.limits.max_rows - 1), min(c1, self.limits.max_columns - 1))
             )
 
-    def _value(self, elem: Any, r: int, c: int, grid: Grid) -> Any:
-        kind = elem.get("t", "n")
+    def _value(
+        self, attrs: dict[str, str], raw: str | None, inline: list[str], r: int, c: int, grid: Grid
+    ) -> Any:
+        """A cell's value from its attributes, its last ``v`` (``raw``) and the ``t`` texts of its inline string."""
+        kind = attrs.get("t", "n")
         try:
-            style = int(elem.get("s", "0"))
+            style = int(attrs.get("s", "0"))
         except ValueError:
             style = 0
-        raw = None
-        inline: list[str] = []
-        for child in elem:
-            tag = _local(child.tag)
-            if tag == "v":
-                raw = child.text
-            elif tag == "is":
-                inline += [t.text or "" for t in child.iter() if _local(t.tag) == "t"]
         font = self.xf_font[style] if 0 <= style < len(self.xf_font) else ""
         if kind == "s":
             try:
@@ -334,6 +341,144 @@ class _Reader:
         if font:
             grid.fonts[(r, c)] = font
         return text
+
+
+# (attributes, text of its last ``v``, texts of the ``t`` elements of its inline string) of one cell
+_Cell = tuple[dict[str, str], "str | None", list[str]]
+
+
+class _SheetParser:
+    """A worksheet part through expat's callbacks, without building elements (a 1,000-row sheet has ~30,000):
+    each row's cells are handed over when the row ends, ``col`` and ``mergeCell`` when they end. Read as
+    ``defusedxml`` reads (a DTD, entity declarations and external references refused, expat's errors raised as
+    ``ParseError``), every element counted against ``max_elements``. A cell is a child of a ``row``; its value is
+    the text of its last ``v`` child and of every ``t`` inside its ``is`` children, each ``t``'s text being
+    what comes before its first child element (as ``ElementTree``'s ``text``)."""
+
+    def __init__(
+        self,
+        file_name: str,
+        part: str,
+        max_elements: int,
+        row_ended: Callable[[dict[str, str], list[_Cell]], None],
+        other_ended: Callable[[str, dict[str, str]], None],
+    ) -> None:
+        self.file_name, self.part, self.max_elements = file_name, part, max_elements
+        self.row_ended, self.other_ended = row_ended, other_ended
+        self.count = 0
+        self.depth = 0
+        self.row_depth = -1  # the open row's depth, -1 outside rows
+        self.row_attrs: dict[str, str] = {}
+        self.cells: list[_Cell] = []
+        self.cell_depth = -1
+        self.cell_attrs: dict[str, str] = {}
+        self.raw: str | None = None
+        self.inline: list[str] = []
+        self.is_depth = -1  # an ``is`` child of the open cell
+        # elements whose text is being read: [depth, parts, "v" or the index in ``inline``, closed to text]
+        self.texts: list[list[Any]] = []
+        self.others: list[tuple[int, str, dict[str, str]]] = []  # non-row elements open (col, mergeCell …)
+
+    def parse(self, stream: IO[bytes]) -> None:
+        parser = expat.ParserCreate(None, "}")
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _forbid_dtd
+        parser.EntityDeclHandler = _forbid_entity
+        parser.UnparsedEntityDeclHandler = _forbid_unparsed_entity
+        parser.ExternalEntityRefHandler = _forbid_external
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
+        try:
+            parser.ParseFile(stream)
+        except expat.ExpatError as exc:
+            error = ParseError(str(exc))  # as ElementTree raises it
+            error.code = exc.code
+            error.position = exc.lineno, exc.offset
+            raise error from None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        depth = self.depth
+        if self.texts and not self.texts[-1][3]:
+            self.texts[-1][3] = True  # a child element: the text read so far is all of it
+        local = name[name.rfind("}") + 1 :]
+        if self.row_depth < 0:
+            if name == "row" or name.endswith("}row"):
+                self.row_depth, self.row_attrs, self.cells = depth, attrs, []
+            else:
+                self.others.append((depth, name, attrs))
+            return
+        if depth == self.row_depth + 1:
+            self.cell_depth, self.cell_attrs, self.raw, self.inline = depth, attrs, None, []
+        elif depth == self.cell_depth + 1 and self.cell_depth >= 0:
+            if local == "v":
+                self.texts.append([depth, [], "v", False])
+            elif local == "is":
+                self.is_depth = depth
+        if local == "t" and self.is_depth >= 0 and depth > self.is_depth:
+            self.inline.append("")
+            self.texts.append([depth, [], len(self.inline) - 1, False])
+
+    def data(self, text: str) -> None:
+        if self.texts:
+            last = self.texts[-1]
+            if last[0] == self.depth and not last[3]:
+                last[1].append(text)
+
+    def end(self, name: str) -> None:
+        self.count += 1
+        if self.count > self.max_elements:
+            raise FileRejected(
+                f"Tệp {self.file_name}: phần {self.part} có quá nhiều thành phần (tối đa "
+                f"{safe_files.number(self.max_elements)}), không mở."
+            )
+        depth = self.depth
+        self.depth -= 1
+        if self.texts and self.texts[-1][0] == depth:
+            _, parts, slot, _ = self.texts.pop()
+            if slot == "v":
+                self.raw = "".join(parts) if parts else None
+            else:
+                self.inline[slot] = "".join(parts)
+        if depth == self.is_depth:
+            self.is_depth = -1
+        if depth == self.cell_depth:
+            self.cells.append((self.cell_attrs, self.raw, self.inline))
+            self.cell_depth = -1
+        elif depth == self.row_depth:
+            self.row_depth = -1
+            self.row_ended(self.row_attrs, self.cells)
+            self.cells = []
+        elif self.others and self.others[-1][0] == depth:
+            _, other, attrs = self.others.pop()
+            self.other_ended(other, attrs)
+
+
+def _forbid_dtd(name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool) -> None:
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _forbid_entity(
+    name: str,
+    is_parameter_entity: bool,
+    value: str | None,
+    base: str | None,
+    sysid: str | None,
+    pubid: str | None,
+    notation_name: str | None,
+) -> None:
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
+
+
+def _forbid_unparsed_entity(
+    name: str, base: str | None, sysid: str | None, pubid: str | None, notation_name: str | None
+) -> None:
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
+
+
+def _forbid_external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> int:
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
 def read_xlsx(path: Path, limits: Limits | None = None, display_name: str | None = None) -> Source:
