@@ -164,9 +164,20 @@ def produce(
 ) -> ProducedDocuments:
     """Run every registered producer for the round; file names are made safe and unique. ``progress(done,
     total, text)`` is told before each document (it may raise to stop)."""
+    from .documents.round_data import sharing_loads
+
+    with sharing_loads():  # the round's data loaded once for all its documents
+        return _produce(db, round_id, registered(), progress)
+
+
+def _produce(
+    db: Database,
+    round_id: int,
+    items: list[RegisteredProducer],
+    progress: Callable[[int, int, str], None] | None,
+) -> ProducedDocuments:
     result = ProducedDocuments()
     used: set[str] = set()
-    items = registered()
     for index, item in enumerate(items):
         if progress is not None:
             progress(index, len(items), f"Đang lập {item.label} ({index + 1}/{len(items)})…")
