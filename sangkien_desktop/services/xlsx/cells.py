@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -53,13 +53,15 @@ _APPLIED: weakref.WeakKeyDictionary[Any, dict[tuple[int, tuple[int, ...]], tuple
 
 @dataclass(frozen=True)
 class CellFormat:
-    """Font, alignment, border, fill and number format applied together to a cell (None = leave as is)."""
+    """Font, alignment, border, fill, number format and protection applied together to a cell (None =
+    leave as is)."""
 
     font: Font | None = None
     alignment: Alignment | None = None
     border: Border | None = None
     number_format: str | None = None
     fill: PatternFill | None = None
+    protection: Protection | None = None
 
     def apply(self, cell: Cell) -> None:
         """Give ``cell`` this format. The styles a format produces are remembered per workbook and
@@ -92,6 +94,8 @@ class CellFormat:
             cell.fill = self.fill
         if self.number_format is not None:
             cell.number_format = self.number_format
+        if self.protection is not None:
+            cell.protection = self.protection
 
 
 def set_text(cell: Cell, value: str | None) -> None:
