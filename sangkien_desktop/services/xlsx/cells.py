@@ -39,6 +39,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """First characters that make a spreadsheet treat typed text as a formula (or that CSV injection uses)."""
 
 DATE_FORMAT = "DD/MM/YYYY"
+MAX_TEXT = 32_767  # characters in one cell (openpyxl cuts longer text there too)
 
 CellValue = str | int | float | Decimal | date | None
 
@@ -109,7 +110,10 @@ def set_text(cell: Cell, value: str | None) -> None:
     if not text:
         cell.value = None
         return
-    cell.value = text
+    if type(cell) is Cell:  # what openpyxl's setter ends with for such text, without its checks again
+        cell._value = text[:MAX_TEXT]
+    else:
+        cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
@@ -125,7 +129,11 @@ def set_value(cell: Cell, value: CellValue) -> None:
     elif isinstance(value, int | float | Decimal):
         if isinstance(value, float | Decimal) and not math.isfinite(value):
             raise ValueError(f"Không ghi được số không hữu hạn ({value}) vào Excel")
-        cell.value = value
+        if type(cell) is Cell:  # a number: what openpyxl's setter does, without its type lookup
+            cell._value = value
+            cell.data_type = "n"
+        else:
+            cell.value = value
     elif isinstance(value, date):
         cell.value = value  # openpyxl sets its ISO format here; show day/month/year instead
         cell.number_format = DATE_FORMAT

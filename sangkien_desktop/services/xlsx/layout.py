@@ -266,9 +266,7 @@ def estimate_row_height(
 
 def _row_height(value: object, width: float, size: float) -> float:
     """:func:`estimate_row_height` of one value; text measured once per (text, width, size)."""
-    if isinstance(value, str):
-        return _text_row_height(value, width, size)
-    return estimate_row_height([value], [width], size)
+    return _text_row_height(value if isinstance(value, str) else str(value), width, size)
 
 
 @functools.lru_cache(maxsize=65_536)
