@@ -27,7 +27,6 @@ plus the round's list for the Sở KH&CN — produced without numbering or alloc
 from __future__ import annotations
 
 import importlib
-import io
 import logging
 import pkgutil
 import re
@@ -383,9 +382,9 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
         row += 1
     setup_print(ws3, landscape=False, repeat_rows="4:4")
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    from .xlsx.fast_save import workbook_bytes
+
+    return workbook_bytes(wb)
 
 
 def round_data_workbook(db: Database, round_id: int) -> list[tuple[str, bytes]]:

@@ -315,8 +315,6 @@ def score_sheets_workbook(data: RoundData, member_id: int | None = None) -> Work
 
 def score_sheets_xlsx(data: RoundData, member_id: int | None = None) -> bytes:
     """The score workbook: one worksheet per active member (or only ``member_id``'s)."""
-    import io
+    from ..xlsx.fast_save import workbook_bytes
 
-    buf = io.BytesIO()
-    score_sheets_workbook(data, member_id).save(buf)
-    return buf.getvalue()
+    return workbook_bytes(score_sheets_workbook(data, member_id))

@@ -64,15 +64,18 @@ class CellFormat:
     fill: PatternFill | None = None
     protection: Protection | None = None
 
-    def apply(self, cell: Cell) -> None:
+    def apply(
+        self, cell: Cell, cache: dict[tuple[int, tuple[int, ...]], tuple[Any, Any]] | None = None
+    ) -> None:
         """Give ``cell`` this format. The styles a format produces are remembered per workbook and
         copied to the next cells (openpyxl otherwise hashes every font, border and alignment again for
-        each cell: most of the time of a long sheet)."""
+        each cell: most of the time of a long sheet). ``cache``: the workbook's, when the caller has it."""
         style = getattr(cell, "_style", _NO_STYLE)
         if style is _NO_STYLE:  # not a styleable cell: styled as it is
             self._apply(cell)
             return
-        cache = _APPLIED.setdefault(cell.parent.parent, {})
+        if cache is None:
+            cache = _APPLIED.setdefault(cell.parent.parent, {})
         key = (
             id(self),
             _FRESH if style is None else tuple(cast(Iterable[Any], style)),
@@ -152,14 +155,24 @@ def write_row(
     """Write ``values`` into ``row`` from ``start_col`` on, applying one format to all cells or one per
     cell (``formats[i]`` for ``values[i]``; None leaves a cell unformatted). A format's number format
     wins over the date format :func:`set_value` gives to dates."""
-    if isinstance(formats, Sequence) and len(formats) != len(values):
-        raise ValueError(f"{len(values)} values but {len(formats)} formats")
+    per_cell = isinstance(formats, Sequence)
+    if per_cell and len(formats) != len(values):  # type: ignore[arg-type]
+        raise ValueError(f"{len(values)} values but {len(formats)} formats")  # type: ignore[arg-type]
+    if not 0 < row < 1048577 or start_col < 1:
+        raise ValueError(f"no cell at row {row}, column {start_col}")
+    cells = ws._cells  # what ws.cell() does, without its checks for every cell of a long table
+    cache = _APPLIED.setdefault(ws.parent, {})
     for i, value in enumerate(values):
-        cell = ws.cell(row=row, column=start_col + i)
+        column = start_col + i
+        cell = cells.get((row, column))
+        if cell is None:
+            cell = cells[(row, column)] = Cell(ws, row=row, column=column)
         set_value(cell, value)
-        fmt = formats[i] if isinstance(formats, Sequence) else formats
+        fmt = formats[i] if per_cell else formats  # type: ignore[index]
         if fmt is not None:
-            fmt.apply(cell)
+            fmt.apply(cell, cache)
+    if values and row > ws._current_row:
+        ws._current_row = row
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
