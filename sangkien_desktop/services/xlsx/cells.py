@@ -111,7 +111,11 @@ def set_text(cell: Cell, value: str | None) -> None:
     """
     text = ILLEGAL_CHARACTERS_RE.sub("", nfc(value)) if value is not None else ""
     if not text:
-        cell.value = None
+        if type(cell) is Cell:  # what openpyxl's setter does with None
+            cell._value = None
+            cell.data_type = "n"
+        else:
+            cell.value = None
         return
     if type(cell) is Cell:  # what openpyxl's setter ends with for such text, without its checks again
         cell._value = text[:MAX_TEXT]

@@ -1,17 +1,21 @@
-"""Save a workbook with its cells written as text, a row at a time (openpyxl's own save otherwise).
+"""Save a workbook with its cells written as text (openpyxl's own save otherwise).
 
 openpyxl writes every cell through Python context managers of lxml's incremental writer: about half the time
-of a 20,000-row sheet. Here each row of plain cells (text, numbers, simple formulas, blanks with a style) is
-written as one XML string, parsed by lxml in C and handed to the same writer; the XML is what openpyxl writes
-(the same elements, attributes and values). A row holding anything else (dates, rich text, comments,
-hyperlinks, array formulas) is written by openpyxl itself, and so is everything outside the cells.
+of a 20,000-row sheet. Here the rows of plain cells (text, numbers, simple formulas, blanks with a style) are
+written as one string, byte for byte what openpyxl writes (same elements, attributes, escapes and ASCII
+character references), and put in place of the sheet's cell data in the file openpyxl wrote for the rest.
+A row holding anything else (dates, rich text, comments, hyperlinks, array formulas) is written by openpyxl
+itself, and so is everything outside the cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import defaultdict
 from decimal import Decimal
+from operator import itemgetter
+from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -26,30 +30,59 @@ from openpyxl.writer.excel import ExcelWriter
 
 __all__ = ["workbook_bytes"]
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;"})
-
-
-def _escape(text: str) -> str:
-    return text.translate(_ESCAPES)
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+_PLACEHOLDER = "sangkienSheetData"
 
 
 class _FastWorksheetWriter(WorksheetWriter):  # type: ignore[misc]
     def __init__(self, ws: Any, out: Any = None) -> None:
         super().__init__(ws, out)
         self._letters: dict[int, str] = {}
+        self._style_ids: dict[tuple[int, ...], int] = {}  # a cell style's index in the workbook
+        self.sheet_data = b""
 
-    def write_row(self, xf: Any, row: list[Any], row_idx: int) -> None:
-        xml = self._row_xml(row, row_idx)
-        if xml is None:  # a cell openpyxl must write itself
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        """openpyxl's rows (each row's cells by column, empty rows with a height), grouped without sorting
+        every cell of the sheet."""
+        by_row: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+        for (row, column), cell in self.ws._cells.items():
+            by_row[row].append((column, cell))
+        for row in self.ws.row_dimensions.keys() - by_row.keys():
+            by_row[row] = []
+        return [
+            (row, [cell for _c, cell in sorted(cells, key=itemgetter(0))])
+            for row, cells in sorted(by_row.items())
+        ]
+
+    def write_rows(self) -> None:
+        """The cell data as text, kept for :meth:`_FastExcelWriter.write_worksheet`; a placeholder in the
+        file."""
+        parts = ["<sheetData>"]
+        for row_idx, row in self.rows():
+            xml = self._row_xml(row, row_idx)
+            parts.append(xml if xml is not None else self._openpyxl_row(row, row_idx))
+        parts.append("</sheetData>")
+        self.sheet_data = "".join(parts).encode("ascii", "xmlcharrefreplace")
+        xf = self.xf.send(True)
+        xf.write(etree.Element(_PLACEHOLDER))
+        self.xf.send(None)
+
+    def _openpyxl_row(self, row: list[Any], row_idx: int) -> str:
+        buffer = io.BytesIO()
+        with etree.xmlfile(buffer) as xf:
             super().write_row(xf, row, row_idx)
-        else:
-            xf.write(etree.fromstring(xml))
+        return buffer.getvalue().decode("ascii")
 
     def _row_xml(self, row: list[Any], row_idx: int) -> str | None:
+        """The row as openpyxl writes it, or None when a cell needs openpyxl itself."""
         attrs: dict[str, str] = {"r": f"{row_idx}"}
         attrs.update(self.ws.row_dimensions.get(row_idx, {}))
-        parts = ["<row", *(f' {k}="{_escape(str(v))}"' for k, v in attrs.items()), ">"]
+        parts = ["<row", *(f' {k}="{str(v).translate(_ATTRIBUTE)}"' for k, v in attrs.items()), ">"]
         styles = self.ws.parent._cell_styles
+        ids = self._style_ids
         letters = self._letters
         number = str(row_idx)
         for cell in row:
@@ -63,27 +96,32 @@ class _FastWorksheetWriter(WorksheetWriter):  # type: ignore[misc]
             letter = letters.get(cell.column)
             if letter is None:
                 letter = letters[cell.column] = get_column_letter(cell.column)
-            head = (
-                f'<c r="{letter}{number}" s="{styles.add(style)}"' if styled else f'<c r="{letter}{number}"'
-            )
+            if styled:
+                key = tuple(style)
+                style_id = ids.get(key)
+                if style_id is None:
+                    style_id = ids[key] = styles.add(style)
+                head = f'<c r="{letter}{number}" s="{style_id}"'
+            else:
+                head = f'<c r="{letter}{number}"'
             kind = cell.data_type
             if kind == "s":
                 if value is None or value == "":
-                    parts.append(f'{head} t="inlineStr"/>')
+                    parts.append(f'{head} t="inlineStr"></c>')
                 elif type(value) is str:
                     space = ' xml:space="preserve"' if value != value.strip() else ""
-                    parts.append(f'{head} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+                    parts.append(f'{head} t="inlineStr"><is><t{space}>{value.translate(_TEXT)}</t></is></c>')
                 else:
                     return None
             elif kind == "n":
                 if value is None or value == "":
-                    parts.append(f'{head} t="n"/>')
-                elif isinstance(value, int | float | Decimal):
-                    parts.append(f'{head} t="n"><v>{_escape(safe_string(value))}</v></c>')
+                    parts.append(f'{head} t="n"></c>')
+                elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    parts.append(f'{head} t="n"><v>{safe_string(value).translate(_TEXT)}</v></c>')
                 else:
                     return None
             elif kind == "f" and type(value) is str and value:
-                parts.append(f"{head}><f>{_escape(value[1:])}</f><v/></c>")
+                parts.append(f"{head}><f>{value[1:].translate(_TEXT)}</f><v></v></c>")
             else:
                 return None
         parts.append("</row>")
@@ -102,7 +140,8 @@ class _FastExcelWriter(ExcelWriter):  # type: ignore[misc]
         writer = _FastWorksheetWriter(ws)
         writer.write()
         ws._rels = writer._rels
-        self._archive.write(writer.out, ws.path[1:])
+        xml = Path(writer.out).read_bytes().replace(f"<{_PLACEHOLDER}/>".encode(), writer.sheet_data, 1)
+        self._archive.writestr(ws.path[1:], xml)
         self.manifest.append(ws)
         writer.cleanup()
 
