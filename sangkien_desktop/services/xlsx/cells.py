@@ -82,7 +82,7 @@ class CellFormat:
         )  # None: a new cell (openpyxl 3.1)
         hit = cache.get(key)
         if hit is not None and hit[0] is self:
-            cell._style = copy(hit[1])
+            cell._style = StyleArray(hit[1])  # a copy (copy() takes longer to get there)
             return
         self._apply(cell)
         cache[key] = (self, copy(cell._style))  # keeping ``self`` keeps its id from being reused
