@@ -159,20 +159,19 @@ def write_row(
     """Write ``values`` into ``row`` from ``start_col`` on, applying one format to all cells or one per
     cell (``formats[i]`` for ``values[i]``; None leaves a cell unformatted). A format's number format
     wins over the date format :func:`set_value` gives to dates."""
-    per_cell = isinstance(formats, Sequence)
-    if per_cell and len(formats) != len(values):  # type: ignore[arg-type]
-        raise ValueError(f"{len(values)} values but {len(formats)} formats")  # type: ignore[arg-type]
+    each: Sequence[CellFormat | None] = formats if isinstance(formats, Sequence) else [formats] * len(values)
+    if len(each) != len(values):
+        raise ValueError(f"{len(values)} values but {len(each)} formats")
     if not 0 < row < 1048577 or start_col < 1:
         raise ValueError(f"no cell at row {row}, column {start_col}")
     cells = ws._cells  # what ws.cell() does, without its checks for every cell of a long table
     cache = _APPLIED.setdefault(ws.parent, {})
-    for i, value in enumerate(values):
+    for i, (value, fmt) in enumerate(zip(values, each, strict=True)):
         column = start_col + i
         cell = cells.get((row, column))
         if cell is None:
             cell = cells[(row, column)] = Cell(ws, row=row, column=column)
         set_value(cell, value)
-        fmt = formats[i] if per_cell else formats  # type: ignore[index]
         if fmt is not None:
             fmt.apply(cell, cache)
     if values and row > ws._current_row:

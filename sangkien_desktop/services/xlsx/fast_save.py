@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # python-docx's dependency
 from openpyxl import LXML
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -37,7 +37,7 @@ _ATTRIBUTE = str.maketrans(
 _PLACEHOLDER = "sangkienSheetData"
 
 
-class _FastWorksheetWriter(WorksheetWriter):  # type: ignore[misc]
+class _FastWorksheetWriter(WorksheetWriter):
     def __init__(self, ws: Any, out: Any = None) -> None:
         super().__init__(ws, out)
         self._letters: dict[int, str] = {}
@@ -128,7 +128,7 @@ class _FastWorksheetWriter(WorksheetWriter):  # type: ignore[misc]
         return "".join(parts)
 
 
-class _FastExcelWriter(ExcelWriter):  # type: ignore[misc]
+class _FastExcelWriter(ExcelWriter):
     def write_worksheet(self, ws: Any) -> None:
         if self.workbook.write_only:
             super().write_worksheet(ws)
