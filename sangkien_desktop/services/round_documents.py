@@ -27,7 +27,6 @@ plus the round's list for the Sở KH&CN — produced without numbering or alloc
 from __future__ import annotations
 
 import importlib
-import io
 import logging
 import pkgutil
 import re
@@ -164,9 +163,20 @@ def produce(
 ) -> ProducedDocuments:
     """Run every registered producer for the round; file names are made safe and unique. ``progress(done,
     total, text)`` is told before each document (it may raise to stop)."""
+    from .documents.round_data import sharing_loads
+
+    with sharing_loads():  # the round's data loaded once for all its documents
+        return _produce(db, round_id, registered(), progress)
+
+
+def _produce(
+    db: Database,
+    round_id: int,
+    items: list[RegisteredProducer],
+    progress: Callable[[int, int, str], None] | None,
+) -> ProducedDocuments:
     result = ProducedDocuments()
     used: set[str] = set()
-    items = registered()
     for index, item in enumerate(items):
         if progress is not None:
             progress(index, len(items), f"Đang lập {item.label} ({index + 1}/{len(items)})…")
@@ -372,9 +382,9 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
         row += 1
     setup_print(ws3, landscape=False, repeat_rows="4:4")
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    from .xlsx.fast_save import workbook_bytes
+
+    return workbook_bytes(wb)
 
 
 def round_data_workbook(db: Database, round_id: int) -> list[tuple[str, bytes]]:

@@ -33,6 +33,7 @@ from ...domain.errors import SangKienError
 from ...domain.text import nfc, one_line, upper_vn
 from ...domain.vndate import date_line
 from ..docspec import MOTTO, NATIONAL_TITLE
+from ..pdf.canvas_text import PageText
 from ..pdf.fonts import balance_lines, font_name, register_fonts
 from .certificate_layout import FIELDS, PAGE_H, PAGE_W, FieldBox, Offsets
 from .common import ProgressFn
@@ -358,9 +359,24 @@ def _y(top_mm: float) -> float:
     return (PAGE_H - top_mm) * mm
 
 
+@functools.lru_cache(maxsize=4096)
+def _fitted(
+    tokens: tuple[Token, ...], width: float, height: float, max_size: float, min_size: float, one_line: bool
+) -> tuple[float, list[Line]]:
+    """:func:`fit_tokens`, once per field text (the labels and dates repeat on every certificate); the
+    lines are only read."""
+    return fit_tokens(tokens, width, height, max_size, min_size, one_line_first=one_line)
+
+
 def draw_field(
-    c: Canvas, box: FieldBox, tokens: Sequence[Token], offset: tuple[float, float], preprinted: bool
+    c: Canvas,
+    box: FieldBox,
+    tokens: Sequence[Token],
+    offset: tuple[float, float],
+    preprinted: bool,
+    page_text: PageText | None = None,
 ) -> None:
+    """Draw one field; its lines go into ``page_text`` when given (the caller emits it once per page)."""
     tokens = [t for t in tokens if not (preprinted and t.static) and t.text]
     if not tokens:
         return
@@ -378,14 +394,14 @@ def draw_field(
         )
         for t in tokens
     ]
-    size, lines = fit_tokens(styled, width, height, box.size, box.min_size, one_line_first=box.one_line_first)
+    size, lines = _fitted(tuple(styled), width, height, box.size, box.min_size, box.one_line_first)
+    text = page_text if page_text is not None else PageText(c)
     block = len(lines) * size * LEADING
     first_top = top if box.valign == "top" else top + (height - block) / 2
     for i, line in enumerate(lines):
         baseline = PAGE_H * mm - (first_top + i * size * LEADING + size * (ASCENT + (LEADING - 1.107) / 2))
         lw = line_width(line, size)
         x = x0 + (width - lw) / 2 if box.align == "center" else x0
-        text = c.beginText(x, baseline)
         # consecutive words of one run are drawn as one string
         runs: list[tuple[Token, str]] = []
         for j, (word, t) in enumerate(line):
@@ -394,11 +410,15 @@ def draw_field(
                 runs[-1] = (t, runs[-1][1] + piece)
             else:
                 runs.append((t, piece))
-        for t, piece in runs:
-            text.setFont(_font(t), size)
-            text.setFillColor(t.color or BLACK)
-            text.textOut(piece)
-        c.drawText(text)
+        text.add_runs(x, baseline, [(piece, _font(t), _rgb(t.color)) for t, piece in runs], size)
+    if page_text is None:
+        text.emit()
+
+
+def _rgb(color: Color | None) -> tuple[float, float, float]:
+    if color is None:
+        return (0.0, 0.0, 0.0)
+    return (float(color.red), float(color.green), float(color.blue))
 
 
 def _draw_border(c: Canvas) -> None:
@@ -494,9 +514,11 @@ def _draw_certificate(
         c.doForm(key)
         role = "Là đồng tác giả sáng kiến:" if item.co_authors else "Là tác giả sáng kiến:"
         _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
+    page_text = PageText(c)  # the fields' lines written into the page in one piece
     for box in FIELDS:
         off = offsets.of(box.key) if preprinted else (0.0, 0.0)
-        draw_field(c, box, field_tokens(item, box.key), off, preprinted)
+        draw_field(c, box, field_tokens(item, box.key), off, preprinted, page_text)
+    page_text.emit()
 
 
 def _canvas(buf: io.BytesIO, **kwargs: Any) -> Canvas:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
@@ -148,6 +149,60 @@ def _set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(w)
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_BODY_SPACING = '<w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>'  # 1 pt, single
+
+
+def _runs_xml(content: Content, size: float, bold: bool, italic: bool) -> str:
+    """The ``<w:r>`` elements :meth:`DocxBuilder._fill` appends, as XML text (same runs, same order)."""
+    half_points = round(size * 2)
+    out: list[str] = []
+    for r in _runs(content):
+        rpr = (
+            "<w:rPr>"
+            + ("<w:b/>" if bold or r.bold else "")
+            + ("<w:i/>" if italic or r.italic else "")
+            + f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+            + ('<w:u w:val="single"/>' if r.underline else "")
+            + "</w:rPr>"
+        )
+        lines = nfc(r.text).replace("\r\n", "\n").split("\n")
+        last = len(lines) - 1
+        for i, line in enumerate(lines):
+            text = xml_escape(line)
+            out.append(
+                f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t>{"<w:br/>" if i < last else ""}</w:r>'
+            )
+    return "".join(out)
+
+
+def _body_rows(
+    rows: Sequence[Sequence[Content | None]],
+    columns: Sequence[Column],
+    widths_mm: Sequence[float],
+    font_size: float,
+    bold: set[int],
+    keep: set[int],
+) -> list[Any]:
+    """A data table's body rows (``<w:tr>``), written as XML text and parsed once: what python-docx builds
+    cell by cell (fixed widths, 1 pt spacing, the column's alignment, rows that never split), in a fraction
+    of the time on a 2,000-row table."""
+    aligns = ["right" if col.numeric else "center" if col.center else "left" for col in columns]
+    tc_pr = [f'<w:tcPr><w:tcW w:type="dxa" w:w="{Mm(w).twips}"/></w:tcPr>' for w in widths_mm]
+    parts = [f'<w:tbl xmlns:w="{_W_NS}">']
+    for i, values in enumerate(rows):
+        keep_next = "<w:keepNext/>" if i in keep else ""
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for value, align, pr in zip(values, aligns, tc_pr, strict=True):
+            runs = _runs_xml(value, font_size, i in bold, False) if value else ""
+            parts.append(
+                f'<w:tc>{pr}<w:p><w:pPr>{keep_next}{_BODY_SPACING}<w:jc w:val="{align}"/></w:pPr>{runs}</w:p></w:tc>'
+            )
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return list(parse_xml("".join(parts)))
 
 
 class DocxBuilder:
@@ -398,7 +453,7 @@ class DocxBuilder:
         total = sum(c.width for c in columns)
         widths = [self.frame_mm * c.width / total for c in columns]
         nh = grid.height
-        table = self.doc.add_table(rows=nh + len(rows), cols=len(columns))
+        table = self.doc.add_table(rows=nh, cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _set_widths(table, widths)
@@ -418,28 +473,12 @@ class DocxBuilder:
                     self._fill(p, title, font_size, True, False)
         for c0, r0, c1, r1 in grid.spans:
             table.cell(r0, c0).merge(table.cell(r1, c1))
-        bold, keep = set(bold_rows), set(keep_rows)
-        aligns = [
-            WD_ALIGN_PARAGRAPH.RIGHT
-            if col.numeric
-            else WD_ALIGN_PARAGRAPH.CENTER
-            if col.center
-            else WD_ALIGN_PARAGRAPH.LEFT
-            for col in columns
-        ]
-        for i, values in enumerate(rows):
-            row = table_rows[nh + i]
-            _row_cant_split(row)
-            for cell, value, align in zip(row.cells, values, aligns, strict=True):
-                p = cell.paragraphs[0]
-                p.alignment = align
-                _no_spacing(p, 1, 1)
-                if i in keep:
-                    keep_with_next([p])
-                if value:
-                    self._fill(p, value, font_size, i in bold, False)
+        body = _body_rows(rows, columns, widths, font_size, set(bold_rows), set(keep_rows))
+        for tr in body:
+            table._tbl.append(tr)
         for r, c0, c1 in spans:
-            merged = table.cell(nh + r, c0).merge(table.cell(nh + r, c1))
+            cells = body[r].findall(qn("w:tc"))
+            merged = _Cell(cells[c0], table).merge(_Cell(cells[c1], table))
             for p in merged.paragraphs:
                 p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.doc.add_paragraph()

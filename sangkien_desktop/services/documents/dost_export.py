@@ -8,7 +8,6 @@ it printable as it is.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -165,6 +164,6 @@ def dost_xlsx(year: YearData) -> bytes:
         ws, row + 1, title=chair.title, authority=chair.authority, name=chair.name, ncols=ncols
     )
     setup_print(ws, landscape=True, repeat_rows=f"{top}:{first - 1}")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from ..xlsx.fast_save import workbook_bytes
+
+    return workbook_bytes(wb)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -54,6 +56,7 @@ __all__ = [
     "is_recognized",
     "load_round",
     "provisional_mean",
+    "sharing_loads",
 ]
 
 CONSIDERED_STATUSES = (DossierStatus.VALID, DossierStatus.COMPLETE)
@@ -474,8 +477,33 @@ def certificate_info(c: Certificate) -> CertificateInfo:
     )
 
 
+_SHARED: ContextVar[dict[int, RoundData] | None] = ContextVar("shared_round_data", default=None)
+
+
+@contextmanager
+def sharing_loads() -> Iterator[None]:
+    """Inside this block :func:`load_round` loads each round once and answers the same :class:`RoundData`
+    again: for a batch of documents of a round that cannot change meanwhile (a finalized round's archive,
+    ``services.round_documents.produce``). Documents only read a ``RoundData``, so sharing it is safe."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def load_round(session: Session, round_id: int) -> RoundData:
     """Load a round's documents data (raises ``NotFoundError`` through ``find_round`` callers)."""
+    shared = _SHARED.get()
+    if shared is None:
+        return _load_round(session, round_id)
+    data = shared.get(round_id)
+    if data is None:
+        data = shared[round_id] = _load_round(session, round_id)
+    return data
+
+
+def _load_round(session: Session, round_id: int) -> RoundData:
     rnd = session.get(Round, round_id)
     if rnd is None:
         from ...domain.errors import NotFoundError

@@ -12,6 +12,7 @@ typing it in.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -245,17 +246,17 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
     f = DEFAULT_FORMATS
     first_crit = 6
     last_crit = first_crit + ncrit - 1
+    # the cells the member fills in (scores, remark): unlocked, light yellow
+    input_score = replace(f.score, fill=INPUT_FILL, protection=Protection(locked=False))
+    input_text = replace(f.text, fill=INPUT_FILL, protection=Protection(locked=False))
+    formats = [f.integer, f.center, f.text, f.text, f.text, *[input_score] * ncrit, f.score, input_text]
     for n, d in enumerate(dossiers, start=1):
         write_row(
             ws,
             row,
             [n, d.code, d.title, d.author_names, d.unit_name, *[None] * ncrit, None, None],
-            formats=[f.integer, f.center, f.text, f.text, f.text, *[f.score] * ncrit, f.score, f.text],
+            formats=formats,
         )
-        for c in [*range(first_crit, last_crit + 1), ncols]:
-            cell = ws.cell(row=row, column=c)
-            cell.protection = Protection(locked=False)
-            cell.fill = INPUT_FILL
         row += 1
     last = row - 1
     if dossiers:
@@ -314,8 +315,6 @@ def score_sheets_workbook(data: RoundData, member_id: int | None = None) -> Work
 
 def score_sheets_xlsx(data: RoundData, member_id: int | None = None) -> bytes:
     """The score workbook: one worksheet per active member (or only ``member_id``'s)."""
-    import io
+    from ..xlsx.fast_save import workbook_bytes
 
-    buf = io.BytesIO()
-    score_sheets_workbook(data, member_id).save(buf)
-    return buf.getvalue()
+    return workbook_bytes(score_sheets_workbook(data, member_id))

@@ -9,7 +9,6 @@ the document says so under the table.
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections import Counter
 from collections.abc import Sequence
 from typing import cast
@@ -279,6 +278,6 @@ def summary_xlsx(data: RoundData) -> bytes:
         first_col=max(ncols - 5, split + 1),  # a round without members: right of the secretary's block
     )
     setup_print(ws, landscape=True, repeat_rows=f"{top}:{first - 1}")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from ..xlsx.fast_save import workbook_bytes
+
+    return workbook_bytes(wb)

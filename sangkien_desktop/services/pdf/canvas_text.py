@@ -106,6 +106,7 @@ class PageText:
         self.current: tuple[str, int, float] | None = None
         self.names: dict[tuple[str, int], str] = {}
         self.underlines: list[tuple[float, float, float, float]] = []
+        self.fill: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the text colour ("0 g" at the start)
 
     def _font(self, font: str, subset: int, size: float) -> None:
         if self.current == (font, subset, size):
@@ -137,6 +138,30 @@ class PageText:
                 if underline:
                     self.underlines.append((x, y - size * 0.12, x + width, y - size * 0.12))
             x += width
+
+    def add_runs(
+        self, x: float, y: float, runs: Iterable[tuple[str, str, tuple[float, float, float]]], size: float
+    ) -> None:
+        """One line of coloured runs ``(text, font, (r, g, b))`` whose baseline starts at (x, y); each run
+        follows the one before it."""
+        ops = self.ops
+        first = True
+        for text, font, rgb in runs:
+            if not text:
+                continue
+            if first:
+                ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+                first = False
+            if rgb != self.fill:
+                ops.append(f"{rgb[0]:.3f} {rgb[1]:.3f} {rgb[2]:.3f} rg")
+                self.fill = rgb
+            codes = self.codes.get(font)
+            if codes is None:
+                codes = self.codes[font] = _FontCodes(font)
+            for subset, escaped in codes.runs(text, self.doc):
+                if self.current != (font, subset, size):
+                    self._font(font, subset, size)
+                ops.append(f"({escaped}) Tj")
 
     def emit(self) -> None:
         if self.ops:

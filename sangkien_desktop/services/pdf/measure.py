@@ -168,10 +168,20 @@ def wrap_runs(runs: Sequence[Run], size: float, width: float) -> list[Line]:
         r = runs[0]
         text = r.text.strip()
         return wrap_text(text, _run_font(r), size, width, underline=r.underline) if text else []
-    runs = _strip(runs)
-    if not runs:
-        return []
-    return _wrap_mixed(runs, size, width)
+    key = (tuple(runs), size, width)
+    lines = _wrapped.get(key)
+    if lines is None:
+        stripped = _strip(runs)
+        lines = _wrap_mixed(stripped, size, width) if stripped else []
+        if len(_wrapped) > _MAX_WRAPPED:
+            _wrapped.clear()
+        _wrapped[key] = lines
+    return list(lines)
+
+
+_MAX_WRAPPED = 20_000
+_wrapped: dict[tuple[tuple[Run, ...], float, float], list[Line]] = {}
+"""Mixed-emphasis cells already wrapped: the same cell comes back in every member's score sheet."""
 
 
 def _strip(runs: Sequence[Run]) -> list[Run]:

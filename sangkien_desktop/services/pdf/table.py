@@ -71,6 +71,11 @@ class _HeaderCell(NamedTuple):
     lines: tuple[Line, ...]
 
 
+_WRAPPED_TEXT: dict[tuple[str, bool, float, float], tuple[Line, ...]] = {}
+"""Plain cells already wrapped (text, bold, size, width): the same codes, numbers and names come back in
+every member's score sheet and every table of a round's documents."""
+
+
 class TableLayout:
     """A table measured once for its column widths (points): header cells, body rows and their lines."""
 
@@ -116,8 +121,15 @@ class TableLayout:
     def _wrap(self, value: Content, width: float, *, bold: bool = False) -> tuple[Line, ...]:
         inner = max(width - 2 * PAD_X, 1.0)
         if type(value) is str:  # most cells: plain text in one font
-            text = clean_text(value).strip()
-            return tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
+            key = (value, bold, self.size, inner)
+            lines = _WRAPPED_TEXT.get(key)
+            if lines is None:
+                text = clean_text(value).strip()
+                lines = tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
+                if len(_WRAPPED_TEXT) > 50_000:
+                    _WRAPPED_TEXT.clear()
+                _WRAPPED_TEXT[key] = lines
+            return lines
         return tuple(wrap_runs(cell_runs(value, bold=bold), self.size, inner))
 
     def _measure_header(

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -39,6 +39,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """First characters that make a spreadsheet treat typed text as a formula (or that CSV injection uses)."""
 
 DATE_FORMAT = "DD/MM/YYYY"
+MAX_TEXT = 32_767  # characters in one cell (openpyxl cuts longer text there too)
 
 CellValue = str | int | float | Decimal | date | None
 
@@ -53,30 +54,35 @@ _APPLIED: weakref.WeakKeyDictionary[Any, dict[tuple[int, tuple[int, ...]], tuple
 
 @dataclass(frozen=True)
 class CellFormat:
-    """Font, alignment, border, fill and number format applied together to a cell (None = leave as is)."""
+    """Font, alignment, border, fill, number format and protection applied together to a cell (None =
+    leave as is)."""
 
     font: Font | None = None
     alignment: Alignment | None = None
     border: Border | None = None
     number_format: str | None = None
     fill: PatternFill | None = None
+    protection: Protection | None = None
 
-    def apply(self, cell: Cell) -> None:
+    def apply(
+        self, cell: Cell, cache: dict[tuple[int, tuple[int, ...]], tuple[Any, Any]] | None = None
+    ) -> None:
         """Give ``cell`` this format. The styles a format produces are remembered per workbook and
         copied to the next cells (openpyxl otherwise hashes every font, border and alignment again for
-        each cell: most of the time of a long sheet)."""
+        each cell: most of the time of a long sheet). ``cache``: the workbook's, when the caller has it."""
         style = getattr(cell, "_style", _NO_STYLE)
         if style is _NO_STYLE:  # not a styleable cell: styled as it is
             self._apply(cell)
             return
-        cache = _APPLIED.setdefault(cell.parent.parent, {})
+        if cache is None:
+            cache = _APPLIED.setdefault(cell.parent.parent, {})
         key = (
             id(self),
             _FRESH if style is None else tuple(cast(Iterable[Any], style)),
         )  # None: a new cell (openpyxl 3.1)
         hit = cache.get(key)
         if hit is not None and hit[0] is self:
-            cell._style = copy(hit[1])
+            cell._style = StyleArray(hit[1])  # a copy (copy() takes longer to get there)
             return
         self._apply(cell)
         cache[key] = (self, copy(cell._style))  # keeping ``self`` keeps its id from being reused
@@ -92,6 +98,8 @@ class CellFormat:
             cell.fill = self.fill
         if self.number_format is not None:
             cell.number_format = self.number_format
+        if self.protection is not None:
+            cell.protection = self.protection
 
 
 def set_text(cell: Cell, value: str | None) -> None:
@@ -103,9 +111,16 @@ def set_text(cell: Cell, value: str | None) -> None:
     """
     text = ILLEGAL_CHARACTERS_RE.sub("", nfc(value)) if value is not None else ""
     if not text:
-        cell.value = None
+        if type(cell) is Cell:  # what openpyxl's setter does with None
+            cell._value = None
+            cell.data_type = "n"
+        else:
+            cell.value = None
         return
-    cell.value = text
+    if type(cell) is Cell:  # what openpyxl's setter ends with for such text, without its checks again
+        cell._value = text[:MAX_TEXT]
+    else:
+        cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
@@ -121,7 +136,11 @@ def set_value(cell: Cell, value: CellValue) -> None:
     elif isinstance(value, int | float | Decimal):
         if isinstance(value, float | Decimal) and not math.isfinite(value):
             raise ValueError(f"Không ghi được số không hữu hạn ({value}) vào Excel")
-        cell.value = value
+        if type(cell) is Cell:  # a number: what openpyxl's setter does, without its type lookup
+            cell._value = value
+            cell.data_type = "n"
+        else:
+            cell.value = value
     elif isinstance(value, date):
         cell.value = value  # openpyxl sets its ISO format here; show day/month/year instead
         cell.number_format = DATE_FORMAT
@@ -140,14 +159,23 @@ def write_row(
     """Write ``values`` into ``row`` from ``start_col`` on, applying one format to all cells or one per
     cell (``formats[i]`` for ``values[i]``; None leaves a cell unformatted). A format's number format
     wins over the date format :func:`set_value` gives to dates."""
-    if isinstance(formats, Sequence) and len(formats) != len(values):
-        raise ValueError(f"{len(values)} values but {len(formats)} formats")
-    for i, value in enumerate(values):
-        cell = ws.cell(row=row, column=start_col + i)
+    each: Sequence[CellFormat | None] = formats if isinstance(formats, Sequence) else [formats] * len(values)
+    if len(each) != len(values):
+        raise ValueError(f"{len(values)} values but {len(each)} formats")
+    if not 0 < row < 1048577 or start_col < 1:
+        raise ValueError(f"no cell at row {row}, column {start_col}")
+    cells = ws._cells  # what ws.cell() does, without its checks for every cell of a long table
+    cache = _APPLIED.setdefault(ws.parent, {})
+    for i, (value, fmt) in enumerate(zip(values, each, strict=True)):
+        column = start_col + i
+        cell = cells.get((row, column))
+        if cell is None:
+            cell = cells[(row, column)] = Cell(ws, row=row, column=column)
         set_value(cell, value)
-        fmt = formats[i] if isinstance(formats, Sequence) else formats
         if fmt is not None:
-            fmt.apply(cell)
+            fmt.apply(cell, cache)
+    if values and row > ws._current_row:
+        ws._current_row = row
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")

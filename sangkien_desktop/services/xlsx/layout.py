@@ -264,6 +264,10 @@ def estimate_row_height(
     return round(lines * font_size * LINE_HEIGHT_FACTOR + 3, 2)
 
 
+_MEASURED: dict[tuple[str, float, float], float] = {}
+"""(text, column width, font size) -> row height: the same texts come back sheet after sheet."""
+
+
 def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height: float | None = None) -> None:
     """Set the height of rows ``first_row``..``last_row`` from their contents (openpyxl and LibreOffice
     do not auto-fit wrapped rows). Each cell is measured at its own font size, over the full width of a
@@ -281,18 +285,37 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
                 covered.add((rng.min_row, c))
     max_column = ws.max_column  # computed by scanning every cell: once, not per row
     widths = column_widths(ws, max_column)
+    spans = [sum(widths[c - 1 : c]) for c in range(1, max_column + 1)]  # a lone cell's width
+    covered_rows = {r for r, _c in covered} | {r for r, _c in merged}
+    cells = ws._cells  # read the cells directly: ws.cell() and cell.font cost more than the measure
+    sizes: dict[int, float] = {}  # font id -> size
+    measured = _MEASURED
+    if len(measured) > 100_000:
+        measured.clear()
     for r in range(first_row, last_row + 1):
         height = 0.0
+        special = r in covered_rows  # a row with merged cells: looked at cell by cell
         for c in range(1, max_column + 1):
-            if (r, c) in covered:
+            if special and (r, c) in covered:
                 continue
-            value = ws.cell(row=r, column=c).value
+            cell = cells.get((r, c))
+            if cell is None:
+                cell = ws.cell(row=r, column=c)  # as before: the (empty) cell exists afterwards
+            value = cell._value
             if value is None:
                 continue
-            size = ws.cell(row=r, column=c).font.sz or BODY_SIZE
-            last = merged.get((r, c), c)
-            width = sum(widths[c - 1 : last])
-            height = max(height, estimate_row_height([value], [width], float(size)))
+            style = cell._style
+            font_id = style.fontId if style is not None else 0
+            size = sizes.get(font_id)
+            if size is None:
+                size = sizes[font_id] = float(cell.font.sz or BODY_SIZE)
+            width = sum(widths[c - 1 : merged[(r, c)]]) if special and (r, c) in merged else spans[c - 1]
+            key = (value if type(value) is str else str(value), width, size)
+            h = measured.get(key)
+            if h is None:
+                h = measured[key] = estimate_row_height([key[0]], [width], size)
+            if h > height:
+                height = h
         if height or min_height:
             ws.row_dimensions[r].height = max(height, min_height or 0)
 
@@ -522,12 +545,16 @@ def _sheet_width_pt(ws: Worksheet) -> float:
 def smallest_font(ws: Worksheet) -> float:
     """The smallest font size of the text on the sheet (decorative rules under the header excluded)."""
     smallest = float(BODY_SIZE)
-    for row in ws.iter_rows():
-        for cell in row:
-            value = cell.value
-            if value is None or (isinstance(value, str) and set(value) <= {RULE_CHAR}):
-                continue
-            smallest = min(smallest, float(cell.font.sz or BODY_SIZE))
+    seen: set[int] = set()  # font ids already looked at
+    for cell in list(ws._cells.values()):  # the cells written (iter_rows would create every empty one)
+        value = cell.value
+        if value is None or (isinstance(value, str) and set(value) <= {RULE_CHAR}):
+            continue
+        font_id = cell._style.fontId if cell._style is not None else 0
+        if font_id in seen:
+            continue
+        seen.add(font_id)
+        smallest = min(smallest, float(cell.font.sz or BODY_SIZE))
     return smallest
 
 
