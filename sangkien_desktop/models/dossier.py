@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.enums import DossierStatus, SolutionKind
@@ -20,7 +20,10 @@ from .units import Unit
 
 class Dossier(IdMixin, TimestampMixin, Base):
     __tablename__ = "dossiers"
-    __table_args__ = (UniqueConstraint("year", "receipt_no"),)
+    __table_args__ = (
+        UniqueConstraint("year", "receipt_no"),
+        Index("ix_dossiers_updated_at", "updated_at"),  # caches compare max(updated_at)
+    )
 
     year: Mapped[int] = mapped_column(ForeignKey("years.year"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)

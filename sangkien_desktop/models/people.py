@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.text import fold_key, one_line
@@ -14,6 +14,7 @@ from .units import Unit
 
 class Person(IdMixin, TimestampMixin, Base):
     __tablename__ = "people"
+    __table_args__ = (Index("ix_people_updated_at", "updated_at"),)  # caches compare max(updated_at)
 
     full_name: Mapped[str]
     name_key: Mapped[str] = mapped_column(String(255), index=True, default="")  # text.fold_key(full_name)

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, event
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.text import clean, fold_key, one_line
@@ -50,6 +50,7 @@ class RecognizedInitiative(IdMixin, TimestampMixin, Base):
     """One row of an earlier year's decision list: what was recognized, as the list wrote it."""
 
     __tablename__ = "recognized_initiatives"
+    __table_args__ = (Index("ix_recognized_initiatives_updated_at", "updated_at"),)
 
     import_id: Mapped[int] = mapped_column(
         ForeignKey("recognized_imports.id", ondelete="CASCADE"), index=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..domain.text import clean, fold_key, one_line
@@ -18,6 +18,7 @@ class Registration(IdMixin, TimestampMixin, Base):
     """One registered initiative. Columns follow the form, left to right."""
 
     __tablename__ = "registrations"
+    __table_args__ = (Index("ix_registrations_updated_at", "updated_at"),)  # caches compare max(updated_at)
 
     year: Mapped[int] = mapped_column(ForeignKey("years.year"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
