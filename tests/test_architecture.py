@@ -141,10 +141,6 @@ def test_the_circle_check_finds_a_circle() -> None:
 
 # colours in one module -----------------------------------------------------------------------------------
 COLOUR_LITERAL = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b(?![0-9a-fA-F])")
-COLOURS_NOT_YET_IN_ONE_MODULE = {
-    # files other work was changing when ui/colours.py came: they still write their colours as literals
-    "pages/registration_page.py",
-}
 
 
 def _colour_literals(path: Path) -> list[str]:
@@ -161,26 +157,10 @@ def test_colours_come_from_ui_colours() -> None:
     bad = []
     for path in _modules("ui"):
         rel = path.relative_to(ui).as_posix()
-        if rel == "colours.py" or rel in COLOURS_NOT_YET_IN_ONE_MODULE:
+        if rel == "colours.py":
             continue
         bad += _colour_literals(path)
     assert not bad, "use the names of sangkien_desktop/ui/colours.py:\n" + "\n".join(bad)
-
-
-def test_every_colour_literal_left_has_a_name_in_ui_colours() -> None:
-    """The files not converted yet use only colours that ui/colours.py already names."""
-    from sangkien_desktop.ui import colours
-
-    named = {v.lower() for v in vars(colours).values() if isinstance(v, str) and v.startswith("#")}
-    unnamed = []
-    for rel in sorted(COLOURS_NOT_YET_IN_ONE_MODULE):
-        for hit in _colour_literals(PACKAGE / "ui" / rel):
-            literal = hit.rsplit(" ", 1)[1].lower()
-            if len(literal) == 4:
-                literal = f"#{literal[1] * 2}{literal[2] * 2}{literal[3] * 2}"
-            if literal not in named:
-                unnamed.append(hit)
-    assert not unnamed, "add these colours to ui/colours.py:\n" + "\n".join(unnamed)
 
 
 # issue 21: the UI asks services, services own transactions ---------------------------------------------------

@@ -31,7 +31,7 @@ from ...services.duplicates import DuplicateMatch
 from ...services.registrations import RegistrationData, RegistrationRow, UnitRef
 from ...services.registrations_actions import ImportDone, PageData
 from ...services.rounds import RoundInfo
-from .. import messages
+from .. import colours, messages
 from ..context import AppContext
 from ..dialogs.pdf_preview import PdfPreviewDialog
 from ..dialogs.registration_dialog import RegistrationDialog
@@ -43,7 +43,7 @@ from ..workers import Job, run_in_background
 from .base import Page
 
 AREA = "registrations"
-CONFIRMED = QColor("#e2e3e5")
+CONFIRMED = QColor(colours.BACKGROUND_CONFIRMED)
 
 
 class RegistrationPage(Page):
@@ -60,7 +60,22 @@ class RegistrationPage(Page):
         self.export_job: Job | None = None
         self._loaded_units = False
 
-        # filters ----------------------------------------------------------------------------------
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading("Đăng ký sáng kiến của các đơn vị"))
+        layout.addLayout(self._build_filters())
+        layout.addLayout(self._build_actions())
+        layout.addWidget(self._build_grid(), 1)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        layout.addWidget(self.status)
+        self._connect_signals()
+        self._install_shortcuts()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.wait_for_jobs)
+
+    # building ---------------------------------------------------------------------------------------
+    def _build_filters(self) -> QHBoxLayout:
         self.year = QComboBox()
         self.year.setObjectName("year")
         self.unit_filter = QComboBox()
@@ -90,8 +105,9 @@ class RegistrationPage(Page):
         filters.addWidget(self.text_filter, 1)
         self.unit_filter.setMinimumWidth(220)
         self.text_filter.setMinimumWidth(240)
+        return filters
 
-        # actions ----------------------------------------------------------------------------------
+    def _build_actions(self) -> QHBoxLayout:
         self.add_button = QPushButton("&Thêm")
         self.add_button.setToolTip("Thêm đăng ký (Insert hoặc Ctrl+N)")
         self.edit_button = QPushButton("&Sửa")
@@ -123,8 +139,10 @@ class RegistrationPage(Page):
         actions.addWidget(self.only_duplicates)
         actions.addWidget(self.pdf_button)
         actions.addWidget(self.xlsx_button)
+        return actions
 
-        # grid -------------------------------------------------------------------------------------
+    def _build_grid(self) -> QSplitter:
+        """The registrations and, under them, the one chosen in full."""
         self.model: RecordTableModel[RegistrationRow] = RecordTableModel(self._columns())
         self.view = RecordTableView(self.model)
         self.view.setObjectName("registrations_view")
@@ -144,17 +162,9 @@ class RegistrationPage(Page):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
-        self.status = QLabel()
-        self.status.setObjectName("status")
+        return splitter
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading("Đăng ký sáng kiến của các đơn vị"))
-        layout.addLayout(filters)
-        layout.addLayout(actions)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
-
-        # signals ----------------------------------------------------------------------------------
+    def _connect_signals(self) -> None:
         self.year.currentIndexChanged.connect(self._reload_rows)
         self.unit_filter.activated.connect(self._reload_rows)
         self.unit_filter.lineEdit().editingFinished.connect(self._unit_typed)
@@ -171,6 +181,8 @@ class RegistrationPage(Page):
         self.view.activated.connect(lambda _i: self.edit())
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+
+    def _install_shortcuts(self) -> None:
         for keys, slot in (
             ("Ins", self.add),
             ("Ctrl+N", self.add),
@@ -182,9 +194,6 @@ class RegistrationPage(Page):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for keys, slot in (("Del", self.delete), ("F2", self.edit)):
             QShortcut(QKeySequence(keys), self.view, slot, context=Qt.ShortcutContext.WidgetShortcut)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.wait_for_jobs)
 
     def wait_for_jobs(self) -> None:
         """Let background work finish before the window goes away (a running QThread must not be
@@ -420,10 +429,14 @@ class RegistrationPage(Page):
         found = self.matches.get(r.id, [])
         if r.not_duplicate:
             note = f": {_html(r.not_duplicate_note)}" if r.not_duplicate_note else ""
-            parts.append(f"<span style='color:#41464b'>Đã xác nhận không trùng{note}.</span>")
+            parts.append(
+                f"<span style='color:{colours.TEXT_SECONDARY}'>Đã xác nhận không trùng{note}.</span>"
+            )
         if found:
             items = "".join(f"<li>{_html(m.label)}</li>" for m in found)
-            parts.append(f"<span style='color:#997404'><b>Giống sáng kiến đã có:</b></span><ul>{items}</ul>")
+            parts.append(
+                f"<span style='color:{colours.TEXT_WARNING}'><b>Giống sáng kiến đã có:</b></span><ul>{items}</ul>"
+            )
         self.detail.setText("<br>".join(parts))
 
     # add / edit / delete ----------------------------------------------------------------------------
