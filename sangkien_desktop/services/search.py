@@ -178,11 +178,11 @@ class SearchIndex:
         self._available: bool | None = None
         self._version: int | None = None
         self._synced_at: str = ""
-        # id → (rowid, hash of what its indexed text depends on: unit, updated_at, and a dossier's grade
-        # and authors), to see what changed since the last sync
-        self._regs: dict[int, tuple[int, int]] = {}
-        self._dossiers: dict[int, tuple[int, int]] = {}
-        self._imported: dict[int, tuple[int, int]] = {}
+        # id → its rowid and the hash of what its indexed text depends on (unit, updated_at, and a dossier's
+        # grade and authors), to see what changed since the last sync: one number (``_entry``) per row
+        self._regs: dict[int, int] = {}
+        self._dossiers: dict[int, int] = {}
+        self._imported: dict[int, int] = {}
         self._units: dict[int, str] = {}
         self._hits: dict[int, SearchHit] = {}  # rowid → hit of recent searches (see _hydrate)
         self.rebuilds = 0  # how many rows were (re)indexed, for tests and benchmarks
@@ -295,15 +295,15 @@ class SearchIndex:
         ):
             seen.add(reg_id)
             if (
-                self._regs.get(reg_id) != (_rowid(year, reg_id, False), hash((unit_id, updated)))
+                self._regs.get(reg_id) != _entry(_rowid(year, reg_id, False), hash((unit_id, updated)))
                 or unit_id in renamed
                 or (not fresh and str(updated) >= recent)
             ):
                 stale.append(reg_id)
         gone = [i for i in self._regs if i not in seen]
         del seen
-        self._delete(raw, [self._regs.pop(i)[0] for i in gone])
-        self._delete(raw, [self._regs[i][0] for i in stale if i in self._regs])
+        self._delete(raw, [_rowid_of(self._regs.pop(i)) for i in gone])
+        self._delete(raw, [_rowid_of(self._regs[i]) for i in stale if i in self._regs])
         rows: list[tuple[int, str, str]] = []
         for chunk in _chunks(stale):
             marks = ", ".join("?" * len(chunk))
@@ -313,7 +313,7 @@ class SearchIndex:
                 chunk,
             ):
                 rowid = _rowid(year, reg_id, False)
-                self._regs[reg_id] = (rowid, hash((unit_id, updated)))
+                self._regs[reg_id] = _entry(rowid, hash((unit_id, updated)))
                 rows.append((rowid, title_key or "", f"{search_key or ''} {unit_key(unit_id)}"))
             self._insert(raw, rows)  # chunk by chunk: ten years of texts are never all in memory at once
         # recognized dossiers (with the people who wrote them)
@@ -326,14 +326,14 @@ class SearchIndex:
                 f"WHERE g.grade IN ({_GRADES_SQL}) GROUP BY a.dossier_id"
             ).fetchall()
         }
-        current_d: dict[int, tuple[int, int]] = {}  # id → (rowid, signature) of the recognized dossiers
+        current_d: dict[int, int] = {}  # id → _entry(rowid, signature) of the recognized dossiers
         stale_d: list[int] = []
         for d_id, year, unit_id, updated, grade in raw.execute(
             "SELECT d.id, d.year, d.unit_id, d.updated_at, g.grade FROM dossiers d "
             f"JOIN grade_results g ON g.dossier_id = d.id WHERE g.grade IN ({_GRADES_SQL})"
         ):
             authors = authors_sig.get(d_id)
-            signature = current_d[d_id] = (
+            signature = current_d[d_id] = _entry(
                 _rowid(year, d_id, True),
                 hash((unit_id, updated, grade, authors)),
             )
@@ -345,11 +345,11 @@ class SearchIndex:
                 stale_d.append(d_id)
         del authors_sig
         gone_d = [i for i in self._dossiers if i not in current_d]
-        self._delete(raw, [self._dossiers.pop(i)[0] for i in gone_d])
-        self._delete(raw, [self._dossiers[i][0] for i in stale_d if i in self._dossiers])
+        self._delete(raw, [_rowid_of(self._dossiers.pop(i)) for i in gone_d])
+        self._delete(raw, [_rowid_of(self._dossiers[i]) for i in stale_d if i in self._dossiers])
         for d_id, title_key, body in _dossier_texts_raw(raw, stale_d, unit_key):
             self._dossiers[d_id] = current_d[d_id]
-            rows.append((current_d[d_id][0], title_key, body))
+            rows.append((_rowid_of(current_d[d_id]), title_key, body))
             if len(rows) >= _CHUNK:
                 self._insert(raw, rows)
         self._insert(raw, rows)
@@ -358,19 +358,19 @@ class SearchIndex:
     def _sync_imported(self, raw: Any, fresh: bool, recent: str, renamed: set[int], unit_key: Any) -> None:
         """Earlier years' imported initiatives: re-indexed when they, their import (its decision) or their
         unit changed."""
-        current: dict[int, tuple[int, int]] = {}
+        current: dict[int, int] = {}
         stale: list[int] = []
         for i_id, year, unit_id, updated, batch_updated in raw.execute(
             "SELECT i.id, i.year, i.unit_id, i.updated_at, b.updated_at FROM recognized_initiatives i "
             "JOIN recognized_imports b ON b.id = i.import_id"
         ):
-            signature = current[i_id] = (_rowid(year, i_id, 2), hash((unit_id, updated, batch_updated)))
+            signature = current[i_id] = _entry(_rowid(year, i_id, 2), hash((unit_id, updated, batch_updated)))
             changed = not fresh and (str(updated) >= recent or str(batch_updated) >= recent)
             if self._imported.get(i_id) != signature or unit_id in renamed or changed:
                 stale.append(i_id)
         gone = [i for i in self._imported if i not in current]
-        self._delete(raw, [self._imported.pop(i)[0] for i in gone])
-        self._delete(raw, [self._imported[i][0] for i in stale if i in self._imported])
+        self._delete(raw, [_rowid_of(self._imported.pop(i)) for i in gone])
+        self._delete(raw, [_rowid_of(self._imported[i]) for i in stale if i in self._imported])
         rows: list[tuple[int, str, str]] = []
         for chunk in _chunks(stale):
             marks = ", ".join("?" * len(chunk))
@@ -381,7 +381,7 @@ class SearchIndex:
             ):
                 self._imported[i_id] = current[i_id]
                 body = f"{search_key or ''} {unit_key(unit_id)} {fold_key(decision)}"
-                rows.append((current[i_id][0], title_key or "", body))
+                rows.append((_rowid_of(current[i_id]), title_key or "", body))
             self._insert(raw, rows)
 
     def _insert(self, raw: Any, rows: list[tuple[int, str, str]]) -> None:
@@ -472,6 +472,19 @@ def _tiers(words: list[str], prefix: str, exact: str) -> list[tuple[float, str]]
 def _rowid(year: int, ref_id: int, kind: int) -> int:
     """``kind``: 0 a registration, 1 a recognized dossier, 2 an imported initiative."""
     return int(year) * _YEAR_SPAN + 3 * int(ref_id) + int(kind)
+
+
+_HASH_MASK = (1 << 64) - 1
+
+
+def _entry(rowid: int, signature: int) -> int:
+    """A row's rowid and signature (a ``hash``) as one number: 85,000 rows take ~4 MB instead of ~11 MB as
+    tuples of two numbers."""
+    return (rowid << 64) | (signature & _HASH_MASK)
+
+
+def _rowid_of(entry: int) -> int:
+    return entry >> 64
 
 
 _CHUNK = 500
