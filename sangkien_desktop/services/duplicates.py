@@ -807,15 +807,28 @@ def year_report(
     cancel."""
     with db.reading() as session:
         index = DuplicateIndex.cached(session)
-        regs = session.execute(
+        # each registration's query is made as it is read: the texts as written are not all kept
+        checked: list[int] = []
+        queries: list[tuple[str, str, int | None]] = []
+        for reg_id, title_key, title, content, not_duplicate in session.execute(
             select(
                 Registration.id,
                 Registration.title_key,
-                Registration.title,
+                _unfolded(Registration.title_key, Registration.title),
                 Registration.content,
                 Registration.not_duplicate,
-            ).where(Registration.year == year)
-        ).all()
+            ).where(Registration.year == year),
+            execution_options=_STREAMED,
+        ):
+            if include_confirmed or not not_duplicate:
+                checked.append(reg_id)
+                queries.append(
+                    (
+                        abbreviate(title_key) if title_key else normalise(title),
+                        normalise(content or ""),
+                        reg_id,
+                    )
+                )
         own: dict[int, set[int]] = {}
         for d_id, reg_id in session.execute(
             select(Dossier.id, Dossier.registration_id).where(
@@ -823,14 +836,9 @@ def year_report(
             )
         ):  # the dossiers filed for this year's registrations (not those of every year)
             own.setdefault(cast(int, reg_id), set()).add(d_id)  # registration_id IS NOT NULL
-    checked = [row for row in regs if include_confirmed or not row[4]]
-    queries = [
-        (abbreviate(title_key) if title_key else normalise(title), normalise(content or ""), reg_id)
-        for reg_id, title_key, title, content, _ in checked
-    ]
     answers = index.matches_many(queries, threshold=threshold, limit=8, progress=progress)
     report: dict[int, list[DuplicateMatch]] = {}
-    for (reg_id, *_), found in zip(checked, answers, strict=True):
+    for reg_id, found in zip(checked, answers, strict=True):
         mine = own.get(reg_id, set())
         kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
         if kept:
