@@ -41,7 +41,7 @@ _WORD_SHORTLIST = 24  # … of which the closest by token_set_ratio (as the exac
 _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
 _TEXT_CACHE = 50_000  # candidates' texts kept
-_POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; ~5 KB each)
+_POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; an array of ~100 numbers each)
 
 _ABBREVIATIONS = (
     ("uy ban nhan dan", "ubnd"),
@@ -359,7 +359,7 @@ class DuplicateIndex:
         self._titles = known.titles if isinstance(known, KnownTable) else [k.title_norm for k in self.known]
         self._cores: list[str | None] = [None] * len(self.known)
         self._postings: dict[str, array[int]] | None = None
-        self._pools: dict[tuple[str, ...], dict[int, str]] = {}  # counted title words → candidate pool
+        self._pools: dict[tuple[str, ...], array[int]] = {}  # counted title words → candidate pool
         self._unique: list[str] = []  # the distinct titles (a registration and its dossier share one)
         # distinct title → the initiatives that have it: those of title ``u`` are
         # ``_same[_same_start[u] : _same_start[u + 1]]`` (two flat arrays, not one small array per title)
@@ -579,9 +579,9 @@ class DuplicateIndex:
         """The distinct titles sharing the most of ``words`` (read in this order), ties in the order they were
         met: ``Counter.most_common`` without sorting every title counted. Kept per word tuple (the titles of one
         table share their rare words: a thousand rows ask for a few hundred pools)."""
-        pool = self._pools.get(words)
-        if pool is not None:
-            return pool
+        kept = self._pools.get(words)
+        if kept is not None:
+            return {uid: self._unique[uid] for uid in kept}
         postings = self._postings or {}
         counts: Counter[int] = Counter()
         for word in words:
@@ -592,11 +592,10 @@ class DuplicateIndex:
             chosen += islice(compress(order, map(level.__eq__, tally)), _WORD_POOL - len(chosen))
             if len(chosen) >= _WORD_POOL:
                 break
-        pool = {uid: self._unique[uid] for uid in chosen}
         if len(self._pools) >= _POOL_CACHE:
             self._pools.clear()
-        self._pools[words] = pool
-        return pool
+        self._pools[words] = array("i", chosen)  # the titles' numbers: their dict is made when asked for
+        return {uid: self._unique[uid] for uid in chosen}
 
     def matches(
         self,
