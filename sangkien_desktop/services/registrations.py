@@ -305,7 +305,7 @@ def query_rows(
     # read a few hundred rows at a time, each text met again kept once (units, types, sources: a year
     # repeats them): a large council's year is thousands of rows
     strings: dict[str, str] = {}
-    found = [
+    found: list[list[Any]] = [
         [strings.setdefault(v, v) if isinstance(v, str) else v for v in row]
         for row in session.execute(query, execution_options={"yield_per": 500})
     ]
