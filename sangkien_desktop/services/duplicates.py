@@ -535,11 +535,14 @@ class DuplicateIndex:
                 same[fill[uid]] = i
                 fill[uid] += 1
             self._same, self._same_start = same, start
-            lists: dict[str, list[int]] = {}
+            postings: dict[str, array[int]] = {}  # filled as arrays: no list of number objects on the way
             for uid, title in enumerate(self._unique):
                 for word in set(title.split()):
-                    lists.setdefault(word, []).append(uid)
-            self._postings = {word: array("i", ids) for word, ids in lists.items()}
+                    found = postings.get(word)
+                    if found is None:
+                        found = postings[word] = array("i")
+                    found.append(uid)
+            self._postings = postings
         return self._postings
 
     def _shortlist(self, norm: str, threshold: float) -> list[int]:
