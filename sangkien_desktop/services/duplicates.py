@@ -797,6 +797,34 @@ def matches_for_text(
     )
 
 
+class _Shifted:
+    """A worker's progress for one part of a longer check: counts from ``offset`` out of ``total``."""
+
+    def __init__(self, progress: ProgressLike, offset: int, total: int) -> None:
+        self._progress, self._offset, self._total = progress, offset, total
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        done += self._offset
+        self._progress.report(done, self._total, f"Dò trùng {done}/{self._total}")
+
+    def check(self) -> None:
+        self._progress.check()
+
+
+_CHECK_PART = 250  # registrations of a year's check whose contents are read and compared together
+
+
+def _contents(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """The normalised contents of some registrations."""
+    with db.reading() as session:
+        return {
+            reg_id: normalise(content or "")
+            for reg_id, content in session.execute(
+                select(Registration.id, Registration.content).where(Registration.id.in_(ids))
+            )
+        }
+
+
 def year_report(
     db: Database,
     year: int,
@@ -806,31 +834,22 @@ def year_report(
 ) -> dict[int, list[DuplicateMatch]]:
     """For every registration of ``year``: its closest matches (registrations marked "không trùng" are
     left out unless ``include_confirmed``). ``progress`` (a worker's) is told how far it got and may
-    cancel."""
+    cancel. The registrations are compared a few hundred at a time, their contents read for each part (a
+    large council's year is 5,000 contents: only the part's are in memory while it is compared)."""
     with db.reading() as session:
         index = DuplicateIndex.cached(session)
-        # each registration's query is made as it is read: the texts as written are not all kept
-        checked: list[int] = []
-        queries: list[tuple[str, str, int | None]] = []
-        for reg_id, title_key, title, content, not_duplicate in session.execute(
+        checked: list[tuple[int, str]] = []  # (registration, normalised title)
+        for reg_id, title_key, title, not_duplicate in session.execute(
             select(
                 Registration.id,
                 Registration.title_key,
                 _unfolded(Registration.title_key, Registration.title),
-                Registration.content,
                 Registration.not_duplicate,
             ).where(Registration.year == year),
             execution_options=_STREAMED,
         ):
             if include_confirmed or not not_duplicate:
-                checked.append(reg_id)
-                queries.append(
-                    (
-                        abbreviate(title_key) if title_key else normalise(title),
-                        normalise(content or ""),
-                        reg_id,
-                    )
-                )
+                checked.append((reg_id, abbreviate(title_key) if title_key else normalise(title)))
         own: dict[int, set[int]] = {}
         for d_id, reg_id in session.execute(
             select(Dossier.id, Dossier.registration_id).where(
@@ -838,13 +857,20 @@ def year_report(
             )
         ):  # the dossiers filed for this year's registrations (not those of every year)
             own.setdefault(cast(int, reg_id), set()).add(d_id)  # registration_id IS NOT NULL
-    answers = index.matches_many(queries, threshold=threshold, limit=8, progress=progress)
     report: dict[int, list[DuplicateMatch]] = {}
-    for reg_id, found in zip(checked, answers, strict=True):
-        mine = own.get(reg_id, set())
-        kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
-        if kept:
-            report[reg_id] = kept
+    for start in range(0, len(checked), _CHECK_PART):
+        part = checked[start : start + _CHECK_PART]
+        contents = _contents(db, [reg_id for reg_id, _ in part])
+        queries: list[tuple[str, str, int | None]] = [
+            (norm, contents.get(reg_id, ""), reg_id) for reg_id, norm in part
+        ]
+        shifted = _Shifted(progress, start, len(checked)) if progress is not None else None
+        answers = index.matches_many(queries, threshold=threshold, limit=8, progress=shifted)
+        for (reg_id, _), found in zip(part, answers, strict=True):
+            mine = own.get(reg_id, set())
+            kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
+            if kept:
+                report[reg_id] = kept
     return report
 
 
