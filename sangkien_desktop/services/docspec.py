@@ -4,6 +4,7 @@ Both ``services.pdf`` (reportlab) and ``services.xlsx`` (openpyxl) draw from the
 an Excel file of the same form carry the same header text and the same column titles.
 
 - :class:`HeaderInfo`: the NĐ 30 header block (issuing body, "Số: …", place and date).
+- :class:`Signer`: who signs a document (drawn by ``services.pdf.nd30`` and the Word writer).
 - :class:`Column` and :func:`header_grid`: table columns, optionally grouped under a common title
   (the registration form has "Sáng kiến kinh nghiệm" over four columns), turned into one or two header
   rows plus the cell spans both writers need.
@@ -129,6 +130,17 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 def _caps_lines(text: str) -> list[str]:
     return [line.strip() for line in upper_vn(text).replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs: ``authority`` ("TM. HỘI ĐỒNG", may be ""), ``title`` ("CHỦ TỊCH"), ``name`` (may be ""
+    to be written by hand) and an optional italic ``note`` ("(Ký, ghi rõ họ tên)")."""
+
+    title: str
+    name: str = ""
+    authority: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..db.database import Database
 from . import settings as settings_service
-from .documents import catalog, certificate_layout, certificate_register, year_report
+from .documents import catalog, certificate_layout, certificate_register
 from .documents.common import ProgressFn, write_file
 from .documents.round_data import RoundData, load_round
 from .documents.year_data import load_year, years_with_rounds
+
+if (
+    TYPE_CHECKING
+):  # its module draws the report too (openpyxl, reportlab): imported when the figures are asked
+    from .documents import year_report
 
 
 def round_and_years(db: Database, round_id: int) -> tuple[RoundData, list[int]]:
@@ -36,6 +42,8 @@ def next_certificate_number(db: Database, year: int) -> int:
 
 
 def year_figures(db: Database, year: int) -> year_report.YearFigures:
+    from .documents import year_report
+
     with db.reading() as session:
         return year_report.year_figures(load_year(session, year))
 

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, islice
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, cast, overload
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, case, func, select
@@ -41,7 +41,7 @@ _WORD_SHORTLIST = 24  # … of which the closest by token_set_ratio (as the exac
 _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
 _TEXT_CACHE = 50_000  # candidates' texts kept
-_POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; ~5 KB each)
+_POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; an array of ~100 numbers each)
 _PREPARED_POOLS = 200  # pools asked for again, prepared for the score bound (~25 KB each)
 
 _ABBREVIATIONS = (
@@ -94,6 +94,10 @@ def core_words(key: str) -> str:
         key = key.replace(f" {phrase} ", " ")
     return " ".join(w for w in key.split() if w not in _STOP_WORDS)
 
+
+# the index's rows are read a few thousand at a time, not all at once (70,000 rows fetched together took
+# ~20 MB more at their peak than the index they become)
+_STREAMED = {"yield_per": 2000}
 
 _SLACK = 1e-6  # cutoffs are lowered by this much: rounding never drops a pair at the boundary
 
@@ -165,6 +169,107 @@ class Known:
     def content_key(self) -> str:
         return self.content_norm or (normalise(self.content) if self.content else "")
 
+
+_KINDS = ("registration", "recognized", IMPORTED)
+
+
+class KnownTable(Sequence[Known]):
+    """The initiatives of an index loaded from the database as columns of numbers (a ten-year council has
+    70,000 of them: as objects they took ~20 MB): a :class:`Known` is built when one is asked for. Strings
+    met many times (unit names, grades, decisions) are kept once."""
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []  # normalised titles (the index compares them)
+        self._kinds = bytearray()
+        self._ref_ids = array("q")
+        self._years = array("i")
+        self._unit_ids = array("q")  # -1: none
+        self._receipts = array("i")  # a recognized dossier's receipt number (its code), -1: none
+        self._names = array("i")  # unit name, grade, decision: positions in ``_strings``
+        self._grades = array("i")
+        self._decisions = array("i")
+        self._strings: list[str] = [""]
+        self._string_ids: dict[str, int] = {"": 0}
+        self._title_ids: dict[str, str] = {}  # one string per title (a registration and its dossier share it)
+
+    def _string(self, value: str) -> int:
+        found = self._string_ids.get(value)
+        if found is None:
+            found = self._string_ids[value] = len(self._strings)
+            self._strings.append(value)
+        return found
+
+    def append(
+        self,
+        kind: str,
+        ref_id: int,
+        year: int,
+        unit_name: str,
+        title_norm: str,
+        *,
+        grade: str = "",
+        receipt_no: int | None = None,
+        unit_id: int | None = None,
+        decision: str = "",
+    ) -> None:
+        self.titles.append(self._title_ids.setdefault(title_norm, title_norm))
+        self._kinds.append(_KINDS.index(kind))
+        self._ref_ids.append(ref_id)
+        self._years.append(year)
+        self._unit_ids.append(-1 if unit_id is None else unit_id)
+        self._receipts.append(-1 if receipt_no is None else receipt_no)
+        self._names.append(self._string(unit_name))
+        self._grades.append(self._string(grade))
+        self._decisions.append(self._string(decision))
+
+    def done(self) -> KnownTable:
+        """Stop taking rows (the table of distinct titles is dropped)."""
+        self._title_ids = {}
+        self._string_ids = {}
+        return self
+
+    def kind(self, index: int) -> str:
+        return _KINDS[self._kinds[index]]
+
+    def ref_id(self, index: int) -> int:
+        return self._ref_ids[index]
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    @overload
+    def __getitem__(self, index: int) -> Known: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Known]: ...
+
+    def __getitem__(self, index: int | slice) -> Known | list[Known]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        year, receipt, unit_id = self._years[index], self._receipts[index], self._unit_ids[index]
+        return Known(
+            _KINDS[self._kinds[index]],
+            self._ref_ids[index],
+            year,
+            self._strings[self._names[index]],
+            "",
+            self.titles[index],
+            "",
+            grade=self._strings[self._grades[index]],
+            code=f"HS{year % 100:02d}-{receipt:03d}" if receipt >= 0 else "",
+            unit_id=None if unit_id < 0 else unit_id,
+            decision=self._strings[self._decisions[index]],
+        )
+
+
+# The candidates of one query close enough to be scored with their texts: their positions in the index
+# and their title scores, as two arrays (a year's check keeps tens of thousands of them; as tuples they
+# took ~100 bytes each).
+Close = tuple["array[int]", "array[float]"]
 
 # The texts of some known initiatives: (title as written, normalised content) for each, None for one
 # that is no longer there.
@@ -267,23 +372,26 @@ class DuplicateMatch:
 class DuplicateIndex:
     """Everything registered or recognized, ready to be compared with a title quickly."""
 
-    def __init__(self, known: Iterable[Known], texts: TextReader | None = None) -> None:
-        self.known = list(known)
-        self._titles = [k.title_norm for k in self.known]
+    def __init__(self, known: Iterable[Known] | KnownTable, texts: TextReader | None = None) -> None:
+        self.known: Sequence[Known] = known if isinstance(known, KnownTable) else list(known)
+        self._titles = known.titles if isinstance(known, KnownTable) else [k.title_norm for k in self.known]
         self._cores: list[str | None] = [None] * len(self.known)
         # counted title words → the pool's (cores, titles' words sorted, cores' words sorted): the score bound
         self._prepared: dict[tuple[str, ...], tuple[list[str], list[str], list[str]]] = {}
         self._postings: dict[str, array[int]] | None = None
-        self._pools: dict[tuple[str, ...], dict[int, str]] = {}  # counted title words → candidate pool
+        self._pools: dict[tuple[str, ...], array[int]] = {}  # counted title words → candidate pool
         self._unique: list[str] = []  # the distinct titles (a registration and its dossier share one)
-        self._same: list[array[int]] = []  # distinct title → the initiatives that have it
+        # distinct title → the initiatives that have it: those of title ``u`` are
+        # ``_same[_same_start[u] : _same_start[u + 1]]`` (two flat arrays, not one small array per title)
+        self._same: array[int] = array("i")
+        self._same_start: array[int] = array("i")
         self._read_texts = texts or _own_texts
         # index → (title on one line, normalised content) of the initiatives that were candidates
         self._texts: dict[int, tuple[str, str] | None] = {}
         self._texts_lock = threading.Lock()
         # titles compared but not answered yet: a check cancelled half-way (the secretary left the Đăng ký
         # page) goes on from there the next time
-        self._compared: dict[tuple[object, ...], list[tuple[int, float]]] = {}
+        self._compared: dict[tuple[object, ...], Close] = {}
         # answers already given (an import's preview, then the import itself, ask the same questions)
         self._answers: dict[tuple[object, ...], list[DuplicateMatch]] = {}
 
@@ -315,8 +423,7 @@ class DuplicateIndex:
 
     @classmethod
     def _load(cls, session: Session, *, registrations: bool) -> DuplicateIndex:
-        known: list[Known] = []
-        names: dict[str, str] = {}  # one string per unit name (600 units, 70,000 initiatives)
+        known = KnownTable()
         regs = (
             session.execute(
                 select(
@@ -326,23 +433,20 @@ class DuplicateIndex:
                     Registration.title_key,
                     _unfolded(Registration.title_key, Registration.title),
                     Registration.unit_id,
-                ).join(Unit, Unit.id == Registration.unit_id)
+                ).join(Unit, Unit.id == Registration.unit_id),
+                execution_options=_STREAMED,
             )
             if registrations
             else ()
         )
         for reg_id, year, unit_name, title_key, title, unit_id in regs:
             known.append(
-                Known(
-                    "registration",
-                    reg_id,
-                    year,
-                    names.setdefault(unit_name, unit_name),
-                    "",
-                    abbreviate(title_key) if title_key else normalise(title or ""),
-                    "",
-                    unit_id=unit_id,
-                )
+                "registration",
+                reg_id,
+                year,
+                unit_name,
+                abbreviate(title_key) if title_key else normalise(title or ""),
+                unit_id=unit_id,
             )
         dossiers = session.execute(
             select(
@@ -357,23 +461,19 @@ class DuplicateIndex:
             )
             .join(GradeResult, GradeResult.dossier_id == Dossier.id)
             .join(Unit, Unit.id == Dossier.unit_id)
-            .where(GradeResult.grade.in_(RECOGNIZED_GRADES))
+            .where(GradeResult.grade.in_(RECOGNIZED_GRADES)),
+            execution_options=_STREAMED,
         )
-        grades = {g: g for g in RECOGNIZED_GRADES}
         for d_id, year, unit_name, title_key, title, grade, receipt_no, unit_id in dossiers:
             known.append(
-                Known(
-                    "recognized",
-                    d_id,
-                    year,
-                    names.setdefault(unit_name, unit_name),
-                    "",
-                    abbreviate(title_key) if title_key else normalise(title or ""),
-                    "",
-                    grade=grades.get(grade, grade),
-                    code=f"HS{year % 100:02d}-{receipt_no:03d}",
-                    unit_id=unit_id,
-                )
+                "recognized",
+                d_id,
+                year,
+                unit_name,
+                abbreviate(title_key) if title_key else normalise(title or ""),
+                grade=grade,
+                receipt_no=receipt_no,
+                unit_id=unit_id,
             )
         imported = session.execute(
             select(
@@ -387,24 +487,21 @@ class DuplicateIndex:
                 RecognizedInitiative.unit_id,
             )
             .join(Unit, Unit.id == RecognizedInitiative.unit_id)
-            .join(RecognizedImport, RecognizedImport.id == RecognizedInitiative.import_id)
+            .join(RecognizedImport, RecognizedImport.id == RecognizedInitiative.import_id),
+            execution_options=_STREAMED,
         )
         for i_id, year, unit_name, title_key, title, grade, decision, unit_id in imported:
             known.append(
-                Known(
-                    IMPORTED,
-                    i_id,
-                    year,
-                    names.setdefault(unit_name, unit_name),
-                    "",
-                    abbreviate(title_key) if title_key else normalise(title or ""),
-                    "",
-                    grade=grade,
-                    unit_id=unit_id,
-                    decision=decision or "",
-                )
+                IMPORTED,
+                i_id,
+                year,
+                unit_name,
+                abbreviate(title_key) if title_key else normalise(title or ""),
+                grade=grade or "",
+                unit_id=unit_id,
+                decision=decision or "",
             )
-        return cls(known, _DatabaseTexts(session.get_bind().engine))
+        return cls(known.done(), _DatabaseTexts(session.get_bind().engine))
 
     def forget_answers(self) -> None:
         """Drop the answers kept between queries (the next ones are computed again: benchmarks)."""
@@ -445,19 +542,28 @@ class DuplicateIndex:
         registration and the dossiers filed for it share theirs: each is compared once."""
         if self._postings is None:
             first: dict[str, int] = {}
-            same: list[list[int]] = []
-            for i, title in enumerate(self._titles):
-                uid = first.setdefault(title, len(first))
-                if uid == len(same):
-                    same.append([])
-                same[uid].append(i)
+            uids = array("i", (first.setdefault(title, len(first)) for title in self._titles))
             self._unique = list(first)
-            self._same = [array("i", ids) for ids in same]
-            lists: dict[str, list[int]] = {}
+            del first
+            start = array("i", bytes(4 * (len(self._unique) + 1)))
+            for uid in uids:
+                start[uid + 1] += 1
+            for uid in range(len(self._unique)):
+                start[uid + 1] += start[uid]
+            same = array("i", bytes(4 * len(uids)))
+            fill = array("i", start)
+            for i, uid in enumerate(uids):  # in the order of the index within each title
+                same[fill[uid]] = i
+                fill[uid] += 1
+            self._same, self._same_start = same, start
+            postings: dict[str, array[int]] = {}  # filled as arrays: no list of number objects on the way
             for uid, title in enumerate(self._unique):
                 for word in set(title.split()):
-                    lists.setdefault(word, []).append(uid)
-            self._postings = {word: array("i", ids) for word, ids in lists.items()}
+                    found = postings.get(word)
+                    if found is None:
+                        found = postings[word] = array("i")
+                    found.append(uid)
+            self._postings = postings
         return self._postings
 
     def _shortlist(
@@ -505,7 +611,8 @@ class DuplicateIndex:
             score_cutoff=max(0.0, threshold - 25),
             limit=_WORD_SHORTLIST,
         )
-        return [index for _, _, uid in found for index in self._same[uid]]
+        same, start = self._same, self._same_start
+        return [index for _, _, uid in found for index in same[start[uid] : start[uid + 1]]]
 
     def _may_reach(
         self, norm: str, core: str, words: tuple[str, ...], pool: dict[int, str], needed: float
@@ -557,7 +664,7 @@ class DuplicateIndex:
         """The cores, sorted words and sorted core words of the titles of ``pool`` (of ``words``), in its order."""
         forms = self._prepared.get(words)
         if forms is None:
-            cores = [self._core(self._same[uid][0]) for uid in pool]
+            cores = [self._core(self._same[self._same_start[uid]]) for uid in pool]
             titles = [sorted_words(title) for title in pool.values()]
             forms = (cores, titles, [sorted_words(core) for core in cores])
             if len(self._prepared) >= _PREPARED_POOLS:
@@ -569,9 +676,9 @@ class DuplicateIndex:
         """The distinct titles sharing the most of ``words`` (read in this order), ties in the order they were
         met: ``Counter.most_common`` without sorting every title counted. Kept per word tuple (the titles of one
         table share their rare words: a thousand rows ask for a few hundred pools)."""
-        pool = self._pools.get(words)
-        if pool is not None:
-            return pool
+        kept = self._pools.get(words)
+        if kept is not None:
+            return {uid: self._unique[uid] for uid in kept}
         postings = self._postings or {}
         counts: Counter[int] = Counter()
         for word in words:
@@ -582,11 +689,10 @@ class DuplicateIndex:
             chosen += islice(compress(order, map(level.__eq__, tally)), _WORD_POOL - len(chosen))
             if len(chosen) >= _WORD_POOL:
                 break
-        pool = {uid: self._unique[uid] for uid in chosen}
         if len(self._pools) >= _POOL_CACHE:
             self._pools.clear()
-        self._pools[words] = pool
-        return pool
+        self._pools[words] = array("i", chosen)  # the titles' numbers: their dict is made when asked for
+        return {uid: self._unique[uid] for uid in chosen}
 
     def matches(
         self,
@@ -633,7 +739,7 @@ class DuplicateIndex:
         keys: list[tuple[object, ...]] = [
             (norm, content, exclude, threshold, limit) for norm, content, exclude in queries
         ]
-        close: dict[tuple[object, ...], list[tuple[int, float]]] = {}
+        close: dict[tuple[object, ...], Close] = {}
         for done, (norm, content, exclude) in enumerate(queries):
             if progress is not None:
                 progress.check()  # every title: a job that yields to typing pauses promptly
@@ -649,7 +755,7 @@ class DuplicateIndex:
                         norm, content, exclude, threshold, len(queries) > 1
                     )
                 close[key] = found
-        self._texts_of(sorted({index for found in close.values() for index, _ in found}))
+        self._texts_of(sorted({index for indices, _ in close.values() for index in indices}))
         if len(self._answers) + len(close) > 50_000:
             self._answers.clear()
         for done, (key, found) in enumerate(close.items()):
@@ -666,34 +772,40 @@ class DuplicateIndex:
         exclude_registration: int | None,
         threshold: float,
         batch: bool = False,
-    ) -> list[tuple[int, float]]:
+    ) -> Close:
         """The candidates whose title is close enough that, with their content, they may match."""
         core = core_words(norm)
         # content similarity can only raise a score by a quarter of what the title misses
         needed = (threshold - 25) / 0.75 if len(content_norm) >= 20 else threshold
-        close: list[tuple[int, float]] = []
+        indices: array[int] = array("i")
+        scores: array[float] = array("d")
         scored: dict[str, float] = {}  # initiatives with the same title are scored once
         # a registration compared with the others finds its own title: no pool to leave out, no bound asked for
         bound = needed if exclude_registration is None else None
         for index in self._shortlist(norm, threshold, core, bound, batch):
-            k = self.known[index]
-            if k.kind == "registration" and k.ref_id == exclude_registration:
+            if exclude_registration is not None and self._is_registration(index, exclude_registration):
                 continue
-            score = scored.get(k.title_norm)
+            title = self._titles[index]
+            score = scored.get(title)
             if score is None:
-                score = scored[k.title_norm] = _title_similarity(
-                    norm, core, k.title_norm, self._core(index), needed
-                )
+                score = scored[title] = _title_similarity(norm, core, title, self._core(index), needed)
             if score >= needed:
-                close.append((index, score))
-        return close
+                indices.append(index)
+                scores.append(score)
+        return indices, scores
 
-    def _finish(
-        self, close: list[tuple[int, float]], content_norm: str, threshold: float, limit: int
-    ) -> list[DuplicateMatch]:
+    def _is_registration(self, index: int, ref_id: int) -> bool:
+        known = self.known
+        if isinstance(known, KnownTable):
+            return known.ref_id(index) == ref_id and known.kind(index) == "registration"
+        k = known[index]
+        return k.kind == "registration" and k.ref_id == ref_id
+
+    def _finish(self, close: Close, content_norm: str, threshold: float, limit: int) -> list[DuplicateMatch]:
         found: list[DuplicateMatch] = []
-        texts = self._texts_of([index for index, _ in close]) if close else []
-        for (index, score), text in zip(close, texts, strict=True):
+        indices, scores = close
+        texts = self._texts_of(indices) if indices else []
+        for index, score, text in zip(indices, scores, texts, strict=True):
             if text is None:  # deleted since the index was built
                 continue
             title, content = text
@@ -788,6 +900,34 @@ def matches_for_text(
     )
 
 
+class _Shifted:
+    """A worker's progress for one part of a longer check: counts from ``offset`` out of ``total``."""
+
+    def __init__(self, progress: ProgressLike, offset: int, total: int) -> None:
+        self._progress, self._offset, self._total = progress, offset, total
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        done += self._offset
+        self._progress.report(done, self._total, f"Dò trùng {done}/{self._total}")
+
+    def check(self) -> None:
+        self._progress.check()
+
+
+_CHECK_PART = 250  # registrations of a year's check whose contents are read and compared together
+
+
+def _contents(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """The normalised contents of some registrations."""
+    with db.reading() as session:
+        return {
+            reg_id: normalise(content or "")
+            for reg_id, content in session.execute(
+                select(Registration.id, Registration.content).where(Registration.id.in_(ids))
+            )
+        }
+
+
 def year_report(
     db: Database,
     year: int,
@@ -797,35 +937,43 @@ def year_report(
 ) -> dict[int, list[DuplicateMatch]]:
     """For every registration of ``year``: its closest matches (registrations marked "không trùng" are
     left out unless ``include_confirmed``). ``progress`` (a worker's) is told how far it got and may
-    cancel."""
+    cancel. The registrations are compared a few hundred at a time, their contents read for each part (a
+    large council's year is 5,000 contents: only the part's are in memory while it is compared)."""
     with db.reading() as session:
         index = DuplicateIndex.cached(session)
-        regs = session.execute(
+        checked: list[tuple[int, str]] = []  # (registration, normalised title)
+        for reg_id, title_key, title, not_duplicate in session.execute(
             select(
                 Registration.id,
                 Registration.title_key,
-                Registration.title,
-                Registration.content,
+                _unfolded(Registration.title_key, Registration.title),
                 Registration.not_duplicate,
-            ).where(Registration.year == year)
-        ).all()
+            ).where(Registration.year == year),
+            execution_options=_STREAMED,
+        ):
+            if include_confirmed or not not_duplicate:
+                checked.append((reg_id, abbreviate(title_key) if title_key else normalise(title)))
         own: dict[int, set[int]] = {}
         for d_id, reg_id in session.execute(
-            select(Dossier.id, Dossier.registration_id).where(Dossier.registration_id.is_not(None))
-        ):
+            select(Dossier.id, Dossier.registration_id).where(
+                Dossier.registration_id.in_(select(Registration.id).where(Registration.year == year))
+            )
+        ):  # the dossiers filed for this year's registrations (not those of every year)
             own.setdefault(cast(int, reg_id), set()).add(d_id)  # registration_id IS NOT NULL
-    checked = [row for row in regs if include_confirmed or not row[4]]
-    queries = [
-        (abbreviate(title_key) if title_key else normalise(title), normalise(content or ""), reg_id)
-        for reg_id, title_key, title, content, _ in checked
-    ]
-    answers = index.matches_many(queries, threshold=threshold, limit=8, progress=progress)
     report: dict[int, list[DuplicateMatch]] = {}
-    for (reg_id, *_), found in zip(checked, answers, strict=True):
-        mine = own.get(reg_id, set())
-        kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
-        if kept:
-            report[reg_id] = kept
+    for start in range(0, len(checked), _CHECK_PART):
+        part = checked[start : start + _CHECK_PART]
+        contents = _contents(db, [reg_id for reg_id, _ in part])
+        queries: list[tuple[str, str, int | None]] = [
+            (norm, contents.get(reg_id, ""), reg_id) for reg_id, norm in part
+        ]
+        shifted = _Shifted(progress, start, len(checked)) if progress is not None else None
+        answers = index.matches_many(queries, threshold=threshold, limit=8, progress=shifted)
+        for (reg_id, _), found in zip(part, answers, strict=True):
+            mine = own.get(reg_id, set())
+            kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
+            if kept:
+                report[reg_id] = kept
     return report
 
 

@@ -29,8 +29,7 @@ from sqlalchemy.orm import Session
 from ..domain.agency import body_in_sentence, spelled_out
 from ..domain.settings_schema import SPECS, legal_basis_lines
 from ..domain.text import one_line, upper_vn
-from ..services.docspec import HeaderInfo
-from ..services.pdf.nd30 import Signer
+from ..services.docspec import HeaderInfo, Signer
 from . import settings as settings_service
 
 Role = Literal["chair", "secretary", "head"]

@@ -302,7 +302,14 @@ def query_rows(
         query = query.where(Registration.id.in_(ids))
     for word in fold_key(text).split():
         query = query.where(Registration.search_key.contains(word, autoescape=True))
-    found = session.execute(query).all()
+    # read a few hundred rows at a time, each text met again kept once (units, types, sources: a year
+    # repeats them): a large council's year is thousands of rows
+    strings: dict[str, str] = {}
+    found: list[list[Any]] = [
+        [strings.setdefault(v, v) if isinstance(v, str) else v for v in row]
+        for row in session.execute(query, execution_options={"yield_per": 500})
+    ]
+    del strings
     codes: dict[int, list[str]] = defaultdict(list)
     if found:
         dossiers = (

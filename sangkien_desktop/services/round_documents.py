@@ -33,8 +33,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,9 @@ from ..models import (
     dossier_code,
 )
 from ..models.base import now
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written
+    from openpyxl.worksheet.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 

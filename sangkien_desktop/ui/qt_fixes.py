@@ -14,6 +14,7 @@ use up. These objects are never freed anyway; nothing else changes.
 from __future__ import annotations
 
 import ctypes
+import linecache
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -63,6 +64,9 @@ def _lighter_feature_hook() -> None:
     feature = sys.modules.get("PySide6.support.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
         feature._mod_uses_pyside = _file_mentions_pyside
+        # modules imported between PySide6 and this package (SQLAlchemy, when a program imports the
+        # database first) went through the binding's hook already: drop the lines it kept (~18 MB)
+        linecache.clearcache()
 
 
 def install() -> None:

@@ -93,7 +93,8 @@ def test_the_word_path_answers_as_without_the_bound(monkeypatch: pytest.MonkeyPa
         content = "x" * 25 if rng.random() < 0.5 else ""
         threshold = rng.choice([0.0, 50.0, 70.0, 85.0, 95.0, 100.0])
         for _ in range(2):  # the second time the pool is asked for again: the bound is used
-            got = index._close(norm, content, None, threshold)
+            indices, scores = index._close(norm, content, None, threshold)
+            got = list(zip(indices, scores, strict=True))
             expected = _reference(index, norm, content, threshold)
             assert got == expected, (norm, threshold)
         found += bool(expected)

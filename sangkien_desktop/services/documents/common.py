@@ -18,9 +18,8 @@ from ...domain.agency import body_in_sentence
 from ...domain.money import format_decimal_vn, money_phrase
 from ...domain.text import fold_words, one_line
 from .. import letterhead
-from ..docspec import HeaderInfo
+from ..docspec import HeaderInfo, Signer
 from ..output import write_document
-from ..pdf.nd30 import Signer
 
 __all__ = [
     "ProgressFn",

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from openpyxl.workbook.workbook import Workbook
-from reportlab.platypus import Flowable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,19 +17,14 @@ from ...domain.money import format_money
 from ...models import Authorship, Dossier, GradeResult, RecognizedImport
 from ..docspec import Column
 from ..duplicates import RECOGNIZED_GRADES
-from ..pdf import column_table, frame_width, get_styles, para
 from ..recognized import year_counts
-from ..xlsx import (
-    set_column_widths,
-    set_row_heights,
-    setup_print,
-    write_row,
-    write_table_header,
-    write_title_block,
-)
-from ..xlsx.cells import CellValue
-from ..xlsx.layout import table_formats
 from .common import header
+
+if TYPE_CHECKING:  # the renderers are imported when a document is drawn, not when its data is read
+    from openpyxl.workbook.workbook import Workbook
+    from reportlab.platypus import Flowable
+
+    from ..xlsx.cells import CellValue
 
 __all__ = ["HistoryRow", "history_flowables", "history_sheet", "year_history"]
 
@@ -119,6 +113,16 @@ def _values(r: HistoryRow) -> list[CellValue]:
 
 def history_sheet(wb: Workbook, rows: Sequence[HistoryRow], settings: dict[str, str], year: int) -> None:
     """The "Qua các năm" sheet (none when the database knows a single year)."""
+    from ..xlsx import (
+        set_column_widths,
+        set_row_heights,
+        setup_print,
+        write_row,
+        write_table_header,
+        write_title_block,
+    )
+    from ..xlsx.layout import table_formats
+
     if len(rows) < 2:
         return
     ws = wb.create_sheet("Qua các năm")
@@ -142,6 +146,8 @@ def history_sheet(wb: Workbook, rows: Sequence[HistoryRow], settings: dict[str, 
 
 def history_flowables(rows: Sequence[HistoryRow], number: str = "5") -> list[Flowable]:
     """The PDF section: a title line and the table (nothing when there is a single year)."""
+    from ..pdf import column_table, frame_width, get_styles, para
+
     if len(rows) < 2:
         return []
     st = get_styles()

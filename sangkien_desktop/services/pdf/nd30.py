@@ -15,14 +15,13 @@ Header block (two columns)::
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from sangkien_desktop.domain.text import nfc, upper_vn
-from sangkien_desktop.services.docspec import MOTTO, NATIONAL_TITLE, HeaderInfo
+from sangkien_desktop.services.docspec import MOTTO, NATIONAL_TITLE, HeaderInfo, Signer
 
 from .fonts import REGULAR, balance_lines, text_width
 from .styles import Run, get_styles, para
@@ -211,17 +210,6 @@ def basis_lines(lines: Sequence[str]) -> list[Flowable]:
     cleaned = [nfc(line).strip().rstrip(";,.").rstrip() for line in lines]
     cleaned = [line for line in cleaned if line]
     return [para(line + (";" if i < len(cleaned) - 1 else "."), st.basis) for i, line in enumerate(cleaned)]
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Who signs: ``authority`` ("TM. HỘI ĐỒNG", may be ""), ``title`` ("CHỦ TỊCH"), ``name`` (may be ""
-    to be written by hand) and an optional italic ``note`` ("(Ký, ghi rõ họ tên)")."""
-
-    title: str
-    name: str = ""
-    authority: str = ""
-    note: str = ""
 
 
 def _signature_parts(signer: Signer) -> tuple[list[Flowable], Flowable | None]:

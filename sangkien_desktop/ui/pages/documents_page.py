@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,26 +36,20 @@ from ...domain.errors import SangKienError, ValidationError
 from ...domain.money import format_money
 from ...domain.vndate import dmy, parse_date
 from ...services import documents_view, numbering
-from ...services.documents import (
-    catalog,
-    certificate_layout,
-    certificate_register,
-    certificates,
-    decision,
-    score_import,
-    year_report,
-)
+from ...services.documents import catalog, certificate_layout, certificate_register
 from ...services.documents.round_data import RoundData
 from ...services.importers.readers import SPREADSHEET_FILTER
 from ...services.rounds import RoundInfo
 from .. import messages, operations, unexpected_errors
 from ..context import AppContext
 from ..dialogs import pdf_preview
-from ..dialogs.certificate_offsets import CertificateOffsetsDialog
 from ..operations import Op
 from ..widgets.bar_chart import PALETTE, BarChart, Series
 from ..workers import Cancelled, Job, Progress
 from .base import Page
+
+if TYPE_CHECKING:  # the renderers (reportlab, openpyxl, python-docx) are imported when a document is made
+    from ...services.documents import score_import, year_report
 
 FILTERS = {
     "pdf": "Tệp PDF (*.pdf)",
@@ -510,11 +505,15 @@ class DocumentsPage(Page):
             notes.append(f"{len(data.recognized())} sáng kiến được công nhận.")
         if spec.key in ("decision", "certificates"):
             if data.decision_no and data.decision_date:
-                notes.append(decision.decision_citation(data) + ".")
+                from ...services.documents.decision import decision_citation
+
+                notes.append(decision_citation(data) + ".")
             else:
                 notes.append("⚠ Chưa có số/ngày quyết định: để trống để ghi tay.")
         if spec.key == "certificates":
-            unknown = certificates.without_gender(data)
+            from ...services.documents.certificates import without_gender
+
+            unknown = without_gender(data)
             if unknown:
                 notes.append(f"⚠ {len(unknown)} tác giả chưa ghi giới tính: in tên không kèm «Ông»/«Bà».")
         if spec.key == "certificates" and data.graded:
@@ -690,6 +689,8 @@ class DocumentsPage(Page):
         ).start()
 
     def import_scores(self) -> None:
+        from ...services.documents import score_import
+
         path = messages.ask_open_path(self, "Chọn tệp phiếu chấm Excel", SPREADSHEET_FILTER)
         if path is None:
             return
@@ -712,6 +713,8 @@ class DocumentsPage(Page):
             self, check.summary().replace("Kiểm tra xong (chưa ghi gì)", "Tệp hợp lệ") + question
         ):
             return
+        from ...services.documents import score_import
+
         confirm_totals = bool(check.total_mismatches)
         title = f"Nhập phiếu chấm {file.name}"
         last: dict[str, score_import.ImportReport] = {}
@@ -768,6 +771,8 @@ class DocumentsPage(Page):
         ).start()
 
     def edit_offsets(self) -> None:
+        from ..dialogs.certificate_offsets import CertificateOffsetsDialog  # draws with reportlab
+
         dialog = CertificateOffsetsDialog(self.ctx.db, self)
         if dialog.exec() != CertificateOffsetsDialog.DialogCode.Accepted:
             return
