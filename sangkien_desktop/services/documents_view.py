@@ -1,6 +1,6 @@
 """What the In ấn & Xuất page reads and writes, each call in its own transaction (the page opens no session).
 
-- ``round_and_years(db, round_id)`` — the round's document data and the years that have rounds.
+- ``round_and_years(db, round_id)`` — the round's document data (without the score cells) and the years that have rounds.
 - ``years(db)`` — the years that have rounds (no round chosen).
 - ``next_certificate_number(db, year)`` — the number the next certificate of ``year`` would get.
 - ``year_figures(db, year)`` — the year-end figures behind the charts.
@@ -28,7 +28,7 @@ if (
 
 def round_and_years(db: Database, round_id: int) -> tuple[RoundData, list[int]]:
     with db.reading() as session:
-        return load_round(session, round_id), years_with_rounds(session)
+        return load_round(session, round_id, with_points=False), years_with_rounds(session)
 
 
 def years(db: Database) -> list[int]:

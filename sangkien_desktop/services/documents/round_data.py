@@ -492,18 +492,20 @@ def sharing_loads() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def load_round(session: Session, round_id: int) -> RoundData:
-    """Load a round's documents data (raises ``NotFoundError`` through ``find_round`` callers)."""
+def load_round(session: Session, round_id: int, *, with_points: bool = True) -> RoundData:
+    """Load a round's documents data (raises ``NotFoundError`` through ``find_round`` callers). Without
+    ``with_points`` the members' score cells are left out (``points`` stays empty: ``member_total`` is
+    None): what the In ấn page shows needs none of them, and a large round's cells take ~10 MB."""
     shared = _SHARED.get()
-    if shared is None:
-        return _load_round(session, round_id)
+    if shared is None or not with_points:
+        return _load_round(session, round_id, with_points)
     data = shared.get(round_id)
     if data is None:
         data = shared[round_id] = _load_round(session, round_id)
     return data
 
 
-def _load_round(session: Session, round_id: int) -> RoundData:
+def _load_round(session: Session, round_id: int, with_points: bool = True) -> RoundData:
     rnd = session.get(Round, round_id)
     if rnd is None:
         from ...domain.errors import NotFoundError
@@ -580,14 +582,15 @@ def _load_round(session: Session, round_id: int) -> RoundData:
     ):
         assigned[member_id].append(dossier_id)
     data.assigned = dict(assigned)
-    points: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    for dossier_id, member_id, criterion_id, value in session.execute(
-        select(Score.dossier_id, Score.member_id, Score.criterion_id, Score.points)
-        .join(Dossier)
-        .where(Dossier.round_id == rnd.id)
-    ):
-        points[(dossier_id, member_id)][criterion_id] = value
-    data.points = dict(points)
+    if with_points:
+        points: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+        for dossier_id, member_id, criterion_id, value in session.execute(
+            select(Score.dossier_id, Score.member_id, Score.criterion_id, Score.points)
+            .join(Dossier)
+            .where(Dossier.round_id == rnd.id)
+        ):
+            points[(dossier_id, member_id)][criterion_id] = value
+        data.points = dict(points)
     for g in session.scalars(select(GradeResult).join(Dossier).where(Dossier.round_id == rnd.id)):
         data.grades[g.dossier_id] = grade_info(g)
     for v in session.scalars(select(Vote).join(Dossier).where(Dossier.round_id == rnd.id)):
