@@ -51,7 +51,7 @@ from ..registrations import UnitRef, UnitResolver, create_unit
 from ..rounds import ensure_year
 from .grid import Grid, Source
 from .registrations import read
-from .tables import FILE_WHERE, FoundTable, choose, find_tables
+from .tables import FILE_WHERE, FoundTable, choose, errors_phrase, find_tables
 
 __all__ = [
     "RecognizedOptions",
@@ -267,7 +267,7 @@ class RecognizedPreview:
         if self.replaces:
             parts.append(f"thay thế {len(self.replaces)} lần nhập trước")
         if c["errors"]:
-            parts.append(f"{c['errors']} lỗi ở {c['rows_with_errors']} dòng")
+            parts.append(errors_phrase(c["errors"], c["rows_with_errors"]))
         if c["warnings"]:
             parts.append(f"{c['warnings']} cảnh báo")
         return "; ".join(parts) + "."

@@ -56,7 +56,7 @@ from ..rounds import ensure_year
 from .grid import Source
 from .normalise import normalise as normalise_source
 from .readers import read_file
-from .tables import FILE_WHERE, FoundTable, choose, find_tables
+from .tables import FILE_WHERE, FoundTable, choose, errors_phrase, find_tables
 
 KIND = "registrations"
 NOT_FOUND = (
@@ -188,7 +188,7 @@ class ImportPreview:
         if c["hidden_rows"]:
             parts.append(f"{c['hidden_rows']} dòng ẩn bỏ qua")
         if c["errors"]:
-            parts.append(f"{c['errors']} lỗi ở {c['rows_with_errors']} dòng")
+            parts.append(errors_phrase(c["errors"], c["rows_with_errors"]))
         if c["warnings"]:
             parts.append(f"{c['warnings']} cảnh báo")
         if c["duplicates"]:

@@ -17,6 +17,16 @@ from ...domain.text import fold, fold_key
 from .grid import Grid, Source
 
 FILE_WHERE = "Đầu tệp"
+
+
+def errors_phrase(errors: int, rows_with_errors: int) -> str:
+    """How a preview's summary counts its errors: "3 lỗi ở 2 dòng", or, when none is in a row (a year or a
+    unit that does not fit the file), "1 lỗi của cả tệp"."""
+    if rows_with_errors == 0:
+        return f"{errors} lỗi của cả tệp (không ở dòng nào)"
+    return f"{errors} lỗi ở {rows_with_errors} dòng"
+
+
 _CONTINUED = "tiep theo"
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 

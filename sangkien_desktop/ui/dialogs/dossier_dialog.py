@@ -549,18 +549,10 @@ class DossierDialog(QDialog):
         return True
 
     def _undo(self, held: dict[str, DossierInput]) -> dict[str, Any]:
-        """The undo and redo of the save: one service call each; the undo puts the rows back exactly as they
-        were (a new dossier goes, and so do the people it added)."""
-        if self.detail is not None:
-            dossier_id = self.detail.id
-            return {
-                "undo": intake_actions.put_back,
-                "redo": lambda db: intake_actions.update(db, dossier_id, held["data"]),
-            }
-        return {
-            "undo": intake_actions.put_back,
-            "redo": lambda db: intake_actions.receive(db, held["data"]),
-        }
+        """The undo of the save: one service call that puts the rows back exactly as they were (a new
+        dossier goes, and so do the people it added); it answers the rows it overwrote, so the redo puts
+        the dossier back with its id and number (``services/undo_entry``)."""
+        return {"undo": intake_actions.put_back}
 
     def _save_failed(self, error: BaseException) -> None:
         if isinstance(error, SangKienError):

@@ -159,8 +159,7 @@ class DossierStatusDialog(QDialog):
             ctx=self.ctx,
             db=self.db,
             area="dossiers",
-            undo=intake_actions.put_back,  # the dossier's rows exactly as they were
-            redo=lambda db: intake_actions.change_status(db, dossier_id, s, **held),
+            undo=intake_actions.put_back,  # the dossier's rows exactly as they were (redo: as after it)
         ).start()
         if op.ok:
             self.result = op.result.result

@@ -133,7 +133,8 @@ class RecognizedImportDialog(ImportPreviewDialog[RecognizedPreview]):
         self.decision_no.setPlaceholderText("đọc ở tiêu đề danh sách")
         self.decision_date = QLineEdit()
         self.decision_date.setObjectName("decision_date")
-        self.decision_date.setPlaceholderText("dd/mm/yyyy — đọc ở tiêu đề")
+        self.decision_date.setPlaceholderText("ngày/tháng/năm (đọc ở tiêu đề)")
+        self.decision_date.setMinimumWidth(190)
         self.replace = QCheckBox("&Thay thế lần nhập trước của cùng danh sách/quyết định")
         self.replace.setObjectName("replace")
         self.create_units = QCheckBox("Thêm &đơn vị chưa có trong danh mục")
@@ -258,7 +259,11 @@ class RecognizedImportDialog(ImportPreviewDialog[RecognizedPreview]):
         lines += [f"{'✗' if i.is_error else '⚠'} {_html(i.text())}" for i in p.file_issues]
         self.file_issues.setText("<br>".join(lines))
         verdict = (
-            "<b>Chưa nhập được</b>: sửa các dòng đỏ trong tệp (hoặc đơn vị trong danh mục) rồi xem lại."
+            (
+                "<b>Chưa nhập được</b>: sửa các dòng đỏ trong tệp (hoặc đơn vị trong danh mục) rồi xem lại."
+                if p.counts()["rows_with_errors"]
+                else "<b>Chưa nhập được</b>: xem lỗi của tệp ghi ở trên (chọn lại năm hoặc sửa tệp)."
+            )
             if not p.ok
             else "<b>Có thể nhập</b>: mọi dòng được ghi cùng lúc; dữ liệu được đánh dấu là dữ liệu nhập."
         )

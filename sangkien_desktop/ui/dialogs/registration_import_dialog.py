@@ -149,6 +149,8 @@ class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
         self.include_hidden.setObjectName("include_hidden")
         self.table = QComboBox()
         self.table.setObjectName("import_table")
+        self.table.setMinimumContentsLength(26)  # "trang tính 'Đăng ký 2026'" in full
+        self.table.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
         options = QGridLayout()
         for row, col, text, widget in (
@@ -268,7 +270,11 @@ class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
         self.file_issues.setText("<br>".join(lines))
         color = colours.TEXT_ERROR if not p.ok else colours.TEXT_OK
         verdict = (
-            "Chưa nhập được: sửa các dòng đỏ trong tệp (hoặc chọn lại cột, đơn vị) rồi xem lại."
+            (
+                "Chưa nhập được: sửa các dòng đỏ trong tệp (hoặc chọn lại cột, đơn vị) rồi xem lại."
+                if p.counts()["rows_with_errors"]
+                else "Chưa nhập được: xem lỗi của tệp ghi ở trên (chọn lại năm, đơn vị, cột hoặc sửa tệp)."
+            )
             if not p.ok
             else "Có thể nhập: mọi dòng được ghi cùng lúc."
         )
