@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -189,3 +191,15 @@ def test_the_session_finder_sees_both_kinds(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _session_calls(sample, tmp_path) == ["page.py:2: .session(", "page.py:4: .reading("]
+
+
+def test_the_window_starts_without_importing_the_command_line() -> None:
+    """Issue 19's start time: the desktop program imports none of ``sangkien_desktop.cli`` (its area modules
+    pull in every service and renderer); argparse's Vietnamese lives in ``sangkien_desktop/argparse_vi.py``."""
+    code = (
+        "import sys, sangkien_desktop.ui.app; "
+        "print(sorted(m for m in sys.modules if m.startswith('sangkien_desktop.cli')))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"

@@ -14,7 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import APP_AUTHOR, APP_NAME, APP_TITLE, __version__, paths
-from ..cli.common import VietnameseHelpFormatter, install_vietnamese_argparse, vietnamese_parser
+from ..argparse_vi import VietnameseHelpFormatter, install_vietnamese_argparse, vietnamese_parser
 from ..db.database import Database
 from ..services import demo as demo_service
 from ..services.output import WriteError, write_document
