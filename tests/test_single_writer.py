@@ -40,6 +40,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("services/importers/readers/convert.py", "shutil.copyfile()"): "a scratch copy of an input file in a "
     "temporary folder for LibreOffice to convert; removed with the folder",
     ("ui/unexpected_errors.py", "RotatingFileHandler()"): "the log file (logging writes it)",
+    ("services/xlsx/fast_save.py", ".save()"): "an .xlsx workbook saved into memory (BytesIO, a ZipFile on "
+    "it); its bytes are then written through write_document",
 }
 
 BUFFER_FACTORIES = {"BytesIO", "QBuffer", "StringIO"}
