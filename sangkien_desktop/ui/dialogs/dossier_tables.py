@@ -236,8 +236,7 @@ class AuthorsTable(_KeyboardTable):
             if key is not None and key != fold_key(item.text()):
                 item.setData(PERSON_ROLE, None)
                 item.setData(NAME_KEY_ROLE, None)
-        if item.column() == SHARE:
-            self.update_total()
+        self.update_total()  # a name typed in makes the row an author, not only a share
 
     def fill_person(self, row: int, hit: PersonHit) -> None:
         """The user picked a known person for this row: take their details."""
@@ -260,6 +259,7 @@ class AuthorsTable(_KeyboardTable):
                     self._item(row, col).setText(value)
         finally:
             self.blockSignals(False)
+        self.update_total()
 
     def _item(self, row: int, col: int) -> QTableWidgetItem:
         item = self.item(row, col)
