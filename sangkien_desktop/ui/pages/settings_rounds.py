@@ -724,6 +724,9 @@ class RoundsTab(QWidget):
         def deleted(_change: RoundChange) -> None:
             self.current_id = None
             self.load()
+            bar = getattr(self.window(), "statusBar", None)
+            if callable(bar):
+                bar().showMessage(f"Đã xóa {info.label} (Ctrl+Z để lấy lại).", 10_000)
 
         reversible(self, self.ctx, f"Xóa {info.label}", lambda db: rounds_actions.delete_round(db, info.id),
                    rounds_actions.put, area="rounds", on_done=deleted).start()  # fmt: skip
