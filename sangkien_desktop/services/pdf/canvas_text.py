@@ -128,13 +128,7 @@ class PageText:
                 if first:
                     ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
                     first = False
-                codes = self.codes.get(font)
-                if codes is None:
-                    codes = self.codes[font] = _FontCodes(font)
-                for subset, escaped in codes.runs(text, self.doc):
-                    if self.current != (font, subset, size):
-                        self._font(font, subset, size)
-                    ops.append(f"({escaped}) Tj")
+                self._show(text, font, size)
                 if underline:
                     self.underlines.append((x, y - size * 0.12, x + width, y - size * 0.12))
             x += width
@@ -155,13 +149,17 @@ class PageText:
             if rgb != self.fill:
                 ops.append(f"{rgb[0]:.3f} {rgb[1]:.3f} {rgb[2]:.3f} rg")
                 self.fill = rgb
-            codes = self.codes.get(font)
-            if codes is None:
-                codes = self.codes[font] = _FontCodes(font)
-            for subset, escaped in codes.runs(text, self.doc):
-                if self.current != (font, subset, size):
-                    self._font(font, subset, size)
-                ops.append(f"({escaped}) Tj")
+            self._show(text, font, size)
+
+    def _show(self, text: str, font: str, size: float) -> None:
+        """``text`` in ``font`` at ``size`` from where the text cursor is, one Tj per font subset."""
+        codes = self.codes.get(font)
+        if codes is None:
+            codes = self.codes[font] = _FontCodes(font)
+        for subset, escaped in codes.runs(text, self.doc):
+            if self.current != (font, subset, size):
+                self._font(font, subset, size)
+            self.ops.append(f"({escaped}) Tj")
 
     def emit(self) -> None:
         if self.ops:
