@@ -21,6 +21,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from ..durable import fsync_folder
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 PART_SUFFIX = ".part"
 SQLITE_BUSY = 5
@@ -78,17 +80,6 @@ def _fsync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _backup(
     source: sqlite3.Connection,
     target: sqlite3.Connection,
@@ -143,7 +134,7 @@ def copy_sqlite(
                 source.close()
         _fsync(tmp)
         tmp.replace(dst)
-        _fsync_dir(dst.parent)
+        fsync_folder(dst.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..domain.errors import SangKienError
+from ..durable import fsync_folder
 
 __all__ = ["WriteError", "Writer", "write_document", "write_text_document"]
 
@@ -62,7 +63,7 @@ def write_document(path: str | os.PathLike[str], data: bytes | Writer, *, make_f
         if isinstance(exc, OSError):
             raise WriteError(f"Không ghi được tệp {target}: {exc}") from exc
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return target
 
 
@@ -100,15 +101,3 @@ def _set_mode(tmp: Path, target: Path) -> None:
         mode = NEW_FILE_MODE
     with contextlib.suppress(OSError):
         os.chmod(tmp, mode)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles for this)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
