@@ -550,25 +550,34 @@ def delete_import(db: Database, import_id: int) -> int:
 
 
 def set_decision(db: Database, import_id: int, number: str | None, date: dt.date | None) -> ImportInfo:
-    """Change the decision an import is attached to (number and date), audited."""
+    """Change the decision an import is attached to (number and date; None keeps what it had), audited."""
     with db.session() as session:
         batch = _batch(session, import_id)
-        guard(session, batch, "sửa")
-        old = {"decision_no": batch.decision_no, "decision_date": batch.decision_date}
-        if number is not None:
-            batch.decision_no = one_line(number)[:50]
-        batch.decision_date = date if date is not None else batch.decision_date
-        session.flush()
-        audit.record(
-            session,
-            "update",
-            IMPORT_ENTITY,
-            batch.id,
-            f"Sửa quyết định của dữ liệu năm {batch.year} (tệp {batch.file_name})",
-            old,
-            {"decision_no": batch.decision_no, "decision_date": batch.decision_date},
-        )
+        set_decision_in(session, batch, number, date if date is not None else batch.decision_date)
         return _import_info(session, batch)
+
+
+def set_decision_in(
+    session: Session, batch: RecognizedImport, number: str | None, date: dt.date | None
+) -> dict[str, Any]:
+    """Give ``batch`` this decision (``number`` None keeps its number; ``date`` is written as given, None
+    included), audited; returns the decision it had."""
+    guard(session, batch, "sửa")
+    old = {"decision_no": batch.decision_no, "decision_date": batch.decision_date}
+    if number is not None:
+        batch.decision_no = one_line(number)[:50]
+    batch.decision_date = date
+    session.flush()
+    audit.record(
+        session,
+        "update",
+        IMPORT_ENTITY,
+        batch.id,
+        f"Sửa quyết định của dữ liệu năm {batch.year} (tệp {batch.file_name})",
+        old,
+        {"decision_no": batch.decision_no, "decision_date": batch.decision_date},
+    )
+    return old
 
 
 # ----------------------------------------------------------------------------------------------------------

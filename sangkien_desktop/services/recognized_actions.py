@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from ..db.database import Database
 from ..domain.text import one_line
 from ..models import RecognizedAuthor, RecognizedInitiative
-from . import audit, recognized, row_snapshots
-from .recognized import ENTITY, IMPORT_ENTITY, _batch, _initiative, guard
+from . import recognized, row_snapshots
+from .recognized import ENTITY, IMPORT_ENTITY, _batch, _initiative
 from .row_snapshots import Keys, Rows
 from .undo_entry import returns_inverse
 
@@ -27,22 +27,8 @@ def put_decision(
     """Set the decision (number and date, an empty date included) of an import, audited; returns the
     decision it had, for the undo."""
     with db.session() as session:
-        batch = _batch(session, import_id)
-        guard(session, batch, "sửa")
-        old = (batch.decision_no, batch.decision_date)
-        batch.decision_no = one_line(number)[:50]
-        batch.decision_date = date
-        session.flush()
-        audit.record(
-            session,
-            "update",
-            IMPORT_ENTITY,
-            batch.id,
-            f"Sửa quyết định của dữ liệu năm {batch.year} (tệp {batch.file_name})",
-            {"decision_no": old[0], "decision_date": old[1]},
-            {"decision_no": batch.decision_no, "decision_date": batch.decision_date},
-        )
-        return old
+        old = recognized.set_decision_in(session, _batch(session, import_id), number, date)
+        return old["decision_no"], old["decision_date"]
 
 
 @dataclass(frozen=True)
