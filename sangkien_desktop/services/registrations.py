@@ -795,12 +795,7 @@ def snapshots(db: Database, ids: list[int]) -> list[DeletedRegistration]:
     """The current values of some registrations, to put them back later (undo of an import that
     replaces or deletes them)."""
     with db.reading() as session:
-        found = []
-        for reg_id in ids:
-            reg = session.get(Registration, reg_id)
-            if reg is not None:
-                found.append(DeletedRegistration(reg.id, _snapshot(reg), _author_rows(reg)))
-        return found
+        return snapshots_in(session, ids)
 
 
 def set_not_duplicate(db: Database, registration_id: int, flag: bool, note: str = "") -> tuple[bool, str]:
