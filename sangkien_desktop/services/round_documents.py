@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
@@ -165,36 +165,61 @@ def produce(
     db: Database, round_id: int, progress: Callable[[int, int, str], None] | None = None
 ) -> ProducedDocuments:
     """Run every registered producer for the round; file names are made safe and unique. ``progress(done,
-    total, text)`` is told before each document (it may raise to stop)."""
+    total, text)`` is told before each document (it may raise to stop). Where a second process can read the
+    same database (``document_workers.usable``), it produces part of the documents at the same time."""
+    from . import document_workers
     from .documents.round_data import sharing_loads
 
-    with sharing_loads():  # the round's data loaded once for all its documents
-        return _produce(db, round_id, registered(), progress)
+    items = registered()
+    with db.reading() as session:
+        dossiers = session.scalar(select(func.count()).where(Dossier.round_id == round_id)) or 0
+    with sharing_loads():  # the round's data loaded once (per process) for all its documents
+        if document_workers.usable(db, items, dossiers):
+            outcomes = document_workers.run(db, round_id, items, progress)
+        else:
+            outcomes = []
+            for index, item in enumerate(items):
+                if progress is not None:
+                    progress(index, len(items), f"Đang lập {item.label} ({index + 1}/{len(items)})…")
+                outcomes.append(run_one(db, round_id, item))
+    return assemble(items, outcomes)
 
 
-def _produce(
-    db: Database,
-    round_id: int,
-    items: list[RegisteredProducer],
-    progress: Callable[[int, int, str], None] | None,
-) -> ProducedDocuments:
+@dataclass(frozen=True)
+class Outcome:
+    """What one producer gave: its files, or the message of a failure (``error``: not a mere "nothing to
+    print yet" but a document that should exist and could not be made). Sent between processes."""
+
+    files: tuple[tuple[str, bytes], ...] = ()
+    failed: bool = False
+    message: str = ""
+    error: bool = False
+
+
+def run_one(db: Database, round_id: int, item: RegisteredProducer) -> Outcome:
+    """Run one producer; its errors become an ``Outcome`` (logged)."""
+    try:
+        files = item.producer(db, round_id)
+    except SangKienError as exc:  # e.g. "no certificate to print yet": a message for the secretary
+        log.info("Round document %s not produced: %s", item.name, exc)
+        return Outcome(failed=True, message=str(exc))
+    except Exception as exc:
+        log.exception("Round document producer %s failed", item.name)
+        return Outcome(failed=True, message=f"{type(exc).__name__}: {exc}", error=True)
+    return Outcome(files=tuple((name, bytes(content)) for name, content in files))
+
+
+def assemble(items: list[RegisteredProducer], outcomes: list[Outcome]) -> ProducedDocuments:
+    """The producers' outcomes in the registry's order, with safe and unique file names."""
     result = ProducedDocuments()
     used: set[str] = set()
-    for index, item in enumerate(items):
-        if progress is not None:
-            progress(index, len(items), f"Đang lập {item.label} ({index + 1}/{len(items)})…")
-        try:
-            files = item.producer(db, round_id)
-        except SangKienError as exc:  # e.g. "no certificate to print yet": a message for the secretary
-            log.info("Round document %s not produced: %s", item.name, exc)
-            result.failures.append((item.label, str(exc)))
+    for item, outcome in zip(items, outcomes, strict=True):
+        if outcome.failed:
+            result.failures.append((item.label, outcome.message))
+            if outcome.error:
+                result.errors.append((item.label, outcome.message))
             continue
-        except Exception as exc:
-            log.exception("Round document producer %s failed", item.name)
-            result.failures.append((item.label, f"{type(exc).__name__}: {exc}"))
-            result.errors.append((item.label, f"{type(exc).__name__}: {exc}"))
-            continue
-        for name, content in files:
+        for name, content in outcome.files:
             fname = safe_file_name(name)
             if fname.lower() in used:
                 fname = safe_file_name(f"{item.name}-{fname}")
@@ -204,7 +229,7 @@ def _produce(
                 fname = f"{base}-{n}.{ext}" if dot else f"{fname}-{n}"
                 n += 1
             used.add(fname.lower())
-            result.files.append((fname, bytes(content)))
+            result.files.append((fname, content))
     return result
 
 
