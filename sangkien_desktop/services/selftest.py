@@ -37,6 +37,7 @@ def run_self_test(
             ok(f"cơ sở dữ liệu tạm đã tạo và nâng cấp tới {head_revision()}")
             summary = demo.create_demo(db, dossiers=6, seed=1)
             ok(f"dữ liệu mẫu: {summary.units} đơn vị, {summary.dossiers} hồ sơ")
+            ok(_second_process(db))
         finally:
             db.dispose()
 
@@ -66,3 +67,30 @@ def run_self_test(
     ok("tệp Excel ghi và đọc lại đúng")
     ok(f"xong trong {time.perf_counter() - started:.1f} giây")
     return passed
+
+
+def _second_process(db: Database) -> str:
+    """The round's documents made by the worker process alone (``services.document_workers``): the frozen
+    bundle must be able to start it."""
+    from sqlalchemy import select
+
+    from ..models import Round
+    from . import document_workers, round_documents
+    from .documents.round_data import sharing_loads
+
+    with db.reading() as session:
+        round_id = session.scalars(select(Round.id).order_by(Round.id)).first()
+    assert round_id is not None
+    items = round_documents.registered()
+    from_worker: list[str] = []
+    with sharing_loads():
+        outcomes = document_workers.run(
+            db,
+            round_id,
+            items,
+            lambda _done, _total, text: from_worker.append(text) if text.startswith("Đã lập") else None,
+            take_here=False,
+        )
+    assert len(from_worker) == len(items), f"tiến trình phụ chỉ lập {len(from_worker)}/{len(items)} văn bản"
+    files = sum(len(outcome.files) for outcome in outcomes)
+    return f"tiến trình phụ lập đủ {len(items)} loại văn bản của đợt ({files} tệp)"
