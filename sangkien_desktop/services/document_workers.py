@@ -67,10 +67,11 @@ def run(
     items: list[RegisteredProducer],
     progress: Callable[[int, int, str], None] | None = None,
     *,
+    meanwhile: Callable[[], object] | None = None,
     take_here: bool = True,
 ) -> list[Outcome]:
-    """Every producer's outcome, in the order of ``items``. ``take_here=False`` leaves every portable producer
-    to the worker (tests)."""
+    """Every producer's outcome, in the order of ``items``. ``meanwhile`` runs here while the worker starts
+    (the archive's database copy). ``take_here=False`` leaves every portable producer to the worker (tests)."""
     from . import round_documents
 
     context = multiprocessing.get_context("spawn")
@@ -106,6 +107,8 @@ def run(
         log.exception("Could not start the documents' worker process")
         take_here = True
     try:
+        if meanwhile is not None:
+            meanwhile()
         portable = set(movable)
         for index in range(len(items)):
             if index not in portable:

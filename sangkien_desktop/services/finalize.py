@@ -329,9 +329,11 @@ def write_archive(
         db_name = f"co-so-du-lieu_{database_name(db)}.db"
         if progress is not None:
             progress(0, 0, "Đang chép cơ sở dữ liệu vào thư mục lưu trữ…")
-        write_copy(db, work / db_name)
+        # the copy is made while a second process starts making documents (services.document_workers)
+        produced = round_documents.produce(
+            db, round_id, progress, meanwhile=lambda: write_copy(db, work / db_name)
+        )
         files.append(db_name)
-        produced = round_documents.produce(db, round_id, progress)
         if produced.errors:
             names = "; ".join(f"{label_}: {message}" for label_, message in produced.errors)
             raise ArchiveIncompleteError(f"không tạo được {len(produced.errors)} văn bản của đợt ({names}).")

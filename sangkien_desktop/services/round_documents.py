@@ -162,11 +162,16 @@ def safe_file_name(name: str) -> str:
 
 
 def produce(
-    db: Database, round_id: int, progress: Callable[[int, int, str], None] | None = None
+    db: Database,
+    round_id: int,
+    progress: Callable[[int, int, str], None] | None = None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ProducedDocuments:
     """Run every registered producer for the round; file names are made safe and unique. ``progress(done,
     total, text)`` is told before each document (it may raise to stop). Where a second process can read the
-    same database (``document_workers.usable``), it produces part of the documents at the same time."""
+    same database (``document_workers.usable``), it produces part of the documents at the same time.
+    ``meanwhile`` runs first (while the second process starts)."""
     from . import document_workers
     from .documents.round_data import sharing_loads
 
@@ -175,8 +180,10 @@ def produce(
         dossiers = session.scalar(select(func.count()).where(Dossier.round_id == round_id)) or 0
     with sharing_loads():  # the round's data loaded once (per process) for all its documents
         if document_workers.usable(db, items, dossiers):
-            outcomes = document_workers.run(db, round_id, items, progress)
+            outcomes = document_workers.run(db, round_id, items, progress, meanwhile=meanwhile)
         else:
+            if meanwhile is not None:
+                meanwhile()
             outcomes = []
             for index, item in enumerate(items):
                 if progress is not None:
