@@ -329,25 +329,31 @@ def write_archive(
         db_name = f"co-so-du-lieu_{database_name(db)}.db"
         if progress is not None:
             progress(0, 0, "Đang chép cơ sở dữ liệu vào thư mục lưu trữ…")
+        digests: dict[str, str] = {}  # of the files written from memory, hashed as they were written
+
+        def copy_database() -> None:
+            write_copy(db, work / db_name)
+            digests[db_name] = _sha256_file(work / db_name)
+
         # the copy is made while a second process starts making documents (services.document_workers)
-        produced = round_documents.produce(
-            db, round_id, progress, meanwhile=lambda: write_copy(db, work / db_name)
-        )
+        produced = round_documents.produce(db, round_id, progress, meanwhile=copy_database)
         files.append(db_name)
         if produced.errors:
             names = "; ".join(f"{label_}: {message}" for label_, message in produced.errors)
             raise ArchiveIncompleteError(f"không tạo được {len(produced.errors)} văn bản của đợt ({names}).")
         (work / DOCUMENTS_DIR).mkdir()
         for name, content in produced.files:
-            write_document(work / DOCUMENTS_DIR / name, content)
-            files.append(f"{DOCUMENTS_DIR}/{name}")
+            rel = f"{DOCUMENTS_DIR}/{name}"
+            write_document(work / rel, content)
+            digests[rel] = hashlib.sha256(content).hexdigest()
+            files.append(rel)
         write_text_document(
             work / README_FILE, _readme(label, finalized_at, decision, files, produced.failures)
         )
         files.append(README_FILE)
         _write_log_head(db, work / HEAD_FILE, label)
         files.append(HEAD_FILE)
-        sums = "".join(f"{_sha256_file(work / rel)}  {rel}\n" for rel in sorted(files))
+        sums = "".join(f"{digests.get(rel) or _sha256_file(work / rel)}  {rel}\n" for rel in sorted(files))
         write_text_document(work / SUMS_FILE, sums, newline="\n")
         work.rename(final)
     except BaseException:
