@@ -5,9 +5,9 @@ of 2,700 pages, 3,000 certificates, workbooks of 400,000 cells) take the sum of 
 second process, started with ``spawn`` (the only way on Windows, and safe beside Qt's threads), opens the same
 database and makes documents too:
 
-* the producers are in a list, heaviest first (the registry's order); the worker takes from the front, this
-  process from the back, each claim under one shared lock, until the two meet — so neither waits for the
-  other, and a worker that starts slowly (or not at all) only means this process makes more of them;
+* the producers are in one list, the heaviest first (``HEAVIEST``, then the registry's order); each process
+  takes the next one under a shared lock when it is free, so the light ones at the end fill the gaps, neither
+  waits for the other, and a worker that starts slowly (or not at all) only means this process makes more;
 * what the worker makes comes back through a queue as ``round_documents.Outcome``; if the worker dies, this
   process makes the documents it had claimed itself;
 * a producer registered outside the app's package (a test's), or unknown to the worker, is made here.
@@ -15,8 +15,8 @@ database and makes documents too:
 Used only where a second process can read the same data (``usable``): a SQLite file on a local disk (WAL lets
 both read) or a server; never for a file on a network location (held with an exclusive lock) or a database in
 memory; nor for a round of fewer than ``MIN_DOSSIERS`` dossiers. ``SANGKIEN_DOCUMENT_WORKERS=0`` turns it
-off. The frozen app's launchers call
-``multiprocessing.freeze_support()`` so that the worker starts there too.
+off. The frozen app's launchers call ``multiprocessing.freeze_support()`` so that the worker starts there too
+(``--self-test`` checks it).
 """
 
 from __future__ import annotations
@@ -39,6 +39,13 @@ ENV_SWITCH = "SANGKIEN_DOCUMENT_WORKERS"
 _POLL_S = 0.2
 MIN_DOSSIERS = 300
 """A smaller round's documents take about a second in one process: less than starting a second one."""
+HEAVIEST = (
+    "van-ban-score-sheets-pdf",
+    "van-ban-score-sheets-xlsx",
+    "du-lieu-dot",
+    "van-ban-certificates-pdf",
+)
+"""The producers that take longest on a big round (bench/run.py), taken first."""
 _APP_PACKAGE = __name__.split(".")[0] + "."
 
 
@@ -75,9 +82,13 @@ def run(
     from . import round_documents
 
     context = multiprocessing.get_context("spawn")
-    movable = [index for index, item in enumerate(items) if _portable(item)]
+    first = {name: rank for rank, name in enumerate(HEAVIEST)}
+    movable = sorted(
+        (index for index, item in enumerate(items) if _portable(item)),
+        key=lambda index: (first.get(items[index].name, len(first)), index),
+    )
     outcomes: list[Outcome | None] = [None] * len(items)
-    bounds = context.Array("i", [0, len(movable) - 1])  # [next from the front, next from the back]
+    following = context.Value("i", 0)  # the position in ``movable`` of the next producer to take
     results: Any = context.Queue()
     worker = context.Process(
         target=_work,
@@ -85,7 +96,7 @@ def run(
             db.url.render_as_string(hide_password=False),
             round_id,
             [items[index].name for index in movable],
-            bounds,
+            following,
             results,
         ),
         name="sangkien-van-ban",
@@ -113,29 +124,29 @@ def run(
         for index in range(len(items)):
             if index not in portable:
                 make_here(index)
-        while take_here and (claimed := _claim(bounds, front=False)) is not None:
-            make_here(movable[claimed])
-        received: set[int] = set()
-        while not _all_back(bounds, received):
+        while take_here and (taken := _take(following, len(movable))) is not None:
+            make_here(movable[taken])
+        answered: set[int] = set()  # positions the worker sent back
+        while not _all_answered(following, len(movable), answered, outcomes, movable):
             try:
-                claimed, outcome = results.get(timeout=_POLL_S)
+                taken, outcome = results.get(timeout=_POLL_S)
             except queue.Empty:
                 if worker.is_alive():
                     continue
                 try:  # its last results may still be in the pipe
-                    claimed, outcome = results.get(timeout=_POLL_S)
+                    taken, outcome = results.get(timeout=_POLL_S)
                 except queue.Empty:
                     break
-            received.add(claimed)
+            answered.add(taken)
             if outcome is None:  # the worker did not know this producer: made here below
                 continue
-            index = movable[claimed]
+            index = movable[taken]
             outcomes[index] = outcome
             done += 1
             if progress is not None:
                 progress(done, len(items), f"Đã lập {items[index].label} ({done}/{len(items)})")
-        with bounds.get_lock():
-            bounds[1] = -1  # nothing left for the worker to claim
+        with following.get_lock():
+            following.value = len(movable)  # nothing left for the worker to take
         for index in movable:  # the worker died, or did not know the producer
             if outcomes[index] is None:
                 log.warning("Document %s made here (the worker gave none)", items[index].name)
@@ -146,24 +157,24 @@ def run(
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _all_back(bounds: Any, received: set[int]) -> bool:
-    """Whether every producer is claimed and the worker sent back all it claimed."""
-    with bounds.get_lock():
-        first, last = int(bounds[0]), int(bounds[1])
-    return first > last and len(received) >= first
-
-
-def _claim(bounds: Any, *, front: bool) -> int | None:
-    """The next producer's position in the portable list, from the front or the back; None when they met."""
-    with bounds.get_lock():
-        first, last = bounds[0], bounds[1]
-        if first > last:
+def _take(following: Any, count: int) -> int | None:
+    """The position of the next producer to make (None when all are taken)."""
+    with following.get_lock():
+        position = int(following.value)
+        if position >= count:
             return None
-        if front:
-            bounds[0] = first + 1
-            return int(first)
-        bounds[1] = last - 1
-        return int(last)
+        following.value = position + 1
+        return position
+
+
+def _all_answered(
+    following: Any, count: int, answered: set[int], outcomes: list[Any], movable: list[int]
+) -> bool:
+    """Whether every producer is taken, and each one either made here or answered by the worker."""
+    with following.get_lock():
+        if int(following.value) < count:
+            return False
+    return all(position in answered or outcomes[index] is not None for position, index in enumerate(movable))
 
 
 def _stop(worker: Any, results: Any) -> None:
@@ -175,8 +186,8 @@ def _stop(worker: Any, results: Any) -> None:
     results.cancel_join_thread()
 
 
-def _work(url: str, round_id: int, names: list[str], bounds: Any, results: Any) -> None:
-    """The worker process: claim producers from the front, make them, send their outcomes."""
+def _work(url: str, round_id: int, names: list[str], following: Any, results: Any) -> None:
+    """The worker process: take the next producer, make it, send its outcome; until none is left."""
     from sqlalchemy.engine import make_url
 
     from ..db.engine import make_engine
@@ -187,10 +198,10 @@ def _work(url: str, round_id: int, names: list[str], bounds: Any, results: Any) 
     db = Database(make_engine(make_url(url), network=None), network=None)
     try:
         with sharing_loads():
-            while (claimed := _claim(bounds, front=True)) is not None:
-                item = found.get(names[claimed])
+            while (taken := _take(following, len(names))) is not None:
+                item = found.get(names[taken])
                 outcome = round_documents.run_one(db, round_id, item) if item is not None else None
-                results.put((claimed, outcome))
+                results.put((taken, outcome))
     finally:
         db.dispose()
     results.close()

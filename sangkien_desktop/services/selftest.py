@@ -92,5 +92,7 @@ def _second_process(db: Database) -> str:
             take_here=False,
         )
     assert len(from_worker) == len(items), f"tiến trình phụ chỉ lập {len(from_worker)}/{len(items)} văn bản"
+    errors = [f"{item.label}: {o.message}" for item, o in zip(items, outcomes, strict=True) if o.error]
+    assert not errors, "không lập được: " + "; ".join(errors)
     files = sum(len(outcome.files) for outcome in outcomes)
     return f"tiến trình phụ lập đủ {len(items)} loại văn bản của đợt ({files} tệp)"
