@@ -99,6 +99,7 @@ class Op:
         undo_text: str | None = None,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        after_redo: Callable[[Any], None] | None = None,
     ) -> None:
         if ctx is None and db is None:
             raise ValueError("Op needs ctx or db")
@@ -113,6 +114,7 @@ class Op:
         self._undo_text = undo_text or title
         self._on_done = on_done
         self._on_error = on_error
+        self._after_redo = after_redo  # e.g. show again what the redo brought back
         self._background = False
         self._progress_dialog = True
         self.job: Job | None = None
@@ -175,9 +177,13 @@ class Op:
                 with _counted():
                     entry.undo(db)
 
+            after_redo = self._after_redo
+
             def do_redo() -> None:
                 with _counted():
                     entry.redo(db)
+                if after_redo is not None:
+                    after_redo(entry.result)
 
             self.ctx.push_undo(self._undo_text, do_undo, do_redo, self.area or "")
         if self.area is not None and self.ctx is not None:

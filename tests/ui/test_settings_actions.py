@@ -167,9 +167,10 @@ def test_new_round_and_its_deletion_undo_and_redo(
     stack = window.ctx.undo_stack
     stack.undo()
     assert window.round_combo.count() == 2
+    page.rounds.load(rounds.list_rounds(demo_db)[0].id)  # the list shows another round meanwhile
     stack.redo()
     assert window.round_combo.count() == 3 and any(r.id == new_id for r in rounds.list_rounds(demo_db))
-    page.rounds.load(new_id)
+    assert page.rounds.current_id == new_id  # the redone round is the one shown
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     page.rounds.delete_round()
     assert window.round_combo.count() == 2

@@ -669,9 +669,9 @@ class RoundsTab(QWidget):
     # actions --------------------------------------------------------------------------------------------
     def _change(self, title: str, run: Callable[[Database], RoundChange], **kwargs: Any) -> Op:
         """A round action: undo puts back the round's state before, redo its state after (one transaction
-        each way); the list then shows the round."""
+        each way); the list then shows the round (after a redo too: a round created again is selected)."""
         return reversible(self, self.ctx, title, run, rounds_actions.put, area="rounds",
-                          on_done=self._show_changed, **kwargs)  # fmt: skip
+                          on_done=self._show_changed, after_redo=self._show_changed, **kwargs)  # fmt: skip
 
     def _show_changed(self, change: RoundChange) -> None:
         self.load(change.round_id)

@@ -300,6 +300,7 @@ def reversible(
     *,
     area: str,
     on_done: Callable[[Any], None] | None = None,
+    after_redo: Callable[[Any], None] | None = None,
 ) -> Op:
     """An ``Op`` whose service returns a change with the states ``before`` and ``after`` of what it touched:
     undo is ``put(db, change.before)`` and redo ``put(db, change.after)``, one service call each way."""
@@ -315,4 +316,4 @@ def reversible(
         return first[0]
 
     return Op(parent, title, do, ctx=ctx, area=area, undo=lambda db, change: put(db, change.before), redo=redo,
-              on_done=on_done)  # fmt: skip
+              on_done=on_done, after_redo=after_redo)  # fmt: skip
