@@ -14,13 +14,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sangkien_desktop.cli import main
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.domain import legacy_encoding as le
 from sangkien_desktop.models import AuditEntry, Person, RecognizedInitiative, Unit, UnitAlias
-from sangkien_desktop.services import duplicates, registrations
+from sangkien_desktop.services import duplicates, recognized_actions, registrations
+from sangkien_desktop.services.importers.recognized import RecognizedOptions, import_undoable
 from tests.helpers import decision_lists as dl
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice missing")
@@ -211,3 +212,45 @@ def test_person_history_lists_both_years(
     assert [r[5] for r in an] == [2023, 2024]
     assert all("dữ liệu nhập" in r[6] for r in an)
     assert [r[11] for r in an] == ["45/QĐ-UBND", "12/QĐ-UBND"]
+
+
+RECOGNIZED_TABLES = (
+    "years",
+    "units",
+    "people",
+    "recognized_imports",
+    "recognized_initiatives",
+    "recognized_authors",
+)
+
+
+def _tables(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    with db.reading() as s:  # sorted here: "ORDER BY 1" is not the key on PostgreSQL
+        return {
+            t: sorted((tuple(r) for r in s.execute(text(f"SELECT * FROM {t}"))), key=repr)
+            for t in RECOGNIZED_TABLES
+        }
+
+
+def test_undo_and_redo_of_an_import_are_exact(lists: Path, db: Database) -> None:
+    """Ctrl+Z of an import that replaced an earlier one brings that one back with its ids (it used to delete
+    both); undoing the first import leaves no year or unit it added; redo is exact too."""
+    _catalog(db)
+    with db.session() as s:  # a unit the list names that the catalog lacks: the import adds it
+        s.delete(s.scalars(select(Unit).where(Unit.name == dl.UNITS[-1])).one())
+    empty = _tables(db)
+    assert all(row[0] != dl.YEAR for row in empty["years"])
+    first = import_undoable(db, lists / "merged-authors.xlsx", RecognizedOptions(dl.YEAR, create_units=True))
+    assert first.result.units_created
+    one = _tables(db)
+    second = import_undoable(db, lists / "page-two.docx", RecognizedOptions(dl.YEAR, replace=True))
+    assert second.result.replaced == 6
+    two = _tables(db)
+    assert two != one
+    undone = recognized_actions.take_back(db, second)
+    assert _tables(db) == one  # the replaced list is back, with its ids
+    redone = recognized_actions.take_back(db, undone)
+    assert _tables(db) == two
+    recognized_actions.take_back(db, redone)
+    recognized_actions.take_back(db, first)
+    assert _tables(db) == empty  # no list, no person, no unit and no year left behind

@@ -1,7 +1,7 @@
 """What Cài đặt → Dữ liệu các năm trước asks beyond ``recognized``'s own calls: a decision set exactly (its
 undo puts back an empty date too), and deleting an initiative or a whole imported list with an exact undo
 (the rows deleted — the list, its initiatives, their authors and the people only they named — come back
-with their ids), one call and one transaction each."""
+with their ids), and the exact undo of an import (``take_back``), one call and one transaction each."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..db.database import Database
 from ..domain.text import one_line
 from ..models import RecognizedAuthor, RecognizedInitiative
 from . import recognized, row_snapshots
+from .importers.recognized import ImportedList
 from .recognized import ENTITY, IMPORT_ENTITY, _batch, _initiative
 from .row_snapshots import Keys, Rows
 from .undo_entry import returns_inverse
@@ -113,3 +114,19 @@ def put_back(db: Database, removed: Removed) -> Removed:
         summary=f"Khôi phục {removed.label}",
     )
     return replace(removed, before=inverse)
+
+
+@returns_inverse
+def take_back(db: Database, imported: ImportedList) -> ImportedList:
+    """Undo of an import (``importers.recognized.import_undoable``): the year's lists as they were before it —
+    the lists it replaced back with their ids, what it added gone, the year and the units it added too — in one
+    transaction. Returns the import again (the rows as they were just before): ``take_back`` of it redoes."""
+    result = imported.result
+    inverse = row_snapshots.restore(
+        db,
+        imported.before,
+        entity=IMPORT_ENTITY,
+        entity_id=result.import_id,
+        summary=f"Hoàn tác: nhập danh sách năm {result.preview.year} từ tệp {result.preview.file_name}",
+    )
+    return replace(imported, before=inverse)

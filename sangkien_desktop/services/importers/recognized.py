@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...db.database import Database
@@ -39,16 +39,19 @@ from ...domain.text import clean, fold_key, one_line
 from ...models import (
     Dossier,
     GradeResult,
+    Person,
     RecognizedAuthor,
     RecognizedImport,
     RecognizedInitiative,
+    Unit,
     dossier_code,
 )
-from .. import audit
+from .. import audit, row_snapshots
 from .. import recognized as service
 from ..duplicates import RECOGNIZED_GRADES
 from ..registrations import UnitRef, UnitResolver, create_unit
 from ..rounds import ensure_year
+from ..row_snapshots import Keys, Rows
 from .grid import Grid, Source
 from .registrations import read
 from .tables import FILE_WHERE, FoundTable, choose, errors_phrase, find_tables
@@ -875,7 +878,51 @@ def preview_file(db: Database, path: Path, options: RecognizedOptions) -> Recogn
 def import_file(db: Database, path: Path, options: RecognizedOptions) -> RecognizedResult:
     """Check and write the whole list in one transaction; ``RecognizedRefused`` (nothing written) when any
     row has an error."""
+    return import_undoable(db, path, options).result
+
+
+@dataclass(frozen=True)
+class ImportedList:
+    """An earlier year's list imported, with every row the import changed as it was before (the lists of that
+    year it replaced, their people, the units and the year it added): ``recognized_actions.take_back``
+    restores them exactly."""
+
+    result: RecognizedResult
+    before: Rows
+
+
+def import_undoable(db: Database, path: Path, options: RecognizedOptions) -> ImportedList:
+    """``import_file``, keeping the rows it changes for an exact undo (and redo)."""
     source = read(Path(path))
     with db.session() as session:
         preview = analyse(session, source, options, _sha256(Path(path)))
-        return apply(session, preview, options)
+        touched = _touched(session, preview.year)
+        result, before = row_snapshots.around_in(session, touched, lambda: apply(session, preview, options))
+        return ImportedList(result, before)
+
+
+def _touched(session: Session, year: int) -> Callable[[], Keys]:
+    """The rows an import of ``year`` may add, replace or delete, asked before and after it: the year's lists
+    with their initiatives and authors, the people these named before and the people added since, the year
+    itself, and the units added since. (A person who existed before and is only linked by the import is not
+    among them: the undo leaves that person alone.)"""
+    last_unit = session.scalar(select(func.max(Unit.id))) or 0
+    last_person = session.scalar(select(func.max(Person.id))) or 0
+    named = set(
+        session.scalars(
+            select(RecognizedAuthor.person_id)
+            .join(RecognizedInitiative, RecognizedAuthor.initiative_id == RecognizedInitiative.id)
+            .where(RecognizedInitiative.year == year, RecognizedAuthor.person_id.is_not(None))
+        )
+    )
+
+    def keys() -> Keys:
+        imports = set(session.scalars(select(RecognizedImport.id).where(RecognizedImport.year == year)))
+        added_people = set(session.scalars(select(Person.id).where(Person.id > last_person)))
+        units = set(session.scalars(select(Unit.id).where(Unit.id > last_unit)))
+        return row_snapshots.merge(
+            row_snapshots.family(session, "recognized_imports", imports),
+            {"people": named | added_people, "years": {year}, "units": units},
+        )
+
+    return keys

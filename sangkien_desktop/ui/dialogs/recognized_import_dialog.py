@@ -25,14 +25,15 @@ from ...domain.errors import ValidationError
 from ...domain.money import format_money
 from ...domain.text import one_line
 from ...domain.vndate import parse_date
-from ...services import recognized
+from ...services import recognized_actions
 from ...services.importers.recognized import (
+    ImportedList,
     PersonMatch,
     PreviewRow,
     RecognizedOptions,
     RecognizedPreview,
     RecognizedResult,
-    import_file,
+    import_undoable,
     preview_file,
 )
 from ..context import AppContext
@@ -281,14 +282,14 @@ class RecognizedImportDialog(ImportPreviewDialog[RecognizedPreview]):
         path = self.path
         self.start_import(
             f"Nhập danh sách năm {options.year}",
-            lambda db, _progress: import_file(db, path, options),
+            lambda db, _progress: import_undoable(db, path, options),
             area="recognized",
-            undo=lambda db, result: recognized.delete_import(db, result.import_id),
+            undo=recognized_actions.take_back,  # exact: the lists it replaced come back too
             on_done=self._imported,
         )
 
-    def _imported(self, result: RecognizedResult) -> None:
-        self.result = result
+    def _imported(self, imported: ImportedList) -> None:
+        self.result = imported.result
         self.accept()
 
 
