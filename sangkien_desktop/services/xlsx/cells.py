@@ -170,12 +170,38 @@ def write_row(
         column = start_col + i
         cell = cells.get((row, column))
         if cell is None:
+            plain = _plain(value)
+            styled = cache.get((id(fmt), _FRESH)) if fmt is not None else None
+            if plain is not None and (fmt is None or (styled is not None and styled[0] is fmt)):
+                # a new cell holding plain text or a number, in a format applied before: the value and
+                # style set_value and apply would give it, set at once
+                cell = cells[(row, column)] = Cell(
+                    ws, row=row, column=column, style_array=styled and styled[1]
+                )
+                cell._value, cell.data_type = plain
+                continue
             cell = cells[(row, column)] = Cell(ws, row=row, column=column)
         set_value(cell, value)
         if fmt is not None:
             fmt.apply(cell, cache)
     if values and row > ws._current_row:
         ws._current_row = row
+
+
+def _plain(value: CellValue) -> tuple[CellValue, str] | None:
+    """The stored value and data type :func:`set_value` gives a fresh cell for ``value``, or None when it
+    does more (dates, text starting with a formula trigger) or refuses it."""
+    if value is None:
+        return None, "n"
+    kind = type(value)
+    if kind is str:
+        text = ILLEGAL_CHARACTERS_RE.sub("", nfc(value))  # type: ignore[arg-type]
+        if not text:
+            return None, "n"
+        return (text[:MAX_TEXT], "s") if not text.startswith(FORMULA_TRIGGERS) else None
+    if kind is int or ((kind is float or kind is Decimal) and math.isfinite(value)):  # type: ignore[arg-type]
+        return value, "n"
+    return None
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")

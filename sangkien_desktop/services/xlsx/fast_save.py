@@ -1,10 +1,10 @@
 """Save a workbook with its cells written as text (openpyxl's own save otherwise).
 
 openpyxl writes every cell through Python context managers of lxml's incremental writer: about half the time
-of a 20,000-row sheet. Here the rows of plain cells (text, numbers, simple formulas, blanks with a style) are
+of a 20,000-row sheet. Here the rows of plain cells (text, numbers, dates, simple formulas, styled blanks) are
 written as one string, byte for byte what openpyxl writes (same elements, attributes, escapes and ASCII
 character references), and put in place of the sheet's cell data in the file openpyxl wrote for the rest.
-A row holding anything else (dates, rich text, comments, hyperlinks, array formulas) is written by openpyxl
+A row holding anything else (ISO dates, rich text, comments, hyperlinks, array formulas) is written by openpyxl
 itself, and so is everything outside the cells.
 """
 
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import defaultdict
 from decimal import Decimal
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -23,7 +21,9 @@ from lxml import etree  # type: ignore[import-untyped]  # python-docx's dependen
 from openpyxl import LXML
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
@@ -35,6 +35,7 @@ _ATTRIBUTE = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 )
 _PLACEHOLDER = "sangkienSheetData"
+_UNSTYLED = StyleArray().tobytes()  # a cell without style: its style array is all zeros
 
 
 class _FastWorksheetWriter(WorksheetWriter):
@@ -45,17 +46,20 @@ class _FastWorksheetWriter(WorksheetWriter):
         self.sheet_data = b""
 
     def rows(self) -> list[tuple[int, list[Any]]]:
-        """openpyxl's rows (each row's cells by column, empty rows with a height), grouped without sorting
-        every cell of the sheet."""
-        by_row: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-        for (row, column), cell in self.ws._cells.items():
-            by_row[row].append((column, cell))
+        """openpyxl's rows (each row's cells by column, empty rows with a height). The cells were mostly
+        written in order: sorting their positions costs little."""
+        cells = self.ws._cells
+        by_row: dict[int, list[Any]] = {}
+        current = -1
+        row_cells: list[Any] = []
+        for position in sorted(cells):
+            if position[0] != current:
+                current = position[0]
+                row_cells = by_row[current] = []
+            row_cells.append(cells[position])
         for row in self.ws.row_dimensions.keys() - by_row.keys():
             by_row[row] = []
-        return [
-            (row, [cell for _c, cell in sorted(cells, key=itemgetter(0))])
-            for row, cells in sorted(by_row.items())
-        ]
+        return sorted(by_row.items())
 
     def write_rows(self) -> None:
         """The cell data as text, kept for :meth:`_FastExcelWriter.write_worksheet`; a placeholder in the
@@ -85,47 +89,59 @@ class _FastWorksheetWriter(WorksheetWriter):
         ids = self._style_ids
         letters = self._letters
         number = str(row_idx)
+        workbook = self.ws.parent
+        epoch = None if workbook.iso_dates else workbook.epoch  # ISO dates: written by openpyxl
         for cell in row:
             if cell._comment is not None or cell.hyperlink is not None:
                 return None
             value = cell._value
             style = cell._style
-            styled = style is not None and any(style)
-            if value is None and not styled:
+            key = style.tobytes() if style is not None else _UNSTYLED
+            if value is None and key == _UNSTYLED:
                 continue
             letter = letters.get(cell.column)
             if letter is None:
                 letter = letters[cell.column] = get_column_letter(cell.column)
-            if styled:
-                key = tuple(style)
+            if key != _UNSTYLED:
                 style_id = ids.get(key)
                 if style_id is None:
                     style_id = ids[key] = styles.add(style)
                 head = f'<c r="{letter}{number}" s="{style_id}"'
             else:
                 head = f'<c r="{letter}{number}"'
-            kind = cell.data_type
-            if kind == "s":
-                if value is None or value == "":
-                    parts.append(f'{head} t="inlineStr"></c>')
-                elif type(value) is str:
-                    space = ' xml:space="preserve"' if value != value.strip() else ""
-                    parts.append(f'{head} t="inlineStr"><is><t{space}>{value.translate(_TEXT)}</t></is></c>')
-                else:
-                    return None
-            elif kind == "n":
-                if value is None or value == "":
-                    parts.append(f'{head} t="n"></c>')
-                elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                    parts.append(f'{head} t="n"><v>{safe_string(value).translate(_TEXT)}</v></c>')
-                else:
-                    return None
-            elif kind == "f" and type(value) is str and value:
-                parts.append(f"{head}><f>{value[1:].translate(_TEXT)}</f><v></v></c>")
-            else:
+            xml = _cell_xml(head, cell.data_type, value, epoch)
+            if xml is None:
                 return None
+            parts.append(xml)
         parts.append("</row>")
         return "".join(parts)
+
+
+def _cell_xml(head: str, kind: str, value: Any, epoch: dt.datetime | None) -> str | None:
+    """A cell as openpyxl writes it (``head``: its opening tag without ``>``), or None when it needs
+    openpyxl itself."""
+    kind_of = type(value)
+    if kind == "s":
+        if value is None or value == "":
+            return f'{head} t="inlineStr"></c>'
+        if kind_of is str:
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            return f'{head} t="inlineStr"><is><t{space}>{value.translate(_TEXT)}</t></is></c>'
+    elif kind == "n":
+        if value is None or value == "":
+            return f'{head} t="n"></c>'
+        if kind_of is int or kind_of is float or kind_of is Decimal:
+            return f'{head} t="n"><v>{safe_string(value)}</v></c>'
+    elif kind == "f":
+        if kind_of is str and value:
+            return f"{head}><f>{value[1:].translate(_TEXT)}</f><v></v></c>"
+    elif (
+        kind == "d"
+        and epoch is not None
+        and (kind_of is dt.date or (kind_of is dt.datetime and value.tzinfo is None))
+    ):
+        return f'{head} t="n"><v>{safe_string(to_excel(value, epoch))}</v></c>'
+    return None
 
 
 class _FastExcelWriter(ExcelWriter):

@@ -292,20 +292,23 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
     measured = _MEASURED
     if len(measured) > 100_000:
         measured.clear()
+    get = cells.get
+    columns = range(1, max_column + 1)
     for r in range(first_row, last_row + 1):
         height = 0.0
         special = r in covered_rows  # a row with merged cells: looked at cell by cell
-        for c in range(1, max_column + 1):
+        for c in columns:
             if special and (r, c) in covered:
                 continue
-            cell = cells.get((r, c))
+            cell = get((r, c))
             if cell is None:
-                cell = ws.cell(row=r, column=c)  # as before: the (empty) cell exists afterwards
+                ws.cell(row=r, column=c)  # as before: the (empty) cell exists afterwards
+                continue
             value = cell._value
             if value is None:
                 continue
             style = cell._style
-            font_id = style.fontId if style is not None else 0
+            font_id = style[0] if style is not None else 0  # StyleArray's fontId
             size = sizes.get(font_id)
             if size is None:
                 size = sizes[font_id] = float(cell.font.sz or BODY_SIZE)
@@ -547,11 +550,12 @@ def smallest_font(ws: Worksheet) -> float:
     smallest = float(BODY_SIZE)
     seen: set[int] = set()  # font ids already looked at
     for cell in list(ws._cells.values()):  # the cells written (iter_rows would create every empty one)
+        style = cell._style
+        font_id = style[0] if style is not None else 0  # StyleArray's fontId
+        if font_id in seen:
+            continue
         value = cell.value
         if value is None or (isinstance(value, str) and set(value) <= {RULE_CHAR}):
-            continue
-        font_id = cell._style.fontId if cell._style is not None else 0
-        if font_id in seen:
             continue
         seen.add(font_id)
         smallest = min(smallest, float(cell.font.sz or BODY_SIZE))
