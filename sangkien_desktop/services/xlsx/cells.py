@@ -29,9 +29,14 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "CellFormat",
     "CellValue",
+    "Formula",
+    "LightCell",
+    "light_rows",
+    "materialise_light_rows",
     "read_decimal",
     "set_text",
     "set_value",
+    "use_light_rows",
     "write_row",
 ]
 
@@ -41,7 +46,21 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 DATE_FORMAT = "DD/MM/YYYY"
 MAX_TEXT = 32_767  # characters in one cell (openpyxl cuts longer text there too)
 
-CellValue = str | int | float | Decimal | date | None
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula written on purpose (``text`` starts with "="); any other text is written as text."""
+
+    text: str
+
+
+CellValue = str | int | float | Decimal | date | Formula | None
+
+LightCell = tuple[int, Any, str, Any]
+"""A cell of a light row: column, stored value, openpyxl data type, StyleArray (None: unstyled)."""
+
+_LIGHT: weakref.WeakKeyDictionary[Worksheet, dict[int, list[LightCell]]] = weakref.WeakKeyDictionary()
+"""worksheet → row → its light cells by column"""
 
 
 _NO_STYLE = object()
@@ -141,11 +160,34 @@ def set_value(cell: Cell, value: CellValue) -> None:
             cell.data_type = "n"
         else:
             cell.value = value
+    elif isinstance(value, Formula):
+        cell.value = value.text
     elif isinstance(value, date):
         cell.value = value  # openpyxl sets its ISO format here; show day/month/year instead
         cell.number_format = DATE_FORMAT
     else:
         raise TypeError(f"unsupported cell value type {type(value).__name__}")
+
+
+def use_light_rows(ws: Worksheet) -> None:
+    """From now on :func:`write_row` keeps the rows of ``ws`` as light rows (values and a shared style
+    per format, no openpyxl cell: a long table writes several times faster). The sheet must then be
+    saved with :func:`..fast_save.workbook_bytes` and its table cells read through :func:`light_rows`,
+    not ``ws.cell``; the layout functions of this package read both."""
+    _LIGHT.setdefault(ws, {})
+
+
+def light_rows(ws: Worksheet) -> dict[int, list[LightCell]]:
+    """The light rows of ``ws`` (row → cells by column); empty for a sheet without them."""
+    return _LIGHT.get(ws, {})
+
+
+def materialise_light_rows(ws: Worksheet) -> None:
+    """Turn the light rows of ``ws`` into openpyxl cells (for openpyxl's own save) and stop using them."""
+    for row, cells in _LIGHT.pop(ws, {}).items():
+        for column, value, kind, style in cells:
+            cell = ws._cells[(row, column)] = Cell(ws, row=row, column=column, style_array=style)
+            cell._value, cell.data_type = value, kind
 
 
 def write_row(
@@ -166,26 +208,42 @@ def write_row(
         raise ValueError(f"no cell at row {row}, column {start_col}")
     cells = ws._cells  # what ws.cell() does, without its checks for every cell of a long table
     cache = _APPLIED.setdefault(ws.parent, {})
-    for i, (value, fmt) in enumerate(zip(values, each, strict=True)):
-        column = start_col + i
-        cell = cells.get((row, column))
-        if cell is None:
-            plain = _plain(value)
-            styled = cache.get((id(fmt), _FRESH)) if fmt is not None else None
-            if plain is not None and (fmt is None or (styled is not None and styled[0] is fmt)):
-                # a new cell holding plain text or a number, in a format applied before: the value and
-                # style set_value and apply would give it, set at once
-                cell = cells[(row, column)] = Cell(
-                    ws, row=row, column=column, style_array=styled and styled[1]
-                )
-                cell._value, cell.data_type = plain
+    light = _LIGHT.get(ws)
+    columns = range(start_col, start_col + len(values))
+    if light is not None and row not in light and not any((row, c) in cells for c in columns):
+        light[row] = [_light_cell(ws, row, *item, cache) for item in zip(columns, values, each, strict=True)]
+    else:
+        for column, value, fmt in zip(columns, values, each, strict=True):
+            cell = cells.get((row, column))
+            if cell is None:  # a new cell: what it holds worked out as for a light row
+                _column, stored, kind, style = _light_cell(ws, row, column, value, fmt, cache)
+                cell = cells[(row, column)] = Cell(ws, row=row, column=column, style_array=style)
+                cell._value, cell.data_type = stored, kind
                 continue
-            cell = cells[(row, column)] = Cell(ws, row=row, column=column)
-        set_value(cell, value)
-        if fmt is not None:
-            fmt.apply(cell, cache)
+            set_value(cell, value)
+            if fmt is not None:
+                fmt.apply(cell, cache)
     if values and row > ws._current_row:
         ws._current_row = row
+
+
+def _light_cell(
+    ws: Worksheet, row: int, column: int, value: CellValue, fmt: CellFormat | None, cache: dict[Any, Any]
+) -> LightCell:
+    """What a new cell would hold after ``set_value`` and ``fmt.apply``: a format's style is worked out
+    once, on a cell that is thrown away (openpyxl registers its font, border… as it would), and shared."""
+    plain = _plain(value)
+    if plain is not None:
+        if fmt is None:
+            return column, plain[0], plain[1], None
+        hit = cache.get((id(fmt), _FRESH))
+        if hit is not None and hit[0] is fmt:
+            return column, plain[0], plain[1], hit[1]
+    cell = Cell(ws, row=row, column=column)
+    set_value(cell, value)
+    if fmt is not None:
+        fmt.apply(cell, cache)
+    return column, cell._value, cell.data_type, cell._style
 
 
 def _plain(value: CellValue) -> tuple[CellValue, str] | None:

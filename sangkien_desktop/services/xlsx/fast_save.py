@@ -19,6 +19,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from lxml import etree  # type: ignore[import-untyped]  # python-docx's dependency
 from openpyxl import LXML
+from openpyxl.cell.cell import Cell
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles.cell_style import StyleArray
@@ -26,7 +27,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
+
+from .cells import LightCell, light_rows, materialise_light_rows
 
 __all__ = ["workbook_bytes"]
 
@@ -42,12 +46,12 @@ class _FastWorksheetWriter(WorksheetWriter):
     def __init__(self, ws: Any, out: Any = None) -> None:
         super().__init__(ws, out)
         self._letters: dict[int, str] = {}
-        self._style_ids: dict[tuple[int, ...], int] = {}  # a cell style's index in the workbook
+        self._style_ids: dict[bytes, int] = {}  # a cell style's index in the workbook
         self.sheet_data = b""
 
     def rows(self) -> list[tuple[int, list[Any]]]:
-        """openpyxl's rows (each row's cells by column, empty rows with a height). The cells were mostly
-        written in order: sorting their positions costs little."""
+        """openpyxl's rows (each row's cells by column, empty rows with a height; light rows empty here).
+        The cells were mostly written in order: sorting their positions costs little."""
         cells = self.ws._cells
         by_row: dict[int, list[Any]] = {}
         current = -1
@@ -57,16 +61,39 @@ class _FastWorksheetWriter(WorksheetWriter):
                 current = position[0]
                 row_cells = by_row[current] = []
             row_cells.append(cells[position])
-        for row in self.ws.row_dimensions.keys() - by_row.keys():
+        light = light_rows(self.ws)
+        for row in light.keys() & by_row.keys():
+            raise ValueError(f"row {row} of {self.ws.title!r} has both light cells and openpyxl cells")
+        for row in (self.ws.row_dimensions.keys() | light.keys()) - by_row.keys():
             by_row[row] = []
         return sorted(by_row.items())
+
+    def write_dimensions(self) -> None:
+        """openpyxl's used range, over the light rows too."""
+        light = light_rows(self.ws)
+        if not light:
+            super().write_dimensions()
+            return
+        rows = {r for r, _c in self.ws._cells} | light.keys()
+        columns = {c for _r, c in self.ws._cells}
+        columns.update(c for cells in light.values() for c in (cells[0][0], cells[-1][0]))
+        ref = f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
+        self.xf.send(SheetDimension(ref).to_tree())
 
     def write_rows(self) -> None:
         """The cell data as text, kept for :meth:`_FastExcelWriter.write_worksheet`; a placeholder in the
         file."""
         parts = ["<sheetData>"]
+        light = light_rows(self.ws)
         for row_idx, row in self.rows():
-            xml = self._row_xml(row, row_idx)
+            if row_idx in light:
+                xml = self._row_xml(light[row_idx], row_idx)
+                if xml is None:
+                    row = _openpyxl_cells(self.ws, row_idx, light[row_idx])
+            elif any(cell._comment is not None or cell.hyperlink is not None for cell in row):
+                xml = None
+            else:
+                xml = self._row_xml([(c.column, c._value, c.data_type, c._style) for c in row], row_idx)
             parts.append(xml if xml is not None else self._openpyxl_row(row, row_idx))
         parts.append("</sheetData>")
         self.sheet_data = "".join(parts).encode("ascii", "xmlcharrefreplace")
@@ -80,7 +107,7 @@ class _FastWorksheetWriter(WorksheetWriter):
             super().write_row(xf, row, row_idx)
         return buffer.getvalue().decode("ascii")
 
-    def _row_xml(self, row: list[Any], row_idx: int) -> str | None:
+    def _row_xml(self, row: list[LightCell], row_idx: int) -> str | None:
         """The row as openpyxl writes it, or None when a cell needs openpyxl itself."""
         attrs: dict[str, str] = {"r": f"{row_idx}"}
         attrs.update(self.ws.row_dimensions.get(row_idx, {}))
@@ -91,17 +118,13 @@ class _FastWorksheetWriter(WorksheetWriter):
         number = str(row_idx)
         workbook = self.ws.parent
         epoch = None if workbook.iso_dates else workbook.epoch  # ISO dates: written by openpyxl
-        for cell in row:
-            if cell._comment is not None or cell.hyperlink is not None:
-                return None
-            value = cell._value
-            style = cell._style
+        for column, value, kind, style in row:
             key = style.tobytes() if style is not None else _UNSTYLED
             if value is None and key == _UNSTYLED:
                 continue
-            letter = letters.get(cell.column)
+            letter = letters.get(column)
             if letter is None:
-                letter = letters[cell.column] = get_column_letter(cell.column)
+                letter = letters[column] = get_column_letter(column)
             if key != _UNSTYLED:
                 style_id = ids.get(key)
                 if style_id is None:
@@ -109,12 +132,22 @@ class _FastWorksheetWriter(WorksheetWriter):
                 head = f'<c r="{letter}{number}" s="{style_id}"'
             else:
                 head = f'<c r="{letter}{number}"'
-            xml = _cell_xml(head, cell.data_type, value, epoch)
+            xml = _cell_xml(head, kind, value, epoch)
             if xml is None:
                 return None
             parts.append(xml)
         parts.append("</row>")
         return "".join(parts)
+
+
+def _openpyxl_cells(ws: Any, row: int, cells: list[LightCell]) -> list[Cell]:
+    """Light cells as openpyxl cells, for openpyxl's own writer."""
+    out = []
+    for column, value, kind, style in cells:
+        cell = Cell(ws, row=row, column=column, style_array=style)
+        cell._value, cell.data_type = value, kind
+        out.append(cell)
+    return out
 
 
 def _cell_xml(head: str, kind: str, value: Any, epoch: dt.datetime | None) -> str | None:
@@ -167,6 +200,8 @@ def workbook_bytes(wb: Workbook) -> bytes:
     if wb.read_only:
         raise TypeError("a read-only workbook cannot be saved")
     if not LXML:  # openpyxl without lxml writes with another XML writer: its own save then
+        for ws in wb.worksheets:
+            materialise_light_rows(ws)
         plain = io.BytesIO()
         wb.save(plain)
         return plain.getvalue()
