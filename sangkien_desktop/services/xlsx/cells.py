@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -235,10 +236,10 @@ def _light_cell(
     plain = _plain(value)
     if plain is not None:
         if fmt is None:
-            return column, plain[0], plain[1], None
+            return column, *plain, None
         hit = cache.get((id(fmt), _FRESH))
         if hit is not None and hit[0] is fmt:
-            return column, plain[0], plain[1], hit[1]
+            return column, *plain, hit[1]
     cell = Cell(ws, row=row, column=column)
     set_value(cell, value)
     if fmt is not None:
@@ -249,17 +250,22 @@ def _light_cell(
 def _plain(value: CellValue) -> tuple[CellValue, str] | None:
     """The stored value and data type :func:`set_value` gives a fresh cell for ``value``, or None when it
     does more (dates, text starting with a formula trigger) or refuses it."""
-    if value is None:
-        return None, "n"
     kind = type(value)
     if kind is str:
-        text = ILLEGAL_CHARACTERS_RE.sub("", nfc(value))  # type: ignore[arg-type]
+        text = _ILLEGAL_SUB("", _NFC("NFC", value))  # set_text's steps, without its calls
         if not text:
-            return None, "n"
+            return _EMPTY
         return (text[:MAX_TEXT], "s") if not text.startswith(FORMULA_TRIGGERS) else None
+    if value is None:
+        return _EMPTY
     if kind is int or ((kind is float or kind is Decimal) and math.isfinite(value)):  # type: ignore[arg-type]
         return value, "n"
     return None
+
+
+_EMPTY = (None, "n")
+_ILLEGAL_SUB = ILLEGAL_CHARACTERS_RE.sub
+_NFC = unicodedata.normalize
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")

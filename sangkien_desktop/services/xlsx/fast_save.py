@@ -47,6 +47,7 @@ class _FastWorksheetWriter(WorksheetWriter):
         super().__init__(ws, out)
         self._letters: dict[int, str] = {}
         self._style_ids: dict[bytes, int] = {}  # a cell style's index in the workbook
+        self._heads: dict[int, tuple[StyleArray | None, str]] = {}  # id(style array) -> it, its s="…"
         self.sheet_data = b""
 
     def rows(self) -> list[tuple[int, list[Any]]]:
@@ -109,35 +110,55 @@ class _FastWorksheetWriter(WorksheetWriter):
 
     def _row_xml(self, row: list[LightCell], row_idx: int) -> str | None:
         """The row as openpyxl writes it, or None when a cell needs openpyxl itself."""
-        attrs: dict[str, str] = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
-        parts = ["<row", *(f' {k}="{str(v).translate(_ATTRIBUTE)}"' for k, v in attrs.items()), ">"]
-        styles = self.ws.parent._cell_styles
-        ids = self._style_ids
-        letters = self._letters
+        parts = [f'<row r="{row_idx}"{_row_attributes(self.ws.row_dimensions.get(row_idx))}>']
+        heads = self._heads
         number = str(row_idx)
         workbook = self.ws.parent
         epoch = None if workbook.iso_dates else workbook.epoch  # ISO dates: written by openpyxl
         for column, value, kind, style in row:
-            key = style.tobytes() if style is not None else _UNSTYLED
-            if value is None and key == _UNSTYLED:
+            styled = heads.get(id(style))  # the style's s="…" (light rows share their styles)
+            if styled is None:
+                styled = heads[id(style)] = (
+                    style,
+                    self._style_attribute(style),
+                )  # kept: its id stays its own
+            if value is None and not styled[1]:
                 continue
-            letter = letters.get(column)
+            letter = self._letters.get(column)
             if letter is None:
-                letter = letters[column] = get_column_letter(column)
-            if key != _UNSTYLED:
-                style_id = ids.get(key)
-                if style_id is None:
-                    style_id = ids[key] = styles.add(style)
-                head = f'<c r="{letter}{number}" s="{style_id}"'
-            else:
-                head = f'<c r="{letter}{number}"'
-            xml = _cell_xml(head, kind, value, epoch)
+                letter = self._letters[column] = get_column_letter(column)
+            xml = _cell_xml(f'<c r="{letter}{number}"{styled[1]}', kind, value, epoch)
             if xml is None:
                 return None
             parts.append(xml)
         parts.append("</row>")
         return "".join(parts)
+
+    def _style_attribute(self, style: StyleArray | None) -> str:
+        """' s="N"' for a styled cell (N: its style's index, added to the workbook's on first use), else ''."""
+        key = style.tobytes() if style is not None else _UNSTYLED
+        if key == _UNSTYLED:
+            return ""
+        style_id = self._style_ids.get(key)
+        if style_id is None:
+            style_id = self._style_ids[key] = self.ws.parent._cell_styles.add(style)
+        return f' s="{style_id}"'
+
+
+def _row_attributes(dim: Any) -> str:
+    """The attributes openpyxl writes for a row's dimension after r="…"."""
+    if dim is None:
+        return ""
+    d = dim.__dict__
+    if (
+        any(d.get(k) for k in ("hidden", "outlineLevel", "collapsed", "thickBot", "thickTop"))
+        or dim.has_style
+    ):
+        return "".join(f' {k}="{str(v).translate(_ATTRIBUTE)}"' for k, v in dim)
+    ht = d.get("ht")  # the common case: only a height (what Dimension.__iter__ yields then)
+    if ht is None:
+        return ""
+    return f' ht="{safe_string(ht)}" customHeight="1"' if ht else ' customHeight="1"'
 
 
 def _openpyxl_cells(ws: Any, row: int, cells: list[LightCell]) -> list[Cell]:

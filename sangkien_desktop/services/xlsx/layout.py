@@ -20,6 +20,7 @@ formats ``#,##0`` and ``0.00`` follow the reader's locale: a Vietnamese Excel sh
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -564,9 +565,9 @@ def smallest_font(ws: Worksheet) -> float:
     smallest = float(BODY_SIZE)
     seen: set[int] = set()  # font ids already looked at
     fonts = ws.parent._fonts
-    cells = [(c._value, c._style) for c in ws._cells.values()]  # iter_rows would create every empty one
-    cells += [(value, style) for row in light_rows(ws).values() for _c, value, _kind, style in row]
-    for value, style in cells:
+    cells = ((c._value, c._style) for c in list(ws._cells.values()))  # iter_rows would create empty ones
+    light = ((value, style) for row in light_rows(ws).values() for _c, value, _kind, style in row)
+    for value, style in itertools.chain(cells, light):
         font_id = style[0] if style is not None else 0  # StyleArray's fontId
         if font_id in seen:
             continue
