@@ -32,6 +32,7 @@ __all__ = [
     "CellValue",
     "Formula",
     "LightCell",
+    "light_heights",
     "light_rows",
     "materialise_light_rows",
     "read_decimal",
@@ -62,6 +63,8 @@ LightCell = tuple[int, Any, str, Any]
 
 _LIGHT: weakref.WeakKeyDictionary[Worksheet, dict[int, list[LightCell]]] = weakref.WeakKeyDictionary()
 """worksheet → row → its light cells by column"""
+_LIGHT_HEIGHTS: weakref.WeakKeyDictionary[Worksheet, dict[int, float]] = weakref.WeakKeyDictionary()
+"""worksheet → light row → its height (a row without a row dimension: none is made for it)"""
 
 
 _NO_STYLE = object()
@@ -176,11 +179,17 @@ def use_light_rows(ws: Worksheet) -> None:
     saved with :func:`..fast_save.workbook_bytes` and its table cells read through :func:`light_rows`,
     not ``ws.cell``; the layout functions of this package read both."""
     _LIGHT.setdefault(ws, {})
+    _LIGHT_HEIGHTS.setdefault(ws, {})
 
 
 def light_rows(ws: Worksheet) -> dict[int, list[LightCell]]:
     """The light rows of ``ws`` (row → cells by column); empty for a sheet without them."""
     return _LIGHT.get(ws, {})
+
+
+def light_heights(ws: Worksheet) -> dict[int, float]:
+    """The heights of the light rows of ``ws`` that have no row dimension (row → points)."""
+    return _LIGHT_HEIGHTS.get(ws, {})
 
 
 def materialise_light_rows(ws: Worksheet) -> None:
@@ -189,6 +198,8 @@ def materialise_light_rows(ws: Worksheet) -> None:
         for column, value, kind, style in cells:
             cell = ws._cells[(row, column)] = Cell(ws, row=row, column=column, style_array=style)
             cell._value, cell.data_type = value, kind
+    for row, height in _LIGHT_HEIGHTS.pop(ws, {}).items():
+        ws.row_dimensions[row].height = height
 
 
 def write_row(

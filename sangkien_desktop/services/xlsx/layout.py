@@ -45,7 +45,7 @@ from sangkien_desktop.services.docspec import (
 )
 from sangkien_desktop.services.pdf.fonts import balance_lines, text_width
 
-from .cells import CellFormat, LightCell, light_rows, set_text
+from .cells import CellFormat, LightCell, light_heights, light_rows, set_text
 
 __all__ = [
     "DATE_FORMAT",
@@ -313,7 +313,10 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
             if h > height:
                 height = h
         if height or min_height:
-            ws.row_dimensions[r].height = max(height, min_height or 0)
+            if r in light and r not in ws.row_dimensions:  # openpyxl's row dimension: slow to make
+                light_heights(ws)[r] = float(max(height, min_height or 0))
+            else:
+                ws.row_dimensions[r].height = max(height, min_height or 0)
 
 
 def _row_cells(ws: Worksheet, row: int, max_column: int, covered: set[tuple[int, int]]) -> list[LightCell]:
