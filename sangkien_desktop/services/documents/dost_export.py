@@ -21,6 +21,7 @@ from ..xlsx import (
     set_column_widths,
     set_row_heights,
     setup_print,
+    use_light_rows,
     write_row,
     write_signature_block,
     write_table_header,
@@ -117,6 +118,7 @@ def dost_xlsx(year: YearData) -> bytes:
     row = write_table_header(ws, row, [Column(t) for t, _ in COLUMNS], font_size=11)
     first = row
     f = table_formats(11)
+    use_light_rows(ws)  # a long table: rows without openpyxl cells, saved by workbook_bytes
     for n, r in enumerate(rows, start=1):
         write_row(
             ws,

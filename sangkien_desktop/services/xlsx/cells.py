@@ -36,6 +36,7 @@ __all__ = [
     "light_rows",
     "materialise_light_rows",
     "read_decimal",
+    "restyle",
     "set_text",
     "set_value",
     "use_light_rows",
@@ -200,6 +201,19 @@ def materialise_light_rows(ws: Worksheet) -> None:
             cell._value, cell.data_type = value, kind
     for row, height in _LIGHT_HEIGHTS.pop(ws, {}).items():
         ws.row_dimensions[row].height = height
+
+
+def restyle(ws: Worksheet, row: int, column: int, fmt: CellFormat) -> None:
+    """Apply ``fmt`` to a cell already written, in a light row or not (``fmt.apply(ws.cell(…))``)."""
+    cells = _LIGHT.get(ws, {}).get(row)
+    index = next((i for i, c in enumerate(cells) if c[0] == column), None) if cells else None
+    if cells is None or index is None:
+        fmt.apply(ws.cell(row=row, column=column))
+        return
+    _column, value, kind, style = cells[index]
+    cell = Cell(ws, row=row, column=column, style_array=style)  # a copy: light styles are shared
+    fmt.apply(cell)
+    cells[index] = (column, value, kind, cell._style)
 
 
 def write_row(
