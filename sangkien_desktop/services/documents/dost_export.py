@@ -18,6 +18,7 @@ from ..docspec import Column
 from ..xlsx import (
     fit_widths,
     new_workbook,
+    paused_gc,
     set_column_widths,
     set_row_heights,
     setup_print,
@@ -97,6 +98,7 @@ def dost_rows(year: YearData) -> list[DostRow]:
     return out
 
 
+@paused_gc()  # long tables: see paused_gc
 def dost_xlsx(year: YearData) -> bytes:
     rows = dost_rows(year)
     settings = year.settings

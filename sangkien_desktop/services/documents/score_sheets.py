@@ -43,6 +43,7 @@ from ..xlsx import (
     Formula,
     fit_widths,
     new_workbook,
+    paused_gc,
     set_column_widths,
     set_row_heights,
     set_text,
@@ -295,6 +296,7 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
     ws.protection.formatCells = False
 
 
+@paused_gc()  # long tables: see paused_gc
 def score_sheets_workbook(data: RoundData, member_id: int | None = None) -> Workbook:
     members = _members(data, member_id)
     first_title = "Phiếu chấm"

@@ -25,6 +25,7 @@ from ..xlsx import (
     CellFormat,
     fit_widths,
     new_workbook,
+    paused_gc,
     restyle,
     set_column_widths,
     set_row_heights,
@@ -193,6 +194,7 @@ def summary_pdf(data: RoundData) -> bytes:
     return build_pdf(story, title=f"Bảng tổng hợp kết quả chấm điểm — {data.label}", landscape=True)
 
 
+@paused_gc()  # long tables: see paused_gc
 def summary_xlsx(data: RoundData) -> bytes:
     rows = summary_rows(data)
     columns = _columns(data)
