@@ -291,7 +291,7 @@ def _light_cell(
 
 def _plain(value: CellValue) -> tuple[CellValue, str] | None:
     """The stored value and data type :func:`set_value` gives a fresh cell for ``value``, or None when it
-    does more (dates, text starting with a formula trigger) or refuses it."""
+    does more (dates, text starting with a formula trigger) or refuses it (or openpyxl's setter would)."""
     kind = type(value)
     if kind is str:
         text = _ILLEGAL_SUB("", _NFC("NFC", value))  # set_text's steps, without its calls
@@ -300,6 +300,10 @@ def _plain(value: CellValue) -> tuple[CellValue, str] | None:
         return (text[:MAX_TEXT], "s") if not text.startswith(FORMULA_TRIGGERS) else None
     if value is None:
         return _EMPTY
+    if kind is Formula:  # what openpyxl's setter keeps of a formula it accepts
+        text = value.text  # type: ignore[union-attr]
+        fine = 1 < len(text) <= MAX_TEXT and text.startswith("=") and not ILLEGAL_CHARACTERS_RE.search(text)
+        return (text, "f") if fine else None
     if kind is int or ((kind is float or kind is Decimal) and math.isfinite(value)):  # type: ignore[arg-type]
         return value, "n"
     return None
