@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -75,6 +76,22 @@ def test_light_rows_write_what_openpyxl_cells_write() -> None:
     assert a.keys() == b.keys()
     for name in a:
         assert a[name] == b[name], name
+
+
+def test_light_rows_openpyxl_writes_itself() -> None:
+    def build(light: bool) -> Any:
+        wb = _workbook(light)
+        wb.iso_dates = True  # a row with a date: written by openpyxl (B3)
+        return wb
+
+    plain = io.BytesIO()
+    build(False).save(plain)
+    a, b = _parts(plain.getvalue()), _parts(workbook_bytes(build(True)))
+    assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
+    assert (
+        b'<c r="B3" s="' in b["xl/worksheets/sheet1.xml"] and b"2026-05-20" in b["xl/worksheets/sheet1.xml"]
+    )
+    assert a == b
 
 
 def test_a_cell_made_in_a_light_row_is_refused() -> None:

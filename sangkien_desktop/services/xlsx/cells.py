@@ -294,7 +294,7 @@ def _plain(value: CellValue) -> tuple[CellValue, str] | None:
     does more (dates, text starting with a formula trigger) or refuses it (or openpyxl's setter would)."""
     kind = type(value)
     if kind is str:
-        text = _ILLEGAL_SUB("", _NFC("NFC", value))  # set_text's steps, without its calls
+        text = _ILLEGAL_SUB("", _NFC("NFC", value))  # type: ignore[arg-type]  # set_text's steps, without its calls
         if not text:
             return _EMPTY
         return (text[:MAX_TEXT], "s") if not text.startswith(FORMULA_TRIGGERS) else None

@@ -94,8 +94,11 @@ class _FastWorksheetWriter(WorksheetWriter):
         for row_idx, row in self.rows():
             if row_idx in light:
                 xml = self._row_xml(light[row_idx], row_idx)
-                if xml is None:
+                if xml is None:  # openpyxl writes it: as openpyxl cells, its height as a row dimension
                     row = _openpyxl_cells(self.ws, row_idx, light[row_idx])
+                    height = light_heights(self.ws).get(row_idx)
+                    if height is not None and self.ws.row_dimensions.get(row_idx) is None:
+                        self.ws.row_dimensions[row_idx].height = height
             elif any(cell._comment is not None or cell.hyperlink is not None for cell in row):
                 xml = None
             else:
@@ -126,12 +129,9 @@ class _FastWorksheetWriter(WorksheetWriter):
         workbook = self.ws.parent
         epoch = None if workbook.iso_dates else workbook.epoch  # ISO dates: written by openpyxl
         for column, value, kind, style in row:
-            styled = heads.get(id(style))  # the style's s="…" (light rows share their styles)
+            styled = heads.get(id(style))  # (the style, kept so that its id stays its own; its s="…")
             if styled is None:
-                styled = heads[id(style)] = (
-                    style,
-                    self._style_attribute(style),
-                )  # kept: its id stays its own
+                styled = heads[id(style)] = (style, self._style_attribute(style))
             if value is None and not styled[1]:
                 continue
             letter = self._letters.get(column)
