@@ -256,6 +256,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
         set_text,
         setup_print,
         table_formats,
+        use_light_rows,
         write_row,
         write_table_header,
     )
@@ -263,6 +264,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
     fmt = table_formats(11)
     title_font = fmt.bold.font
     wb, ws = new_workbook("Hồ sơ")
+    use_light_rows(ws)  # long tables: rows without openpyxl cells, saved by workbook_bytes
 
     def title(sheet: Worksheet, text: str, subtitle: str) -> None:
         set_text(sheet.cell(row=1, column=1), text)
@@ -375,6 +377,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
             scored.setdefault(dossier_id, []).append(key)
         points[key][criterion_id] = value
     ws2 = wb.create_sheet("Điểm chấm")
+    use_light_rows(ws2)
     set_column_widths(ws2, [10, 26] + [11] * len(criteria) + [10])
     title(ws2, f"ĐIỂM CHẤM CỦA THÀNH VIÊN HỘI ĐỒNG — {rnd.label.upper()}", subtitle)
     head2 = ["Mã hồ sơ", "Thành viên"]
@@ -403,6 +406,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
         .order_by(Certificate.year, Certificate.register_no)
     ).all()
     ws3 = wb.create_sheet("Giấy chứng nhận")
+    use_light_rows(ws3)
     set_column_widths(ws3, [12, 10, 30, 14])
     title(ws3, f"SỔ GIẤY CHỨNG NHẬN — {rnd.label.upper()}", subtitle)
     row = write_table_header(ws3, 4, [["Số vào sổ", "Mã hồ sơ", "Người nhận", "Ngày cấp"]])
@@ -424,7 +428,9 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
 
 def round_data_workbook(db: Database, round_id: int) -> list[tuple[str, bytes]]:
     """``du-lieu-dot-<year>-<number>.xlsx``: the round's dossiers, scores and certificates."""
-    with db.reading() as session:
+    from .xlsx import paused_gc
+
+    with db.reading() as session, paused_gc():  # long tables: see paused_gc
         rnd = session.get(Round, round_id)
         if rnd is None:
             return []

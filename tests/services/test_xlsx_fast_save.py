@@ -6,12 +6,25 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
-from sangkien_desktop.services.xlsx import DEFAULT_FORMATS, new_workbook, set_row_heights, write_row
+from sangkien_desktop.services.xlsx import (
+    DEFAULT_FORMATS,
+    CellFormat,
+    Formula,
+    light_rows,
+    new_workbook,
+    restyle,
+    set_row_heights,
+    setup_print,
+    use_light_rows,
+    write_row,
+)
 from sangkien_desktop.services.xlsx.fast_save import workbook_bytes
 
 
@@ -20,8 +33,10 @@ def _parts(data: bytes) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # core: the time saved
 
 
-def _workbook():  # type: ignore[no-untyped-def]
+def _workbook(light: bool = False):  # type: ignore[no-untyped-def]
     wb, ws = new_workbook("Một")
+    if light:
+        use_light_rows(ws)
     f = DEFAULT_FORMATS
     write_row(ws, 1, ["TT", "  lề trái", 'a & b < c > "d"', "dòng 1\r\ndòng 2\ttab 😀"], formats=f.text)
     write_row(ws, 2, [1, 2.5, Decimal("79.99"), None], formats=[f.integer, f.score, f.score, f.text])
@@ -39,9 +54,53 @@ def _workbook():  # type: ignore[no-untyped-def]
     set_row_heights(ws, 1, 7)
     ws.row_dimensions[9].height = 30  # a row with a height and no cell
     second = wb.create_sheet("Hai")
-    for r in range(1, 50):
-        write_row(second, r, [r, f"dòng {r}", Decimal(r) / 4], formats=[f.integer, f.text, f.score])
+    if light:
+        use_light_rows(second)
+    centred = CellFormat(alignment=Alignment(horizontal="center", vertical="top"))
+    for r in range(2, 50):
+        write_row(second, r, [r, f"dòng {r}", Decimal(r) / 4, Formula(f"=C{r}*2")], formats=f.score)
+        if r % 7 == 0:
+            restyle(second, r, 3, centred)
+    write_row(second, 50, ["=không phải công thức", "—", None], start_col=2, formats=[f.text, None, f.bold])
+    set_row_heights(second, 2, 50, min_height=16)
+    setup_print(second)
     return wb
+
+
+def test_light_rows_write_what_openpyxl_cells_write() -> None:
+    plain = io.BytesIO()
+    _workbook().save(plain)
+    light = _workbook(light=True)
+    assert len(light_rows(light["Hai"])) == 49  # the table's rows have no openpyxl cell
+    a, b = _parts(plain.getvalue()), _parts(workbook_bytes(light))
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def test_light_rows_openpyxl_writes_itself() -> None:
+    def build(light: bool) -> Any:
+        wb = _workbook(light)
+        wb.iso_dates = True  # a row with a date: written by openpyxl (B3)
+        return wb
+
+    plain = io.BytesIO()
+    build(False).save(plain)
+    a, b = _parts(plain.getvalue()), _parts(workbook_bytes(build(True)))
+    assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
+    assert (
+        b'<c r="B3" s="' in b["xl/worksheets/sheet1.xml"] and b"2026-05-20" in b["xl/worksheets/sheet1.xml"]
+    )
+    assert a == b
+
+
+def test_a_cell_made_in_a_light_row_is_refused() -> None:
+    wb, ws = new_workbook("Một")
+    use_light_rows(ws)
+    write_row(ws, 1, ["a", "b"])
+    ws.cell(row=1, column=3).value = "c"
+    with pytest.raises(ValueError, match="light cells and openpyxl cells"):
+        workbook_bytes(wb)
 
 
 def test_fast_save_writes_what_openpyxl_writes() -> None:

@@ -18,9 +18,11 @@ from ..docspec import Column
 from ..xlsx import (
     fit_widths,
     new_workbook,
+    paused_gc,
     set_column_widths,
     set_row_heights,
     setup_print,
+    use_light_rows,
     write_row,
     write_signature_block,
     write_table_header,
@@ -96,6 +98,7 @@ def dost_rows(year: YearData) -> list[DostRow]:
     return out
 
 
+@paused_gc()  # long tables: see paused_gc
 def dost_xlsx(year: YearData) -> bytes:
     rows = dost_rows(year)
     settings = year.settings
@@ -117,6 +120,7 @@ def dost_xlsx(year: YearData) -> bytes:
     row = write_table_header(ws, row, [Column(t) for t, _ in COLUMNS], font_size=11)
     first = row
     f = table_formats(11)
+    use_light_rows(ws)  # a long table: rows without openpyxl cells, saved by workbook_bytes
     for n, r in enumerate(rows, start=1):
         write_row(
             ws,

@@ -40,12 +40,15 @@ from ..pdf import (
 )
 from ..xlsx import (
     DEFAULT_FORMATS,
+    Formula,
     fit_widths,
     new_workbook,
+    paused_gc,
     set_column_widths,
     set_row_heights,
     set_text,
     setup_print,
+    use_light_rows,
     write_row,
     write_signature_block,
     write_table_header,
@@ -250,23 +253,20 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
     input_score = replace(f.score, fill=INPUT_FILL, protection=Protection(locked=False))
     input_text = replace(f.text, fill=INPUT_FILL, protection=Protection(locked=False))
     formats = [f.integer, f.center, f.text, f.text, f.text, *[input_score] * ncrit, f.score, input_text]
+    a, b = get_column_letter(first_crit), get_column_letter(last_crit)
+    use_light_rows(ws)  # long tables: rows without openpyxl cells, saved by workbook_bytes
     for n, d in enumerate(dossiers, start=1):
+        total = Formula(f'=IF(COUNT({a}{row}:{b}{row})=0,"",SUM({a}{row}:{b}{row}))') if ncrit else None
         write_row(
             ws,
             row,
-            [n, d.code, d.title, d.author_names, d.unit_name, *[None] * ncrit, None, None],
+            [n, d.code, d.title, d.author_names, d.unit_name, *[None] * ncrit, total, None],
             formats=formats,
         )
         row += 1
     last = row - 1
     if dossiers:
-        set_row_heights(ws, first, last)  # before the formulas, which are not text to measure
-        if ncrit:
-            a, b = get_column_letter(first_crit), get_column_letter(last_crit)
-            for r in range(first, last + 1):
-                ws.cell(
-                    row=r, column=last_crit + 1
-                ).value = f'=IF(COUNT({a}{r}:{b}{r})=0,"",SUM({a}{r}:{b}{r}))'
+        set_row_heights(ws, first, last)  # formulas are not text to measure
         for i, c in enumerate(data.criteria):
             col = get_column_letter(first_crit + i)
             dv = DataValidation(
@@ -296,6 +296,7 @@ def _write_member_sheet(ws: Worksheet, data: RoundData, member: MemberInfo) -> N
     ws.protection.formatCells = False
 
 
+@paused_gc()  # long tables: see paused_gc
 def score_sheets_workbook(data: RoundData, member_id: int | None = None) -> Workbook:
     members = _members(data, member_id)
     first_title = "Phiếu chấm"

@@ -22,12 +22,16 @@ from ..docspec import Column, HeaderInfo
 from ..pdf import build_pdf, column_table, frame_width, get_styles, header_block, para, title_block
 from ..pdf.nd30 import two_signatures
 from ..xlsx import (
+    CellFormat,
     fit_widths,
     new_workbook,
+    paused_gc,
+    restyle,
     set_column_widths,
     set_row_heights,
     set_text,
     setup_print,
+    use_light_rows,
     write_row,
     write_signature_block,
     write_table_header,
@@ -190,6 +194,7 @@ def summary_pdf(data: RoundData) -> bytes:
     return build_pdf(story, title=f"Bảng tổng hợp kết quả chấm điểm — {data.label}", landscape=True)
 
 
+@paused_gc()  # long tables: see paused_gc
 def summary_xlsx(data: RoundData) -> bytes:
     rows = summary_rows(data)
     columns = _columns(data)
@@ -205,6 +210,8 @@ def summary_xlsx(data: RoundData) -> bytes:
     first = row
     f = table_formats(11)
     tied = dataclasses.replace(f.integer, number_format='0"*"')  # a rank tied at a quota's edge: "6*"
+    centred = CellFormat(alignment=Alignment(horizontal="center", vertical="top"))  # "not assigned"
+    use_light_rows(ws)  # a long table: rows without openpyxl cells, saved by workbook_bytes
     for n, r in enumerate(rows, start=1):
         d = r.dossier
         rank = int(r.rank.rstrip("*")) if r.rank else None
@@ -241,7 +248,7 @@ def summary_xlsx(data: RoundData) -> bytes:
         )
         for c, t in enumerate(r.totals):
             if t == NOT_ASSIGNED:
-                ws.cell(row=row, column=6 + c).alignment = Alignment(horizontal="center", vertical="top")
+                restyle(ws, row, 6 + c, centred)
         row += 1
     if rows:
         set_row_heights(ws, first, row - 1)

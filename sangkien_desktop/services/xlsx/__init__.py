@@ -3,7 +3,18 @@ NĐ 30-style sheet layout (header block, title, grouped table head, row heights,
 
 from sangkien_desktop.services.docspec import Column, HeaderGrid, HeaderInfo, header_grid
 
-from .cells import CellFormat, read_decimal, set_text, set_value, write_row
+from .cells import (
+    CellFormat,
+    Formula,
+    light_rows,
+    paused_gc,
+    read_decimal,
+    restyle,
+    set_text,
+    set_value,
+    use_light_rows,
+    write_row,
+)
 from .layout import (
     DATE_FORMAT,
     DEFAULT_FORMATS,
@@ -39,6 +50,7 @@ __all__ = [
     "SCORE_FORMAT",
     "CellFormat",
     "Column",
+    "Formula",
     "HeaderGrid",
     "HeaderInfo",
     "TableFormats",
@@ -47,9 +59,12 @@ __all__ = [
     "estimate_row_height",
     "fit_widths",
     "header_grid",
+    "light_rows",
     "new_workbook",
+    "paused_gc",
     "printed_scale",
     "read_decimal",
+    "restyle",
     "set_column_widths",
     "set_row_heights",
     "set_text",
@@ -57,6 +72,7 @@ __all__ = [
     "setup_print",
     "smallest_font",
     "table_formats",
+    "use_light_rows",
     "write_row",
     "write_signature_block",
     "write_table_header",

@@ -8,10 +8,13 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+import unicodedata
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,9 +32,17 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "CellFormat",
     "CellValue",
+    "Formula",
+    "LightCell",
+    "light_heights",
+    "light_rows",
+    "materialise_light_rows",
+    "paused_gc",
     "read_decimal",
+    "restyle",
     "set_text",
     "set_value",
+    "use_light_rows",
     "write_row",
 ]
 
@@ -41,7 +52,23 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 DATE_FORMAT = "DD/MM/YYYY"
 MAX_TEXT = 32_767  # characters in one cell (openpyxl cuts longer text there too)
 
-CellValue = str | int | float | Decimal | date | None
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula written on purpose (``text`` starts with "="); any other text is written as text."""
+
+    text: str
+
+
+CellValue = str | int | float | Decimal | date | Formula | None
+
+LightCell = tuple[int, Any, str, Any]
+"""A cell of a light row: column, stored value, openpyxl data type, StyleArray (None: unstyled)."""
+
+_LIGHT: weakref.WeakKeyDictionary[Worksheet, dict[int, list[LightCell]]] = weakref.WeakKeyDictionary()
+"""worksheet → row → its light cells by column"""
+_LIGHT_HEIGHTS: weakref.WeakKeyDictionary[Worksheet, dict[int, float]] = weakref.WeakKeyDictionary()
+"""worksheet → light row → its height (a row without a row dimension: none is made for it)"""
 
 
 _NO_STYLE = object()
@@ -141,11 +168,69 @@ def set_value(cell: Cell, value: CellValue) -> None:
             cell.data_type = "n"
         else:
             cell.value = value
+    elif isinstance(value, Formula):
+        cell.value = value.text
     elif isinstance(value, date):
         cell.value = value  # openpyxl sets its ISO format here; show day/month/year instead
         cell.number_format = DATE_FORMAT
     else:
         raise TypeError(f"unsupported cell value type {type(value).__name__}")
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cycle collector paused (reference counting still frees): building and saving a long
+    sheet makes hundreds of thousands of small objects, and each pass of the collector then walks every
+    object of the program. Also a decorator."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def use_light_rows(ws: Worksheet) -> None:
+    """From now on :func:`write_row` keeps the rows of ``ws`` as light rows (values and a shared style
+    per format, no openpyxl cell: a long table writes several times faster). The sheet must then be
+    saved with :func:`..fast_save.workbook_bytes` and its table cells read through :func:`light_rows`,
+    not ``ws.cell``; the layout functions of this package read both."""
+    _LIGHT.setdefault(ws, {})
+    _LIGHT_HEIGHTS.setdefault(ws, {})
+
+
+def light_rows(ws: Worksheet) -> dict[int, list[LightCell]]:
+    """The light rows of ``ws`` (row → cells by column); empty for a sheet without them."""
+    return _LIGHT.get(ws, {})
+
+
+def light_heights(ws: Worksheet) -> dict[int, float]:
+    """The heights of the light rows of ``ws`` that have no row dimension (row → points)."""
+    return _LIGHT_HEIGHTS.get(ws, {})
+
+
+def materialise_light_rows(ws: Worksheet) -> None:
+    """Turn the light rows of ``ws`` into openpyxl cells (for openpyxl's own save) and stop using them."""
+    for row, cells in _LIGHT.pop(ws, {}).items():
+        for column, value, kind, style in cells:
+            cell = ws._cells[(row, column)] = Cell(ws, row=row, column=column, style_array=style)
+            cell._value, cell.data_type = value, kind
+    for row, height in _LIGHT_HEIGHTS.pop(ws, {}).items():
+        ws.row_dimensions[row].height = height
+
+
+def restyle(ws: Worksheet, row: int, column: int, fmt: CellFormat) -> None:
+    """Apply ``fmt`` to a cell already written, in a light row or not (``fmt.apply(ws.cell(…))``)."""
+    cells = _LIGHT.get(ws, {}).get(row)
+    index = next((i for i, c in enumerate(cells) if c[0] == column), None) if cells else None
+    if cells is None or index is None:
+        fmt.apply(ws.cell(row=row, column=column))
+        return
+    _column, value, kind, style = cells[index]
+    cell = Cell(ws, row=row, column=column, style_array=style)  # a copy: light styles are shared
+    fmt.apply(cell)
+    cells[index] = (column, value, kind, cell._style)
 
 
 def write_row(
@@ -166,16 +251,67 @@ def write_row(
         raise ValueError(f"no cell at row {row}, column {start_col}")
     cells = ws._cells  # what ws.cell() does, without its checks for every cell of a long table
     cache = _APPLIED.setdefault(ws.parent, {})
-    for i, (value, fmt) in enumerate(zip(values, each, strict=True)):
-        column = start_col + i
-        cell = cells.get((row, column))
-        if cell is None:
-            cell = cells[(row, column)] = Cell(ws, row=row, column=column)
-        set_value(cell, value)
-        if fmt is not None:
-            fmt.apply(cell, cache)
+    light = _LIGHT.get(ws)
+    columns = range(start_col, start_col + len(values))
+    if light is not None and row not in light and not any((row, c) in cells for c in columns):
+        light[row] = [_light_cell(ws, row, *item, cache) for item in zip(columns, values, each, strict=True)]
+    else:
+        for column, value, fmt in zip(columns, values, each, strict=True):
+            cell = cells.get((row, column))
+            if cell is None:  # a new cell: what it holds worked out as for a light row
+                _column, stored, kind, style = _light_cell(ws, row, column, value, fmt, cache)
+                cell = cells[(row, column)] = Cell(ws, row=row, column=column, style_array=style)
+                cell._value, cell.data_type = stored, kind
+                continue
+            set_value(cell, value)
+            if fmt is not None:
+                fmt.apply(cell, cache)
     if values and row > ws._current_row:
         ws._current_row = row
+
+
+def _light_cell(
+    ws: Worksheet, row: int, column: int, value: CellValue, fmt: CellFormat | None, cache: dict[Any, Any]
+) -> LightCell:
+    """What a new cell would hold after ``set_value`` and ``fmt.apply``: a format's style is worked out
+    once, on a cell that is thrown away (openpyxl registers its font, border… as it would), and shared."""
+    plain = _plain(value)
+    if plain is not None:
+        if fmt is None:
+            return column, *plain, None
+        hit = cache.get((id(fmt), _FRESH))
+        if hit is not None and hit[0] is fmt:
+            return column, *plain, hit[1]
+    cell = Cell(ws, row=row, column=column)
+    set_value(cell, value)
+    if fmt is not None:
+        fmt.apply(cell, cache)
+    return column, cell._value, cell.data_type, cell._style
+
+
+def _plain(value: CellValue) -> tuple[CellValue, str] | None:
+    """The stored value and data type :func:`set_value` gives a fresh cell for ``value``, or None when it
+    does more (dates, text starting with a formula trigger) or refuses it (or openpyxl's setter would)."""
+    kind = type(value)
+    if kind is str:
+        text = _ILLEGAL_SUB("", _NFC("NFC", value))  # type: ignore[arg-type]  # set_text's steps, without its calls
+        if not text:
+            return _EMPTY
+        return (text[:MAX_TEXT], "s") if not text.startswith(FORMULA_TRIGGERS) else None
+    if value is None:
+        return _EMPTY
+    if kind is Formula:  # what openpyxl's setter keeps of a formula it accepts
+        text = value.text  # type: ignore[union-attr]
+        fine = 1 < len(text) <= MAX_TEXT and text.startswith("=") and not ILLEGAL_CHARACTERS_RE.search(text)
+        return (text, "f") if fine else None
+    if kind is int or ((kind is float or kind is Decimal) and math.isfinite(value)):  # type: ignore[arg-type]
+        return value, "n"
+    return None
+
+
+_EMPTY = (None, "n")
+_ILLEGAL_SUB = ILLEGAL_CHARACTERS_RE.sub
+_NFC = unicodedata.normalize
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")

@@ -20,6 +20,7 @@ formats ``#,##0`` and ``0.00`` follow the reader's locale: a Vietnamese Excel sh
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from sangkien_desktop.services.docspec import (
 )
 from sangkien_desktop.services.pdf.fonts import balance_lines, text_width
 
-from .cells import CellFormat, set_text
+from .cells import CellFormat, LightCell, light_heights, light_rows, set_text
 
 __all__ = [
     "DATE_FORMAT",
@@ -66,6 +67,7 @@ __all__ = [
     "setup_print",
     "smallest_font",
     "table_formats",
+    "used_columns",
     "write_signature_block",
     "write_table_header",
     "write_title_block",
@@ -271,7 +273,7 @@ _MEASURED: dict[tuple[str, float, float], float] = {}
 def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height: float | None = None) -> None:
     """Set the height of rows ``first_row``..``last_row`` from their contents (openpyxl and LibreOffice
     do not auto-fit wrapped rows). Each cell is measured at its own font size, over the full width of a
-    cell merged across columns; cells merged across several rows are skipped."""
+    cell merged across columns; cells merged across several rows and formulas are skipped."""
     merged: dict[tuple[int, int], int] = {}  # (row, col) -> last column, for one-row merges
     covered: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
@@ -283,11 +285,12 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
             merged[(rng.min_row, rng.min_col)] = rng.max_col
             for c in range(rng.min_col + 1, rng.max_col + 1):
                 covered.add((rng.min_row, c))
-    max_column = ws.max_column  # computed by scanning every cell: once, not per row
+    max_column = used_columns(ws)  # computed by scanning every cell: once, not per row
     widths = column_widths(ws, max_column)
-    spans = [sum(widths[c - 1 : c]) for c in range(1, max_column + 1)]  # a lone cell's width
+    spans = [0.0, *(sum(widths[c - 1 : c]) for c in range(1, max_column + 1))]  # a lone cell's width
     covered_rows = {r for r, _c in covered} | {r for r, _c in merged}
-    cells = ws._cells  # read the cells directly: ws.cell() and cell.font cost more than the measure
+    light = light_rows(ws)
+    fonts = ws.parent._fonts
     sizes: dict[int, float] = {}  # font id -> size
     measured = _MEASURED
     if len(measured) > 100_000:
@@ -295,21 +298,14 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
     for r in range(first_row, last_row + 1):
         height = 0.0
         special = r in covered_rows  # a row with merged cells: looked at cell by cell
-        for c in range(1, max_column + 1):
-            if special and (r, c) in covered:
+        for c, value, kind, style in light[r] if r in light else _row_cells(ws, r, max_column, covered):
+            if value is None or kind == "f" or (special and (r, c) in covered):
                 continue
-            cell = cells.get((r, c))
-            if cell is None:
-                cell = ws.cell(row=r, column=c)  # as before: the (empty) cell exists afterwards
-            value = cell._value
-            if value is None:
-                continue
-            style = cell._style
-            font_id = style.fontId if style is not None else 0
+            font_id = style[0] if style is not None else 0  # StyleArray's fontId
             size = sizes.get(font_id)
             if size is None:
-                size = sizes[font_id] = float(cell.font.sz or BODY_SIZE)
-            width = sum(widths[c - 1 : merged[(r, c)]]) if special and (r, c) in merged else spans[c - 1]
+                size = sizes[font_id] = float(fonts[font_id].sz or BODY_SIZE)
+            width = sum(widths[c - 1 : merged[(r, c)]]) if special and (r, c) in merged else spans[c]
             key = (value if type(value) is str else str(value), width, size)
             h = measured.get(key)
             if h is None:
@@ -317,7 +313,32 @@ def set_row_heights(ws: Worksheet, first_row: int, last_row: int, *, min_height:
             if h > height:
                 height = h
         if height or min_height:
-            ws.row_dimensions[r].height = max(height, min_height or 0)
+            if r in light and r not in ws.row_dimensions:  # openpyxl's row dimension: slow to make
+                light_heights(ws)[r] = float(max(height, min_height or 0))
+            else:
+                ws.row_dimensions[r].height = max(height, min_height or 0)
+
+
+def _row_cells(ws: Worksheet, row: int, max_column: int, covered: set[tuple[int, int]]) -> list[LightCell]:
+    """The cells of ``row`` up to ``max_column`` but ``covered`` as light cells; the empty ones are
+    created (as before: they exist afterwards)."""
+    out = []
+    cells = ws._cells
+    for c in range(1, max_column + 1):
+        if (row, c) in covered:
+            continue
+        cell = cells.get((row, c))
+        if cell is None:
+            ws.cell(row=row, column=c)
+            continue
+        out.append((c, cell._value, cell.data_type, cell._style))
+    return out
+
+
+def used_columns(ws: Worksheet) -> int:
+    """``ws.max_column`` counting the light rows' cells too."""
+    light = light_rows(ws)
+    return max(ws.max_column, max((cells[-1][0] for cells in light.values() if cells), default=1))
 
 
 def _split_column(ws: Worksheet, ncols: int) -> int:
@@ -539,22 +560,24 @@ PRINT_MARGINS_MM = {
 
 def _sheet_width_pt(ws: Worksheet) -> float:
     """Printed width of the used columns in points."""
-    return _columns_pt(column_widths(ws, ws.max_column))
+    return _columns_pt(column_widths(ws, used_columns(ws)))
 
 
 def smallest_font(ws: Worksheet) -> float:
     """The smallest font size of the text on the sheet (decorative rules under the header excluded)."""
     smallest = float(BODY_SIZE)
     seen: set[int] = set()  # font ids already looked at
-    for cell in list(ws._cells.values()):  # the cells written (iter_rows would create every empty one)
-        value = cell.value
-        if value is None or (isinstance(value, str) and set(value) <= {RULE_CHAR}):
-            continue
-        font_id = cell._style.fontId if cell._style is not None else 0
+    fonts = ws.parent._fonts
+    cells = ((c._value, c._style) for c in list(ws._cells.values()))  # iter_rows would create empty ones
+    light = ((value, style) for row in light_rows(ws).values() for _c, value, _kind, style in row)
+    for value, style in itertools.chain(cells, light):
+        font_id = style[0] if style is not None else 0  # StyleArray's fontId
         if font_id in seen:
             continue
+        if value is None or (isinstance(value, str) and set(value) <= {RULE_CHAR}):
+            continue
         seen.add(font_id)
-        smallest = min(smallest, float(cell.font.sz or BODY_SIZE))
+        smallest = min(smallest, float(fonts[font_id].sz or BODY_SIZE))
     return smallest
 
 
