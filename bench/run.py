@@ -352,7 +352,8 @@ def measure_import(db: Path, year: int, unit: str, repeat: int, work: Path, rows
     from unit_table import write_unit_table
 
     from sangkien_desktop.services.importers.registrations import forget_read_files
-    from sangkien_desktop.services.registration_import import ImportOptions, import_file, preview_file
+    from sangkien_desktop.services.registration_import import ImportOptions, preview_file
+    from sangkien_desktop.services.registrations_actions import import_file  # the GUI's Nhập (with its undo)
 
     table = write_unit_table(work / f"dang-ky-{rows}-dong.xlsx", unit, year, rows)
     preview = Result(
@@ -370,7 +371,8 @@ def measure_import(db: Path, year: int, unit: str, repeat: int, work: Path, rows
         "import_1000",
         f"Nhập bảng {rows} dòng của đơn vị (sau xem trước) / importing a {rows}-row unit table",
         target=1.0,
-        note="the Nhập step after the preview the GUI always shows first; one transaction",
+        note="the Nhập step after the preview the GUI always shows first (the GUI's action, keeping the rows "
+        "for its exact undo); one transaction",
     )
     total = Result("import_1000_with_preview", f"Xem trước + nhập {rows} dòng / preview and import together")
     from sangkien_desktop.services.duplicates import DuplicateIndex
@@ -392,8 +394,8 @@ def measure_import(db: Path, year: int, unit: str, repeat: int, work: Path, rows
             with _timer(step.runs):
                 done = import_file(database, table, options)
             total.runs.append(preview.runs[-1] + step.runs[-1])
-            if not checked.ok or done.created != rows:
-                step.error = f"imported {done.created} of {rows} rows"
+            if not checked.ok or done.result.created != rows:
+                step.error = f"imported {done.result.created} of {rows} rows"
         finally:
             database.dispose()
             for leftover in work.glob(f"import-{i}.db*"):

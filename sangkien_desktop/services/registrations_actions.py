@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..domain.errors import Issue, SangKienError
 from ..domain.text import one_line, sort_key
-from ..models import Dossier, Registration, Unit, UnitType, Year
+from ..models import Dossier, ImportMapping, Person, Registration, Unit, UnitType, Year
 from ..models.dossier import dossier_code
 from . import audit, duplicates, row_snapshots
 from . import registrations as service
@@ -135,19 +136,20 @@ def delete_unit(db: Database, unit_id: int) -> None:
         units_service.delete_unit(session, unit_id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportDone:
-    """An import and what its undo needs: the registrations it created and the ones it changed or deleted,
-    as they were before."""
+    """An import and every row it changed as it was before (the registrations it updated or deleted with
+    their authors, and — absent before — the registrations, authors, people, units, the year and the column
+    mapping it added): ``take_back`` restores them exactly."""
 
     result: importer.ImportResult
-    before: list[DeletedRegistration] = field(default_factory=list)
+    before: Rows = field(default_factory=Rows)
 
 
 def import_file(
     db: Database, path: Path, options: importer.ImportOptions, progress: Callable[..., object] | None = None
 ) -> ImportDone:
-    """Import a unit's file in one transaction, keeping the rows it replaces or deletes for the undo."""
+    """Import a unit's file in one transaction, keeping the rows it changes for an exact undo (and redo)."""
     if progress is not None:
         progress(0, 3, "Đang đọc tệp…")
     source = importer.read(Path(path))
@@ -157,16 +159,57 @@ def import_file(
         progress(1, 3, "Đang kiểm tra và ghi…")
     with db.session() as session:
         preview = importer.analyse(session, source, options, known)
-        touched = [r.existing_id for r in preview.data_rows if r.existing_id]
-        touched += [i for i, _ in preview.to_delete]
-        before = service.snapshots_in(session, touched)
-        result = importer.apply(session, preview, options)
+        existing = {r.existing_id for r in preview.data_rows if r.existing_id}
+        existing |= {i for i, _ in preview.to_delete}
+        touched = _touched(session, existing, options.year)
+        result, before = row_snapshots.around_in(
+            session, touched, lambda: importer.apply(session, preview, options)
+        )
     return ImportDone(result, before)
 
 
-def undo_import(db: Database, done: ImportDone) -> int:
-    """Take an import back (one transaction): see ``registration_import.undo_import``."""
-    return importer.undo_import(db, list(done.result.created_ids), done.before)
+def _touched(session: Session, existing: set[int], year: int) -> Callable[[], row_snapshots.Keys]:
+    """The rows an import may change, asked before and after it: the registrations it updates or deletes and
+    the ones added since (with their author rows), and the people, units and column mappings added since,
+    and the year. (A person or unit that existed before and is only linked by the import is left alone.)"""
+    last = {
+        model: session.scalar(select(func.max(model.id))) or 0
+        for model in (Registration, Person, Unit, ImportMapping)
+    }
+    mappings = set(session.scalars(select(ImportMapping.id).where(ImportMapping.kind == importer.KIND)))
+
+    def added(model: type[Registration | Person | Unit | ImportMapping]) -> set[int]:
+        return set(session.scalars(select(model.id).where(model.id > last[model])))
+
+    def keys() -> row_snapshots.Keys:
+        return row_snapshots.merge(
+            row_snapshots.family(session, "registrations", existing | added(Registration)),
+            {
+                "people": added(Person),
+                "units": added(Unit),
+                "import_mappings": mappings | added(ImportMapping),
+                "years": {year},
+            },
+        )
+
+    return keys
+
+
+@returns_inverse
+def take_back(db: Database, done: ImportDone) -> ImportDone:
+    """Undo of ``import_file``: every row it changed back as it was, the rows it added gone (one transaction);
+    returns the import again (the rows as they were just before): ``take_back`` of it redoes, with the same
+    ids on PostgreSQL too."""
+    result = done.result
+    inverse = row_snapshots.restore(
+        db,
+        done.before,
+        entity="registration",
+        entity_id=None,
+        summary=f"Hoàn tác: nhập {len(result.registration_ids)} đăng ký năm {result.year} từ tệp "
+        f"{result.file_name}",
+    )
+    return replace(done, before=inverse)
 
 
 def dossier_codes(db: Database, registration_ids: list[int]) -> dict[int, str]:

@@ -34,7 +34,7 @@ from ...services.registration_import import (
     PreviewRow,
     preview_file,
 )
-from ...services.registrations import DeletedRegistration, UnitRef
+from ...services.registrations import UnitRef
 from ...services.registrations_actions import ImportDone
 from .. import colours, messages
 from ..context import AppContext
@@ -120,7 +120,6 @@ class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
         self.units = units
         self.result: ImportResult | None = None
         self.imported: ImportDone | None = None
-        self.before: list[DeletedRegistration] = []
         self.columns: dict[str, int | None] = {}
         self.setWindowTitle(f"Nhập bảng đăng ký — {self.path.name}")
         fit_to_screen(self, 1150, 720)
@@ -330,14 +329,13 @@ class RegistrationImportDialog(ImportPreviewDialog[ImportPreview]):
                 db, path, options, progress.step if progress is not None else None
             ),
             area="registrations",
-            undo=actions.undo_import,
+            undo=actions.take_back,  # exact: the rows it changed back with their ids (redo too)
             on_done=self._imported,
         )
 
     def _imported(self, done: ImportDone) -> None:
         self.imported = done
         self.result = done.result
-        self.before = done.before
         self.accept()
 
     def refresh_after_import_error(self, error: BaseException) -> bool:
