@@ -77,6 +77,7 @@ def session(db_path: str) -> int:
     if not warmup.done():
         return 1  # the warm-up must have run, as in the app
     out["peak_rss_mb"] = _peak_mb()
+    _mark(out, "closed")
     print(json.dumps(out), flush=True)
     return 0
 
@@ -93,6 +94,7 @@ def _session_in(window: object, out: dict[str, object], began_start: float) -> N
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     out["shown"] = time.perf_counter() - began_start
+    _mark(out, "shown")
 
     def idle(seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -108,7 +110,9 @@ def _session_in(window: object, out: dict[str, object], began_start: float) -> N
         out["registrations_open"] = time.perf_counter() - began
         page = window.current_page()
         out["registrations_rows"] = len(page.rows)  # type: ignore[attr-defined]
+        _mark(out, "registrations")
         idle(1.5)  # the secretary looks at the list before typing (the warm-up runs meanwhile)
+        _mark(out, "idle")
         keystrokes = []
         for text in [*_typed(FILTER_TYPING), ""]:
             began = time.perf_counter()
@@ -117,6 +121,7 @@ def _session_in(window: object, out: dict[str, object], began_start: float) -> N
             keystrokes.append(time.perf_counter() - began)
         out["registrations_filter_keystroke"] = statistics.median(keystrokes)
         out["registrations_filter_keystroke_max"] = max(keystrokes)
+        _mark(out, "filter")
 
         # search as you type (the index is built in the background when the page opens)
         began = time.perf_counter()
@@ -126,6 +131,7 @@ def _session_in(window: object, out: dict[str, object], began_start: float) -> N
             app.processEvents()
             time.sleep(0.002)
         out["search_index_build"] = time.perf_counter() - began
+        _mark(out, "search_index")
         keystrokes = []
         for text in _typed(SEARCH_TYPING):
             began = time.perf_counter()
@@ -135,6 +141,7 @@ def _session_in(window: object, out: dict[str, object], began_start: float) -> N
             keystrokes.append(time.perf_counter() - began)
         out["search_keystroke"] = statistics.median(keystrokes)
         out["search_keystroke_p90"] = sorted(keystrokes)[int(len(keystrokes) * 0.9)]
+        _mark(out, "search_typing")
 
         # every other page's first opening, for the record
         opened: dict[str, float] = {}
@@ -145,16 +152,31 @@ def _session_in(window: object, out: dict[str, object], began_start: float) -> N
             window.show_page(spec.key)
             app.processEvents()
             opened[spec.key] = time.perf_counter() - began
+            _mark(out, spec.key)
         out["pages_open"] = opened
         for job_page in window.built_pages():
             waiter = getattr(job_page, "wait_for_jobs", None)
             if waiter is not None:
                 waiter()
+        _mark(out, "jobs_done")
         warmup.wait(120)
         out["warmup_done"] = warmup.done()
+        _mark(out, "warmup_done")
         out["session_peak_rss_mb"] = _peak_mb()
     finally:
         app.quit()
+
+
+def _mark(out: dict[str, object], step: str) -> None:
+    """The resident memory now and the peak so far after ``step`` (MB; Linux only), to see where it grows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            fields = dict(line.split(":", 1) for line in status if line.startswith(("VmRSS", "VmHWM")))
+    except OSError:
+        return
+    steps = out.setdefault("rss_steps", {})
+    assert isinstance(steps, dict)
+    steps[step] = [round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM")]
 
 
 def _peak_mb() -> float:
