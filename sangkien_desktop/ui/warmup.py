@@ -25,9 +25,6 @@ def _run() -> None:
     try:
         for spec in PAGE_SPECS:
             spec.load()
-        from ..services.pdf.fonts import register_fonts
-
-        register_fonts()
     except Exception:  # a warm-up is only a head start: the page imports it again when shown
         log.exception("warm-up failed")
     # The libraries just read (Qt bindings, SQLAlchemy, reportlab: some 150,000 objects) live as
