@@ -40,7 +40,9 @@ _WORD_POOL = 100  # the word path: distinct titles sharing the most rare title w
 _WORD_SHORTLIST = 24  # … of which the closest by token_set_ratio (as the exact path) are scored
 _WORD_BUDGET = 4_000  # postings read per query on the word path
 _TEXT_CHUNK = 500  # candidates' texts read per database query
-_TEXT_CACHE = 50_000  # candidates' texts kept
+# candidates' texts kept between queries (a title typed in a form, asked again letter by letter); a batch's
+# texts (a year's check: ~40,000 on a ten-year database, ~20 MB) are read for it and not kept
+_TEXT_CACHE = 5_000
 _POOL_CACHE = 1_000  # candidate pools kept (by the title words counted; an array of ~100 numbers each)
 _PREPARED_POOLS = 200  # pools asked for again, prepared for the score bound (~25 KB each)
 
@@ -510,8 +512,9 @@ class DuplicateIndex:
         self._pools.clear()
         self._prepared.clear()
 
-    def _texts_of(self, indices: Sequence[int]) -> list[tuple[str, str] | None]:
-        """(title on one line, normalised content) of some known initiatives, read once each."""
+    def _texts_of(self, indices: Sequence[int], keep: bool = True) -> list[tuple[str, str] | None]:
+        """(title on one line, normalised content) of some known initiatives, read once each; kept for the
+        next queries unless ``keep`` is False."""
         found: dict[int, tuple[str, str] | None] = {}
         with self._texts_lock:
             for i in indices:
@@ -523,7 +526,7 @@ class DuplicateIndex:
             read = self._read_texts([self.known[i] for i in chunk])
             for i, text in zip(chunk, read, strict=True):
                 found[i] = None if text is None else (one_line(text[0]), text[1])
-        if missing:
+        if missing and keep:
             with self._texts_lock:
                 if len(self._texts) + len(missing) > _TEXT_CACHE:
                     self._texts.clear()
@@ -755,13 +758,14 @@ class DuplicateIndex:
                         norm, content, exclude, threshold, len(queries) > 1
                     )
                 close[key] = found
-        self._texts_of(sorted({index for indices, _ in close.values() for index in indices}))
+        wanted = sorted({index for indices, _ in close.values() for index in indices})
+        texts = dict(zip(wanted, self._texts_of(wanted, keep=len(queries) == 1), strict=True))
         if len(self._answers) + len(close) > 50_000:
             self._answers.clear()
         for done, (key, found) in enumerate(close.items()):
             if progress is not None and done % 50 == 0:
                 progress.check()
-            self._answers[key] = self._finish(found, str(key[1]), threshold, limit)
+            self._answers[key] = self._finish(found, str(key[1]), threshold, limit, texts)
             self._compared.pop(key, None)
         return [list(self._answers.get(key, ())) for key in keys]
 
@@ -801,11 +805,19 @@ class DuplicateIndex:
         k = known[index]
         return k.kind == "registration" and k.ref_id == ref_id
 
-    def _finish(self, close: Close, content_norm: str, threshold: float, limit: int) -> list[DuplicateMatch]:
+    def _finish(
+        self,
+        close: Close,
+        content_norm: str,
+        threshold: float,
+        limit: int,
+        texts: dict[int, tuple[str, str] | None],
+    ) -> list[DuplicateMatch]:
+        """The matches among ``close`` with the candidates' ``texts`` (read for the whole batch)."""
         found: list[DuplicateMatch] = []
         indices, scores = close
-        texts = self._texts_of(indices) if indices else []
-        for index, score, text in zip(indices, scores, texts, strict=True):
+        for index, score in zip(indices, scores, strict=True):
+            text = texts[index]
             if text is None:  # deleted since the index was built
                 continue
             title, content = text

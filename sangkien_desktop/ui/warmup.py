@@ -1,7 +1,12 @@
-"""Once the first window is up, a background thread imports what the pages will need (their modules,
-openpyxl, reportlab and its fonts), so that the first visit of a page or the first preview does not stop the
-window while Python reads a library from disk. Importing holds no lock the window waits for: a page visited
-meanwhile simply finds its module ready sooner. At the end the objects read so far are frozen (``gc.freeze``)."""
+"""Once the first window is up, a background thread imports what the pages will need to show (their modules,
+with the services and reportlab they import, and the PDF fonts), so that the first visit of a page or the first
+preview does not stop the window while Python reads a library from disk. Importing holds no lock the window
+waits for: a page visited meanwhile simply finds its module ready sooner. At the end the objects read so far are
+frozen (``gc.freeze``).
+
+What only writing a file needs is not read here: openpyxl, python-docx and lxml, and the round documents'
+producers (``round_documents.discover``) are imported by the job that writes an Excel file, a Word document
+or a round's archive, on its worker thread (some 15 MB a secretary who only reads the lists never needs)."""
 
 from __future__ import annotations
 
@@ -20,15 +25,9 @@ def _run() -> None:
     try:
         for spec in PAGE_SPECS:
             spec.load()
-        from ..services.pdf.fonts import register_fonts
-
-        register_fonts()
-        from ..services import round_documents
-
-        round_documents.registered()
     except Exception:  # a warm-up is only a head start: the page imports it again when shown
         log.exception("warm-up failed")
-    # The libraries just read (Qt bindings, SQLAlchemy, reportlab, openpyxl: some 200,000 objects) live as
+    # The libraries just read (Qt bindings, SQLAlchemy, reportlab: some 150,000 objects) live as
     # long as the app: moved out of the collector's sight, a full collection no longer stops the window
     # for half a second while it walks them all again.
     gc.freeze()

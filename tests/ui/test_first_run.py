@@ -171,7 +171,7 @@ def test_first_run_by_keyboard_then_copy_round_then_document(
 
     # the next document rendered carries the new issuing body and place name
     page.show_tab("council")  # type: ignore[attr-defined]
-    page.council.preview.refresh()  # type: ignore[attr-defined]
+    page.council.preview.show_preview()  # type: ignore[attr-defined]  (drawn once asked for)
     text = pdf_words(page.council.preview.pdf, tmp_path)  # type: ignore[attr-defined]
     assert "ỦY BAN NHÂN DÂN XÃ VẠN PHÚC" in text
     assert "HỘI ĐỒNG SÁNG KIẾN" in text

@@ -39,6 +39,9 @@ def test_council_tab_edits_previews_saves_and_undoes(
 ) -> None:
     tab = page.council
     assert tab.fields.value("place_name") == "Tam Điệp"
+    assert not tab.preview.pdf  # drawn once asked for (reportlab and its fonts are read then)
+    tab.preview.ask_button.click()
+    assert tab.preview.pdf.startswith(b"%PDF") and not tab.preview.ask_button.isVisible()
     old_pixmap = tab.preview.image.pixmap().cacheKey()
     editor = tab.fields.editor("place_name")
     editor.selectAll()  # type: ignore[attr-defined]

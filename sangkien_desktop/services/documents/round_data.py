@@ -539,8 +539,9 @@ def _load_round(session: Session, round_id: int, with_points: bool = True) -> Ro
     ]
     dossiers = [
         dossier_info(d)
-        for d in session.scalars(
-            dossier_query().where(Dossier.round_id == rnd.id).order_by(Dossier.receipt_no)
+        for d in session.scalars(  # 200 at a time: a large round's ORM rows are never all alive (~7 MB)
+            dossier_query().where(Dossier.round_id == rnd.id).order_by(Dossier.receipt_no),
+            execution_options={"yield_per": 200},
         )
     ]
     ids = [d.id for d in dossiers]

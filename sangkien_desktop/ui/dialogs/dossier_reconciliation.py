@@ -27,7 +27,6 @@ from ...services.reconciliation import (
 from .. import messages
 from ..screen_fit import fit as fit_to_screen
 from ..widgets.record_model import CENTER, Column, RecordTableModel, RecordTableView
-from .pdf_preview import preview_pdf
 
 MISSING_COLUMNS: list[Column[RegisteredNoDossier]] = [
     Column("Đơn vị", lambda m: m.unit_name, width=220),
@@ -167,6 +166,8 @@ class ReconciliationDialog(QDialog):
             messages.show_error(self, exc)
             return
         QApplication.restoreOverrideCursor()
+        from .pdf_preview import preview_pdf  # Qt's PDF and printing libraries: read when used
+
         preview_pdf(
             self,
             pdf,

@@ -42,7 +42,6 @@ from ...services.importers.readers import SPREADSHEET_FILTER
 from ...services.rounds import RoundInfo
 from .. import messages, operations, unexpected_errors
 from ..context import AppContext
-from ..dialogs import pdf_preview
 from ..operations import Op
 from ..widgets.bar_chart import PALETTE, BarChart, Series
 from ..workers import Cancelled, Job, Progress
@@ -635,6 +634,8 @@ class DocumentsPage(Page):
 
         def done(result: catalog.DocResult) -> None:
             self._report(result)
+            from ..dialogs import pdf_preview  # Qt's PDF and printing libraries: read when used
+
             pdf_preview.preview_pdf(self, result.data, spec.name, spec.suggested_name(self._label(), "pdf"))
 
         self._produce("pdf", done, req)

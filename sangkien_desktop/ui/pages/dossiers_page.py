@@ -36,7 +36,6 @@ from ..context import AppContext
 from ..dialogs.dossier_dialog import DossierDialog, status_after_save
 from ..dialogs.dossier_reconciliation import ReconciliationDialog
 from ..dialogs.dossier_status import DossierStatusDialog
-from ..dialogs.pdf_preview import preview_pdf
 from ..operations import Op, read
 from ..widgets.record_model import (
     CENTER,
@@ -57,6 +56,13 @@ _STATUS_COLOURS = {
     DossierStatus.INVALID: ERROR_BACKGROUND,
     DossierStatus.WITHDRAWN: QColor(colours.BACKGROUND_MUTED),
 }
+
+
+def preview_pdf(parent: QWidget | None, pdf: bytes, title: str, suggested_name: str) -> None:
+    """The PDF preview (modal); its module, with Qt's PDF and printing libraries, is read the first time."""
+    from ..dialogs import pdf_preview
+
+    pdf_preview.preview_pdf(parent, pdf, title, suggested_name)
 
 
 def _clock_text(r: DossierRow) -> str:

@@ -33,7 +33,6 @@ from ...services.registrations_actions import ImportDone, PageData
 from ...services.rounds import RoundInfo
 from .. import colours, messages
 from ..context import AppContext
-from ..dialogs.pdf_preview import PdfPreviewDialog
 from ..dialogs.registration_dialog import RegistrationDialog
 from ..dialogs.registration_import_dialog import RegistrationImportDialog
 from ..operations import Op, read
@@ -596,6 +595,8 @@ class RegistrationPage(Page):
 
     def open_pdf_preview(self, pdf: bytes, title: str, name: str) -> None:
         """Show the PDF that will be printed (tests replace this)."""
+        from ..dialogs.pdf_preview import PdfPreviewDialog  # Qt's PDF and printing libraries: read when used
+
         PdfPreviewDialog(pdf, title, name, self).exec()
 
     def preview_pdf(self) -> None:

@@ -1,5 +1,5 @@
-"""Cài đặt → Hội đồng: every council setting, with the live preview of the NĐ 30 header as it prints, and
-the document number series of the year."""
+"""Cài đặt → Hội đồng: every council setting, with the live preview of the NĐ 30 header as it prints (drawn
+once asked for, or once a field is edited), and the document number series of the year."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.settings_schema import GROUPS, SETTINGS
-from ...services import council_settings, settings_preview
+from ...services import council_settings
 from ...services import settings as settings_service
 from .. import colours, file_dialogs, operations
 from ..context import AppContext
@@ -38,6 +38,7 @@ class CouncilTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.saved: dict[str, str] = {}
+        self._loading = False
         self.saved_series: dict[str, int] = {}
         self.fields = SettingFields(self)
 
@@ -64,7 +65,7 @@ class CouncilTab(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(430)
 
-        self.preview = HeaderPreview(self.fields.values)
+        self.preview = HeaderPreview(self.fields.values, on_demand=True)
         self.preview.setObjectName("council_preview")
         print_button = QPushButton("Xem trước &bản in…")
         print_button.clicked.connect(self.show_print_preview)
@@ -169,7 +170,11 @@ class CouncilTab(QWidget):
     # loading and saving ---------------------------------------------------------------------------------
     def load(self) -> None:
         self.saved = operations.read(self, self.ctx.db, council_settings.load, {})
-        self.fields.set_values(self.saved)
+        self._loading = True  # the values read are not an edit: the preview is not asked for by them
+        try:
+            self.fields.set_values(self.saved)
+        finally:
+            self._loading = False
         self._load_series()
         self.preview.refresh()
         self._update_state()
@@ -181,7 +186,8 @@ class CouncilTab(QWidget):
         return settings_dirty or self._series_values() != self.saved_series
 
     def _changed(self) -> None:
-        self.preview.schedule()
+        if not self._loading:
+            self.preview.follow_edit()
         self._update_state()
 
     def _update_state(self) -> None:
@@ -220,6 +226,7 @@ class CouncilTab(QWidget):
         self.load()
 
     def show_print_preview(self) -> None:
+        from ...services import settings_preview  # reportlab: read when a preview is asked for
         from ..dialogs.pdf_preview import PdfPreviewDialog
 
         pdf = settings_preview.preview_pdf(self.fields.values(), date=dt.date.today())

@@ -1,6 +1,10 @@
 """The live preview of how the council's documents print: the NĐ 30 header, căn cứ and signature of a
 sample decision, rendered by the same code as every document (``services.settings_preview``) and shown as
-an image of the PDF page."""
+an image of the PDF page.
+
+Drawing it needs reportlab, its fonts and Qt's PDF engine (some 12 MB): they are imported when a preview is
+first drawn. ``on_demand=True`` (Cài đặt → Hội đồng) draws nothing until the secretary asks for it (the button
+in its place, or editing a field); from then on it follows every change."""
 
 from __future__ import annotations
 
@@ -9,15 +13,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from ...services import settings_preview
 from .. import colours
 
 
 def render_page(pdf: bytes, width: int, page: int = 0) -> QImage:
     """Page ``page`` of a PDF as an image ``width`` pixels wide (white background)."""
+    from PySide6.QtPdf import QPdfDocument
+
     data = QByteArray(pdf)
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -45,7 +49,8 @@ def content_bottom(image: QImage) -> int:
 
 class HeaderPreview(QWidget):
     """Shows the sample decision for the values ``values_fn()`` returns; ``schedule()`` re-renders it after a
-    short pause (typing does not re-render on every key), ``refresh()`` at once."""
+    short pause (typing does not re-render on every key), ``refresh()`` at once. With ``on_demand`` both wait
+    until the preview is asked for (``show_preview``, its button, or ``follow_edit`` after an edit)."""
 
     def __init__(
         self,
@@ -54,8 +59,10 @@ class HeaderPreview(QWidget):
         *,
         crop: float = 0.35,
         show_signature: bool = False,
+        on_demand: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.asked = not on_demand  # drawn (and kept up to date) once asked for
         self.show_signature = show_signature  # scrolled down to the signature block once painted
         self.values_fn = values_fn
         self.crop = crop  # at least this part of the page is shown; more when the text goes further
@@ -76,6 +83,11 @@ class HeaderPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(caption)
+        self.ask_button = QPushButton("&Hiện bản xem trước tiêu đề và chữ ký")
+        self.ask_button.setObjectName("header_preview_ask")
+        self.ask_button.clicked.connect(lambda _checked=False: self.show_preview())
+        self.ask_button.setVisible(on_demand)
+        layout.addWidget(self.ask_button)
         layout.addWidget(scroll, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -83,11 +95,29 @@ class HeaderPreview(QWidget):
         self._timer.timeout.connect(self.refresh)
         self.setMinimumWidth(360)
 
+    def show_preview(self) -> None:
+        """Draw the preview now and follow every change from then on."""
+        self.asked = True
+        self.ask_button.hide()
+        self.refresh()
+
     def schedule(self) -> None:
+        if self.asked:
+            self._timer.start()
+
+    def follow_edit(self) -> None:
+        """A field was edited by hand: the secretary wants to see how it prints (asked for from now on)."""
+        if not self.asked:
+            self.asked = True
+            self.ask_button.hide()
         self._timer.start()
 
     def refresh(self) -> None:
         self._timer.stop()
+        if not self.asked:
+            return
+        from ...services import settings_preview  # reportlab and its fonts: read for the first preview
+
         self.pdf = settings_preview.preview_pdf(self.values_fn(), date=dt.date.today())
         self._paint()
 
