@@ -359,13 +359,44 @@ def _y(top_mm: float) -> float:
     return (PAGE_H - top_mm) * mm
 
 
+RunColor = tuple[float, float, float]
+Placed = tuple[
+    float, tuple[tuple[str, str, RunColor], ...]
+]  # a line's width and its (text, font, colour) runs
+
+
 @functools.lru_cache(maxsize=4096)
-def _fitted(
-    tokens: tuple[Token, ...], width: float, height: float, max_size: float, min_size: float, one_line: bool
-) -> tuple[float, list[Line]]:
-    """:func:`fit_tokens`, once per field text (the labels and dates repeat on every certificate); the
-    lines are only read."""
-    return fit_tokens(tokens, width, height, max_size, min_size, one_line_first=one_line)
+def _placed(box: FieldBox, tokens: tuple[Token, ...], preprinted: bool) -> tuple[float, tuple[Placed, ...]]:
+    """A field's size and lines as drawn, once per field text (the labels and dates repeat on every
+    certificate): each line with its width and its runs, consecutive words of one run as one string."""
+    tokens = tuple(t for t in tokens if not (preprinted and t.static) and t.text)
+    if not tokens:
+        return 0.0, ()
+    styled = tuple(
+        Token(
+            t.text,
+            bold=t.bold or (box.bold and not t.static),
+            italic=t.italic or (box.italic and not t.static),
+            static=t.static,
+            color=t.color,
+        )
+        for t in tokens
+    )
+    size, lines = fit_tokens(
+        styled, box.w * mm, box.h * mm, box.size, box.min_size, one_line_first=box.one_line_first
+    )
+    return size, tuple((line_width(line, size), _line_runs(line)) for line in lines)
+
+
+def _line_runs(line: Line) -> tuple[tuple[str, str, RunColor], ...]:
+    runs: list[tuple[Token, str]] = []
+    for j, (word, t) in enumerate(line):
+        piece = word if j == 0 else " " + word
+        if runs and runs[-1][0] is t:
+            runs[-1] = (t, runs[-1][1] + piece)
+        else:
+            runs.append((t, piece))
+    return tuple((piece, _font(t), _rgb(t.color)) for t, piece in runs)
 
 
 def draw_field(
@@ -377,40 +408,20 @@ def draw_field(
     page_text: PageText | None = None,
 ) -> None:
     """Draw one field; its lines go into ``page_text`` when given (the caller emits it once per page)."""
-    tokens = [t for t in tokens if not (preprinted and t.static) and t.text]
-    if not tokens:
+    size, lines = _placed(box, tuple(tokens), preprinted)
+    if not lines:
         return
     x0 = (box.x + offset[0]) * mm
     top = (box.y + offset[1]) * mm
     width = box.w * mm
     height = box.h * mm
-    styled = [
-        Token(
-            t.text,
-            bold=t.bold or (box.bold and not t.static),
-            italic=t.italic or (box.italic and not t.static),
-            static=t.static,
-            color=t.color,
-        )
-        for t in tokens
-    ]
-    size, lines = _fitted(tuple(styled), width, height, box.size, box.min_size, box.one_line_first)
     text = page_text if page_text is not None else PageText(c)
     block = len(lines) * size * LEADING
     first_top = top if box.valign == "top" else top + (height - block) / 2
-    for i, line in enumerate(lines):
+    for i, (lw, runs) in enumerate(lines):
         baseline = PAGE_H * mm - (first_top + i * size * LEADING + size * (ASCENT + (LEADING - 1.107) / 2))
-        lw = line_width(line, size)
         x = x0 + (width - lw) / 2 if box.align == "center" else x0
-        # consecutive words of one run are drawn as one string
-        runs: list[tuple[Token, str]] = []
-        for j, (word, t) in enumerate(line):
-            piece = word if j == 0 else " " + word
-            if runs and runs[-1][0] is t:
-                runs[-1] = (t, runs[-1][1] + piece)
-            else:
-                runs.append((t, piece))
-        text.add_runs(x, baseline, [(piece, _font(t), _rgb(t.color)) for t, piece in runs], size)
+        text.add_runs(x, baseline, runs, size)
     if page_text is None:
         text.emit()
 
