@@ -30,6 +30,7 @@ from sangkien_desktop.services.docspec import Span
 from .canvas_text import PageText, stroke_segments
 from .fonts import BOLD, REGULAR
 from .measure import Content, Line, cell_runs, clean_text, plain_text, wrap_runs, wrap_text
+from .styles import Run
 
 __all__ = ["GRID_WIDTH", "RuledTable", "TableLayout"]
 
@@ -71,9 +72,10 @@ class _HeaderCell(NamedTuple):
     lines: tuple[Line, ...]
 
 
-_WRAPPED_TEXT: dict[tuple[str, bool, float, float], tuple[Line, ...]] = {}
-"""Plain cells already wrapped (text, bold, size, width): the same codes, numbers and names come back in
-every member's score sheet and every table of a round's documents."""
+_WRAPPED_TEXT: dict[tuple[object, bool, float, float], tuple[Line, ...]] = {}
+"""Cells already wrapped (text or tuple of runs, bold, size, width): the same codes, numbers, names and
+dossier cells come back in every member's score sheet and every table of a round's documents."""
+_MAX_WRAPPED = 50_000
 
 
 class TableLayout:
@@ -120,16 +122,21 @@ class TableLayout:
     # measuring ---------------------------------------------------------------------------------------
     def _wrap(self, value: Content, width: float, *, bold: bool = False) -> tuple[Line, ...]:
         inner = max(width - 2 * PAD_X, 1.0)
-        if type(value) is str:  # most cells: plain text in one font
-            key = (value, bold, self.size, inner)
+        if type(value) is str or _text_runs(value):  # plain text, or runs (a score sheet's dossier)
+            key = (value if type(value) is str else tuple(value), bold, self.size, inner)  # type: ignore[arg-type]
             lines = _WRAPPED_TEXT.get(key)
             if lines is None:
-                text = clean_text(value).strip()
-                lines = tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
-                if len(_WRAPPED_TEXT) > 50_000:
+                lines = self._wrap_new(value, inner, bold)
+                if len(_WRAPPED_TEXT) > _MAX_WRAPPED:
                     _WRAPPED_TEXT.clear()
                 _WRAPPED_TEXT[key] = lines
             return lines
+        return self._wrap_new(value, inner, bold)
+
+    def _wrap_new(self, value: Content, inner: float, bold: bool) -> tuple[Line, ...]:
+        if type(value) is str:  # most cells: plain text in one font
+            text = clean_text(value).strip()
+            return tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
         return tuple(wrap_runs(cell_runs(value, bold=bold), self.size, inner))
 
     def _measure_header(
@@ -191,7 +198,9 @@ class TableLayout:
             x, width = self.xs[c], self.xs[c1 + 1] - self.xs[c]
             rules.append(x)
             value = values[c]
-            if isinstance(value, Flowable):
+            if value == "" or value is None:  # a blank cell (a box to fill by hand): nothing to draw
+                pass
+            elif isinstance(value, Flowable):
                 _w, h = value.wrap(width - 2 * PAD_X, 1e9)
                 flow_height = max(flow_height, h)
                 cells.append(_Cell(x, width, (), aligns[c], value, h))
@@ -200,7 +209,8 @@ class TableLayout:
             c = c1 + 1
         rules.append(self.width)
         lines = max((len(cell.lines) for cell in cells), default=0)
-        kind: Kind = "total" if is_total else "group" if len(cells) == 1 and len(values) > 1 else "data"
+        group = len(rules) == 2 and len(values) > 1  # one cell across the whole row
+        kind: Kind = "total" if is_total else "group" if group else "data"
         return _Row(tuple(cells), lines, kind, tuple(rules), flow_height)
 
     # heights -----------------------------------------------------------------------------------------
@@ -252,13 +262,13 @@ class TableLayout:
             row = self.rows[index]
             bottom = y - self.row_height(index, first, take)
             base = y - PAD_TOP - size
-            for n, cell in enumerate(row.cells):
+            for cell in row.cells:
                 if cell.flowable is not None:
                     if first == 0:
                         cell.flowable.drawOn(canv, x0 + cell.x + PAD_X, y - PAD_TOP - cell.flow_height)
                     continue
                 lines = cell.lines[first : None if take is None else first + take]
-                if first and not lines and n == 0 and len(cell.lines) == 1:
+                if first and not lines and cell.x == 0 and len(cell.lines) == 1:
                     lines = cell.lines  # the continuation of a cut row shows its TT again
                 self._draw_lines(text, lines, cell, x0, base)
             rules.append((x0, bottom, x0 + self.width, bottom))
@@ -287,6 +297,12 @@ class TableLayout:
                 x = left + (inner - width) / 2
             text.add(x, base, fragments, size)
             base -= leading
+
+
+def _text_runs(value: object) -> bool:
+    """Whether a cell is a list of texts and runs (then it is its own cache key: equal lists read the same,
+    unlike numbers, where Decimal("1.0") == 1)."""
+    return type(value) in (list, tuple) and all(type(v) in (str, Run) for v in value)  # type: ignore[union-attr]
 
 
 def is_total_row(values: Sequence[Content | Flowable]) -> bool:
