@@ -39,7 +39,7 @@ class _FontCodes:
         self.tables: list[dict[int, str]] = [{}]
         self.subset: dict[str, int] = {}
         self.high = re.compile("(?!)")  # characters of subsets 1…: none yet
-        self.seen: dict[str, list[tuple[int, str]]] = {}  # texts already encoded (unit names, "Cán bộ")
+        self.seen: dict[str, list[tuple[int, str]]] = {}  # texts already shown (unit names, "Cán bộ")
 
     def learn(self, text: str, doc: object) -> None:
         new = set(text).difference(self.subset)
@@ -54,13 +54,14 @@ class _FontCodes:
         high = "".join(re.escape(ch) for ch, s in self.subset.items() if s)
         self.high = re.compile(f"([{high}]+)") if high else re.compile("(?!)")
 
-    def runs(self, text: str, doc: object) -> list[tuple[int, str]]:
-        """(subset, escaped string) runs of ``text`` in document ``doc``."""
+    def shown(self, text: str, doc: object) -> list[tuple[int, str]]:
+        """(subset, "(escaped string) Tj") runs that show ``text`` in document ``doc``."""
         found = self.seen.get(text)
         if found is None:
-            found = self.seen[text] = self._runs(text, doc)
+            found = [(subset, f"({escaped}) Tj") for subset, escaped in self._runs(text, doc)]
             if len(self.seen) > 50_000:
                 self.seen.clear()
+            self.seen[text] = found
         return found
 
     def _runs(self, text: str, doc: object) -> list[tuple[int, str]]:
@@ -167,10 +168,11 @@ class PageText:
         codes = self.codes.get(font)
         if codes is None:
             codes = self.codes[font] = _FontCodes(font)
-        for subset, escaped in codes.runs(text, self.doc):
+        ops = self.ops
+        for subset, shown in codes.shown(text, self.doc):
             if self.current != (font, subset, size):
                 self._font(font, subset, size)
-            self.ops.append(f"({escaped}) Tj")
+            ops.append(shown)
 
     def state(self) -> tuple[tuple[str, int, float] | None, int, int]:
         """Where the text is: its font, and how many operators and underlines it has (for :meth:`since`)."""
