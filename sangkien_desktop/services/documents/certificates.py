@@ -244,8 +244,11 @@ def _words(tokens: Sequence[Token]) -> list[Word]:
     return out
 
 
+_FONTS = {(b, i): font_name(bold=b, italic=i) for b in (False, True) for i in (False, True)}
+
+
 def _font(t: Token) -> str:
-    return font_name(bold=t.bold, italic=t.italic)
+    return _FONTS[t.bold, t.italic]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -360,9 +363,8 @@ def _y(top_mm: float) -> float:
 
 
 RunColor = tuple[float, float, float]
-Placed = tuple[
-    float, tuple[tuple[str, str, RunColor], ...]
-]  # a line's width and its (text, font, colour) runs
+Placed = tuple[float, tuple[tuple[str, str, RunColor], ...]]
+"""A line as drawn: its width and its (text, font, colour) runs."""
 
 
 @functools.lru_cache(maxsize=4096)
