@@ -21,7 +21,7 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
@@ -61,10 +61,9 @@ BORDER_OUTER = 8.0  # mm from the page edge
 BORDER_INNER = 11.5
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A run of text in one style. ``static`` runs are labels printed on plain paper only (a pre-printed
-    blank already carries them)."""
+    blank already carries them). (A named tuple: some 30,000 are made for a round's certificates.)"""
 
     text: str
     bold: bool = False
@@ -257,7 +256,7 @@ def _text_width(word: str, font: str, size: float) -> float:
 
 
 def _width(word: str, t: Token, size: float) -> float:
-    return _text_width(word, _font(t), size)
+    return _text_width(word, _FONTS[t.bold, t.italic], size)
 
 
 def _split_long(word: str, t: Token, size: float, width: float) -> list[str]:
@@ -285,8 +284,9 @@ def _wrap(words: Sequence[Word], size: float, width: float) -> list[Line]:
             lines.append([])
             used = 0.0
             continue
-        space = _width(" ", t, size) if lines[-1] else 0.0
-        w = _width(word, t, size)
+        font = _FONTS[t.bold, t.italic]
+        space = _text_width(" ", font, size) if lines[-1] else 0.0
+        w = _text_width(word, font, size)
         if w > width:
             for piece in _split_long(word, t, size, width):
                 pw = _width(piece, t, size)
@@ -308,9 +308,10 @@ def _wrap(words: Sequence[Word], size: float, width: float) -> list[Line]:
 def line_width(line: Line, size: float) -> float:
     total = 0.0
     for i, (word, t) in enumerate(line):
+        font = _FONTS[t.bold, t.italic]
         if i:
-            total += _width(" ", t, size)
-        total += _width(word, t, size)
+            total += _text_width(" ", font, size)
+        total += _text_width(word, font, size)
     return total
 
 
@@ -377,10 +378,10 @@ def _placed(box: FieldBox, tokens: tuple[Token, ...], preprinted: bool) -> tuple
     styled = tuple(
         Token(
             t.text,
-            bold=t.bold or (box.bold and not t.static),
-            italic=t.italic or (box.italic and not t.static),
-            static=t.static,
-            color=t.color,
+            t.bold or (box.bold and not t.static),
+            t.italic or (box.italic and not t.static),
+            t.static,
+            t.color,
         )
         for t in tokens
     )
