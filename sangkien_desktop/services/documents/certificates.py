@@ -519,15 +519,16 @@ def _draw_certificate(
     c: Canvas, item: CertificateItem, offsets: Offsets, preprinted: bool, forms: set[str]
 ) -> None:
     if not preprinted:
-        key = _static_key(item)
-        if key not in forms:
+        co_author = bool(item.co_authors)
+        key = _static_key(item) + ("-co" if co_author else "")
+        if key not in forms:  # the static texts with the author's role: two forms a batch
             c.beginForm(key)
             _draw_static(c, item)
+            role = "Là đồng tác giả sáng kiến:" if co_author else "Là tác giả sáng kiến:"
+            _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
             c.endForm()
             forms.add(key)
         c.doForm(key)
-        role = "Là đồng tác giả sáng kiến:" if item.co_authors else "Là tác giả sáng kiến:"
-        _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
     page_text = PageText(c)  # the fields' lines written into the page in one piece
     for box in FIELDS:
         off = offsets.of(box.key) if preprinted else (0.0, 0.0)
