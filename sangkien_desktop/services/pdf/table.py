@@ -336,7 +336,7 @@ def _end_rules(rules: list[tuple[float, float, float, float]], run: list[int], b
 def _text_runs(value: object) -> bool:
     """Whether a cell is a list of texts and runs (then it is its own cache key: equal lists read the same,
     unlike numbers, where Decimal("1.0") == 1)."""
-    return type(value) in (list, tuple) and all(type(v) in (str, Run) for v in value)  # type: ignore[union-attr]
+    return isinstance(value, list | tuple) and all(type(v) in (str, Run) for v in value)
 
 
 def is_total_row(values: Sequence[Content | Flowable]) -> bool:
