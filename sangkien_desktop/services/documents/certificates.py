@@ -511,24 +511,21 @@ def _draw_static(c: Canvas, item: CertificateItem) -> None:
     _centered(c, f"{issuer} chứng nhận", PAGE_W / 2, 53.5, 15, italic=True)
 
 
-def _static_key(item: CertificateItem) -> str:
-    return "static-" + str(abs(hash((item.parent_body, item.issuing_body, item.council))))
-
-
 def _draw_certificate(
-    c: Canvas, item: CertificateItem, offsets: Offsets, preprinted: bool, forms: set[str]
+    c: Canvas, item: CertificateItem, offsets: Offsets, preprinted: bool, forms: dict[tuple[object, ...], str]
 ) -> None:
     if not preprinted:
         co_author = bool(item.co_authors)
-        key = _static_key(item) + ("-co" if co_author else "")
-        if key not in forms:  # the static texts with the author's role: two forms a batch
-            c.beginForm(key)
+        static = (item.parent_body, item.issuing_body, item.council, co_author)
+        name = forms.get(static)
+        if name is None:  # the static texts with the author's role: two forms a batch
+            name = forms[static] = f"static{len(forms)}"  # short: every page names it
+            c.beginForm(name)
             _draw_static(c, item)
             role = "Là đồng tác giả sáng kiến:" if co_author else "Là tác giả sáng kiến:"
             _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
             c.endForm()
-            forms.add(key)
-        c.doForm(key)
+        c.doForm(name)
     page_text = PageText(c)  # the fields' lines written into the page in one piece
     for box in FIELDS:
         off = offsets.of(box.key) if preprinted else (0.0, 0.0)
@@ -565,7 +562,7 @@ def certificates_pdf(
     c.setAuthor("Sáng kiến Desktop")
     c.setCreator("Sáng kiến Desktop")
     total = len(items)
-    forms: set[str] = set()
+    forms: dict[tuple[object, ...], str] = {}
     for n, item in enumerate(items, start=1):
         _draw_certificate(c, item, offsets, preprinted, forms)
         c.showPage()
