@@ -21,7 +21,7 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
@@ -32,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ...domain.errors import SangKienError
 from ...domain.text import nfc, one_line, upper_vn
 from ...domain.vndate import date_line
+from ...gc_pause import paused_gc
 from ..docspec import MOTTO, NATIONAL_TITLE
 from ..pdf.canvas_text import PageText
 from ..pdf.fonts import balance_lines, font_name, register_fonts
@@ -61,10 +62,9 @@ BORDER_OUTER = 8.0  # mm from the page edge
 BORDER_INNER = 11.5
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A run of text in one style. ``static`` runs are labels printed on plain paper only (a pre-printed
-    blank already carries them)."""
+    blank already carries them). (A named tuple: some 30,000 are made for a round's certificates.)"""
 
     text: str
     bold: bool = False
@@ -244,8 +244,11 @@ def _words(tokens: Sequence[Token]) -> list[Word]:
     return out
 
 
+_FONTS = {(b, i): font_name(bold=b, italic=i) for b in (False, True) for i in (False, True)}
+
+
 def _font(t: Token) -> str:
-    return font_name(bold=t.bold, italic=t.italic)
+    return _FONTS[t.bold, t.italic]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -254,7 +257,7 @@ def _text_width(word: str, font: str, size: float) -> float:
 
 
 def _width(word: str, t: Token, size: float) -> float:
-    return _text_width(word, _font(t), size)
+    return _text_width(word, _FONTS[t.bold, t.italic], size)
 
 
 def _split_long(word: str, t: Token, size: float, width: float) -> list[str]:
@@ -282,8 +285,9 @@ def _wrap(words: Sequence[Word], size: float, width: float) -> list[Line]:
             lines.append([])
             used = 0.0
             continue
-        space = _width(" ", t, size) if lines[-1] else 0.0
-        w = _width(word, t, size)
+        font = _FONTS[t.bold, t.italic]
+        space = _text_width(" ", font, size) if lines[-1] else 0.0
+        w = _text_width(word, font, size)
         if w > width:
             for piece in _split_long(word, t, size, width):
                 pw = _width(piece, t, size)
@@ -305,9 +309,10 @@ def _wrap(words: Sequence[Word], size: float, width: float) -> list[Line]:
 def line_width(line: Line, size: float) -> float:
     total = 0.0
     for i, (word, t) in enumerate(line):
+        font = _FONTS[t.bold, t.italic]
         if i:
-            total += _width(" ", t, size)
-        total += _width(word, t, size)
+            total += _text_width(" ", font, size)
+        total += _text_width(word, font, size)
     return total
 
 
@@ -359,13 +364,43 @@ def _y(top_mm: float) -> float:
     return (PAGE_H - top_mm) * mm
 
 
+RunColor = tuple[float, float, float]
+Placed = tuple[float, tuple[tuple[str, str, RunColor], ...]]
+"""A line as drawn: its width and its (text, font, colour) runs."""
+
+
 @functools.lru_cache(maxsize=4096)
-def _fitted(
-    tokens: tuple[Token, ...], width: float, height: float, max_size: float, min_size: float, one_line: bool
-) -> tuple[float, list[Line]]:
-    """:func:`fit_tokens`, once per field text (the labels and dates repeat on every certificate); the
-    lines are only read."""
-    return fit_tokens(tokens, width, height, max_size, min_size, one_line_first=one_line)
+def _placed(box: FieldBox, tokens: tuple[Token, ...], preprinted: bool) -> tuple[float, tuple[Placed, ...]]:
+    """A field's size and lines as drawn, once per field text (the labels and dates repeat on every
+    certificate): each line with its width and its runs, consecutive words of one run as one string."""
+    tokens = tuple(t for t in tokens if not (preprinted and t.static) and t.text)
+    if not tokens:
+        return 0.0, ()
+    styled = tuple(
+        Token(
+            t.text,
+            t.bold or (box.bold and not t.static),
+            t.italic or (box.italic and not t.static),
+            t.static,
+            t.color,
+        )
+        for t in tokens
+    )
+    size, lines = fit_tokens(
+        styled, box.w * mm, box.h * mm, box.size, box.min_size, one_line_first=box.one_line_first
+    )
+    return size, tuple((line_width(line, size), _line_runs(line)) for line in lines)
+
+
+def _line_runs(line: Line) -> tuple[tuple[str, str, RunColor], ...]:
+    runs: list[tuple[Token, str]] = []
+    for j, (word, t) in enumerate(line):
+        piece = word if j == 0 else " " + word
+        if runs and runs[-1][0] is t:
+            runs[-1] = (t, runs[-1][1] + piece)
+        else:
+            runs.append((t, piece))
+    return tuple((piece, _font(t), _rgb(t.color)) for t, piece in runs)
 
 
 def draw_field(
@@ -377,40 +412,20 @@ def draw_field(
     page_text: PageText | None = None,
 ) -> None:
     """Draw one field; its lines go into ``page_text`` when given (the caller emits it once per page)."""
-    tokens = [t for t in tokens if not (preprinted and t.static) and t.text]
-    if not tokens:
+    size, lines = _placed(box, tuple(tokens), preprinted)
+    if not lines:
         return
     x0 = (box.x + offset[0]) * mm
     top = (box.y + offset[1]) * mm
     width = box.w * mm
     height = box.h * mm
-    styled = [
-        Token(
-            t.text,
-            bold=t.bold or (box.bold and not t.static),
-            italic=t.italic or (box.italic and not t.static),
-            static=t.static,
-            color=t.color,
-        )
-        for t in tokens
-    ]
-    size, lines = _fitted(tuple(styled), width, height, box.size, box.min_size, box.one_line_first)
     text = page_text if page_text is not None else PageText(c)
     block = len(lines) * size * LEADING
     first_top = top if box.valign == "top" else top + (height - block) / 2
-    for i, line in enumerate(lines):
+    for i, (lw, runs) in enumerate(lines):
         baseline = PAGE_H * mm - (first_top + i * size * LEADING + size * (ASCENT + (LEADING - 1.107) / 2))
-        lw = line_width(line, size)
         x = x0 + (width - lw) / 2 if box.align == "center" else x0
-        # consecutive words of one run are drawn as one string
-        runs: list[tuple[Token, str]] = []
-        for j, (word, t) in enumerate(line):
-            piece = word if j == 0 else " " + word
-            if runs and runs[-1][0] is t:
-                runs[-1] = (t, runs[-1][1] + piece)
-            else:
-                runs.append((t, piece))
-        text.add_runs(x, baseline, [(piece, _font(t), _rgb(t.color)) for t, piece in runs], size)
+        text.add_runs(x, baseline, runs, size)
     if page_text is None:
         text.emit()
 
@@ -497,23 +512,21 @@ def _draw_static(c: Canvas, item: CertificateItem) -> None:
     _centered(c, f"{issuer} chứng nhận", PAGE_W / 2, 53.5, 15, italic=True)
 
 
-def _static_key(item: CertificateItem) -> str:
-    return "static-" + str(abs(hash((item.parent_body, item.issuing_body, item.council))))
-
-
 def _draw_certificate(
-    c: Canvas, item: CertificateItem, offsets: Offsets, preprinted: bool, forms: set[str]
+    c: Canvas, item: CertificateItem, offsets: Offsets, preprinted: bool, forms: dict[tuple[object, ...], str]
 ) -> None:
     if not preprinted:
-        key = _static_key(item)
-        if key not in forms:
-            c.beginForm(key)
+        co_author = bool(item.co_authors)
+        static = (item.parent_body, item.issuing_body, item.council, co_author)
+        name = forms.get(static)
+        if name is None:  # the static texts with the author's role: two forms a batch
+            name = forms[static] = f"static{len(forms)}"  # short: every page names it
+            c.beginForm(name)
             _draw_static(c, item)
+            role = "Là đồng tác giả sáng kiến:" if co_author else "Là tác giả sáng kiến:"
+            _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
             c.endForm()
-            forms.add(key)
-        c.doForm(key)
-        role = "Là đồng tác giả sáng kiến:" if item.co_authors else "Là tác giả sáng kiến:"
-        _centered(c, role, PAGE_W / 2, 85.5, 14, italic=True)
+        c.doForm(name)
     page_text = PageText(c)  # the fields' lines written into the page in one piece
     for box in FIELDS:
         off = offsets.of(box.key) if preprinted else (0.0, 0.0)
@@ -550,13 +563,14 @@ def certificates_pdf(
     c.setAuthor("Sáng kiến Desktop")
     c.setCreator("Sáng kiến Desktop")
     total = len(items)
-    forms: set[str] = set()
-    for n, item in enumerate(items, start=1):
-        _draw_certificate(c, item, offsets, preprinted, forms)
-        c.showPage()
-        if progress is not None:
-            progress(n, total, f"Đang in giấy chứng nhận {n}/{total}: {item.name}")
-    c.save()
+    forms: dict[tuple[object, ...], str] = {}
+    with paused_gc():  # thousands of pages: many small objects, no cycles
+        for n, item in enumerate(items, start=1):
+            _draw_certificate(c, item, offsets, preprinted, forms)
+            c.showPage()
+            if progress is not None:
+                progress(n, total, f"Đang in giấy chứng nhận {n}/{total}: {item.name}")
+        c.save()
     return buf.getvalue()
 
 

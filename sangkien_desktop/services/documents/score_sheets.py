@@ -107,12 +107,15 @@ def _members(data: RoundData, member_id: int | None) -> list[MemberInfo]:
     return data.active_members
 
 
-def _dossier_cell(d: DossierInfo) -> list[Run | str]:
-    return [Run(d.title, bold=True), f"\nTác giả: {d.author_names}\nĐơn vị: {d.unit_name}"]
+def _dossier_cell(d: DossierInfo) -> tuple[Run | str, ...]:
+    return (Run(d.title, bold=True), f"\nTác giả: {d.author_names}\nĐơn vị: {d.unit_name}")
 
 
 # PDF ------------------------------------------------------------------------------------------------
-def _member_story(data: RoundData, member: MemberInfo) -> list[Flowable]:
+def _member_story(
+    data: RoundData, member: MemberInfo, cells: dict[int, tuple[Run | str, ...]]
+) -> list[Flowable]:
+    """One member's sheet; ``cells`` keeps each dossier's cell for the next members' sheets."""
     st = get_styles()
     cs = cell_styles(11)
     dossiers = data.dossiers_of_member(member.id)
@@ -152,7 +155,10 @@ def _member_story(data: RoundData, member: MemberInfo) -> list[Flowable]:
     ]
     rows: list[list[object]] = []
     for n, d in enumerate(dossiers, start=1):
-        rows.append([str(n), d.code, _dossier_cell(d), *[""] * len(data.criteria), "", ""])
+        cell = cells.get(d.id)
+        if cell is None:
+            cell = cells[d.id] = _dossier_cell(d)
+        rows.append([str(n), d.code, cell, *[""] * len(data.criteria), "", ""])
     if not rows:
         rows.append(["", "", "Không có hồ sơ nào được phân công.", *[""] * (len(data.criteria) + 2)])
     table = column_table(columns, rows, frame_width(landscape=True), font_size=11)
@@ -172,10 +178,11 @@ def _member_story(data: RoundData, member: MemberInfo) -> list[Flowable]:
 def score_sheets_pdf(data: RoundData, member_id: int | None = None) -> bytes:
     """The score sheets of every active member (or of one), landscape, each numbered on its own."""
     story: list[Flowable] = []
+    cells: dict[int, tuple[Run | str, ...]] = {}
     for i, member in enumerate(_members(data, member_id)):
         if i:
             story += [PageBreak(), restart_page_numbers()]
-        story += _member_story(data, member)
+        story += _member_story(data, member, cells)
     if not story:
         story = [para("Đợt này chưa có thành viên Hội đồng.", get_styles().body_left)]
     return build_pdf(story, title=f"Phiếu chấm điểm sáng kiến — {data.label}", landscape=True)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .measure import Fragment
 
-__all__ = ["PageText", "stroke_segments"]
+__all__ = ["PageText", "segment_ops", "stroke_segments"]
 
 
 def _escaped(code: int) -> str:
@@ -38,7 +39,7 @@ class _FontCodes:
         self.tables: list[dict[int, str]] = [{}]
         self.subset: dict[str, int] = {}
         self.high = re.compile("(?!)")  # characters of subsets 1…: none yet
-        self.seen: dict[str, list[tuple[int, str]]] = {}  # texts already encoded (unit names, "Cán bộ")
+        self.seen: dict[str, list[tuple[int, str]]] = {}  # texts already shown (unit names, "Cán bộ")
 
     def learn(self, text: str, doc: object) -> None:
         new = set(text).difference(self.subset)
@@ -53,13 +54,14 @@ class _FontCodes:
         high = "".join(re.escape(ch) for ch, s in self.subset.items() if s)
         self.high = re.compile(f"([{high}]+)") if high else re.compile("(?!)")
 
-    def runs(self, text: str, doc: object) -> list[tuple[int, str]]:
-        """(subset, escaped string) runs of ``text`` in document ``doc``."""
+    def shown(self, text: str, doc: object) -> list[tuple[int, str]]:
+        """(subset, "(escaped string) Tj") runs that show ``text`` in document ``doc``."""
         found = self.seen.get(text)
         if found is None:
-            found = self.seen[text] = self._runs(text, doc)
+            found = [(subset, f"({escaped}) Tj") for subset, escaped in self._runs(text, doc)]
             if len(self.seen) > 50_000:
                 self.seen.clear()
+            self.seen[text] = found
         return found
 
     def _runs(self, text: str, doc: object) -> list[tuple[int, str]]:
@@ -93,6 +95,16 @@ def _codes_of(doc: object) -> dict[str, _FontCodes]:
         if found is None:
             found = _documents[doc] = {}
         return found
+
+
+class PageTextPart(NamedTuple):
+    """Text written once (:meth:`PageText.since`) to be written again (:meth:`PageText.repeat`)."""
+
+    doc: object
+    before: tuple[str, int, float] | None  # the font it was written from
+    after: tuple[str, int, float] | None  # the font it leaves set
+    ops: list[str]
+    underlines: list[tuple[float, float, float, float]]
 
 
 class PageText:
@@ -156,10 +168,31 @@ class PageText:
         codes = self.codes.get(font)
         if codes is None:
             codes = self.codes[font] = _FontCodes(font)
-        for subset, escaped in codes.runs(text, self.doc):
+        ops = self.ops
+        for subset, shown in codes.shown(text, self.doc):
             if self.current != (font, subset, size):
                 self._font(font, subset, size)
-            self.ops.append(f"({escaped}) Tj")
+            ops.append(shown)
+
+    def state(self) -> tuple[tuple[str, int, float] | None, int, int]:
+        """Where the text is: its font, and how many operators and underlines it has (for :meth:`since`)."""
+        return self.current, len(self.ops), len(self.underlines)
+
+    def since(self, state: tuple[tuple[str, int, float] | None, int, int]) -> PageTextPart:
+        """What was written since ``state``, to be written again by :meth:`repeat` on another page of the
+        same document (the same text at the same place: a table's header)."""
+        before, ops, underlines = state
+        return PageTextPart(self.doc, before, self.current, self.ops[ops:], self.underlines[underlines:])
+
+    def repeat(self, part: PageTextPart) -> bool:
+        """Write ``part`` again (False, writing nothing, when it was not written in this document from
+        the font this text is in now)."""
+        if part.doc is not self.doc or part.before != self.current:
+            return False
+        self.ops += part.ops
+        self.underlines += part.underlines
+        self.current = part.after
+        return True
 
     def emit(self) -> None:
         if self.ops:
@@ -168,10 +201,20 @@ class PageText:
             stroke_segments(self.canv, self.underlines, 0.5)
 
 
+def segment_ops(segments: Iterable[tuple[float, float, float, float]]) -> list[str]:
+    """The path of straight lines (x1, y1, x2, y2), one "m … l" each."""
+    return [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in segments]
+
+
 def stroke_segments(
-    canv: Canvas, segments: Iterable[tuple[float, float, float, float]], width: float
+    canv: Canvas,
+    segments: Iterable[tuple[float, float, float, float]],
+    width: float,
+    *,
+    drawn: Sequence[str] = (),
 ) -> None:
-    """Stroke straight black lines (x1, y1, x2, y2) of ``width`` points as one path."""
-    parts = [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in segments]
+    """Stroke straight black lines (x1, y1, x2, y2) of ``width`` points as one path, after the lines
+    ``drawn`` already as :func:`segment_ops` (one path: where lines meet, they are painted once)."""
+    parts = [*drawn, *segment_ops(segments)]
     if parts:
         canv.addLiteral(f"q 0 G {width:.2f} w 2 J\n" + "\n".join(parts) + "\nS Q")

@@ -132,17 +132,27 @@ def switch_orientation(landscape: bool) -> list[Flowable]:
 
 
 def _page_numberer(first_page_number: bool):  # type: ignore[no-untyped-def]
+    # What a page number writes into a page of this document, by number and page size: a document of
+    # separately numbered parts (a score sheet per member) prints the same numbers again and again.
+    written: dict[tuple[int, float, float], list[str]] = {}
+
     def on_page_end(canv: Canvas, doc: BaseDocTemplate) -> None:
         base = getattr(canv, "_sk_number_base", 0)
         number = canv.getPageNumber() - base
         if number < 2 and not (first_page_number and base == 0):
             return
         width, height = canv._pagesize  # the current page's size, landscape or not
+        code = written.get((number, width, height))
+        if code is not None:
+            canv._code.extend(code)
+            return
+        start = len(canv._code)
         top = LANDSCAPE_MARGINS.top if width > height else PORTRAIT_MARGINS.top
         canv.saveState()
         canv.setFont(REGULAR, PAGE_NUMBER_SIZE)
         canv.drawCentredString(width / 2, height - top / 2 - PAGE_NUMBER_SIZE / 3, str(number))
         canv.restoreState()
+        written[(number, width, height)] = canv._code[start:]
 
     return on_page_end
 

@@ -223,12 +223,24 @@ def _hard_lines(runs: Sequence[Run]) -> list[list[list[_Piece]]]:
 def _wrap_mixed(runs: Sequence[Run], size: float, width: float) -> list[Line]:
     """The general case (a few cells: bold labels, totals): a word at a time."""
     out: list[Line] = []
+    spaces: dict[str, float] = {}  # the width of a space in each font
+    regular = font_name()
     for words in _hard_lines(runs):
+        style = words[0][0][1:] if words and words[0] else None
+        if style is not None and all(len(word) == 1 and word[0][1:] == style for word in words):
+            out += _wrap_one_style([word[0][0] for word in words], style[0], style[1], size, width)
+            continue
         line: list[list[_Piece]] = []
         used = 0.0
         for word in words:
-            w = sum(word_width(t, f, size) for t, f, _u in word)
-            space = word_width(" ", word[0][1] if word else font_name(), size)
+            if len(word) == 1:  # one piece: the usual word
+                w = word_width(word[0][0], word[0][1], size)
+            else:
+                w = sum(word_width(t, f, size) for t, f, _u in word)
+            font = word[0][1] if word else regular
+            space = spaces.get(font)
+            if space is None:
+                space = spaces[font] = word_width(" ", font, size)
             if line and used + space + w <= width:
                 line.append(word)
                 used += space + w
@@ -246,8 +258,46 @@ def _wrap_mixed(runs: Sequence[Run], size: float, width: float) -> list[Line]:
     return out
 
 
+def _wrap_one_style(words: list[str], font: str, underline: bool, size: float, width: float) -> list[Line]:
+    """A hard line of one style (no empty word) wrapped as :func:`_wrap_mixed` does, with the same sums
+    (so the same breaks and widths), without its pieces."""
+    cache = _cache(font)
+    space = word_width(" ", font, size)
+    out: list[Line] = []
+    line: list[str] = []
+    used = 0.0
+    for word in words:
+        w = cache.get(word)
+        if w is None:
+            w = cache[word] = pdfmetrics.stringWidth(word, font, 1.0)
+        w *= size
+        if line and used + space + w <= width:
+            line.append(word)
+            used += space + w
+            continue
+        if line:
+            out.append(_one_style_line(" ".join(line), font, underline, size))
+        if w > width and len(word) > 1:
+            *full, word = _break_word(word, font, width / size)
+            out += [_one_style_line(piece, font, underline, size) for piece in full]
+            w = word_width(word, font, size)
+        line, used = [word], w
+    out.append(_one_style_line(" ".join(line), font, underline, size))
+    return out
+
+
+def _one_style_line(text: str, font: str, underline: bool, size: float) -> Line:
+    w = word_width(text, font, size)
+    return (w, ((text, font, w, underline),))
+
+
 def _mixed_line(words: list[list[_Piece]], size: float) -> Line:
     """Join words with single spaces (in the font of the text before them) and merge equal fonts."""
+    style = words[0][0][1:] if words and words[0] else None
+    if style is not None and all(word and all(p[1:] == style for p in word) for word in words):
+        text = " ".join("".join(p[0] for p in word) for word in words)  # the usual line: one style
+        w = word_width(text, style[0], size)
+        return (w, ((text, style[0], w, style[1]),))
     merged: list[_Piece] = []
     for i, word in enumerate(words):
         pieces = list(word)

@@ -27,9 +27,10 @@ from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, KeepTogether
 
 from sangkien_desktop.services.docspec import Span
 
-from .canvas_text import PageText, stroke_segments
+from .canvas_text import PageText, PageTextPart, segment_ops, stroke_segments
 from .fonts import BOLD, REGULAR
 from .measure import Content, Line, cell_runs, clean_text, plain_text, wrap_runs, wrap_text
+from .styles import Run
 
 __all__ = ["GRID_WIDTH", "RuledTable", "TableLayout"]
 
@@ -71,9 +72,10 @@ class _HeaderCell(NamedTuple):
     lines: tuple[Line, ...]
 
 
-_WRAPPED_TEXT: dict[tuple[str, bool, float, float], tuple[Line, ...]] = {}
-"""Plain cells already wrapped (text, bold, size, width): the same codes, numbers and names come back in
-every member's score sheet and every table of a round's documents."""
+_WRAPPED_TEXT: dict[tuple[object, bool, float, float], tuple[Line, ...]] = {}
+"""Cells already wrapped (text or tuple of runs, bold, size, width): the same codes, numbers, names and
+dossier cells come back in every member's score sheet and every table of a round's documents."""
+_MAX_WRAPPED = 50_000
 
 
 class TableLayout:
@@ -99,6 +101,9 @@ class TableLayout:
         self.width = self.xs[-1]
         self.split_rows = split_rows
         self.header, self.header_height = self._measure_header(header_rows, header_spans)
+        self._drawn_headers: dict[tuple[float, float], tuple[PageTextPart, list[str]]] = {}
+        self._plain_columns = self._columns([])
+        self._plain_rules = (*self.xs[:-1], self.width)
         by_row: dict[int, list[tuple[int, int]]] = {}
         for c0, r0, c1, r1 in row_spans:
             if r0 != r1:
@@ -120,16 +125,21 @@ class TableLayout:
     # measuring ---------------------------------------------------------------------------------------
     def _wrap(self, value: Content, width: float, *, bold: bool = False) -> tuple[Line, ...]:
         inner = max(width - 2 * PAD_X, 1.0)
-        if type(value) is str:  # most cells: plain text in one font
-            key = (value, bold, self.size, inner)
+        if type(value) is str or _text_runs(value):  # plain text, or runs (a score sheet's dossier)
+            key = (value if type(value) is str else tuple(value), bold, self.size, inner)  # type: ignore[arg-type]
             lines = _WRAPPED_TEXT.get(key)
             if lines is None:
-                text = clean_text(value).strip()
-                lines = tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
-                if len(_WRAPPED_TEXT) > 50_000:
+                lines = self._wrap_new(value, inner, bold)
+                if len(_WRAPPED_TEXT) > _MAX_WRAPPED:
                     _WRAPPED_TEXT.clear()
                 _WRAPPED_TEXT[key] = lines
             return lines
+        return self._wrap_new(value, inner, bold)
+
+    def _wrap_new(self, value: Content, inner: float, bold: bool) -> tuple[Line, ...]:
+        if type(value) is str:  # most cells: plain text in one font
+            text = clean_text(value).strip()
+            return tuple(wrap_text(text, BOLD if bold else REGULAR, self.size, inner)) if text else ()
         return tuple(wrap_runs(cell_runs(value, bold=bold), self.size, inner))
 
     def _measure_header(
@@ -174,6 +184,17 @@ class TableLayout:
     def _text_height(self, lines: int) -> float:
         return PAD_TOP + max(lines, 1) * self.leading + PAD_BOTTOM
 
+    def _columns(self, spans: list[tuple[int, int]]) -> tuple[tuple[int, float, float], ...]:
+        """(first column, x, width) of each cell of a row whose ``spans`` join columns."""
+        ends = dict(spans)
+        out: list[tuple[int, float, float]] = []
+        c = 0
+        while c < len(self.widths):
+            c1 = ends.get(c, c)
+            out.append((c, self.xs[c], self.xs[c1 + 1] - self.xs[c]))
+            c = c1 + 1
+        return tuple(out)
+
     def _measure_row(
         self,
         values: Sequence[Content | Flowable],
@@ -181,27 +202,29 @@ class TableLayout:
         aligns: Sequence[Align],
         is_total: bool,
     ) -> _Row:
-        ends = dict(spans)
+        if spans:
+            columns = self._columns(spans)
+            rules = (*(x for _c, x, _w in columns), self.width)
+        else:  # the usual row: shares its columns and rules with the others
+            columns, rules = self._plain_columns, self._plain_rules
         cells: list[_Cell] = []
-        rules: list[float] = []
         flow_height = 0.0
-        c = 0
-        while c < len(values):
-            c1 = ends.get(c, c)
-            x, width = self.xs[c], self.xs[c1 + 1] - self.xs[c]
-            rules.append(x)
+        lines = 0
+        for c, x, width in columns:
             value = values[c]
+            if value == "" or value is None:  # a blank cell (a box to fill by hand): nothing to draw
+                continue
             if isinstance(value, Flowable):
                 _w, h = value.wrap(width - 2 * PAD_X, 1e9)
                 flow_height = max(flow_height, h)
                 cells.append(_Cell(x, width, (), aligns[c], value, h))
-            else:
-                cells.append(_Cell(x, width, self._wrap(value, width), aligns[c]))
-            c = c1 + 1
-        rules.append(self.width)
-        lines = max((len(cell.lines) for cell in cells), default=0)
-        kind: Kind = "total" if is_total else "group" if len(cells) == 1 and len(values) > 1 else "data"
-        return _Row(tuple(cells), lines, kind, tuple(rules), flow_height)
+                continue
+            wrapped = self._wrap(value, width)
+            cells.append(_Cell(x, width, wrapped, aligns[c]))
+            lines = max(lines, len(wrapped))
+        group = len(columns) == 1 and len(values) > 1  # one cell across the whole row
+        kind: Kind = "total" if is_total else "group" if group else "data"
+        return _Row(tuple(cells), lines, kind, rules, flow_height)
 
     # heights -----------------------------------------------------------------------------------------
     def row_height(self, index: int, first: int = 0, take: int | None = None) -> float:
@@ -219,10 +242,17 @@ class TableLayout:
         return self.split_rows and not row.flow_height and row.lines - first > 1
 
     # drawing -----------------------------------------------------------------------------------------
-    def draw_header(
-        self, text: PageText, rules: list[tuple[float, float, float, float]], x0: float, top: float
-    ) -> None:
+    def draw_header(self, text: PageText, x0: float, top: float) -> list[str]:
+        """Write the header's text at (x0, top) and return the path of its rules (:func:`segment_ops`).
+        Both are worked out once for each place a header stands at (the top of a page, under a lead) and
+        written again on the next page where it stands there (``text`` is a page's text: the header comes
+        first)."""
+        drawn = self._drawn_headers.get((x0, top))
+        if drawn is not None and text.repeat(drawn[0]):
+            return drawn[1]
         size, leading = self.size, self.leading
+        rules: list[tuple[float, float, float, float]] = []
+        state = text.state()
         for cell in self.header:
             x, y = x0 + cell.x, top - cell.top
             y2 = y - cell.height
@@ -233,6 +263,9 @@ class TableLayout:
             for width, fragments in cell.lines:
                 text.add(x + (cell.width - width) / 2, baseline, fragments, size)
                 baseline -= leading
+        path = segment_ops(rules)
+        self._drawn_headers[(x0, top)] = (text.since(state), path)
+        return path
 
     def draw_rows(
         self,
@@ -248,29 +281,33 @@ class TableLayout:
         size = self.size
         y = top
         open_rules: dict[float, int] = {}
+        run: list[int] = []  # the vertical rules being drawn down a run of rows with the same columns
+        run_rules: tuple[float, ...] = ()
         for index, first, take in slices:
             row = self.rows[index]
             bottom = y - self.row_height(index, first, take)
             base = y - PAD_TOP - size
-            for n, cell in enumerate(row.cells):
+            for cell in row.cells:
                 if cell.flowable is not None:
                     if first == 0:
                         cell.flowable.drawOn(canv, x0 + cell.x + PAD_X, y - PAD_TOP - cell.flow_height)
                     continue
                 lines = cell.lines[first : None if take is None else first + take]
-                if first and not lines and n == 0 and len(cell.lines) == 1:
+                if first and not lines and cell.x == 0 and len(cell.lines) == 1:
                     lines = cell.lines  # the continuation of a cut row shows its TT again
                 self._draw_lines(text, lines, cell, x0, base)
             rules.append((x0, bottom, x0 + self.width, bottom))
-            for xr in row.rules:
-                at = open_rules.get(xr)
-                if at is not None and rules[at][3] == y:
-                    x1, y1, x2, _y2 = rules[at]
-                    rules[at] = (x1, y1, x2, bottom)
-                else:
-                    open_rules[xr] = len(rules)
-                    rules.append((x0 + xr, y, x0 + xr, bottom))
+            if row.rules is not run_rules:  # other columns: each rule goes on or starts here
+                _end_rules(rules, run, y)
+                run, run_rules = [], row.rules
+                for xr in row.rules:
+                    at = open_rules.get(xr)
+                    if at is None or rules[at][3] != y:
+                        at = open_rules[xr] = len(rules)
+                        rules.append((x0 + xr, y, x0 + xr, y))
+                    run.append(at)
             y = bottom
+        _end_rules(rules, run, y)
         return y
 
     def _draw_lines(self, text: PageText, lines: Sequence[Line], cell: _Cell, x0: float, base: float) -> None:
@@ -287,6 +324,19 @@ class TableLayout:
                 x = left + (inner - width) / 2
             text.add(x, base, fragments, size)
             base -= leading
+
+
+def _end_rules(rules: list[tuple[float, float, float, float]], run: list[int], bottom: float) -> None:
+    """Take the vertical rules ``run`` (indices in ``rules``) down to ``bottom``."""
+    for at in run:
+        x1, y1, x2, _y2 = rules[at]
+        rules[at] = (x1, y1, x2, bottom)
+
+
+def _text_runs(value: object) -> bool:
+    """Whether a cell is a list of texts and runs (then it is its own cache key: equal lists read the same,
+    unlike numbers, where Decimal("1.0") == 1)."""
+    return isinstance(value, list | tuple) and all(type(v) in (str, Run) for v in value)
 
 
 def is_total_row(values: Sequence[Content | Flowable]) -> bool:
@@ -414,9 +464,9 @@ class _Page(_Stacked):
         x0 = (self.width - lay.width) / 2
         text = PageText(canv)
         rules: list[tuple[float, float, float, float]] = []
-        lay.draw_header(text, rules, x0, top)
+        header_rules = lay.draw_header(text, x0, top)
         bottom = lay.draw_rows(canv, text, rules, x0, top - lay.header_height, self.slices)
-        stroke_segments(canv, rules, GRID_WIDTH)
+        stroke_segments(canv, rules, GRID_WIDTH, drawn=header_rules)
         text.emit()
         if self.tail:
             _draw_stack(canv, self.tail.flowables, self.width, bottom - self.tail.space_before())
