@@ -592,7 +592,9 @@ class _Planner:
             k -= 1
         if k > 0:
             return [t.page(k), *t.rest(k)]
-        return self._first_row()
+        # the rows here would leave the total alone on the next page: a tall last row that fits here is cut
+        # so that its last lines go over with the total (and the tail)
+        return self._cut_last(fits) or self._first_row()
 
     def _ok(self, k: int, with_total: int = 2) -> bool:
         """May this page end after ``k`` rows? (``with_total``: data rows the total row needs.)"""
@@ -620,14 +622,15 @@ class _Planner:
             return [t.page(one), *t.rest(one)]
         return self._cut_last() or [t.page(n), *t.tail.flowables]
 
-    def _cut_last(self) -> list[Flowable] | None:
+    def _cut_last(self, fits: int | None = None) -> list[Flowable] | None:
         """The last data row is taller than a page (so it may be cut between any two lines): its last
-        lines go over with what follows it (the total, the tail)."""
+        lines go over with what follows it (the total, the tail). ``fits``: the rows that fit on this page
+        (the last data row must be one of them); all of them when not given."""
         t, lay, n = self.t, self.lay, self.n
         j = n - 1
         while j >= 0 and self._kind(j) != "data":
             j -= 1
-        if j < 0:
+        if j < 0 or (fits is not None and j >= fits):
             return None
         row, first = t.start + j, t.first_line if j == 0 else 0
         tall = first > 0 or lay.heights[row] > self.full - lay.header_height + _EPS
