@@ -759,15 +759,19 @@ class DuplicateIndex:
                     )
                 close[key] = found
         wanted = sorted({index for indices, _ in close.values() for index in indices})
-        texts = dict(zip(wanted, self._texts_of(wanted, keep=len(queries) == 1), strict=True))
-        if len(self._answers) + len(close) > 50_000:
+        single = len(queries) == 1
+        texts = dict(zip(wanted, self._texts_of(wanted, keep=single), strict=True))
+        # a single query's answer is kept for the next keystroke; a batch's (a year's check: tens of thousands
+        # of matches, ~12 MB) only go to the caller, who keeps what it shows
+        answers = self._answers if single else {}
+        if single and len(self._answers) + len(close) > 50_000:
             self._answers.clear()
         for done, (key, found) in enumerate(close.items()):
             if progress is not None and done % 50 == 0:
                 progress.check()
-            self._answers[key] = self._finish(found, str(key[1]), threshold, limit, texts)
+            answers[key] = self._finish(found, str(key[1]), threshold, limit, texts)
             self._compared.pop(key, None)
-        return [list(self._answers.get(key, ())) for key in keys]
+        return [list(answers.get(key) or self._answers.get(key, ())) for key in keys]
 
     def _close(
         self,
