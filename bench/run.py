@@ -201,6 +201,11 @@ def measure_session(db: Path, repeat: int, home: Path) -> list[Result]:
             note="while the duplicate check runs in the background",
         ),
         result(
+            "registrations_duplicate_check",
+            "Dò trùng cả năm trên trang Đăng ký (sau khi lọc) / the year's duplicate check, left to finish",
+            note="in the background; the session's peak memory includes its answers",
+        ),
+        result(
             "search_index_build",
             "Dựng chỉ mục tra cứu (lần đầu mở trang) / search index build, first visit",
             note="in the background while the page opens",
