@@ -59,6 +59,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's revision as alembic reads it (imports alembic, and with it mako and pygments: ~10 MB;
+    :func:`stored_revision` answers without them)."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
@@ -136,9 +138,9 @@ _REVISION_LINE = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']\s*
 _DOWN_LINE = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)\s*$""", re.MULTILINE)
 
 
-def _quick_head() -> str | None:
-    """The head revision read from the ``revision``/``down_revision`` lines of the version files, or None
-    when that is not clear-cut (then alembic decides)."""
+def _quick_revisions() -> tuple[set[str], set[str]] | None:
+    """Every revision and every parent, read from the ``revision``/``down_revision`` lines of the version
+    files, or None when that is not clear-cut (then alembic decides)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     try:
@@ -154,8 +156,37 @@ def _quick_head() -> str | None:
                 parents.add(down[0])
     except OSError:
         return None
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+    return (revisions, parents) if revisions and parents <= revisions else None
+
+
+def _quick_head() -> str | None:
+    """The head revision read from the version files, or None when that is not clear-cut."""
+    found = _quick_revisions()
+    if found is None:
+        return None
+    heads = found[0] - found[1]
+    return heads.pop() if len(heads) == 1 else None
+
+
+def known_revisions() -> set[str]:
+    """Every revision of the app's migrations (read from the version files; alembic when unclear)."""
+    found = _quick_revisions()
+    if found is not None:
+        return found[0]
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+
+
+def newest_revision() -> str:
+    """``head_revision``, read from the version files without importing alembic when that is clear-cut."""
+    return _quick_head() or head_revision()
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision written in ``alembic_version``, or None (no such table, several rows, any error),
+    without importing alembic."""
+    return _stored_revision(engine)
 
 
 def _stored_revision(engine: Engine) -> str | None:

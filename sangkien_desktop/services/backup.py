@@ -50,7 +50,15 @@ from .. import paths
 from ..db import lock_triggers
 from ..db.database import Database
 from ..db.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine, sqlite_url
-from ..db.migrate import MIGRATIONS_DIR, MigrationReport, current_revision, head_revision, upgrade_database
+from ..db.migrate import (
+    MigrationReport,
+    current_revision,
+    head_revision,
+    known_revisions,
+    newest_revision,
+    stored_revision,
+    upgrade_database,
+)
 from ..db.sqlite_copy import (
     PART_SUFFIX,
     Progress,
@@ -455,10 +463,11 @@ def auto_backup(
     ):
         return None
     try:
-        revision = current_revision(db.engine)
+        # read without alembic (which imports mako and pygments: ~10 MB for the whole session)
+        revision = stored_revision(db.engine)
         if revision is None:
             return None  # a brand-new database: nothing to keep yet
-        if not db.is_sqlite and revision != head_revision():
+        if not db.is_sqlite and revision != newest_revision():
             return None  # a server database at another schema: the server's own backups cover it
         return make_backup(db, kind, settings=settings)
     except Exception as exc:  # never block start or exit
@@ -640,12 +649,6 @@ class BackupPreview:
 _STATUS_LABELS = {"open": "Đang nhận hồ sơ", "scoring": "Đang chấm điểm", "finalized": "Đã chốt kết quả"}
 
 
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory  # here: importing alembic costs a fifth of the start-up
-
-    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
-
-
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
@@ -715,7 +718,7 @@ def inspect_backup(path: Path) -> BackupPreview:
         raise BackupError(f"Tệp {path.name} bị hỏng, không đọc được: {exc}.") from exc
     finally:
         conn.close()
-    newer = revision is not None and revision not in _known_revisions()
+    newer = revision is not None and revision not in known_revisions()
     made = info.made_at if info.kind is not BackupKind.OTHER else None
     return BackupPreview(
         path=path,
