@@ -736,9 +736,12 @@ class DuplicateIndex:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 5,
         progress: ProgressLike | None = None,
+        shared: dict[str, str] | None = None,
     ) -> list[list[DuplicateMatch]]:
         """``matches_key`` for many (normalised title, normalised content, registration to leave out): the
-        titles are compared first, then the texts of all their close candidates are read at once."""
+        titles are compared first, then the texts of all their close candidates are read at once. With
+        ``shared`` (one dict for several batches), equal titles and codes of the answers are one string: a
+        year's check finds the same few thousand initiatives for tens of thousands of matches."""
         keys: list[tuple[object, ...]] = [
             (norm, content, exclude, threshold, limit) for norm, content, exclude in queries
         ]
@@ -761,6 +764,10 @@ class DuplicateIndex:
         wanted = sorted({index for indices, _ in close.values() for index in indices})
         single = len(queries) == 1
         texts = dict(zip(wanted, self._texts_of(wanted, keep=single), strict=True))
+        if shared is not None:
+            texts = {
+                i: None if t is None else (shared.setdefault(t[0], t[0]), t[1]) for i, t in texts.items()
+            }
         # a single query's answer is kept for the next keystroke; a batch's (a year's check: tens of thousands
         # of matches, ~12 MB) only go to the caller, who keeps what it shows
         answers = self._answers if single else {}
@@ -769,9 +776,9 @@ class DuplicateIndex:
         for done, (key, found) in enumerate(close.items()):
             if progress is not None and done % 50 == 0:
                 progress.check()
-            answers[key] = self._finish(found, str(key[1]), threshold, limit, texts)
+            answers[key] = self._finish(found, str(key[1]), threshold, limit, texts, shared)
             self._compared.pop(key, None)
-        return [list(answers.get(key) or self._answers.get(key, ())) for key in keys]
+        return [list(answers.get(key) or self._answers.get(key) or []) for key in keys]
 
     def _close(
         self,
@@ -816,6 +823,7 @@ class DuplicateIndex:
         threshold: float,
         limit: int,
         texts: dict[int, tuple[str, str] | None],
+        shared: dict[str, str] | None = None,
     ) -> list[DuplicateMatch]:
         """The matches among ``close`` with the candidates' ``texts`` (read for the whole batch)."""
         found: list[DuplicateMatch] = []
@@ -839,7 +847,7 @@ class DuplicateIndex:
                         title,
                         round(score, 1),
                         k.grade,
-                        k.code,
+                        k.code if shared is None else shared.setdefault(k.code, k.code),
                         k.decision,
                     )
                 )
@@ -977,6 +985,7 @@ def year_report(
         ):  # the dossiers filed for this year's registrations (not those of every year)
             own.setdefault(cast(int, reg_id), set()).add(d_id)  # registration_id IS NOT NULL
     report: dict[int, list[DuplicateMatch]] = {}
+    shared: dict[str, str] = {}  # the matches' titles and codes, one string each
     for start in range(0, len(checked), _CHECK_PART):
         part = checked[start : start + _CHECK_PART]
         contents = _contents(db, [reg_id for reg_id, _ in part])
@@ -984,7 +993,7 @@ def year_report(
             (norm, contents.get(reg_id, ""), reg_id) for reg_id, norm in part
         ]
         shifted = _Shifted(progress, start, len(checked)) if progress is not None else None
-        answers = index.matches_many(queries, threshold=threshold, limit=8, progress=shifted)
+        answers = index.matches_many(queries, threshold=threshold, limit=8, progress=shifted, shared=shared)
         for (reg_id, _), found in zip(part, answers, strict=True):
             mine = own.get(reg_id, set())
             kept = [m for m in found if not (m.kind == "recognized" and m.ref_id in mine)][:5]
