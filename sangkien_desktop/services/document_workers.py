@@ -21,6 +21,7 @@ off. The frozen app's launchers call ``multiprocessing.freeze_support()`` so tha
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import os
@@ -96,6 +97,7 @@ def run(
             db.url.render_as_string(hide_password=False),
             round_id,
             [items[index].name for index in movable],
+            sorted({items[index].producer.__module__ for index in movable}),
             following,
             results,
         ),
@@ -186,15 +188,21 @@ def _stop(worker: Any, results: Any) -> None:
     results.cancel_join_thread()
 
 
-def _work(url: str, round_id: int, names: list[str], following: Any, results: Any) -> None:
-    """The worker process: take the next producer, make it, send its outcome; until none is left."""
+def _work(
+    url: str, round_id: int, names: list[str], modules: list[str], following: Any, results: Any
+) -> None:
+    """The worker process: take the next producer, make it, send its outcome; until none is left. Only the
+    producers' own ``modules`` are imported (they register them), not every service (``discover``)."""
     from sqlalchemy.engine import make_url
 
     from ..db.engine import make_engine
     from . import round_documents
     from .documents.round_data import sharing_loads
 
-    found = {item.name: item for item in round_documents.registered()}
+    for module in modules:
+        importlib.import_module(module)
+    round_documents.register_catalog()
+    found = {item.name: item for item in round_documents.registered(discovering=False)}
     db = Database(make_engine(make_url(url), network=None), network=None)
     try:
         with sharing_loads():

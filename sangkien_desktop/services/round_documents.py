@@ -101,7 +101,7 @@ def discover() -> None:
             importlib.import_module(info.name)
         except Exception:  # a broken module must not stop an archive; it is logged
             log.exception("Could not import %s while looking for round document producers", info.name)
-    _register_catalog()
+    register_catalog()
 
 
 # Documents of the printing catalog that belong in a round's archive: every round document in every format,
@@ -124,7 +124,7 @@ def _catalog_producer(key: str, fmt: str) -> Producer:
     return produce_document
 
 
-def _register_catalog() -> None:
+def register_catalog() -> None:
     try:
         from .documents import catalog
     except ImportError:  # pragma: no cover - before the documents area existed
@@ -138,8 +138,11 @@ def _register_catalog() -> None:
                 register(name, _catalog_producer(spec.key, fmt), f"{spec.name} (.{fmt})")
 
 
-def registered() -> list[RegisteredProducer]:
-    discover()
+def registered(*, discovering: bool = True) -> list[RegisteredProducer]:
+    """The producers registered (after ``discover`` unless ``discovering`` is False: the documents' worker
+    process imports only the modules of the producers it is given)."""
+    if discovering:
+        discover()
     return list(_REGISTRY.values())
 
 
