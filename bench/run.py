@@ -9,8 +9,9 @@ scoring each on 4 criteria), built once into ``$SANGKIEN_BENCH_DIR`` (default /t
 measures, as medians of several runs:
 
 * start: a new process of the real ``sangkien-desktop`` until its main window is shown (offscreen);
-* a GUI session in a process of its own: opening the Đăng ký page on the newest year (5,000 rows) and
-  filtering it as one types, building the search index and searching as one types, opening every other
+* a GUI session in a process of its own, started as the app starts (warm-up, start-up and exit copies):
+  opening the Đăng ký page on the newest year (5,000 rows), filtering it as one types, reading it until its
+  duplicate check has finished, building the search index and searching as one types, opening every other
   page once, and the process's peak memory (RSS);
 * grading the newest year's first round (2,000 dossiers × 9 members), when the grading service is there;
 * rendering 500 certificates, when the documents service is there (``bench/bench_certificates.py``);
@@ -18,7 +19,7 @@ measures, as medians of several runs:
   instead — LibreOffice converting that xlsx to PDF;
 * importing a 1,000-row unit table (checking it for the preview, then the import itself);
 * finalizing the newest year's first round (graded first, ties decided) with its archive: the database copy and
-  every document of the round in each format;
+  every document of the round in each format (two processes, as the app does for a round this size);
 * ``sangkien check`` in a new process: integrity, the audit chain and the log replayed against every audited
   row (issue 17).
 
