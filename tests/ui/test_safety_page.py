@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,7 +17,7 @@ from sqlalchemy import text
 
 from sangkien_desktop.db.database import Database
 from sangkien_desktop.domain.enums import RoundStatus
-from sangkien_desktop.services import audit, backup, stats
+from sangkien_desktop.services import audit, backup, document_workers, finalize, round_documents, stats
 from sangkien_desktop.ui import messages
 from sangkien_desktop.ui.main_window import MainWindow
 from sangkien_desktop.ui.pages import safety_page
@@ -217,6 +220,40 @@ def test_finalize_and_reopen_from_the_page(
     assert "Đã mở lại Đợt 1 năm 2026" in said["info"][-1]
     assert window.ctx.round is not None and window.ctx.round.status is RoundStatus.SCORING
     assert stats.get_stats(demo_db).dossiers == 60
+
+
+def test_finalize_from_the_page_with_the_documents_worker(
+    qtbot: QtBot,
+    page: SafetyPage,
+    demo_db: Database,
+    tmp_path: Path,
+    said: dict[str, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big round's documents are made by a second process, started from the page's worker thread."""
+    monkeypatch.setattr(document_workers, "MIN_DOSSIERS", 0)  # the demo round is small
+    runs: list[int] = []
+    real_run = document_workers.run
+
+    def counted(*args: Any, **kwargs: Any) -> list[round_documents.Outcome]:
+        runs.append(threading.get_ident())
+        return real_run(*args, **kwargs, take_here=False)  # every document by the second process
+
+    monkeypatch.setattr(document_workers, "run", counted)
+    window = page.window()
+    assert isinstance(window, MainWindow)
+    window.round_combo.setCurrentIndex(1)  # Đợt 1
+    page.tabs.setCurrentWidget(page.finalize)
+    tab = page.finalize
+    monkeypatch.setattr(safety_page, "choose_folder", lambda *a, **k: tmp_path / "luu")
+    tab.choose_archive_root()
+    tab.finalize_round()
+    _wait(qtbot, tab)
+    assert "Đã chốt kết quả Đợt 1 năm 2026" in said["info"][-1]
+    assert runs and runs[0] != threading.get_ident()  # on the page's worker thread
+    (folder,) = [p for p in (tmp_path / "luu").iterdir() if p.is_dir()]
+    assert finalize.verify_archive(folder) == []
+    assert not multiprocessing.active_children()
 
 
 def test_screenshots(qtbot: QtBot, page: SafetyPage, tmp_path: Path) -> None:
