@@ -84,8 +84,28 @@ class DocumentsPage(Page):
 
     # building -----------------------------------------------------------------------------------------
     def _build_documents_tab(self) -> QWidget:
+        """The In ấn tab: the catalog's documents on the left, the chosen one's options and actions right."""
         tab = QWidget()
         splitter = QSplitter()
+        splitter.addWidget(self._build_document_list())
+        right = QWidget()
+        box = QVBoxLayout(right)
+        self._build_document_heading(box)
+        self.form = self._build_document_form()
+        box.addLayout(self.form)
+        self._build_document_actions(box)
+        box.addStretch(1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 700])
+        outer = QVBoxLayout(tab)
+        outer.addWidget(splitter)
+        QShortcut(QKeySequence.StandardKey.Print, tab, self.preview)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), tab, self.save)
+        self.doc_list.setCurrentRow(0)
+        return tab
+
+    def _build_document_list(self) -> QListWidget:
         self.doc_list = QListWidget()
         self.doc_list.setObjectName("document_list")
         self.doc_list.setSpacing(3)
@@ -96,10 +116,9 @@ class DocumentsPage(Page):
             self.doc_list.addItem(item)
         self.doc_list.currentRowChanged.connect(lambda _r: self._doc_changed())
         self.doc_list.itemActivated.connect(lambda _i: self.preview())
-        splitter.addWidget(self.doc_list)
+        return self.doc_list
 
-        right = QWidget()
-        box = QVBoxLayout(right)
+    def _build_document_heading(self, box: QVBoxLayout) -> None:
         self.doc_title = QLabel()
         self.doc_title.setObjectName("document_title")
         font = self.doc_title.font()
@@ -111,6 +130,8 @@ class DocumentsPage(Page):
         box.addWidget(self.doc_title)
         box.addWidget(self.doc_desc)
 
+    def _build_document_form(self) -> QFormLayout:
+        """The options a document may ask for; ``_show_row`` shows the ones the chosen document uses."""
         form = QFormLayout()
         self.scope_label = QLabel()
         self.scope_label.setObjectName("scope_label")
@@ -144,45 +165,8 @@ class DocumentsPage(Page):
         self.recipient.setObjectName("recipient")
         self.recipient.setPlaceholderText("để trống: Chủ tịch UBND … theo cài đặt")
         form.addRow("Kính gửi:", self.recipient)
-        number_row = QHBoxLayout()
-        number_row.setContentsMargins(0, 0, 0, 0)
-        self.number_edit = QLineEdit()
-        self.number_edit.setObjectName("number_edit")
-        self.number_edit.setMaximumWidth(160)
-        self.number_edit.setPlaceholderText("để trống")
-        self.number_edit.setToolTip(
-            "Số in ở dòng «Số: …/…» (gõ 1 hoặc 01/BB-HĐSK); để trống để văn thư ghi tay. Số của biên bản, "
-            "tờ trình, quyết định được ghi vào đợt: mọi bản in sau (PDF, Word, Excel, lưu trữ) dùng số này."
-        )
-        self.issue_button = QPushButton("Cấp số tiếp theo")
-        self.issue_button.setObjectName("issue_number_button")
-        self.issue_button.setToolTip(
-            "Lấy số tiếp theo trong năm của loại văn bản này và ghi vào đợt (số đã cấp không dùng lại)"
-        )
-        self.issue_button.clicked.connect(self.issue_number)
-        number_row.addWidget(self.number_edit)
-        number_row.addWidget(self.issue_button)
-        number_row.addStretch(1)
-        self.number_widget = QWidget()
-        self.number_widget.setLayout(number_row)
-        form.addRow("Số văn bản:", self.number_widget)
-        date_row = QHBoxLayout()
-        date_row.setContentsMargins(0, 0, 0, 0)
-        self.date_edit = QLineEdit()
-        self.date_edit.setObjectName("document_date")
-        self.date_edit.setMaximumWidth(160)
-        self.date_edit.setPlaceholderText("ngày/tháng/năm")
-        self.date_edit.setToolTip("Để trống: dòng ngày tháng để trống để ghi tay khi ký")
-        self.save_numbers_button = QPushButton("Ghi số, ngày vào đợt")
-        self.save_numbers_button.setObjectName("save_numbers_button")
-        self.save_numbers_button.setToolTip("Lưu số và ngày của văn bản vào đợt (ghi vào nhật ký)")
-        self.save_numbers_button.clicked.connect(self.save_numbers)
-        date_row.addWidget(self.date_edit)
-        date_row.addWidget(self.save_numbers_button)
-        date_row.addStretch(1)
-        self.date_widget = QWidget()
-        self.date_widget.setLayout(date_row)
-        form.addRow("Ngày văn bản:", self.date_widget)
+        form.addRow("Số văn bản:", self._build_number_row())
+        form.addRow("Ngày văn bản:", self._build_date_row())
         self.salutation = QCheckBox("In «Ông/Bà» trước tên tác giả chưa ghi giới tính")
         self.salutation.setObjectName("unknown_salutation")
         self.salutation.setToolTip(
@@ -211,9 +195,52 @@ class DocumentsPage(Page):
             "salutation": self.salutation,
             "from_year": self.from_year,
         }
-        self.form = form
-        box.addLayout(form)
+        return form
 
+    def _build_number_row(self) -> QWidget:
+        number_row = QHBoxLayout()
+        number_row.setContentsMargins(0, 0, 0, 0)
+        self.number_edit = QLineEdit()
+        self.number_edit.setObjectName("number_edit")
+        self.number_edit.setMaximumWidth(160)
+        self.number_edit.setPlaceholderText("để trống")
+        self.number_edit.setToolTip(
+            "Số in ở dòng «Số: …/…» (gõ 1 hoặc 01/BB-HĐSK); để trống để văn thư ghi tay. Số của biên bản, "
+            "tờ trình, quyết định được ghi vào đợt: mọi bản in sau (PDF, Word, Excel, lưu trữ) dùng số này."
+        )
+        self.issue_button = QPushButton("Cấp số tiếp theo")
+        self.issue_button.setObjectName("issue_number_button")
+        self.issue_button.setToolTip(
+            "Lấy số tiếp theo trong năm của loại văn bản này và ghi vào đợt (số đã cấp không dùng lại)"
+        )
+        self.issue_button.clicked.connect(self.issue_number)
+        number_row.addWidget(self.number_edit)
+        number_row.addWidget(self.issue_button)
+        number_row.addStretch(1)
+        self.number_widget = QWidget()
+        self.number_widget.setLayout(number_row)
+        return self.number_widget
+
+    def _build_date_row(self) -> QWidget:
+        date_row = QHBoxLayout()
+        date_row.setContentsMargins(0, 0, 0, 0)
+        self.date_edit = QLineEdit()
+        self.date_edit.setObjectName("document_date")
+        self.date_edit.setMaximumWidth(160)
+        self.date_edit.setPlaceholderText("ngày/tháng/năm")
+        self.date_edit.setToolTip("Để trống: dòng ngày tháng để trống để ghi tay khi ký")
+        self.save_numbers_button = QPushButton("Ghi số, ngày vào đợt")
+        self.save_numbers_button.setObjectName("save_numbers_button")
+        self.save_numbers_button.setToolTip("Lưu số và ngày của văn bản vào đợt (ghi vào nhật ký)")
+        self.save_numbers_button.clicked.connect(self.save_numbers)
+        date_row.addWidget(self.date_edit)
+        date_row.addWidget(self.save_numbers_button)
+        date_row.addStretch(1)
+        self.date_widget = QWidget()
+        self.date_widget.setLayout(date_row)
+        return self.date_widget
+
+    def _build_document_actions(self, box: QVBoxLayout) -> None:
         buttons = QHBoxLayout()
         self.preview_button = QPushButton("&Xem trước và in…")
         self.preview_button.setObjectName("preview_button")
@@ -252,16 +279,6 @@ class DocumentsPage(Page):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(self.status)
-        box.addStretch(1)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([280, 700])
-        outer = QVBoxLayout(tab)
-        outer.addWidget(splitter)
-        QShortcut(QKeySequence.StandardKey.Print, tab, self.preview)
-        QShortcut(QKeySequence("Ctrl+Shift+S"), tab, self.save)
-        self.doc_list.setCurrentRow(0)
-        return tab
 
     def _build_year_tab(self) -> QWidget:
         tab = QWidget()
