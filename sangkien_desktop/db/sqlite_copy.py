@@ -93,9 +93,15 @@ def _backup(
     source.backup(target, pages=step_pages, progress=report if progress is not None else None)
 
 
+COPY_CACHE_KIB = 64
+"""The copy's own page cache: the backup API writes pages in order, so a small cache copies as fast (measured on
+a 200 MB database) and the start-up and exit copies do not hold 2 MB more of the app's memory."""
+
+
 def _copy_into(source: sqlite3.Connection, tmp: Path, progress: Progress | None, step_pages: int) -> None:
     target = sqlite3.connect(tmp)
     try:
+        target.execute(f"PRAGMA cache_size=-{COPY_CACHE_KIB}")
         _backup(source, target, progress, step_pages)
         target.execute("PRAGMA journal_mode=DELETE")
     finally:
