@@ -431,7 +431,7 @@ def _round_data_workbook(session: Session, rnd: Round) -> bytes:
 
 def round_data_workbook(db: Database, round_id: int) -> list[tuple[str, bytes]]:
     """``du-lieu-dot-<year>-<number>.xlsx``: the round's dossiers, scores and certificates."""
-    from .xlsx import paused_gc
+    from ..gc_pause import paused_gc
 
     with db.reading() as session, paused_gc():  # long tables: see paused_gc
         rnd = session.get(Round, round_id)

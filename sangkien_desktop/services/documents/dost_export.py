@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from ...gc_pause import paused_gc
 from ..docspec import Column
 from ..xlsx import (
     fit_widths,
     new_workbook,
-    paused_gc,
     set_column_widths,
     set_row_heights,
     setup_print,

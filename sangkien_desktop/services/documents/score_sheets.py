@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from ...domain.money import format_decimal_vn
 from ...domain.text import nfc
+from ...gc_pause import paused_gc
 from ..docspec import Column, HeaderInfo
 from ..pdf import (
     Run,
@@ -43,7 +44,6 @@ from ..xlsx import (
     Formula,
     fit_widths,
     new_workbook,
-    paused_gc,
     set_column_widths,
     set_row_heights,
     set_text,

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from ...domain.money import format_money
+from ...gc_pause import paused_gc
 from ..docspec import Column, HeaderInfo
 from ..pdf import build_pdf, column_table, frame_width, get_styles, header_block, para, title_block
 from ..pdf.nd30 import two_signatures
@@ -25,7 +26,6 @@ from ..xlsx import (
     CellFormat,
     fit_widths,
     new_workbook,
-    paused_gc,
     restyle,
     set_column_widths,
     set_row_heights,

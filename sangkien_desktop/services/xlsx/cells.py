@@ -8,13 +8,11 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sangkien_desktop.domain.text import nfc
+from sangkien_desktop.gc_pause import paused_gc
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -175,20 +174,6 @@ def set_value(cell: Cell, value: CellValue) -> None:
         cell.number_format = DATE_FORMAT
     else:
         raise TypeError(f"unsupported cell value type {type(value).__name__}")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Python's cycle collector paused (reference counting still frees): building and saving a long
-    sheet makes hundreds of thousands of small objects, and each pass of the collector then walks every
-    object of the program. Also a decorator."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def use_light_rows(ws: Worksheet) -> None:

@@ -30,7 +30,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
 
-from .cells import LightCell, light_heights, light_rows, materialise_light_rows, paused_gc
+from ...gc_pause import paused_gc
+from .cells import LightCell, light_heights, light_rows, materialise_light_rows
 
 __all__ = ["workbook_bytes"]
 
