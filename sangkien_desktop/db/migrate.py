@@ -70,7 +70,7 @@ def current_revision(engine: Engine) -> str | None:
 def is_up_to_date(engine: Engine) -> bool:
     """Whether the database is already at the newest schema (quick check; False when unsure)."""
     head = _quick_head()
-    return head is not None and _stored_revision(engine) == head
+    return head is not None and stored_revision(engine) == head
 
 
 def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str = "head") -> MigrationReport:
@@ -82,7 +82,7 @@ def upgrade_database(engine: Engine, backup_dir: Path | None = None, target: str
         # The usual start: the database is already up to date. Checked without importing alembic
         # (a third of the start-up time); anything unusual takes the full path below.
         head = _quick_head()
-        if head is not None and _stored_revision(engine) == head:
+        if head is not None and stored_revision(engine) == head:
             return MigrationReport(head, head, None)
 
     from alembic import command
@@ -186,11 +186,6 @@ def newest_revision() -> str:
 def stored_revision(engine: Engine) -> str | None:
     """The revision written in ``alembic_version``, or None (no such table, several rows, any error),
     without importing alembic."""
-    return _stored_revision(engine)
-
-
-def _stored_revision(engine: Engine) -> str | None:
-    """The revision written in ``alembic_version``, or None (no such table, several rows, any error)."""
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()

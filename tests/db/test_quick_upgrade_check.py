@@ -35,7 +35,7 @@ def test_stored_revision_of_an_empty_database_is_none(empty_url: URL) -> None:
 
     engine = make_engine(empty_url)
     try:
-        assert migrate._stored_revision(engine) is None
+        assert migrate.stored_revision(engine) is None
     finally:
         engine.dispose()
 
